@@ -1,0 +1,485 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using MimecastJournaling.Engine.Storage;
+
+namespace MimecastJournaling.Engine.Configuration;
+
+/// <summary>
+/// The journaling-side configuration rules: validation, uniqueness, self-journaling, and the
+/// event log entry for every change. Cmdlets call this and nothing below it.
+/// </summary>
+public sealed class JournalConfiguration
+{
+    public const int MaxDescriptionLength = 128;
+    public const int MaxDeliveryWaitAttempts = 100;
+    public static readonly TimeSpan MaxInitialProcessDelay = TimeSpan.FromDays(1);
+    public static readonly TimeSpan MinInactivityPeriod = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan MaxInactivityPeriod = TimeSpan.FromDays(30);
+    public const string VerificationPrefix = "mimecastjournaling-verification=";
+
+    private readonly IJournalStore _store;
+    private readonly string _actor;
+    private readonly TimeProvider _clock;
+
+    public JournalConfiguration(IJournalStore store, string actor, TimeProvider? clock = null)
+    {
+        _store = store;
+        _actor = actor;
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    public IJournalStore Store => _store;
+
+    // ---- journal definitions ---------------------------------------------------------------
+
+    public IReadOnlyList<JournalDefinition> GetDefinitions() => _store.GetDefinitions();
+
+    public JournalDefinition GetDefinition(string description) =>
+        _store.GetDefinition(description.Trim()) ?? throw DefinitionNotFound(description);
+
+    public JournalDefinition NewDefinition(DefinitionSettings settings)
+    {
+        var now = _clock.GetUtcNow();
+        var description = ValidateDescription(settings.Description);
+        if (settings.ServiceEmailAddress is null)
+        {
+            throw new JournalConfigurationException("ServiceEmailAddressRequired", JournalErrorKind.InvalidArgument,
+                "A journal definition needs -ServiceEmailAddress, the address Exchange sends journal reports to (for example journal@journal.contoso.com).");
+        }
+        var template = new JournalDefinition
+        {
+            Id = Guid.NewGuid(),
+            Description = description,
+            ServiceEmailAddress = settings.ServiceEmailAddress,
+            Created = now,
+            Modified = now,
+        };
+        var definition = Apply(template, settings with { Description = null });
+        if (_store.GetDefinition(description) is not null)
+        {
+            throw new JournalConfigurationException("JournalDefinitionExists", JournalErrorKind.AlreadyExists,
+                $"A journal definition named '{description}' exists already. Use Set-JournalDefinition to change it, or choose another -Description.", description);
+        }
+        EnsureServiceAddressFree(definition);
+        var events = new List<JournalEvent> { Event(definition, "Created", null, null, null) };
+        _store.InsertDefinition(definition, settings.SmtpCredential?.PasswordHash, events);
+        return _store.GetDefinition(description)!;
+    }
+
+    public JournalDefinition SetDefinition(string description, DefinitionSettings changes)
+    {
+        var current = GetDefinition(description);
+        var updated = Apply(current, changes) with { Modified = _clock.GetUtcNow() };
+        if (changes.Description is not null && !string.Equals(changes.Description.Trim(), current.Description, StringComparison.OrdinalIgnoreCase)
+            && _store.GetDefinition(updated.Description) is not null)
+        {
+            throw new JournalConfigurationException("JournalDefinitionExists", JournalErrorKind.AlreadyExists,
+                $"Cannot rename '{current.Description}' to '{updated.Description}': a journal definition with that name exists already.", updated.Description);
+        }
+        EnsureServiceAddressFree(updated);
+        var passwordChange = changes.SmtpCredential switch
+        {
+            null => PasswordHashChange.Keep,
+            { Removes: true } => PasswordHashChange.Clear,
+            var c => PasswordHashChange.Set(c.PasswordHash!),
+        };
+        var events = Diff(current, updated);
+        if (passwordChange is PasswordHashChange.SetHash && current.SmtpAuthentication && updated.SmtpAuthentication)
+        {
+            // The secret itself is never logged, only that it changed.
+            events.Add(Event(updated, "Changed", "SmtpPassword", "(hidden)", "(changed)"));
+        }
+        if (events.Count == 0)
+        {
+            return current;
+        }
+        _store.UpdateDefinition(updated, passwordChange, events);
+        return _store.GetDefinition(updated.Description)!;
+    }
+
+    public JournalDefinition SetDisabled(string description, bool disabled)
+    {
+        var current = GetDefinition(description);
+        if (current.Disabled == disabled)
+        {
+            return current;
+        }
+        // Disabling suspends the service and resets its error condition; enabling starts it afresh.
+        var updated = current with
+        {
+            Disabled = disabled,
+            Status = current.Status == JournalStatus.Error ? (current.LastReceived is null ? JournalStatus.AwaitingInitialRun : JournalStatus.OK) : current.Status,
+            StatusReason = current.Status == JournalStatus.Error ? null : current.StatusReason,
+            Modified = _clock.GetUtcNow(),
+        };
+        _store.UpdateDefinition(updated, PasswordHashChange.Keep, Diff(current, updated));
+        return _store.GetDefinition(updated.Description)!;
+    }
+
+    public void RemoveDefinition(string description)
+    {
+        var current = GetDefinition(description);
+        _store.DeleteDefinition(current.Id, [Event(current, "Removed", null, null, null)]);
+    }
+
+    /// <summary>Checks an SMTP AUTH attempt against the stored salted hash.</summary>
+    public bool VerifySmtpPassword(JournalDefinition definition, string userName, ReadOnlySpan<char> password)
+    {
+        var hash = _store.GetSmtpPasswordHash(definition.Id);
+        return hash is not null
+            && string.Equals(definition.SmtpUserName, userName, StringComparison.Ordinal)
+            && Security.PasswordHasher.Verify(password, hash);
+    }
+
+    private JournalDefinition Apply(JournalDefinition d, DefinitionSettings s)
+    {
+        if (s.Description is not null)
+        {
+            d = d with { Description = ValidateDescription(s.Description) };
+        }
+        if (s.TransportType is { } transport)
+        {
+            d = d with { TransportType = transport };
+        }
+        if (s.ServiceEmailAddress is not null)
+        {
+            d = d with { ServiceEmailAddress = Names.NormalizeAddress(s.ServiceEmailAddress, "InvalidServiceEmailAddress") };
+        }
+        else
+        {
+            d = d with { ServiceEmailAddress = Names.NormalizeAddress(d.ServiceEmailAddress, "InvalidServiceEmailAddress") };
+        }
+        if (s.SourceIpRange is not null)
+        {
+            d = d with { SourceIpRange = s.SourceIpRange.Select(r => IpRange.Parse(r).ToString()).Distinct().ToArray() };
+        }
+        if (s.SmtpCredential is { } credential)
+        {
+            d = d with
+            {
+                SmtpAuthentication = !credential.Removes,
+                SmtpUserName = credential.Removes ? null : credential.UserName,
+            };
+        }
+        if (s.InitialProcessDelay is { } delay)
+        {
+            d = d with { InitialProcessDelay = InRange(delay, TimeSpan.Zero, MaxInitialProcessDelay, "InitialProcessDelay") };
+        }
+        if (s.DeliveryWaitAttempts is { } attempts)
+        {
+            if (attempts is < 0 or > MaxDeliveryWaitAttempts)
+            {
+                throw new JournalConfigurationException("InvalidDeliveryWaitAttempts", JournalErrorKind.InvalidArgument,
+                    $"-DeliveryWaitAttempts must be between 0 and {MaxDeliveryWaitAttempts}; {attempts} was given.", attempts);
+            }
+            d = d with { DeliveryWaitAttempts = attempts };
+        }
+        if (s.InactivityPeriod is { } inactivity)
+        {
+            d = d with { InactivityPeriod = InRange(inactivity, MinInactivityPeriod, MaxInactivityPeriod, "InactivityPeriod") };
+        }
+        if (s.JournalType is { } journalType)
+        {
+            d = d with { JournalType = journalType };
+        }
+        if (s.Encrypted is { } encrypted)
+        {
+            d = d with { Encrypted = encrypted };
+        }
+        if (s.PreferClearText is { } preferClearText)
+        {
+            d = d with { PreferClearText = preferClearText };
+        }
+        if (s.JournalNonInternalAddresses is { } nonInternal)
+        {
+            d = d with { JournalNonInternalAddresses = nonInternal };
+        }
+        if (s.JournalUnknownInternalAddresses is { } unknownInternal)
+        {
+            d = d with { JournalUnknownInternalAddresses = unknownInternal };
+        }
+        if (s.Disabled is { } disabled)
+        {
+            d = d with { Disabled = disabled };
+        }
+        return d;
+    }
+
+    private void EnsureServiceAddressFree(JournalDefinition definition)
+    {
+        var other = _store.GetDefinitionByServiceAddress(definition.ServiceEmailAddress);
+        if (other is not null && other.Id != definition.Id)
+        {
+            throw new JournalConfigurationException("ServiceEmailAddressInUse", JournalErrorKind.AlreadyExists,
+                $"The service address {definition.ServiceEmailAddress} belongs to the journal definition '{other.Description}' already; each definition needs its own address.",
+                definition.ServiceEmailAddress);
+        }
+        if (_store.GetInternalAddress(definition.ServiceEmailAddress) is { } mailbox)
+        {
+            throw SelfJournaling(definition.ServiceEmailAddress, mailbox.Mailbox);
+        }
+    }
+
+    private static JournalConfigurationException SelfJournaling(string address, string mailbox) =>
+        new("SelfJournalingRefused", JournalErrorKind.InvalidOperation,
+            $"{address} is in the internal directory (mailbox {mailbox}). A journal service address must not be an internal mailbox: " +
+            "Exchange would journal the journal reports themselves. Use an address in the journal sub-domain, such as journal@journal.contoso.com.",
+            address);
+
+    private static string ValidateDescription(string? description)
+    {
+        var value = description?.Trim() ?? string.Empty;
+        if (value.Length == 0 || value.Length > MaxDescriptionLength || value.Any(char.IsControl) || value.IndexOfAny(['*', '?', '[', ']']) >= 0)
+        {
+            throw new JournalConfigurationException("InvalidDescription", JournalErrorKind.InvalidArgument,
+                $"-Description must be 1 to {MaxDescriptionLength} characters with no control characters and no wildcard characters (* ? [ ]); '{description}' was given.",
+                description);
+        }
+        return value;
+    }
+
+    private static TimeSpan InRange(TimeSpan value, TimeSpan min, TimeSpan max, string name)
+    {
+        if (value < min || value > max)
+        {
+            throw new JournalConfigurationException("Invalid" + name, JournalErrorKind.InvalidArgument,
+                $"-{name} must be between {min.TotalMinutes:0} and {max.TotalMinutes:0} minutes; {value.TotalMinutes:0.##} minutes was given. A plain number means minutes.",
+                value);
+        }
+        return value;
+    }
+
+    private List<JournalEvent> Diff(JournalDefinition before, JournalDefinition after)
+    {
+        var events = new List<JournalEvent>();
+        void Compare(string property, object? oldValue, object? newValue)
+        {
+            var o = Show(oldValue);
+            var n = Show(newValue);
+            if (!string.Equals(o, n, StringComparison.Ordinal))
+            {
+                events.Add(Event(after, "Changed", property, o, n));
+            }
+        }
+        Compare(nameof(JournalDefinition.Description), before.Description, after.Description);
+        Compare(nameof(JournalDefinition.TransportType), before.TransportType, after.TransportType);
+        Compare(nameof(JournalDefinition.ServiceEmailAddress), before.ServiceEmailAddress, after.ServiceEmailAddress);
+        Compare(nameof(JournalDefinition.SourceIpRange), before.SourceIpRange, after.SourceIpRange);
+        Compare(nameof(JournalDefinition.SmtpAuthentication), before.SmtpAuthentication, after.SmtpAuthentication);
+        Compare(nameof(JournalDefinition.SmtpUserName), before.SmtpUserName, after.SmtpUserName);
+        Compare(nameof(JournalDefinition.InitialProcessDelay), before.InitialProcessDelay, after.InitialProcessDelay);
+        Compare(nameof(JournalDefinition.DeliveryWaitAttempts), before.DeliveryWaitAttempts, after.DeliveryWaitAttempts);
+        Compare(nameof(JournalDefinition.InactivityPeriod), before.InactivityPeriod, after.InactivityPeriod);
+        Compare(nameof(JournalDefinition.JournalType), before.JournalType, after.JournalType);
+        Compare(nameof(JournalDefinition.Encrypted), before.Encrypted, after.Encrypted);
+        Compare(nameof(JournalDefinition.PreferClearText), before.PreferClearText, after.PreferClearText);
+        Compare(nameof(JournalDefinition.JournalNonInternalAddresses), before.JournalNonInternalAddresses, after.JournalNonInternalAddresses);
+        Compare(nameof(JournalDefinition.JournalUnknownInternalAddresses), before.JournalUnknownInternalAddresses, after.JournalUnknownInternalAddresses);
+        if (before.Disabled != after.Disabled)
+        {
+            events.Add(Event(after, after.Disabled ? "Disabled" : "Enabled", nameof(JournalDefinition.Disabled), Show(before.Disabled), Show(after.Disabled)));
+        }
+        Compare(nameof(JournalDefinition.Status), before.Status, after.Status);
+        return events;
+    }
+
+    // ---- domains ---------------------------------------------------------------------------
+
+    public IReadOnlyList<JournalDomain> GetDomains() => _store.GetDomains();
+
+    public JournalDomain GetDomain(string name) =>
+        _store.GetDomain(Names.NormalizeDomain(name)) ?? throw DomainNotFound(name);
+
+    /// <summary>Registers a domain; registering it again returns the existing entry unchanged.</summary>
+    public JournalDomain RegisterDomain(string name)
+    {
+        var normalized = Names.NormalizeDomain(name);
+        if (_store.GetDomain(normalized) is { } existing)
+        {
+            return existing;
+        }
+        var domain = new JournalDomain
+        {
+            Name = normalized,
+            VerificationCode = VerificationPrefix + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant(),
+            Registered = _clock.GetUtcNow(),
+        };
+        _store.InsertDomain(domain, [DomainEvent(normalized, "Created", null, null, null)]);
+        return _store.GetDomain(normalized)!;
+    }
+
+    /// <summary>Records the outcome of a DNS check: verified when the TXT record carries the code.</summary>
+    public JournalDomain RecordVerification(string name, IEnumerable<string> txtRecords)
+    {
+        var domain = GetDomain(name);
+        var found = txtRecords.Any(t => string.Equals(t.Trim(), domain.VerificationCode, StringComparison.Ordinal));
+        if (found == domain.Verified)
+        {
+            return domain;
+        }
+        var updated = domain with { Verified = found, VerifiedAt = found ? _clock.GetUtcNow() : null };
+        _store.UpdateDomain(updated, [DomainEvent(domain.Name, found ? "Verified" : "Changed", nameof(JournalDomain.Verified), Show(domain.Verified), Show(found))]);
+        return updated;
+    }
+
+    public void UnregisterDomain(string name, bool removeAddresses)
+    {
+        var domain = GetDomain(name);
+        var addresses = _store.CountInternalAddresses(domain.Name);
+        if (addresses > 0 && !removeAddresses)
+        {
+            throw new JournalConfigurationException("DomainHasInternalAddresses", JournalErrorKind.InvalidOperation,
+                $"The domain {domain.Name} still has {addresses} internal address(es). Remove them first, or use -Force to remove them with the domain.", domain.Name);
+        }
+        var events = new List<JournalEvent>();
+        foreach (var address in addresses > 0 ? _store.GetInternalAddresses(domain.Name) : [])
+        {
+            events.Add(AddressEvent(address.Address, "Removed", null, null, null));
+        }
+        events.Add(DomainEvent(domain.Name, "Removed", null, null, null));
+        _store.DeleteDomain(domain.Name, events);
+    }
+
+    // ---- internal directory ----------------------------------------------------------------
+
+    public IReadOnlyList<InternalAddress> GetInternalAddresses(string? domain = null) =>
+        _store.GetInternalAddresses(domain is null ? null : Names.NormalizeDomain(domain));
+
+    /// <summary>Adds or updates an address; adding the same address again changes nothing.</summary>
+    public InternalAddress AddInternalAddress(string address, InternalAddressType type = InternalAddressType.Mailbox,
+        string? mailbox = null, string? displayName = null, string source = "Manual")
+    {
+        var normalized = Names.NormalizeAddress(address);
+        var domain = Names.DomainOf(normalized);
+        if (_store.GetDomain(domain) is null)
+        {
+            throw new JournalConfigurationException("AddressOutsideRegisteredDomains", JournalErrorKind.InvalidArgument,
+                $"{normalized} is not in a registered domain. Register its domain first (Register-JournalDomain -Name {domain}), or check the address.", address);
+        }
+        if (_store.GetDefinitionByServiceAddress(normalized) is { } definition)
+        {
+            throw new JournalConfigurationException("SelfJournalingRefused", JournalErrorKind.InvalidOperation,
+                $"{normalized} is the service address of the journal definition '{definition.Description}'. It cannot also be an internal mailbox: Exchange would journal the journal reports themselves.",
+                address);
+        }
+        var owner = type == InternalAddressType.Alias
+            ? Names.NormalizeAddress(mailbox ?? throw new JournalConfigurationException("AliasNeedsMailbox", JournalErrorKind.InvalidArgument,
+                $"{normalized} is an alias: give -Mailbox, the primary address of the mailbox it belongs to.", address))
+            : normalized;
+        var entry = new InternalAddress
+        {
+            Address = normalized,
+            Domain = domain,
+            Type = type,
+            Mailbox = owner,
+            DisplayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim(),
+            Source = source,
+            Added = _clock.GetUtcNow(),
+        };
+        var existing = _store.GetInternalAddress(normalized);
+        if (existing is not null)
+        {
+            entry = entry with { Added = existing.Added };
+            var events = new List<JournalEvent>();
+            void Compare(string property, object? o, object? n)
+            {
+                if (!string.Equals(Show(o), Show(n), StringComparison.Ordinal))
+                {
+                    events.Add(AddressEvent(normalized, "Changed", property, Show(o), Show(n)));
+                }
+            }
+            Compare(nameof(InternalAddress.Type), existing.Type, entry.Type);
+            Compare(nameof(InternalAddress.Mailbox), existing.Mailbox, entry.Mailbox);
+            Compare(nameof(InternalAddress.DisplayName), existing.DisplayName, entry.DisplayName);
+            if (events.Count == 0)
+            {
+                return existing;
+            }
+            _store.SaveInternalAddress(entry with { Source = existing.Source }, events);
+            return _store.GetInternalAddress(normalized)!;
+        }
+        _store.SaveInternalAddress(entry, [AddressEvent(normalized, "Created", null, null, null)]);
+        return _store.GetInternalAddress(normalized)!;
+    }
+
+    public void RemoveInternalAddress(string address)
+    {
+        var normalized = Names.NormalizeAddress(address);
+        var existing = _store.GetInternalAddress(normalized) ?? throw new JournalConfigurationException(
+            "InternalAddressNotFound", JournalErrorKind.NotFound, $"{normalized} is not in the internal directory.", address);
+        _store.DeleteInternalAddress(existing.Address, [AddressEvent(existing.Address, "Removed", null, null, null)]);
+    }
+
+    // ---- events ----------------------------------------------------------------------------
+
+    public IReadOnlyList<JournalEvent> GetEvents(string? definition = null, DateTimeOffset? after = null, int? first = null)
+    {
+        var query = new JournalEventQuery { After = after, First = first };
+        if (definition is not null)
+        {
+            var d = _store.GetDefinition(definition.Trim());
+            // A removed definition's history is still wanted: fall back to its last known name.
+            var id = d?.Id.ToString() ?? _store.GetEvents(new JournalEventQuery { ObjectType = JournalObjectType.Definition })
+                .FirstOrDefault(e => string.Equals(e.ObjectName, definition.Trim(), StringComparison.OrdinalIgnoreCase))?.ObjectId
+                ?? throw DefinitionNotFound(definition);
+            query = query with { ObjectType = JournalObjectType.Definition, ObjectId = id };
+        }
+        return _store.GetEvents(query);
+    }
+
+    private JournalEvent Event(JournalDefinition d, string action, string? property, string? oldValue, string? newValue) => new()
+    {
+        Time = _clock.GetUtcNow(),
+        User = _actor,
+        ObjectType = JournalObjectType.Definition,
+        ObjectName = d.Description,
+        ObjectId = d.Id.ToString(),
+        Action = action,
+        Property = property,
+        OldValue = oldValue,
+        NewValue = newValue,
+    };
+
+    private JournalEvent DomainEvent(string name, string action, string? property, string? oldValue, string? newValue) => new()
+    {
+        Time = _clock.GetUtcNow(),
+        User = _actor,
+        ObjectType = JournalObjectType.Domain,
+        ObjectName = name,
+        ObjectId = name,
+        Action = action,
+        Property = property,
+        OldValue = oldValue,
+        NewValue = newValue,
+    };
+
+    private JournalEvent AddressEvent(string address, string action, string? property, string? oldValue, string? newValue) => new()
+    {
+        Time = _clock.GetUtcNow(),
+        User = _actor,
+        ObjectType = JournalObjectType.InternalAddress,
+        ObjectName = address,
+        ObjectId = address.ToLowerInvariant(),
+        Action = action,
+        Property = property,
+        OldValue = oldValue,
+        NewValue = newValue,
+    };
+
+    private static string? Show(object? value) => value switch
+    {
+        null => null,
+        IEnumerable<string> list => string.Join(", ", list),
+        TimeSpan t => t.ToString("c", CultureInfo.InvariantCulture),
+        bool b => b ? "True" : "False",
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+    };
+
+    private static JournalConfigurationException DefinitionNotFound(string description) =>
+        new("JournalDefinitionNotFound", JournalErrorKind.NotFound,
+            $"No journal definition named '{description}'. Get-JournalDefinition lists the definitions.", description);
+
+    private static JournalConfigurationException DomainNotFound(string name) =>
+        new("JournalDomainNotFound", JournalErrorKind.NotFound,
+            $"The domain '{name}' is not registered. Get-JournalDomain lists the registered domains; Register-JournalDomain adds one.", name);
+}

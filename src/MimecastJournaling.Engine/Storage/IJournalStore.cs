@@ -1,0 +1,66 @@
+using MimecastJournaling.Engine.Configuration;
+
+namespace MimecastJournaling.Engine.Storage;
+
+/// <summary>How a definition's stored SMTP password hash changes with an update.</summary>
+public abstract record PasswordHashChange
+{
+    public static readonly PasswordHashChange Keep = new KeepHash();
+    public static readonly PasswordHashChange Clear = new ClearHash();
+    public static PasswordHashChange Set(string hash) => new SetHash(hash);
+
+    public sealed record KeepHash : PasswordHashChange;
+    public sealed record ClearHash : PasswordHashChange;
+    public sealed record SetHash(string Hash) : PasswordHashChange
+    {
+        // The hash is not a password, but it is still nobody's business in logs.
+        public override string ToString() => "SetHash { Hash = (hidden) }";
+    }
+}
+
+/// <summary>Which events to list: newest first.</summary>
+public sealed record JournalEventQuery
+{
+    public JournalObjectType? ObjectType { get; init; }
+    public string? ObjectId { get; init; }
+    public DateTimeOffset? After { get; init; }
+    public int? First { get; init; }
+}
+
+/// <summary>
+/// Persistence for configuration, directory and event log. Every write takes the events that
+/// describe it and stores both atomically. Names are compared case-insensitively by the store
+/// (it keeps a lower-case key), so implementations need no collation tricks. A unique-key
+/// clash surfaces as <see cref="JournalErrorKind.AlreadyExists"/>; a busy or unavailable
+/// database as <see cref="JournalErrorKind.ResourceUnavailable"/>.
+/// </summary>
+public interface IJournalStore : IDisposable
+{
+    /// <summary>Where the data lives, for display (never a password).</summary>
+    string Location { get; }
+
+    IReadOnlyList<JournalDefinition> GetDefinitions();
+    JournalDefinition? GetDefinition(string description);
+    JournalDefinition? GetDefinitionByServiceAddress(string serviceEmailAddress);
+    string? GetSmtpPasswordHash(Guid definitionId);
+    void InsertDefinition(JournalDefinition definition, string? smtpPasswordHash, IReadOnlyList<JournalEvent> events);
+    void UpdateDefinition(JournalDefinition definition, PasswordHashChange passwordHash, IReadOnlyList<JournalEvent> events);
+    void DeleteDefinition(Guid definitionId, IReadOnlyList<JournalEvent> events);
+
+    IReadOnlyList<JournalDomain> GetDomains();
+    JournalDomain? GetDomain(string name);
+    void InsertDomain(JournalDomain domain, IReadOnlyList<JournalEvent> events);
+    void UpdateDomain(JournalDomain domain, IReadOnlyList<JournalEvent> events);
+    /// <summary>Deletes the domain and every internal address in it.</summary>
+    void DeleteDomain(string name, IReadOnlyList<JournalEvent> events);
+
+    IReadOnlyList<InternalAddress> GetInternalAddresses(string? domain = null);
+    InternalAddress? GetInternalAddress(string address);
+    int CountInternalAddresses(string domain);
+    /// <summary>Inserts or replaces the address.</summary>
+    void SaveInternalAddress(InternalAddress address, IReadOnlyList<JournalEvent> events);
+    void DeleteInternalAddress(string address, IReadOnlyList<JournalEvent> events);
+
+    IReadOnlyList<JournalEvent> GetEvents(JournalEventQuery query);
+    void AppendEvents(IReadOnlyList<JournalEvent> events);
+}

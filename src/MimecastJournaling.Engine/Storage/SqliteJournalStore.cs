@@ -1,0 +1,429 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using MimecastJournaling.Engine.Configuration;
+
+namespace MimecastJournaling.Engine.Storage;
+
+/// <summary>
+/// The embedded default store: one SQLite file in WAL mode, so a listener process and an admin's
+/// session can use it at the same time. Created with mode 0600 (SQLite gives its -wal and -shm
+/// files the same mode). Writes run in IMMEDIATE transactions; a busy database is retried for
+/// <see cref="BusyTimeout"/> before it is reported as unavailable.
+/// </summary>
+public sealed class SqliteJournalStore : IJournalStore
+{
+    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly string _connectionString;
+
+    public SqliteJournalStore(string path)
+    {
+        Location = Path.GetFullPath(path);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Location,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+        }.ToString();
+        CreateFilePrivately(Location);
+        Guard(() =>
+        {
+            using var connection = Open();
+            SqliteSchema.Migrate(connection);
+        });
+    }
+
+    public string Location { get; }
+
+    public void Dispose()
+    {
+        // Connections are pooled per path; nothing is held between calls.
+    }
+
+    // ---- definitions ----------------------------------------------------------------------
+
+    private const string DefinitionColumns =
+        "id, description, transport_type, disabled, service_address, source_ip_ranges, smtp_user, smtp_password_hash IS NOT NULL, " +
+        "initial_delay_seconds, delivery_wait_attempts, inactivity_seconds, journal_type, encrypted, prefer_clear_text, " +
+        "journal_non_internal, journal_unknown_internal, status, status_reason, last_received, created, modified";
+
+    public IReadOnlyList<JournalDefinition> GetDefinitions() =>
+        Query($"SELECT {DefinitionColumns} FROM definitions ORDER BY description_key", ReadDefinition);
+
+    public JournalDefinition? GetDefinition(string description) =>
+        Query($"SELECT {DefinitionColumns} FROM definitions WHERE description_key = $k", ReadDefinition,
+            ("$k", Key(description))).FirstOrDefault();
+
+    public JournalDefinition? GetDefinitionByServiceAddress(string serviceEmailAddress) =>
+        Query($"SELECT {DefinitionColumns} FROM definitions WHERE service_address_key = $k", ReadDefinition,
+            ("$k", Key(serviceEmailAddress))).FirstOrDefault();
+
+    public string? GetSmtpPasswordHash(Guid definitionId) =>
+        Query("SELECT smtp_password_hash FROM definitions WHERE id = $id", r => r.IsDBNull(0) ? null : r.GetString(0),
+            ("$id", definitionId.ToString())).FirstOrDefault();
+
+    public void InsertDefinition(JournalDefinition d, string? smtpPasswordHash, IReadOnlyList<JournalEvent> events) =>
+        Write(events, (connection, transaction) => Execute(connection, transaction,
+            "INSERT INTO definitions (id, description, description_key, transport_type, disabled, service_address, service_address_key, " +
+            "source_ip_ranges, smtp_user, smtp_password_hash, initial_delay_seconds, delivery_wait_attempts, inactivity_seconds, " +
+            "journal_type, encrypted, prefer_clear_text, journal_non_internal, journal_unknown_internal, status, status_reason, " +
+            "last_received, created, modified) VALUES ($id, $description, $description_key, $transport_type, $disabled, $service_address, " +
+            "$service_address_key, $source_ip_ranges, $smtp_user, $smtp_password_hash, $initial_delay_seconds, $delivery_wait_attempts, " +
+            "$inactivity_seconds, $journal_type, $encrypted, $prefer_clear_text, $journal_non_internal, $journal_unknown_internal, " +
+            "$status, $status_reason, $last_received, $created, $modified)",
+            DefinitionParameters(d).Append(("$smtp_password_hash", (object?)smtpPasswordHash)).ToArray()));
+
+    public void UpdateDefinition(JournalDefinition d, PasswordHashChange passwordHash, IReadOnlyList<JournalEvent> events) =>
+        Write(events, (connection, transaction) =>
+        {
+            var changed = Execute(connection, transaction,
+                "UPDATE definitions SET description = $description, description_key = $description_key, transport_type = $transport_type, " +
+                "disabled = $disabled, service_address = $service_address, service_address_key = $service_address_key, " +
+                "source_ip_ranges = $source_ip_ranges, smtp_user = $smtp_user, initial_delay_seconds = $initial_delay_seconds, " +
+                "delivery_wait_attempts = $delivery_wait_attempts, inactivity_seconds = $inactivity_seconds, journal_type = $journal_type, " +
+                "encrypted = $encrypted, prefer_clear_text = $prefer_clear_text, journal_non_internal = $journal_non_internal, " +
+                "journal_unknown_internal = $journal_unknown_internal, status = $status, status_reason = $status_reason, " +
+                "last_received = $last_received, modified = $modified WHERE id = $id",
+                DefinitionParameters(d).ToArray());
+            if (changed == 0)
+            {
+                throw new JournalConfigurationException("JournalDefinitionNotFound", JournalErrorKind.NotFound,
+                    $"The journal definition '{d.Description}' no longer exists; another session removed it.", d.Description);
+            }
+            switch (passwordHash)
+            {
+                case PasswordHashChange.SetHash set:
+                    Execute(connection, transaction, "UPDATE definitions SET smtp_password_hash = $h WHERE id = $id",
+                        ("$h", set.Hash), ("$id", d.Id.ToString()));
+                    break;
+                case PasswordHashChange.ClearHash:
+                    Execute(connection, transaction, "UPDATE definitions SET smtp_password_hash = NULL, smtp_user = NULL WHERE id = $id",
+                        ("$id", d.Id.ToString()));
+                    break;
+            }
+        });
+
+    public void DeleteDefinition(Guid definitionId, IReadOnlyList<JournalEvent> events) =>
+        Write(events, (connection, transaction) =>
+            Execute(connection, transaction, "DELETE FROM definitions WHERE id = $id", ("$id", definitionId.ToString())));
+
+    private static IEnumerable<(string, object?)> DefinitionParameters(JournalDefinition d)
+    {
+        yield return ("$id", d.Id.ToString());
+        yield return ("$description", d.Description);
+        yield return ("$description_key", Key(d.Description));
+        yield return ("$transport_type", d.TransportType.ToString());
+        yield return ("$disabled", d.Disabled);
+        yield return ("$service_address", d.ServiceEmailAddress);
+        yield return ("$service_address_key", Key(d.ServiceEmailAddress));
+        yield return ("$source_ip_ranges", JsonSerializer.Serialize(d.SourceIpRange));
+        yield return ("$smtp_user", d.SmtpUserName);
+        yield return ("$initial_delay_seconds", (long)d.InitialProcessDelay.TotalSeconds);
+        yield return ("$delivery_wait_attempts", d.DeliveryWaitAttempts);
+        yield return ("$inactivity_seconds", (long)d.InactivityPeriod.TotalSeconds);
+        yield return ("$journal_type", d.JournalType.ToString());
+        yield return ("$encrypted", d.Encrypted);
+        yield return ("$prefer_clear_text", d.PreferClearText);
+        yield return ("$journal_non_internal", d.JournalNonInternalAddresses);
+        yield return ("$journal_unknown_internal", d.JournalUnknownInternalAddresses);
+        yield return ("$status", d.Status.ToString());
+        yield return ("$status_reason", d.StatusReason);
+        yield return ("$last_received", FormatTime(d.LastReceived));
+        yield return ("$created", FormatTime(d.Created));
+        yield return ("$modified", FormatTime(d.Modified));
+    }
+
+    private static JournalDefinition ReadDefinition(SqliteDataReader r) => new()
+    {
+        Id = Guid.Parse(r.GetString(0)),
+        Description = r.GetString(1),
+        TransportType = Enum.Parse<JournalTransportType>(r.GetString(2)),
+        Disabled = r.GetBoolean(3),
+        ServiceEmailAddress = r.GetString(4),
+        SourceIpRange = JsonSerializer.Deserialize<string[]>(r.GetString(5)) ?? Array.Empty<string>(),
+        SmtpUserName = r.IsDBNull(6) ? null : r.GetString(6),
+        SmtpAuthentication = r.GetBoolean(7),
+        InitialProcessDelay = TimeSpan.FromSeconds(r.GetInt64(8)),
+        DeliveryWaitAttempts = r.GetInt32(9),
+        InactivityPeriod = TimeSpan.FromSeconds(r.GetInt64(10)),
+        JournalType = Enum.Parse<JournalType>(r.GetString(11)),
+        Encrypted = r.GetBoolean(12),
+        PreferClearText = r.GetBoolean(13),
+        JournalNonInternalAddresses = r.GetBoolean(14),
+        JournalUnknownInternalAddresses = r.GetBoolean(15),
+        Status = Enum.Parse<JournalStatus>(r.GetString(16)),
+        StatusReason = r.IsDBNull(17) ? null : r.GetString(17),
+        LastReceived = ParseTime(r, 18),
+        Created = ParseTime(r, 19) ?? default,
+        Modified = ParseTime(r, 20) ?? default,
+    };
+
+    // ---- domains ----------------------------------------------------------------------------
+
+    private const string DomainColumns = "name, verification_code, verified, verified_at, registered";
+
+    public IReadOnlyList<JournalDomain> GetDomains() =>
+        Query($"SELECT {DomainColumns} FROM domains ORDER BY name", ReadDomain);
+
+    public JournalDomain? GetDomain(string name) =>
+        Query($"SELECT {DomainColumns} FROM domains WHERE name = $n", ReadDomain, ("$n", Key(name))).FirstOrDefault();
+
+    public void InsertDomain(JournalDomain domain, IReadOnlyList<JournalEvent> events) =>
+        Write(events, (connection, transaction) => Execute(connection, transaction,
+            "INSERT INTO domains (name, verification_code, verified, verified_at, registered) VALUES ($n, $c, $v, $va, $r)",
+            ("$n", Key(domain.Name)), ("$c", domain.VerificationCode), ("$v", domain.Verified),
+            ("$va", FormatTime(domain.VerifiedAt)), ("$r", FormatTime(domain.Registered))));
+
+    public void UpdateDomain(JournalDomain domain, IReadOnlyList<JournalEvent> events) =>
+        Write(events, (connection, transaction) => Execute(connection, transaction,
+            "UPDATE domains SET verification_code = $c, verified = $v, verified_at = $va WHERE name = $n",
+            ("$n", Key(domain.Name)), ("$c", domain.VerificationCode), ("$v", domain.Verified), ("$va", FormatTime(domain.VerifiedAt))));
+
+    public void DeleteDomain(string name, IReadOnlyList<JournalEvent> events) =>
+        Write(events, (connection, transaction) =>
+        {
+            Execute(connection, transaction, "DELETE FROM internal_addresses WHERE domain = $n", ("$n", Key(name)));
+            Execute(connection, transaction, "DELETE FROM domains WHERE name = $n", ("$n", Key(name)));
+        });
+
+    private static JournalDomain ReadDomain(SqliteDataReader r) => new()
+    {
+        Name = r.GetString(0),
+        VerificationCode = r.GetString(1),
+        Verified = r.GetBoolean(2),
+        VerifiedAt = ParseTime(r, 3),
+        Registered = ParseTime(r, 4) ?? default,
+    };
+
+    // ---- internal directory ----------------------------------------------------------------
+
+    private const string AddressColumns = "address, domain, type, mailbox, display_name, source, added";
+
+    public IReadOnlyList<InternalAddress> GetInternalAddresses(string? domain = null) => domain is null
+        ? Query($"SELECT {AddressColumns} FROM internal_addresses ORDER BY address_key", ReadAddress)
+        : Query($"SELECT {AddressColumns} FROM internal_addresses WHERE domain = $d ORDER BY address_key", ReadAddress, ("$d", Key(domain)));
+
+    public InternalAddress? GetInternalAddress(string address) =>
+        Query($"SELECT {AddressColumns} FROM internal_addresses WHERE address_key = $k", ReadAddress, ("$k", Key(address))).FirstOrDefault();
+
+    public int CountInternalAddresses(string domain) =>
+        Query("SELECT COUNT(*) FROM internal_addresses WHERE domain = $d", r => r.GetInt32(0), ("$d", Key(domain))).Single();
+
+    public void SaveInternalAddress(InternalAddress a, IReadOnlyList<JournalEvent> events) =>
+        Write(events, (connection, transaction) =>
+        {
+            Execute(connection, transaction, "DELETE FROM internal_addresses WHERE address_key = $k", ("$k", Key(a.Address)));
+            Execute(connection, transaction,
+                "INSERT INTO internal_addresses (address, address_key, domain, type, mailbox, display_name, source, added) " +
+                "VALUES ($a, $k, $d, $t, $m, $dn, $s, $added)",
+                ("$a", a.Address), ("$k", Key(a.Address)), ("$d", Key(a.Domain)), ("$t", a.Type.ToString()), ("$m", a.Mailbox),
+                ("$dn", a.DisplayName), ("$s", a.Source), ("$added", FormatTime(a.Added)));
+        });
+
+    public void DeleteInternalAddress(string address, IReadOnlyList<JournalEvent> events) =>
+        Write(events, (connection, transaction) =>
+            Execute(connection, transaction, "DELETE FROM internal_addresses WHERE address_key = $k", ("$k", Key(address))));
+
+    private static InternalAddress ReadAddress(SqliteDataReader r) => new()
+    {
+        Address = r.GetString(0),
+        Domain = r.GetString(1),
+        Type = Enum.Parse<InternalAddressType>(r.GetString(2)),
+        Mailbox = r.GetString(3),
+        DisplayName = r.IsDBNull(4) ? null : r.GetString(4),
+        Source = r.GetString(5),
+        Added = ParseTime(r, 6) ?? default,
+    };
+
+    // ---- events ---------------------------------------------------------------------------
+
+    public IReadOnlyList<JournalEvent> GetEvents(JournalEventQuery query)
+    {
+        var where = new List<string>();
+        var parameters = new List<(string, object?)>();
+        if (query.ObjectType is { } type)
+        {
+            where.Add("object_type = $type");
+            parameters.Add(("$type", type.ToString()));
+        }
+        if (query.ObjectId is { } id)
+        {
+            where.Add("object_id = $oid");
+            parameters.Add(("$oid", id));
+        }
+        if (query.After is { } after)
+        {
+            where.Add("time > $after");
+            parameters.Add(("$after", FormatTime(after)));
+        }
+        var sql = "SELECT id, time, user_name, object_type, object_name, object_id, action, property, old_value, new_value FROM events"
+            + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : string.Empty)
+            + " ORDER BY id DESC"
+            + (query.First is { } first ? " LIMIT " + first.ToString(CultureInfo.InvariantCulture) : string.Empty);
+        return Query(sql, r => new JournalEvent
+        {
+            Id = r.GetInt64(0),
+            Time = ParseTime(r, 1) ?? default,
+            User = r.GetString(2),
+            ObjectType = Enum.Parse<JournalObjectType>(r.GetString(3)),
+            ObjectName = r.GetString(4),
+            ObjectId = r.IsDBNull(5) ? null : r.GetString(5),
+            Action = r.GetString(6),
+            Property = r.IsDBNull(7) ? null : r.GetString(7),
+            OldValue = r.IsDBNull(8) ? null : r.GetString(8),
+            NewValue = r.IsDBNull(9) ? null : r.GetString(9),
+        }, parameters.ToArray());
+    }
+
+    public void AppendEvents(IReadOnlyList<JournalEvent> events) => Write(events, (_, _) => { });
+
+    private static void InsertEvents(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<JournalEvent> events)
+    {
+        foreach (var e in events)
+        {
+            Execute(connection, transaction,
+                "INSERT INTO events (time, user_name, object_type, object_name, object_id, action, property, old_value, new_value) " +
+                "VALUES ($time, $user, $type, $name, $oid, $action, $property, $old, $new)",
+                ("$time", FormatTime(e.Time)), ("$user", e.User), ("$type", e.ObjectType.ToString()), ("$name", e.ObjectName),
+                ("$oid", e.ObjectId), ("$action", e.Action), ("$property", e.Property), ("$old", e.OldValue), ("$new", e.NewValue));
+        }
+    }
+
+    // ---- plumbing --------------------------------------------------------------------------
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object? Value)[] parameters) =>
+        Guard(() =>
+        {
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            Bind(command, parameters);
+            using var reader = command.ExecuteReader();
+            var results = new List<T>();
+            while (reader.Read())
+            {
+                results.Add(read(reader));
+            }
+            return results;
+        });
+
+    private void Write(IReadOnlyList<JournalEvent> events, Action<SqliteConnection, SqliteTransaction> change) =>
+        Guard(() =>
+        {
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            change(connection, transaction);
+            InsertEvents(connection, transaction, events);
+            transaction.Commit();
+            return true;
+        });
+
+    internal static int Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        Bind(command, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    private static void Bind(SqliteCommand command, (string Name, object? Value)[] parameters)
+    {
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+    }
+
+    private T Guard<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
+        {
+            throw new JournalConfigurationException("StoreConstraintViolation", JournalErrorKind.AlreadyExists,
+                "The change clashes with an existing entry (another session may have made it first). Read the current state and try again.", Location, e);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 /* BUSY, LOCKED */)
+        {
+            throw new JournalConfigurationException("StoreBusy", JournalErrorKind.ResourceUnavailable,
+                $"The store '{Location}' stayed locked by another process for {BusyTimeout.TotalSeconds:0} seconds. Try again.", Location, e);
+        }
+        catch (SqliteException e)
+        {
+            throw new JournalConfigurationException("StoreUnavailable", JournalErrorKind.ResourceUnavailable,
+                $"The store '{Location}' cannot be used: {e.Message}", Location, e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new JournalConfigurationException("StoreUnavailable", JournalErrorKind.ResourceUnavailable,
+                $"The store '{Location}' cannot be opened: {e.Message}", Location, e);
+        }
+    }
+
+    private void Guard(Action action) => Guard(() =>
+    {
+        action();
+        return true;
+    });
+
+    /// <summary>Creates the folder (0700) and an empty file (0600) before SQLite does, so the file is never world-readable.</summary>
+    private static void CreateFilePrivately(string path)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        try
+        {
+            if (!Directory.Exists(directory))
+            {
+                if (OperatingSystem.IsWindows())
+                {
+                    Directory.CreateDirectory(directory);
+                }
+                else
+                {
+                    Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+            }
+            if (!File.Exists(path))
+            {
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                }
+                using var _ = new FileStream(path, options);
+            }
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process created it at the same moment: fine.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new JournalConfigurationException("StoreUnavailable", JournalErrorKind.ResourceUnavailable,
+                $"The store '{path}' cannot be created: {e.Message}", path, e);
+        }
+    }
+
+    internal static string Key(string value) => value.ToLowerInvariant();
+
+    private static string? FormatTime(DateTimeOffset? time) =>
+        time?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset? ParseTime(SqliteDataReader r, int ordinal) =>
+        r.IsDBNull(ordinal) ? null : DateTimeOffset.Parse(r.GetString(ordinal), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+}

@@ -1,0 +1,99 @@
+using Microsoft.Data.Sqlite;
+
+namespace MimecastJournaling.Engine.Storage;
+
+/// <summary>
+/// Versioned schema. Each entry upgrades from the version before it; applied in order inside one
+/// IMMEDIATE transaction, so two processes opening a fresh file cannot both migrate it.
+/// Append new migrations; never edit a released one.
+/// </summary>
+internal static class SqliteSchema
+{
+    private static readonly string[] Migrations =
+    [
+        // 1: configuration, directory and event log
+        """
+        CREATE TABLE definitions (
+            id TEXT PRIMARY KEY,
+            description TEXT NOT NULL,
+            description_key TEXT NOT NULL UNIQUE,
+            transport_type TEXT NOT NULL,
+            disabled INTEGER NOT NULL,
+            service_address TEXT NOT NULL,
+            service_address_key TEXT NOT NULL UNIQUE,
+            source_ip_ranges TEXT NOT NULL,
+            smtp_user TEXT NULL,
+            smtp_password_hash TEXT NULL,
+            initial_delay_seconds INTEGER NOT NULL,
+            delivery_wait_attempts INTEGER NOT NULL,
+            inactivity_seconds INTEGER NOT NULL,
+            journal_type TEXT NOT NULL,
+            encrypted INTEGER NOT NULL,
+            prefer_clear_text INTEGER NOT NULL,
+            journal_non_internal INTEGER NOT NULL,
+            journal_unknown_internal INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            status_reason TEXT NULL,
+            last_received TEXT NULL,
+            created TEXT NOT NULL,
+            modified TEXT NOT NULL
+        );
+        CREATE TABLE domains (
+            name TEXT PRIMARY KEY,
+            verification_code TEXT NOT NULL,
+            verified INTEGER NOT NULL,
+            verified_at TEXT NULL,
+            registered TEXT NOT NULL
+        );
+        CREATE TABLE internal_addresses (
+            address TEXT NOT NULL,
+            address_key TEXT PRIMARY KEY,
+            domain TEXT NOT NULL REFERENCES domains(name),
+            type TEXT NOT NULL,
+            mailbox TEXT NOT NULL,
+            display_name TEXT NULL,
+            source TEXT NOT NULL,
+            added TEXT NOT NULL
+        );
+        CREATE INDEX internal_addresses_domain ON internal_addresses(domain);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            time TEXT NOT NULL,
+            user_name TEXT NOT NULL,
+            object_type TEXT NOT NULL,
+            object_name TEXT NOT NULL,
+            object_id TEXT NULL,
+            action TEXT NOT NULL,
+            property TEXT NULL,
+            old_value TEXT NULL,
+            new_value TEXT NULL
+        );
+        CREATE INDEX events_object ON events(object_type, object_id);
+        """,
+    ];
+
+    public static int LatestVersion => Migrations.Length;
+
+    public static void Migrate(SqliteConnection connection)
+    {
+        // WAL lets a listener write while an admin reads; the mode is stored in the file.
+        SqliteJournalStore.Execute(connection, null, "PRAGMA journal_mode = WAL;");
+        using var transaction = connection.BeginTransaction(deferred: false);
+        SqliteJournalStore.Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT MAX(version) FROM schema_version";
+        var current = read.ExecuteScalar() is long v ? (int)v : 0;
+        if (current > LatestVersion)
+        {
+            throw new MimecastJournaling.Engine.Configuration.JournalConfigurationException("StoreSchemaTooNew", MimecastJournaling.Engine.Configuration.JournalErrorKind.InvalidOperation,
+                $"The store was written by a newer MimecastJournaling (schema {current}; this version knows up to {LatestVersion}). Update the module.");
+        }
+        for (var version = current + 1; version <= LatestVersion; version++)
+        {
+            SqliteJournalStore.Execute(connection, transaction, Migrations[version - 1]);
+            SqliteJournalStore.Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES ($v)", ("$v", version));
+        }
+        transaction.Commit();
+    }
+}

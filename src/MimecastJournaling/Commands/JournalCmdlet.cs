@@ -1,0 +1,108 @@
+using System.Management.Automation;
+using MimecastJournaling.Engine.Configuration;
+using MimecastJournaling.Engine.Storage;
+
+namespace MimecastJournaling.Commands;
+
+/// <summary>
+/// Base of every cmdlet that uses the configuration store: the -Store parameter, the engine's
+/// configuration service, and one mapping from engine refusals to ErrorRecords.
+/// </summary>
+public abstract class JournalCmdlet : PSCmdlet
+{
+    private JournalConfiguration? _configuration;
+
+    /// <summary>Path of the store file; default: $env:MIMECASTJOURNALING_STORE, then the per-user data folder.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
+
+    protected JournalConfiguration Configuration => _configuration ??= new JournalConfiguration(
+        StoreCache.Open(StoreLocation.Resolve(Store is null ? null : GetUnresolvedProviderPathFromPSPath(Store))), Actor);
+
+    /// <summary>Who makes a change, for the event log.</summary>
+    internal static string Actor => OperatingSystem.IsWindows()
+        ? $@"{Environment.UserDomainName}\{Environment.UserName}"
+        : Environment.UserName;
+
+    /// <summary>Runs one unit of work; an engine refusal becomes a non-terminating error and the pipeline goes on.</summary>
+    protected void Try(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (JournalConfigurationException e)
+        {
+            WriteError(ToErrorRecord(e));
+        }
+    }
+
+    protected void ThrowTerminating(JournalConfigurationException e) => ThrowTerminatingError(ToErrorRecord(e));
+
+    internal static ErrorRecord ToErrorRecord(JournalConfigurationException e)
+    {
+        var category = e.Kind switch
+        {
+            JournalErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+            JournalErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+            JournalErrorKind.AlreadyExists => ErrorCategory.ResourceExists,
+            JournalErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
+            JournalErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+            JournalErrorKind.ConnectionError => ErrorCategory.ConnectionError,
+            _ => ErrorCategory.NotSpecified,
+        };
+        return new ErrorRecord(e, e.ErrorId, category, e.Target);
+    }
+
+    /// <summary>Names matching <paramref name="patterns"/> (wildcards allowed); a plain name that matches nothing is an error.</summary>
+    protected IEnumerable<T> Filter<T>(IEnumerable<T> items, Func<T, string> name, string[]? patterns, Func<string, JournalConfigurationException> notFound)
+    {
+        var all = items.ToList();
+        if (patterns is null || patterns.Length == 0)
+        {
+            foreach (var item in all)
+            {
+                yield return item;
+            }
+            yield break;
+        }
+        var seen = new HashSet<T>();
+        foreach (var pattern in patterns)
+        {
+            var wildcard = WildcardPattern.ContainsWildcardCharacters(pattern);
+            var matcher = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
+            var matched = false;
+            foreach (var item in all.Where(i => matcher.IsMatch(name(i))))
+            {
+                matched = true;
+                if (seen.Add(item))
+                {
+                    yield return item;
+                }
+            }
+            if (!matched && !wildcard)
+            {
+                WriteError(ToErrorRecord(notFound(pattern)));
+            }
+        }
+    }
+}
+
+/// <summary>One store object per path and process: the schema check runs once, connections are pooled.</summary>
+internal static class StoreCache
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IJournalStore> Stores = new(StringComparer.Ordinal);
+
+    public static IJournalStore Open(string path)
+    {
+        // A file deleted behind our back (a test's temporary store) must be re-created with its schema.
+        if (Stores.TryGetValue(path, out var cached) && File.Exists(path))
+        {
+            return cached;
+        }
+        var store = new SqliteJournalStore(path);
+        Stores[path] = store;
+        return store;
+    }
+}
