@@ -10,17 +10,23 @@ public sealed class RegisterJournalDomainCommand : JournalCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Domain", "DomainName")]
-    public string Name { get; set; } = string.Empty;
+    public string[] Name { get; set; } = Array.Empty<string>();
 
-    protected override void ProcessRecord() => Try(() =>
+    protected override void ProcessRecord()
     {
-        if (ShouldProcess(Name, "Register domain"))
+        foreach (var name in Name)
         {
-            var domain = Configuration.RegisterDomain(Name);
-            WriteVerbose($"Publish this DNS TXT record at {domain.Name}, then run Test-JournalDomain: {domain.VerificationCode}");
-            WriteObject(domain);
+            Try(() =>
+            {
+                if (ShouldProcess(name, "Register domain"))
+                {
+                    var domain = Configuration.RegisterDomain(name);
+                    WriteVerbose($"Publish this DNS TXT record at {domain.Name}, then run Test-JournalDomain: {domain.VerificationCode}");
+                    WriteObject(domain);
+                }
+            });
         }
-    });
+    }
 }
 
 [Cmdlet(VerbsCommon.Get, "JournalDomain")]
@@ -52,7 +58,7 @@ public sealed class TestJournalDomainCommand : JournalCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Domain", "DomainName")]
     [ArgumentCompleter(typeof(DomainNameCompleter))]
-    public string Name { get; set; } = string.Empty;
+    public string[] Name { get; set; } = Array.Empty<string>();
 
     /// <summary>DNS servers to ask instead of the system resolvers: "192.0.2.53" or "127.0.0.1:5353".</summary>
     [Parameter]
@@ -74,9 +80,17 @@ public sealed class TestJournalDomainCommand : JournalCmdlet
         }
     }
 
-    protected override void ProcessRecord() => Try(() =>
+    protected override void ProcessRecord()
     {
-        var domain = Configuration.GetDomain(Name);
+        foreach (var name in Name)
+        {
+            Try(() => Verify(name));
+        }
+    }
+
+    private void Verify(string name)
+    {
+        var domain = Configuration.GetDomain(name);
         var records = _verifier!.GetTxtRecordsAsync(domain.Name, _cancel.Token).GetAwaiter().GetResult();
         WriteVerbose($"TXT records at {domain.Name}: {(records.Count == 0 ? "(none)" : string.Join(" | ", records))}");
         if (!ShouldProcess(domain.Name, "Record the verification result"))
@@ -89,7 +103,7 @@ public sealed class TestJournalDomainCommand : JournalCmdlet
             WriteWarning($"{domain.Name} is not verified: publish a DNS TXT record at {domain.Name} with the value {domain.VerificationCode} and run Test-JournalDomain again.");
         }
         WriteObject(result);
-    });
+    }
 
     protected override void StopProcessing() => _cancel.Cancel();
 }
@@ -100,18 +114,24 @@ public sealed class UnregisterJournalDomainCommand : JournalCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Domain", "DomainName")]
     [ArgumentCompleter(typeof(DomainNameCompleter))]
-    public string Name { get; set; } = string.Empty;
+    public string[] Name { get; set; } = Array.Empty<string>();
 
     /// <summary>Also remove the domain's internal addresses.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecord() => Try(() =>
+    protected override void ProcessRecord()
     {
-        var domain = Configuration.GetDomain(Name);
-        if (ShouldProcess(domain.Name, Force ? "Unregister domain and remove its internal addresses" : "Unregister domain"))
+        foreach (var name in Name)
         {
-            Configuration.UnregisterDomain(domain.Name, Force);
+            Try(() =>
+            {
+                var domain = Configuration.GetDomain(name);
+                if (ShouldProcess(domain.Name, Force ? "Unregister domain and remove its internal addresses" : "Unregister domain"))
+                {
+                    Configuration.UnregisterDomain(domain.Name, Force);
+                }
+            });
         }
-    });
+    }
 }

@@ -9,7 +9,7 @@ public sealed class AddJournalInternalAddressCommand : JournalCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("EmailAddress", "PrimarySmtpAddress", "SmtpAddress", "Mail", "UserPrincipalName")]
-    public string Address { get; set; } = string.Empty;
+    public string[] Address { get; set; } = Array.Empty<string>();
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public InternalAddressType Type { get; set; } = InternalAddressType.Mailbox;
@@ -25,17 +25,23 @@ public sealed class AddJournalInternalAddressCommand : JournalCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord() => Try(() =>
+    protected override void ProcessRecord()
     {
-        if (ShouldProcess(Address, "Add to the internal directory"))
+        foreach (var address in Address)
         {
-            var entry = Configuration.AddInternalAddress(Address, Type, Mailbox, DisplayName);
-            if (PassThru)
+            Try(() =>
             {
-                WriteObject(entry);
-            }
+                if (ShouldProcess(address, "Add to the internal directory"))
+                {
+                    var entry = Configuration.AddInternalAddress(address, Type, Mailbox, DisplayName);
+                    if (PassThru)
+                    {
+                        WriteObject(entry);
+                    }
+                }
+            });
         }
-    });
+    }
 }
 
 [Cmdlet(VerbsCommon.Get, "JournalInternalAddress")]
@@ -68,13 +74,19 @@ public sealed class RemoveJournalInternalAddressCommand : JournalCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("EmailAddress", "PrimarySmtpAddress", "SmtpAddress", "Mail")]
-    public string Address { get; set; } = string.Empty;
+    public string[] Address { get; set; } = Array.Empty<string>();
 
-    protected override void ProcessRecord() => Try(() =>
+    protected override void ProcessRecord()
     {
-        if (ShouldProcess(Address, "Remove from the internal directory"))
+        foreach (var address in Address)
         {
-            Configuration.RemoveInternalAddress(Address);
+            Try(() =>
+            {
+                if (ShouldProcess(address, "Remove from the internal directory"))
+                {
+                    Configuration.RemoveInternalAddress(address);
+                }
+            });
         }
-    });
+    }
 }

@@ -1,0 +1,153 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates the MimecastJournaling module.
+.DESCRIPTION
+    Build  publishes the binaries into ./bin so that Import-Module ./MimecastJournaling.psd1 works.
+    Test   builds, installs the system tools the tests need (apt, as root), runs the xunit tests of
+           the engine and the Pester tests against the built module in a fresh pwsh, prints each
+           runner's summary and a total, and exits non-zero on any failure or skipped test.
+    Demo   builds, then uses the module in a temporary store and shows the result.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$bin = Join-Path $root 'bin'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+function Invoke-Native {
+    param([string] $FilePath, [string[]] $Arguments)
+    & $FilePath @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$FilePath $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Build {
+    Write-Host '==> Build' -ForegroundColor Cyan
+    if (Test-Path $bin) { Remove-Item $bin -Recurse -Force }
+    foreach ($project in 'src/MimecastJournaling/MimecastJournaling.csproj', 'src/MimecastJournaling.Loader/MimecastJournaling.Loader.csproj') {
+        Invoke-Native dotnet @('publish', (Join-Path $root $project), '-c', $Configuration, '-o', $bin, '--nologo', '-v', 'quiet')
+    }
+    Write-Host "Built into $bin"
+}
+
+# System packages the tests use; installed with apt when missing (CI runs as root on Debian).
+$testPackages = [ordered]@{ dnsmasq = 'dnsmasq-base' }
+
+function Install-TestPrerequisites {
+    $missing = @($testPackages.Keys | Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) })
+    if ($missing.Count -eq 0) { return }
+    $packages = @($missing | ForEach-Object { $testPackages[$_] })
+    $isRoot = $IsLinux -and ((& id -u) -eq '0')
+    if (-not ($isRoot -and (Get-Command apt-get -ErrorAction SilentlyContinue))) {
+        throw "The tests need these programs: $($missing -join ', '). Install the packages $($packages -join ', ') (apt-get install $($packages -join ' ')) and run again."
+    }
+    Write-Host "==> Installing test prerequisites: $($packages -join ', ')" -ForegroundColor Cyan
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    Invoke-Native apt-get @('update', '-qq')
+    Invoke-Native apt-get @('install', '-y', '-qq', '--no-install-recommends') + $packages
+}
+
+function Get-NuGetPackagesFolder {
+    $line = (& dotnet nuget locals global-packages --list) -join "`n"
+    if ($line -notmatch 'global-packages:\s*(.+)') { throw "Cannot find the NuGet global packages folder ('dotnet nuget locals' said: $line)." }
+    $Matches[1].Trim()
+}
+
+function Invoke-Test {
+    Invoke-Build
+    Install-TestPrerequisites
+    Write-Host '==> Restoring test tools (Pester, DnsClient 1.6.1) from NuGet' -ForegroundColor Cyan
+    Invoke-Native dotnet @('restore', (Join-Path $root 'tests/Tools/TestTools.csproj'), '--nologo', '-v', 'quiet')
+    $packages = Get-NuGetPackagesFolder
+    $env:MIMECASTJOURNALING_PESTER = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    $env:MIMECASTJOURNALING_OLD_DNSCLIENT = Join-Path $packages 'dnsclient/1.6.1/lib/netstandard2.1/DnsClient.dll'
+
+    $results = [ordered]@{}
+
+    Write-Host '==> xunit: engine tests' -ForegroundColor Cyan
+    $output = & dotnet test (Join-Path $root 'tests/MimecastJournaling.Engine.Tests') -c $Configuration --nologo 2>&1 | ForEach-Object { "$_" }
+    $output | Write-Host
+    $summary = $output | Select-String -Pattern 'Failed:\s*(\d+),\s*Passed:\s*(\d+),\s*Skipped:\s*(\d+)' | Select-Object -Last 1
+    if (-not $summary) {
+        $results['xunit'] = @{ Passed = 0; Failed = 1; Skipped = 0 }
+        Write-Host 'xunit: no summary line (build or run failure)' -ForegroundColor Red
+    } else {
+        $g = $summary.Matches[0].Groups
+        $results['xunit'] = @{ Failed = [int]$g[1].Value; Passed = [int]$g[2].Value; Skipped = [int]$g[3].Value }
+    }
+    if ($LASTEXITCODE -ne 0 -and $results['xunit'].Failed -eq 0) { $results['xunit'].Failed = 1 }
+
+    Write-Host '==> Pester: module tests in a fresh pwsh' -ForegroundColor Cyan
+    $resultFile = Join-Path ([IO.Path]::GetTempPath()) "mj-pester-$PID.json"
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Invoke-PesterTests.ps1') -ResultFile $resultFile
+    if (Test-Path $resultFile) {
+        $p = Get-Content $resultFile -Raw | ConvertFrom-Json
+        $results['Pester'] = @{ Passed = $p.Passed; Failed = $p.Failed; Skipped = $p.Skipped }
+        Remove-Item $resultFile
+    } else {
+        $results['Pester'] = @{ Passed = 0; Failed = 1; Skipped = 0 }
+        Write-Host 'Pester: the runner ended without results' -ForegroundColor Red
+    }
+
+    $passed = 0; $failed = 0; $skipped = 0
+    foreach ($name in $results.Keys) {
+        $r = $results[$name]
+        Write-Host ("{0}: {1} passed, {2} failed, {3} skipped" -f $name, $r.Passed, $r.Failed, $r.Skipped)
+        $passed += $r.Passed; $failed += $r.Failed; $skipped += $r.Skipped
+    }
+    # A skipped test is not a passing one: count it against the run.
+    Write-Host ("Total: {0} passed, {1} failed" -f $passed, ($failed + $skipped))
+    if ($failed -gt 0 -or $skipped -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $store = Join-Path ([IO.Path]::GetTempPath()) "mimecastjournaling-demo-$PID/journaling.db"
+    Write-Host "==> Demo in a temporary store: $store" -ForegroundColor Cyan
+    $script = {
+        param($ModulePath, $Store)
+        $ErrorActionPreference = 'Stop'
+        $env:MIMECASTJOURNALING_STORE = $Store
+        Import-Module $ModulePath
+        Write-Host "`n# Register the journal sub-domain and the internal mail domain" -ForegroundColor Yellow
+        Register-JournalDomain -Name journal.contoso.com, contoso.com | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+        Write-Host '# Create the journal definition (password kept only as a salted hash)' -ForegroundColor Yellow
+        $credential = [pscredential]::new('exchange', (ConvertTo-SecureString 'Demo-Passw0rd!' -AsPlainText -Force))
+        New-JournalDefinition -Description 'Exchange Online journaling' -ServiceEmailAddress journal@journal.contoso.com `
+            -SourceIpRange 40.92.0.0/15, 2a01:111:f400::/48 -SmtpCredential $credential -InitialProcessDelay 5 | Out-Null
+        Get-JournalDefinition | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+        Get-JournalDefinition 'Exchange Online journaling' | Format-List Description, ServiceEmailAddress, SourceIpRange, SmtpAuthentication, Encrypted, InitialProcessDelay, DeliveryWaitAttempts, InactivityPeriod, Status | Out-String -Width 200 | Write-Host
+        Write-Host '# Import the internal directory from CSV' -ForegroundColor Yellow
+        @('Address,DisplayName', 'alice@contoso.com,Alice', 'bob@contoso.com,Bob') | ConvertFrom-Csv | Add-JournalInternalAddress
+        Get-JournalInternalAddress | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+        Write-Host '# Suspend and resume the definition; every change is in the event log' -ForegroundColor Yellow
+        Disable-JournalDefinition 'Exchange Online journaling'
+        Enable-JournalDefinition 'Exchange Online journaling'
+        Get-JournalEvent | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+    }
+    try {
+        & dotnet pwsh -NoProfile -NonInteractive -Command $script -args (Join-Path $root 'MimecastJournaling.psd1'), $store
+        if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
+    } finally {
+        Remove-Item (Split-Path $store) -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+}

@@ -1,0 +1,16 @@
+# Runs the Pester suite (tests/Pester) against the built module; started by build.ps1 -Task Test
+# in a fresh pwsh. Pester comes from the NuGet package that build.ps1 restored.
+param([Parameter(Mandatory)] [string] $ResultFile)
+
+$ErrorActionPreference = 'Stop'
+Import-Module $env:MIMECASTJOURNALING_PESTER -Force
+$configuration = New-PesterConfiguration
+$configuration.Run.Path = Join-Path $PSScriptRoot 'Pester'
+$configuration.Run.PassThru = $true
+$configuration.Output.Verbosity = 'Detailed'
+$result = Invoke-Pester -Configuration $configuration
+@{
+    Passed  = $result.PassedCount
+    Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    Skipped = $result.SkippedCount + $result.NotRunCount
+} | ConvertTo-Json | Set-Content -LiteralPath $ResultFile
