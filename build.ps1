@@ -29,7 +29,8 @@ $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 
 function Invoke-Native {
-    param([string] $FilePath, [string[]] $Arguments)
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $FilePath, [string[]] $Arguments)
     & $FilePath @Arguments
     if ($LASTEXITCODE -ne 0) { throw "'$FilePath $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
 }
@@ -57,7 +58,9 @@ function Install-TestPrerequisites {
     Write-Host "==> Installing test prerequisites: $($packages -join ', ')" -ForegroundColor Cyan
     $env:DEBIAN_FRONTEND = 'noninteractive'
     Invoke-Native apt-get @('update', '-qq')
-    Invoke-Native apt-get @('install', '-y', '-qq', '--no-install-recommends') + $packages
+    Invoke-Native apt-get (@('install', '-y', '-qq', '--no-install-recommends') + $packages)
+    $still = @($missing | Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) })
+    if ($still.Count -gt 0) { throw "Installed $($packages -join ', ') but still cannot find: $($still -join ', ')." }
 }
 
 function Get-NuGetPackagesFolder {
