@@ -8,12 +8,13 @@
            the engine and the Pester tests against the built module in a fresh pwsh, prints each
            runner's summary and a total, and exits non-zero on any failure or skipped test.
     Demo   builds, then uses the module in a temporary store and shows the result.
+    Bench  builds, then runs the benchmarks in tests/Benchmarks and prints their figures.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -149,8 +150,15 @@ function Invoke-Demo {
     }
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    Write-Host '==> Benchmark: module import time' -ForegroundColor Cyan
+    & (Join-Path $root 'tests/Benchmarks/Measure-ImportTime.ps1') | Format-List | Out-String -Width 200 | Write-Host
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
+    'Bench' { Invoke-Bench }
 }

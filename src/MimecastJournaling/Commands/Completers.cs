@@ -14,8 +14,9 @@ public abstract class StoreNameCompleter : IArgumentCompleter
         IEnumerable<string> names;
         try
         {
-            var store = fakeBoundParameters.Contains("Store") ? fakeBoundParameters["Store"] as string : null;
-            names = Names(StoreCache.Open(StoreLocation.Resolve(store)));
+            var path = StoreLocation.Resolve(fakeBoundParameters.Contains("Store") ? fakeBoundParameters["Store"] as string : null);
+            // Completing a name must not create a store that does not exist yet.
+            names = File.Exists(path) ? Names(StoreCache.Open(path)) : [];
         }
         catch (Exception)
         {
