@@ -70,6 +70,78 @@ internal static class SqliteSchema
         );
         CREATE INDEX events_object ON events(object_type, object_id);
         """,
+        // 2: the archive — content-addressed compressed blobs, items with their recipients and
+        // mailboxes, and one outcome row per received report
+        """
+        CREATE TABLE blobs (
+            hash TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            codec TEXT NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            message_id TEXT NULL,
+            message_key TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            original_hash TEXT NOT NULL REFERENCES blobs(hash),
+            clear_text_hash TEXT NULL REFERENCES blobs(hash),
+            sender TEXT NULL,
+            sender_key TEXT NULL,
+            subject TEXT NULL,
+            sent TEXT NULL,
+            size INTEGER NOT NULL,
+            definition_id TEXT NULL,
+            definition TEXT NULL,
+            state TEXT NOT NULL,
+            process_after TEXT NULL,
+            attempts INTEGER NOT NULL,
+            max_attempts INTEGER NOT NULL,
+            attempt_interval_seconds INTEGER NOT NULL,
+            first_received TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            UNIQUE (message_key, fingerprint)
+        );
+        CREATE INDEX items_received ON items(first_received);
+        CREATE INDEX items_pending ON items(state, process_after);
+        CREATE TABLE item_recipients (
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            address TEXT NOT NULL,
+            address_key TEXT NOT NULL,
+            type TEXT NOT NULL,
+            expanded_from TEXT NULL,
+            forwarded_from TEXT NULL,
+            PRIMARY KEY (item_id, address_key)
+        );
+        CREATE INDEX item_recipients_address ON item_recipients(address_key);
+        CREATE TABLE item_mailboxes (
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            mailbox_key TEXT NOT NULL,
+            mailbox TEXT NOT NULL,
+            PRIMARY KEY (item_id, mailbox_key)
+        );
+        CREATE INDEX item_mailboxes_mailbox ON item_mailboxes(mailbox_key);
+        CREATE TABLE reports (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            received TEXT NOT NULL,
+            source TEXT NOT NULL,
+            definition_id TEXT NULL,
+            definition TEXT NULL,
+            raw_hash TEXT NOT NULL REFERENCES blobs(hash),
+            size INTEGER NOT NULL,
+            outcome TEXT NOT NULL,
+            reason TEXT NULL,
+            rule TEXT NULL,
+            item_id INTEGER NULL REFERENCES items(id),
+            format TEXT NULL,
+            message_id TEXT NULL,
+            sender TEXT NULL,
+            subject TEXT NULL,
+            defects TEXT NULL
+        );
+        CREATE INDEX reports_item ON reports(item_id);
+        CREATE INDEX reports_received ON reports(received);
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -1,0 +1,144 @@
+using System.Text;
+using MimecastJournaling.Engine.Archive;
+using MimecastJournaling.Engine.Storage;
+
+namespace MimecastJournaling.Engine.Tests.Archive;
+
+public sealed class JournalArchiveTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "mj-archive-" + Guid.NewGuid().ToString("n"));
+    private readonly SqliteJournalArchive _archive;
+
+    public JournalArchiveTests()
+    {
+        var path = Path.Combine(_directory, "journaling.db");
+        using (new SqliteJournalStore(path))
+        {
+            // creates the file and its schema
+        }
+        _archive = new SqliteJournalArchive(new SqliteDatabase(path));
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static byte[] Original(string transportHeader = "Received: from mbx1.contoso.com", string body = "Quarterly numbers attached.\r\n") =>
+        Encoding.ASCII.GetBytes(
+            transportHeader + "\r\n" +
+            "From: Alice <alice@contoso.com>\r\nTo: bob@contoso.com\r\nCc: carol@fabrikam.com\r\n" +
+            "Subject: Q3 numbers\r\nDate: Thu, 26 Nov 2026 08:59:00 +0000\r\nMessage-ID: <q3@contoso.com>\r\n\r\n" + body);
+
+    private static ArchiveSubmission Report(byte[] original, string reportTag, params ArchivedRecipient[] recipients) => new()
+    {
+        Received = T0,
+        Source = "smtp:192.0.2.10",
+        Definition = "EXO",
+        RawReport = Encoding.ASCII.GetBytes("X-MS-Journal-Report:\r\nX-Test: " + reportTag + "\r\n\r\n").Concat(original).ToArray(),
+        Disposition = ArchiveDisposition.Accept,
+        Format = "Envelope",
+        MessageId = "q3@contoso.com",
+        Sender = "alice@contoso.com",
+        Subject = "Q3 numbers",
+        Original = original,
+        Recipients = recipients,
+        Mailboxes = recipients.Where(r => r.Address.EndsWith("@contoso.com")).Select(r => r.Address).Append("alice@contoso.com").ToArray(),
+    };
+
+    [Fact]
+    public void Two_bifurcated_halves_and_a_hybrid_duplicate_become_one_item_with_the_union_of_recipients()
+    {
+        var outcomes = _archive.Store([
+            Report(Original(), "fork-1", new ArchivedRecipient("bob@contoso.com", "To"), new ArchivedRecipient("dave@contoso.com", "Bcc", ExpandedFrom: "sales@contoso.com")),
+            Report(Original(), "fork-2", new ArchivedRecipient("carol@fabrikam.com", "Cc")),
+        ]);
+        // Hybrid: the on-premises copy of the same message has other transport headers.
+        outcomes = outcomes.Concat(_archive.Store([
+            Report(Original("Received: from onprem-hub.contoso.com"), "onprem", new ArchivedRecipient("bob@contoso.com", "Recipient")),
+        ])).ToList();
+
+        Assert.Equal([JournalOutcomeKind.Archived, JournalOutcomeKind.Merged, JournalOutcomeKind.Merged], outcomes.Select(o => o.Outcome));
+        Assert.Single(outcomes.Select(o => o.ItemId).Distinct());
+        var item = Assert.Single(_archive.GetMessages(new JournalMessageQuery()));
+        Assert.Equal(3, item.Reports.Count);
+        Assert.Equal(
+            ["bob@contoso.com:To:", "dave@contoso.com:Bcc:sales@contoso.com", "carol@fabrikam.com:Cc:"],
+            item.Recipients.Select(r => $"{r.Address}:{r.Type}:{r.ExpandedFrom}"));
+        Assert.Equal(["alice@contoso.com", "bob@contoso.com", "dave@contoso.com"], item.Mailboxes);
+        Assert.Equal(Original(), _archive.GetOriginal(item.Id));
+    }
+
+    [Fact]
+    public void The_same_report_received_again_is_a_duplicate_of_its_item()
+    {
+        var report = Report(Original(), "only", new ArchivedRecipient("bob@contoso.com", "To"));
+        var first = _archive.Store([report]).Single();
+        var again = _archive.Store([report with { Received = T0.AddMinutes(5) }]).Single();
+
+        Assert.Equal(JournalOutcomeKind.Archived, first.Outcome);
+        Assert.Equal(JournalOutcomeKind.Duplicate, again.Outcome);
+        Assert.Equal(first.ItemId, again.ItemId);
+        Assert.Single(_archive.GetMessages(new JournalMessageQuery()));
+    }
+
+    [Fact]
+    public void The_same_message_id_with_different_content_stays_a_separate_item()
+    {
+        _archive.Store([Report(Original(), "a", new ArchivedRecipient("bob@contoso.com", "To"))]);
+        var other = _archive.Store([Report(Original(body: "Different text.\r\n"), "b", new ArchivedRecipient("bob@contoso.com", "To"))]).Single();
+
+        Assert.Equal(JournalOutcomeKind.Archived, other.Outcome);
+        Assert.Equal(2, _archive.GetMessages(new JournalMessageQuery { MessageId = "q3@contoso.com" }).Count);
+    }
+
+    [Fact]
+    public void Quarantined_and_rejected_reports_keep_their_raw_bytes_and_reason()
+    {
+        var garbage = Encoding.ASCII.GetBytes("not a message at all");
+        var outcomes = _archive.Store([
+            new ArchiveSubmission { Received = T0, Source = "file:/tmp/x.eml", RawReport = garbage, Disposition = ArchiveDisposition.Quarantine, Reason = "No header block." },
+            Report(Original(), "r") with { Disposition = ArchiveDisposition.Reject, Rule = "JournalNonInternalAddresses", Reason = "No internal address." },
+        ]);
+
+        Assert.Equal([JournalOutcomeKind.Quarantined, JournalOutcomeKind.Rejected], outcomes.Select(o => o.Outcome));
+        Assert.All(outcomes, o => Assert.Null(o.ItemId));
+        Assert.Equal(garbage, _archive.GetReport(outcomes[0].Id));
+        var listed = _archive.GetOutcomes(new JournalOutcomeQuery { Outcome = JournalOutcomeKind.Rejected });
+        Assert.Equal("JournalNonInternalAddresses", Assert.Single(listed).Rule);
+        Assert.Empty(_archive.GetMessages(new JournalMessageQuery()));
+    }
+
+    [Fact]
+    public void A_new_item_waits_its_attempts_then_is_archived_and_later_reports_still_merge()
+    {
+        var window = new ArchiveSubmission[]
+        {
+            Report(Original(), "first", new ArchivedRecipient("bob@contoso.com", "To")) with
+                { ProcessAfter = T0.AddMinutes(10), WaitAttempts = 2, WaitInterval = TimeSpan.FromMinutes(10) },
+        };
+        var itemId = _archive.Store(window).Single().ItemId!.Value;
+        Assert.Equal(JournalItemState.Pending, _archive.GetMessage(itemId)!.State);
+
+        Assert.Empty(_archive.CompleteDueItems(T0.AddMinutes(9)));    // not due yet
+        Assert.Empty(_archive.CompleteDueItems(T0.AddMinutes(10)));   // attempt 1 of 2
+        Assert.Equal(JournalItemState.Pending, _archive.GetMessage(itemId)!.State);
+        Assert.Equal([itemId], _archive.CompleteDueItems(T0.AddMinutes(20))); // attempt 2: archived
+        Assert.Equal(JournalItemState.Archived, _archive.GetMessage(itemId)!.State);
+
+        var late = _archive.Store([Report(Original(), "late", new ArchivedRecipient("erin@contoso.com", "Bcc"))]).Single();
+        Assert.Equal(JournalOutcomeKind.Merged, late.Outcome);
+        Assert.Contains(_archive.GetMessage(itemId)!.Recipients, r => r.Address == "erin@contoso.com");
+    }
+
+    [Fact]
+    public void Queries_filter_with_wildcards()
+    {
+        _archive.Store([Report(Original(), "a", new ArchivedRecipient("bob@contoso.com", "To"))]);
+
+        Assert.Single(_archive.GetMessages(new JournalMessageQuery { Recipient = "BOB@*" }));
+        Assert.Single(_archive.GetMessages(new JournalMessageQuery { Subject = "Q3*", Sender = "alice@contoso.com" }));
+        Assert.Single(_archive.GetMessages(new JournalMessageQuery { Mailbox = "*@contoso.com" }));
+        Assert.Empty(_archive.GetMessages(new JournalMessageQuery { Recipient = "nobody@*" }));
+        Assert.Empty(_archive.GetMessages(new JournalMessageQuery { Subject = "Q_*" })); // _ is literal, not a LIKE wildcard
+        Assert.Empty(_archive.GetMessages(new JournalMessageQuery { Skip = 1 }));
+    }
+}
