@@ -2,11 +2,11 @@ using System.IO.Compression;
 
 namespace MimecastJournaling.Engine.Archive;
 
-/// <summary>Compression of stored messages (Brotli at a fast level: mail compresses well and writes must keep up with ingest).</summary>
+/// <summary>Compression of stored messages (Brotli at its fastest level: nearly the ratio of level 3 at a third of the cost, so writes keep up with ingest).</summary>
 public static class BlobCodec
 {
     public const string Brotli = "br";
-    private const int Quality = 3;
+    private const int Quality = 1;
     private const int Window = 22;
 
     public static byte[] Compress(ReadOnlySpan<byte> data)

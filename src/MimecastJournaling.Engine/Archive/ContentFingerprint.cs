@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -12,21 +13,37 @@ namespace MimecastJournaling.Engine.Archive;
 /// </summary>
 public static class ContentFingerprint
 {
-    private static readonly string[] IdentityHeaders = ["from", "date", "subject", "message-id", "to", "cc"];
+    private static readonly byte[][] IdentityHeaders =
+        new[] { "from", "date", "subject", "message-id", "to", "cc" }.Select(Encoding.ASCII.GetBytes).ToArray();
 
     public static string Compute(ReadOnlySpan<byte> message)
     {
         var headerEnd = FindHeaderEnd(message, out var bodyStart);
         var headers = message[..headerEnd];
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var name in IdentityHeaders)
+        var body = TrimTrailingLineEnds(message[bodyStart..]);
+        var buffer = ArrayPool<byte>.Shared.Rent(headers.Length + body.Length + 128);
+        try
         {
-            hash.AppendData(Encoding.ASCII.GetBytes(name + ":"));
-            hash.AppendData(Encoding.UTF8.GetBytes(NormalizeSpace(HeaderValue(headers, name))));
-            hash.AppendData("\n"u8);
+            // One buffer, one hash call: the identity headers (unfolded, spaces collapsed), then
+            // the body with CRLF turned into LF so CRLF and LF copies of one message agree.
+            var length = 0;
+            foreach (var name in IdentityHeaders)
+            {
+                length += AppendHeader(headers, name, buffer.AsSpan(length));
+            }
+            foreach (var b in body)
+            {
+                if (b != (byte)'\r')
+                {
+                    buffer[length++] = b;
+                }
+            }
+            return Convert.ToHexString(SHA256.HashData(buffer.AsSpan(0, length))).ToLowerInvariant();
         }
-        AppendBodyNormalized(hash, message[bodyStart..]);
-        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>SHA-256 of the exact bytes, hex; the blob key.</summary>
@@ -34,74 +51,81 @@ public static class ContentFingerprint
 
     private static int FindHeaderEnd(ReadOnlySpan<byte> message, out int bodyStart)
     {
-        for (var i = 0; i < message.Length; i++)
+        var i = 0;
+        while (true)
         {
-            if (message[i] != (byte)'\n')
+            var next = message[i..].IndexOf((byte)'\n');
+            if (next < 0)
             {
-                continue;
+                bodyStart = message.Length;
+                return message.Length;
             }
-            if (i + 1 < message.Length && message[i + 1] == (byte)'\n')
+            i += next + 1;
+            if (i < message.Length && message[i] == (byte)'\n')
+            {
+                bodyStart = i + 1;
+                return i;
+            }
+            if (i + 1 < message.Length && message[i] == (byte)'\r' && message[i + 1] == (byte)'\n')
             {
                 bodyStart = i + 2;
-                return i + 1;
-            }
-            if (i + 2 < message.Length && message[i + 1] == (byte)'\r' && message[i + 2] == (byte)'\n')
-            {
-                bodyStart = i + 3;
-                return i + 1;
+                return i;
             }
         }
-        bodyStart = message.Length;
-        return message.Length;
     }
 
-    /// <summary>The unfolded value of the first header <paramref name="name"/> (ASCII/UTF-8 as sent).</summary>
-    private static string HeaderValue(ReadOnlySpan<byte> headers, string name)
+    private static ReadOnlySpan<byte> TrimTrailingLineEnds(ReadOnlySpan<byte> body)
     {
+        var end = body.Length;
+        while (end > 0 && (body[end - 1] == (byte)'\n' || body[end - 1] == (byte)'\r'))
+        {
+            end--;
+        }
+        return body[..end];
+    }
+
+    /// <summary>Writes "name:value\n" for the first header called <paramref name="name"/>: unfolded, white space collapsed.</summary>
+    private static int AppendHeader(ReadOnlySpan<byte> headers, byte[] name, Span<byte> output)
+    {
+        var written = 0;
+        name.CopyTo(output);
+        written += name.Length;
+        output[written++] = (byte)':';
         var lineStart = 0;
         while (lineStart < headers.Length)
         {
             var lineEnd = headers[lineStart..].IndexOf((byte)'\n');
             lineEnd = lineEnd < 0 ? headers.Length : lineStart + lineEnd;
             var line = headers[lineStart..lineEnd];
-            if (line.Length > name.Length && line[name.Length] == (byte)':' && Ascii.EqualsIgnoreCase(line[..name.Length], Encoding.ASCII.GetBytes(name)))
+            if (line.Length > name.Length && line[name.Length] == (byte)':' && Ascii.EqualsIgnoreCase(line[..name.Length], name))
             {
-                var value = new StringBuilder(Encoding.UTF8.GetString(line[(name.Length + 1)..]));
-                var next = lineEnd + 1;
-                while (next < headers.Length && (headers[next] == (byte)' ' || headers[next] == (byte)'\t'))
+                // The value runs on over continuation lines (those starting with a space or tab).
+                var valueEnd = lineEnd;
+                while (valueEnd + 1 < headers.Length && (headers[valueEnd + 1] == (byte)' ' || headers[valueEnd + 1] == (byte)'\t'))
                 {
-                    var contEnd = headers[next..].IndexOf((byte)'\n');
-                    contEnd = contEnd < 0 ? headers.Length : next + contEnd;
-                    value.Append(' ').Append(Encoding.UTF8.GetString(headers[next..contEnd]));
-                    next = contEnd + 1;
+                    var more = headers[(valueEnd + 1)..].IndexOf((byte)'\n');
+                    valueEnd = more < 0 ? headers.Length : valueEnd + 1 + more;
                 }
-                return value.ToString();
+                var pendingSpace = false;
+                foreach (var b in headers[(lineStart + name.Length + 1)..valueEnd])
+                {
+                    if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+                    {
+                        pendingSpace = written > name.Length + 1;
+                        continue;
+                    }
+                    if (pendingSpace)
+                    {
+                        output[written++] = (byte)' ';
+                        pendingSpace = false;
+                    }
+                    output[written++] = b;
+                }
+                break;
             }
             lineStart = lineEnd + 1;
         }
-        return string.Empty;
-    }
-
-    private static string NormalizeSpace(string value) =>
-        string.Join(' ', value.Split([' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
-
-    private static void AppendBodyNormalized(IncrementalHash hash, ReadOnlySpan<byte> body)
-    {
-        // CRLF and LF copies of one message hash alike; trailing blank lines do not count.
-        var end = body.Length;
-        while (end > 0 && (body[end - 1] == (byte)'\n' || body[end - 1] == (byte)'\r'))
-        {
-            end--;
-        }
-        var start = 0;
-        for (var i = 0; i < end; i++)
-        {
-            if (body[i] == (byte)'\r' && i + 1 < end && body[i + 1] == (byte)'\n')
-            {
-                hash.AppendData(body[start..i]);
-                start = i + 1;
-            }
-        }
-        hash.AppendData(body[start..end]);
+        output[written++] = (byte)'\n';
+        return written;
     }
 }
