@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using static MimecastJournaling.Engine.Storage.SqliteDatabase;
 using MimecastJournaling.Engine.Configuration;
 
 namespace MimecastJournaling.Engine.Storage;
@@ -9,33 +10,27 @@ namespace MimecastJournaling.Engine.Storage;
 /// The embedded default store: one SQLite file in WAL mode, so a listener process and an admin's
 /// session can use it at the same time. Created with mode 0600 (SQLite gives its -wal and -shm
 /// files the same mode). Writes run in IMMEDIATE transactions; a busy database is retried for
-/// <see cref="BusyTimeout"/> before it is reported as unavailable.
+/// <see cref="SqliteDatabase.BusyTimeout"/> before it is reported as unavailable.
 /// </summary>
 public sealed class SqliteJournalStore : IJournalStore
 {
-    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(15);
-
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _db;
 
     public SqliteJournalStore(string path)
     {
-        Location = Path.GetFullPath(path);
-        _connectionString = new SqliteConnectionStringBuilder
+        _db = new SqliteDatabase(path);
+        _db.CreateFilePrivately();
+        _db.Guard(() =>
         {
-            DataSource = Location,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
-        }.ToString();
-        CreateFilePrivately(Location);
-        Guard(() =>
-        {
-            using var connection = Open();
+            using var connection = _db.Open();
             SqliteSchema.Migrate(connection);
         });
     }
 
-    public string Location { get; }
+    public string Location => _db.Location;
+
+    /// <summary>The database file, shared with the archive that lives in the same store.</summary>
+    public SqliteDatabase Database => _db;
 
     public void Dispose()
     {
@@ -293,137 +288,17 @@ public sealed class SqliteJournalStore : IJournalStore
 
     // ---- plumbing --------------------------------------------------------------------------
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
-        pragma.ExecuteNonQuery();
-        return connection;
-    }
-
     private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object? Value)[] parameters) =>
-        Guard(() =>
-        {
-            using var connection = Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            Bind(command, parameters);
-            using var reader = command.ExecuteReader();
-            var results = new List<T>();
-            while (reader.Read())
-            {
-                results.Add(read(reader));
-            }
-            return results;
-        });
+        _db.Query(sql, read, parameters);
 
     private void Write(IReadOnlyList<JournalEvent> events, Action<SqliteConnection, SqliteTransaction> change) =>
-        Guard(() =>
+        _db.Write((connection, transaction) =>
         {
-            using var connection = Open();
-            using var transaction = connection.BeginTransaction(deferred: false);
             change(connection, transaction);
             InsertEvents(connection, transaction, events);
-            transaction.Commit();
             return true;
         });
 
-    internal static int Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        Bind(command, parameters);
-        return command.ExecuteNonQuery();
-    }
-
-    private static void Bind(SqliteCommand command, (string Name, object? Value)[] parameters)
-    {
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-    }
-
-    private T Guard<T>(Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT */)
-        {
-            throw new JournalConfigurationException("StoreConstraintViolation", JournalErrorKind.AlreadyExists,
-                "The change clashes with an existing entry (another session may have made it first). Read the current state and try again.", Location, e);
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 /* BUSY, LOCKED */)
-        {
-            throw new JournalConfigurationException("StoreBusy", JournalErrorKind.ResourceUnavailable,
-                $"The store '{Location}' stayed locked by another process for {BusyTimeout.TotalSeconds:0} seconds. Try again.", Location, e);
-        }
-        catch (SqliteException e)
-        {
-            throw new JournalConfigurationException("StoreUnavailable", JournalErrorKind.ResourceUnavailable,
-                $"The store '{Location}' cannot be used: {e.Message}", Location, e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new JournalConfigurationException("StoreUnavailable", JournalErrorKind.ResourceUnavailable,
-                $"The store '{Location}' cannot be opened: {e.Message}", Location, e);
-        }
-    }
-
-    private void Guard(Action action) => Guard(() =>
-    {
-        action();
-        return true;
-    });
-
-    /// <summary>Creates the folder (0700) and an empty file (0600) before SQLite does, so the file is never world-readable.</summary>
-    private static void CreateFilePrivately(string path)
-    {
-        var directory = Path.GetDirectoryName(path)!;
-        try
-        {
-            if (!Directory.Exists(directory))
-            {
-                if (OperatingSystem.IsWindows())
-                {
-                    Directory.CreateDirectory(directory);
-                }
-                else
-                {
-                    Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                }
-            }
-            if (!File.Exists(path))
-            {
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-                if (!OperatingSystem.IsWindows())
-                {
-                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                }
-                using var _ = new FileStream(path, options);
-            }
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // Another process created it at the same moment: fine.
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new JournalConfigurationException("StoreUnavailable", JournalErrorKind.ResourceUnavailable,
-                $"The store '{path}' cannot be created: {e.Message}", path, e);
-        }
-    }
-
-    internal static string Key(string value) => value.ToLowerInvariant();
-
-    private static string? FormatTime(DateTimeOffset? time) =>
-        time?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset? ParseTime(SqliteDataReader r, int ordinal) =>
-        r.IsDBNull(ordinal) ? null : DateTimeOffset.Parse(r.GetString(ordinal), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    private static int Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
+        SqliteDatabase.Execute(connection, transaction, sql, parameters);
 }

@@ -149,9 +149,9 @@ internal static class SqliteSchema
     public static void Migrate(SqliteConnection connection)
     {
         // WAL lets a listener write while an admin reads; the mode is stored in the file.
-        SqliteJournalStore.Execute(connection, null, "PRAGMA journal_mode = WAL;");
+        SqliteDatabase.Execute(connection, null, "PRAGMA journal_mode = WAL;");
         using var transaction = connection.BeginTransaction(deferred: false);
-        SqliteJournalStore.Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        SqliteDatabase.Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
         using var read = connection.CreateCommand();
         read.Transaction = transaction;
         read.CommandText = "SELECT MAX(version) FROM schema_version";
@@ -163,8 +163,8 @@ internal static class SqliteSchema
         }
         for (var version = current + 1; version <= LatestVersion; version++)
         {
-            SqliteJournalStore.Execute(connection, transaction, Migrations[version - 1]);
-            SqliteJournalStore.Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES ($v)", ("$v", version));
+            SqliteDatabase.Execute(connection, transaction, Migrations[version - 1]);
+            SqliteDatabase.Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES ($v)", ("$v", version));
         }
         transaction.Commit();
     }

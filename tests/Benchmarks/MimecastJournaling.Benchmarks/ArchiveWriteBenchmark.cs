@@ -27,10 +27,7 @@ public class ArchiveWriteBenchmark
     {
         _directory = Path.Combine(Path.GetTempPath(), "mj-bench-" + Guid.NewGuid().ToString("n"));
         var path = Path.Combine(_directory, "journaling.db");
-        using (new SqliteJournalStore(path))
-        {
-        }
-        _archive = new SqliteJournalArchive(new SqliteDatabase(path));
+        _archive = new SqliteJournalArchive(new SqliteJournalStore(path).Database);
         _round++;
         _submissions = Enumerable.Range(0, Reports).Select(i =>
         {

@@ -13,11 +13,7 @@ public sealed class JournalArchiveTests : IDisposable
     public JournalArchiveTests()
     {
         var path = Path.Combine(_directory, "journaling.db");
-        using (new SqliteJournalStore(path))
-        {
-            // creates the file and its schema
-        }
-        _archive = new SqliteJournalArchive(new SqliteDatabase(path));
+        _archive = new SqliteJournalArchive(new SqliteJournalStore(path).Database);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
