@@ -69,7 +69,7 @@ public sealed class JournalConfiguration
     public JournalDefinition SetDefinition(string description, DefinitionSettings changes)
     {
         var current = GetDefinition(description);
-        var updated = Apply(current, changes) with { Modified = _clock.GetUtcNow() };
+        var updated = ResetErrorOnToggle(current, Apply(current, changes) with { Modified = _clock.GetUtcNow() });
         if (changes.Description is not null && !string.Equals(changes.Description.Trim(), current.Description, StringComparison.OrdinalIgnoreCase)
             && _store.GetDefinition(updated.Description) is not null)
         {
@@ -104,17 +104,23 @@ public sealed class JournalConfiguration
         {
             return current;
         }
-        // Disabling suspends the service and resets its error condition; enabling starts it afresh.
-        var updated = current with
-        {
-            Disabled = disabled,
-            Status = current.Status == JournalStatus.Error ? (current.LastReceived is null ? JournalStatus.AwaitingInitialRun : JournalStatus.OK) : current.Status,
-            StatusReason = current.Status == JournalStatus.Error ? null : current.StatusReason,
-            Modified = _clock.GetUtcNow(),
-        };
+        var updated = ResetErrorOnToggle(current, current with { Disabled = disabled, Modified = _clock.GetUtcNow() });
         _store.UpdateDefinition(updated, PasswordHashChange.Keep, Diff(current, updated));
         return _store.GetDefinition(updated.Description)!;
     }
+
+    /// <summary>
+    /// Disabling suspends the service and resets its error condition; enabling starts it afresh.
+    /// Applies to Disable-/Enable-JournalDefinition and to Set-JournalDefinition -Disabled alike.
+    /// </summary>
+    private static JournalDefinition ResetErrorOnToggle(JournalDefinition current, JournalDefinition updated) =>
+        current.Disabled == updated.Disabled || current.Status != JournalStatus.Error
+            ? updated
+            : updated with
+            {
+                Status = current.LastReceived is null ? JournalStatus.AwaitingInitialRun : JournalStatus.OK,
+                StatusReason = null,
+            };
 
     public void RemoveDefinition(string description)
     {
