@@ -385,13 +385,19 @@ public sealed class JournalConfiguration
         var existing = _store.GetInternalAddress(normalized);
         if (existing is not null)
         {
-            entry = entry with { Added = existing.Added };
+            // Addresses compare case-insensitively: "CEO@" from a sync is the stored "ceo@", not a change.
+            entry = entry with
+            {
+                Added = existing.Added,
+                Address = existing.Address,
+                Mailbox = string.Equals(existing.Mailbox, entry.Mailbox, StringComparison.OrdinalIgnoreCase) ? existing.Mailbox : entry.Mailbox,
+            };
             var events = new List<JournalEvent>();
             void Compare(string property, object? o, object? n)
             {
                 if (!string.Equals(Show(o), Show(n), StringComparison.Ordinal))
                 {
-                    events.Add(AddressEvent(normalized, "Changed", property, Show(o), Show(n)));
+                    events.Add(AddressEvent(existing.Address, "Changed", property, Show(o), Show(n)));
                 }
             }
             Compare(nameof(InternalAddress.Type), existing.Type, entry.Type);
@@ -402,7 +408,7 @@ public sealed class JournalConfiguration
                 return existing;
             }
             _store.SaveInternalAddress(entry with { Source = existing.Source }, events);
-            return _store.GetInternalAddress(normalized)!;
+            return _store.GetInternalAddress(existing.Address)!;
         }
         _store.SaveInternalAddress(entry, [AddressEvent(normalized, "Created", null, null, null)]);
         return _store.GetInternalAddress(normalized)!;
