@@ -69,7 +69,7 @@ public sealed class JournalConfiguration
     public JournalDefinition SetDefinition(string description, DefinitionSettings changes)
     {
         var current = GetDefinition(description);
-        var updated = Apply(current, changes) with { Modified = _clock.GetUtcNow() };
+        var updated = ResetErrorOnToggle(current, Apply(current, changes) with { Modified = _clock.GetUtcNow() });
         if (changes.Description is not null && !string.Equals(changes.Description.Trim(), current.Description, StringComparison.OrdinalIgnoreCase)
             && _store.GetDefinition(updated.Description) is not null)
         {
@@ -104,17 +104,23 @@ public sealed class JournalConfiguration
         {
             return current;
         }
-        // Disabling suspends the service and resets its error condition; enabling starts it afresh.
-        var updated = current with
-        {
-            Disabled = disabled,
-            Status = current.Status == JournalStatus.Error ? (current.LastReceived is null ? JournalStatus.AwaitingInitialRun : JournalStatus.OK) : current.Status,
-            StatusReason = current.Status == JournalStatus.Error ? null : current.StatusReason,
-            Modified = _clock.GetUtcNow(),
-        };
+        var updated = ResetErrorOnToggle(current, current with { Disabled = disabled, Modified = _clock.GetUtcNow() });
         _store.UpdateDefinition(updated, PasswordHashChange.Keep, Diff(current, updated));
         return _store.GetDefinition(updated.Description)!;
     }
+
+    /// <summary>
+    /// Disabling suspends the service and resets its error condition; enabling starts it afresh.
+    /// Applies to Disable-/Enable-JournalDefinition and to Set-JournalDefinition -Disabled alike.
+    /// </summary>
+    private static JournalDefinition ResetErrorOnToggle(JournalDefinition current, JournalDefinition updated) =>
+        current.Disabled == updated.Disabled || current.Status != JournalStatus.Error
+            ? updated
+            : updated with
+            {
+                Status = current.LastReceived is null ? JournalStatus.AwaitingInitialRun : JournalStatus.OK,
+                StatusReason = null,
+            };
 
     public void RemoveDefinition(string description)
     {
@@ -379,13 +385,19 @@ public sealed class JournalConfiguration
         var existing = _store.GetInternalAddress(normalized);
         if (existing is not null)
         {
-            entry = entry with { Added = existing.Added };
+            // Addresses compare case-insensitively: "CEO@" from a sync is the stored "ceo@", not a change.
+            entry = entry with
+            {
+                Added = existing.Added,
+                Address = existing.Address,
+                Mailbox = string.Equals(existing.Mailbox, entry.Mailbox, StringComparison.OrdinalIgnoreCase) ? existing.Mailbox : entry.Mailbox,
+            };
             var events = new List<JournalEvent>();
             void Compare(string property, object? o, object? n)
             {
                 if (!string.Equals(Show(o), Show(n), StringComparison.Ordinal))
                 {
-                    events.Add(AddressEvent(normalized, "Changed", property, Show(o), Show(n)));
+                    events.Add(AddressEvent(existing.Address, "Changed", property, Show(o), Show(n)));
                 }
             }
             Compare(nameof(InternalAddress.Type), existing.Type, entry.Type);
@@ -396,7 +408,7 @@ public sealed class JournalConfiguration
                 return existing;
             }
             _store.SaveInternalAddress(entry with { Source = existing.Source }, events);
-            return _store.GetInternalAddress(normalized)!;
+            return _store.GetInternalAddress(existing.Address)!;
         }
         _store.SaveInternalAddress(entry, [AddressEvent(normalized, "Created", null, null, null)]);
         return _store.GetInternalAddress(normalized)!;

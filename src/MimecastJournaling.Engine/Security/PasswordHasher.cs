@@ -43,6 +43,11 @@ public static class PasswordHasher
         {
             return false;
         }
+        if (expected.Length == 0)
+        {
+            // An empty stored hash would compare equal to an empty derived key: any password would pass.
+            return false;
+        }
         var actual = Rfc2898DeriveBytes.Pbkdf2(password, salt, iterations, HashAlgorithmName.SHA256, expected.Length);
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
