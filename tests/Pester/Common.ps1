@@ -58,12 +58,19 @@ function Start-TestDnsServer {
         $port = Get-FreeLoopbackPort
         $log = Join-Path ([IO.Path]::GetTempPath()) ("mj-dnsmasq-" + [guid]::NewGuid().ToString('n') + '.log')
         $arguments = @('--keep-in-foreground', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--bind-interfaces',
-            '--listen-address=127.0.0.1', "--port=$port", '--pid-file=', '--log-facility=-')
+            '--listen-address=127.0.0.1', "--port=$port", '--pid-file=')
         if ($IsLinux -and ((& id -u) -eq '0')) { $arguments += '--user=root' }
         foreach ($name in $TxtRecord.Keys) { $arguments += "--txt-record=$name,$($TxtRecord[$name])" }
         foreach ($name in $NxDomain) { $arguments += "--local=/$name/" }
-        $process = Start-Process -FilePath $script:DnsmasqPath -ArgumentList $arguments -PassThru `
-            -RedirectStandardError $log -RedirectStandardOutput "$log.out"
+        $arguments += "--log-facility=$log"
+        $info = [System.Diagnostics.ProcessStartInfo]::new($script:DnsmasqPath)
+        foreach ($a in $arguments) { $info.ArgumentList.Add($a) }
+        $info.UseShellExecute = $false
+        $info.RedirectStandardError = $true
+        $info.RedirectStandardOutput = $true
+        $process = [System.Diagnostics.Process]::Start($info)
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $null = $process.StandardOutput.ReadToEndAsync()
         # dnsmasq logs 'started' once its sockets are bound; it exits at once when the port is taken.
         $deadline = [DateTime]::UtcNow.AddSeconds(20)
         while (-not $process.HasExited -and [DateTime]::UtcNow -lt $deadline) {
@@ -73,7 +80,9 @@ function Start-TestDnsServer {
             Start-Sleep -Milliseconds 50
         }
         if (-not $process.HasExited) { $process.Kill(); $process.WaitForExit() }
-        $text = if (Test-Path $log) { Get-Content -LiteralPath $log -Raw } else { '' }
+        $process.WaitForExit()
+        $text = $stderr.GetAwaiter().GetResult() + $(if (Test-Path $log) { Get-Content -LiteralPath $log -Raw })
+        Remove-Item -LiteralPath $log -Force -ErrorAction SilentlyContinue
         if ($text -notmatch 'in use') { throw "dnsmasq did not start on 127.0.0.1:${port}: $text" }
     }
     throw 'dnsmasq found no free port in 5 attempts.'
@@ -82,7 +91,7 @@ function Start-TestDnsServer {
 function Stop-TestDnsServer($Server) {
     if (-not $Server) { return }
     if (-not $Server.Process.HasExited) { $Server.Process.Kill(); $Server.Process.WaitForExit() }
-    Remove-Item -LiteralPath $Server.Log, "$($Server.Log).out" -Force -ErrorAction SilentlyContinue
+    Remove-Item -LiteralPath $Server.Log -Force -ErrorAction SilentlyContinue
 }
 
 <#
