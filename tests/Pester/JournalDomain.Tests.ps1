@@ -7,9 +7,11 @@ BeforeAll {
     $script:Published = Register-JournalDomain -Name journal.contoso.test
     $script:Unpublished = Register-JournalDomain -Name contoso.test
     Register-JournalDomain -Name missing.example.test | Out-Null
+    $script:Later = Register-JournalDomain -Name later.contoso.test
     $script:Dns = Start-TestDnsServer -TxtRecord @{
         'journal.contoso.test' = $Published.VerificationCode
         'contoso.test'         = 'v=spf1 include:spf.protection.outlook.com -all'
+        'later.contoso.test'   = $Later.VerificationCode
     } -NxDomain 'example.test'
 }
 
@@ -79,9 +81,21 @@ Describe 'Registering and verifying domains' {
         { Test-JournalDomain -Name journal.contoso.test -DnsServer 'dns.example:abc' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidDnsServer*'
     }
 
+    It 'changes nothing under -WhatIf (Register- and Test-)' {
+        Register-JournalDomain -Name whatif.contoso.test -WhatIf | Should -BeNullOrEmpty
+        Get-JournalDomain -Name whatif.contoso.test -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $events = @(Get-JournalEvent).Count
+        Test-JournalDomain -Name later.contoso.test -DnsServer $Dns.Server -WhatIf | Should -BeNullOrEmpty
+        (Get-JournalDomain -Name later.contoso.test).Verified | Should -BeFalse
+        @(Get-JournalEvent).Count | Should -Be $events
+        # The same call without -WhatIf does verify it (the record is published).
+        (Test-JournalDomain -Name later.contoso.test -DnsServer $Dns.Server).Verified | Should -BeTrue
+    }
+
     It 'lists domains with wildcards, and a plain unknown name is ObjectNotFound' {
-        (Get-JournalDomain -Name '*.contoso.test').Name | Should -Be 'journal.contoso.test'
-        (Get-JournalDomain).Name | Sort-Object | Should -Be @('contoso.test', 'journal.contoso.test', 'missing.example.test')
+        (Get-JournalDomain -Name 'j*.contoso.test').Name | Should -Be 'journal.contoso.test'
+        (Get-JournalDomain -Name '*.contoso.test').Name | Sort-Object | Should -Be @('journal.contoso.test', 'later.contoso.test')
+        (Get-JournalDomain).Name | Sort-Object | Should -Be @('contoso.test', 'journal.contoso.test', 'later.contoso.test', 'missing.example.test')
         Get-JournalDomain -Name nope.test -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeLike 'JournalDomainNotFound*'
         $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
