@@ -106,6 +106,27 @@ Describe 'Journal definitions' {
             Get-JournalDefinition | Should -BeNullOrEmpty
         }
 
+        It 'creates definitions from CSV rows by pipeline (Description, ServiceEmailAddress columns)' {
+            @('Description,ServiceEmailAddress', 'Tenant A,a@journal.contoso.test', 'Tenant B,b@journal.contoso.test') |
+                ConvertFrom-Csv | New-JournalDefinition | Out-Null
+            (Get-JournalDefinition 'Tenant*').ServiceEmailAddress | Sort-Object | Should -Be @('a@journal.contoso.test', 'b@journal.contoso.test')
+        }
+
+        It 'says how to give a duration when <Value> is not one' -ForEach @(
+            @{ Value = 'soon'; Id = 'ParameterArgumentTransformationError*'; Hint = 'Give minutes as a number' }
+            @{ Value = -5; Id = 'InvalidInitialProcessDelay*'; Hint = 'between 0 and 1440 minutes' }
+        ) {
+            $err = $null
+            try {
+                New-JournalDefinition 'Delay' journal@journal.contoso.test -InitialProcessDelay $Value -ErrorAction Stop
+            } catch {
+                $err = $_
+            }
+            $err.FullyQualifiedErrorId | Should -BeLike $Id
+            $err.Exception.Message | Should -Match $Hint
+            Get-JournalDefinition | Should -BeNullOrEmpty
+        }
+
         It 'is a terminating error for a script with -ErrorAction Stop' {
             { New-JournalDefinition 'Bad' journal@journal.contoso.test -SourceIpRange 10.0.0.1/33 -ErrorAction Stop } |
                 Should -Throw -ErrorId 'InvalidSourceIpRange*'
