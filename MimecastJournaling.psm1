@@ -10,4 +10,9 @@ if (-not ('MimecastJournaling.Loader.ModuleLoadContext' -as [type])) {
     Add-Type -LiteralPath $loaderPath
 }
 $assembly = [MimecastJournaling.Loader.ModuleLoadContext]::Initialize($bin, 'MimecastJournaling')
-Import-Module -Assembly $assembly -Force
+# On a re-import (Import-Module -Force, or Remove-Module then Import-Module) PowerShell finds the
+# assembly's module already known and does not add its cmdlets to this module again, so the
+# module would export nothing (PowerShell/PowerShell#20710). Importing the returned module info
+# adds them to this scope every time.
+$binary = Import-Module -Assembly $assembly -PassThru
+Import-Module -ModuleInfo $binary

@@ -1,7 +1,9 @@
 # Dot-sourced by every Pester file: imports the BUILT module from the repository root and gives
-# each file its own temporary store, so tests never touch a user's real data.
+# each file its own temporary store, so tests never touch a user's real data. Also holds the
+# shared helpers: credentials, a real DNS server (dnsmasq) on 127.0.0.1, and child pwsh processes.
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $script:ModuleManifest = Join-Path $script:RepoRoot 'MimecastJournaling.psd1'
+$script:DnsmasqPath = '/usr/sbin/dnsmasq'
 
 function New-TestStore {
     $directory = Join-Path ([IO.Path]::GetTempPath()) ("mj-pester-" + [guid]::NewGuid().ToString('n'))
@@ -11,6 +13,135 @@ function New-TestStore {
 
 function Remove-TestStore([string] $Path) {
     if ($Path) { Remove-Item (Split-Path $Path) -Recurse -Force -ErrorAction SilentlyContinue }
+}
+
+# A PSCredential as Get-Credential would return it; the password is what the tests look for
+# (and must never find) in output, events and store bytes.
+function New-TestCredential([string] $UserName = 'exchange', [string] $Password = 'Tr0ub4dor&3-Journal') {
+    [pscredential]::new($UserName, (ConvertTo-SecureString $Password -AsPlainText -Force))
+}
+
+# Every file under the store's folder (the database and SQLite's -wal/-shm companions).
+function Get-TestStoreFile([string] $Path) {
+    Get-ChildItem -LiteralPath (Split-Path $Path) -File | Where-Object Name -like ((Split-Path $Path -Leaf) + '*')
+}
+
+function Get-FreeLoopbackPort {
+    # A port free for both UDP and TCP on 127.0.0.1 (DNS uses both).
+    for ($i = 0; $i -lt 20; $i++) {
+        $udp = [System.Net.Sockets.UdpClient]::new([System.Net.IPEndPoint]::new([System.Net.IPAddress]::Loopback, 0))
+        $port = ([System.Net.IPEndPoint]$udp.Client.LocalEndPoint).Port
+        try {
+            $tcp = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, $port)
+            $tcp.Start(); $tcp.Stop()
+            return $port
+        } catch {
+            continue
+        } finally {
+            $udp.Dispose()
+        }
+    }
+    throw 'Found no free loopback port for UDP and TCP.'
+}
+
+<#
+  Starts dnsmasq on 127.0.0.1 with the given TXT records (name -> value) and answers NXDOMAIN
+  for names under -NxDomain. Returns @{ Process; Port; Server = '127.0.0.1:PORT'; Log }.
+  A missing dnsmasq is an error (the test fails), never a reason to skip.
+#>
+function Start-TestDnsServer {
+    param([hashtable] $TxtRecord = @{}, [string[]] $NxDomain = @())
+    if (-not (Test-Path -LiteralPath $script:DnsmasqPath)) {
+        throw "$script:DnsmasqPath is missing: install the package dnsmasq-base (build.ps1 -Task Test does it with apt)."
+    }
+    for ($attempt = 1; $attempt -le 5; $attempt++) {
+        $port = Get-FreeLoopbackPort
+        $log = Join-Path ([IO.Path]::GetTempPath()) ("mj-dnsmasq-" + [guid]::NewGuid().ToString('n') + '.log')
+        $arguments = @('--keep-in-foreground', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--bind-interfaces',
+            '--listen-address=127.0.0.1', "--port=$port", '--pid-file=')
+        if ($IsLinux -and ((& id -u) -eq '0')) { $arguments += '--user=root' }
+        foreach ($name in $TxtRecord.Keys) { $arguments += "--txt-record=$name,$($TxtRecord[$name])" }
+        foreach ($name in $NxDomain) { $arguments += "--local=/$name/" }
+        $arguments += "--log-facility=$log"
+        $info = [System.Diagnostics.ProcessStartInfo]::new($script:DnsmasqPath)
+        foreach ($a in $arguments) { $info.ArgumentList.Add($a) }
+        $info.UseShellExecute = $false
+        $info.RedirectStandardError = $true
+        $info.RedirectStandardOutput = $true
+        $process = [System.Diagnostics.Process]::Start($info)
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $null = $process.StandardOutput.ReadToEndAsync()
+        # dnsmasq logs 'started' once its sockets are bound; it exits at once when the port is taken.
+        $deadline = [DateTime]::UtcNow.AddSeconds(20)
+        while (-not $process.HasExited -and [DateTime]::UtcNow -lt $deadline) {
+            if ((Test-Path $log) -and (Get-Content -LiteralPath $log -Raw) -match 'started, version') {
+                return [pscustomobject]@{ Process = $process; Port = $port; Server = "127.0.0.1:$port"; Log = $log }
+            }
+            Start-Sleep -Milliseconds 50
+        }
+        if (-not $process.HasExited) { $process.Kill(); $process.WaitForExit() }
+        $process.WaitForExit()
+        $text = $stderr.GetAwaiter().GetResult() + $(if (Test-Path $log) { Get-Content -LiteralPath $log -Raw })
+        Remove-Item -LiteralPath $log -Force -ErrorAction SilentlyContinue
+        if ($text -notmatch 'in use') { throw "dnsmasq did not start on 127.0.0.1:${port}: $text" }
+    }
+    throw 'dnsmasq found no free port in 5 attempts.'
+}
+
+function Stop-TestDnsServer($Server) {
+    if (-not $Server) { return }
+    if (-not $Server.Process.HasExited) { $Server.Process.Kill(); $Server.Process.WaitForExit() }
+    Remove-Item -LiteralPath $Server.Log -Force -ErrorAction SilentlyContinue
+}
+
+<#
+  Runs a script in a NEW process, `dotnet pwsh -NoProfile -NonInteractive` (as an admin's second
+  session or a runbook would), with -Arguments passed as its parameters. Returns a process
+  handle object; Wait-ChildPwsh collects its output. The script's last output should be one JSON
+  document (ConvertTo-Json -Compress), which Wait-ChildPwsh parses into .Result.
+#>
+function Start-ChildPwsh {
+    param([Parameter(Mandatory)] [string] $Script, [string[]] $Arguments = @(), [hashtable] $Environment = @{})
+    $file = Join-Path ([IO.Path]::GetTempPath()) ("mj-child-" + [guid]::NewGuid().ToString('n') + '.ps1')
+    Set-Content -LiteralPath $file -Value $Script -Encoding utf8
+    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in @('pwsh', '-NoProfile', '-NonInteractive', '-File', $file) + $Arguments) { $info.ArgumentList.Add($a) }
+    $info.WorkingDirectory = $script:RepoRoot   # where the dotnet tool manifest is
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.UseShellExecute = $false
+    foreach ($name in $Environment.Keys) { $info.Environment[$name] = [string]$Environment[$name] }
+    $process = [System.Diagnostics.Process]::Start($info)
+    [pscustomobject]@{
+        Process = $process
+        File    = $file
+        Stdout  = $process.StandardOutput.ReadToEndAsync()
+        Stderr  = $process.StandardError.ReadToEndAsync()
+    }
+}
+
+function Wait-ChildPwsh {
+    param([Parameter(Mandatory)] $Child, [int] $TimeoutSeconds = 300)
+    if (-not $Child.Process.WaitForExit($TimeoutSeconds * 1000)) {
+        $Child.Process.Kill($true)
+        throw "The child pwsh did not finish within $TimeoutSeconds s."
+    }
+    $Child.Process.WaitForExit()
+    $stdout = $Child.Stdout.GetAwaiter().GetResult()
+    $stderr = $Child.Stderr.GetAwaiter().GetResult()
+    Remove-Item -LiteralPath $Child.File -Force -ErrorAction SilentlyContinue
+    $json = ($stdout -split "`r?`n" | Where-Object { $_ -match '^\s*[\{\[]' } | Select-Object -Last 1)
+    [pscustomobject]@{
+        ExitCode = $Child.Process.ExitCode
+        Stdout   = $stdout
+        Stderr   = $stderr
+        Result   = if ($json) { $json | ConvertFrom-Json } else { $null }
+    }
+}
+
+function Invoke-ChildPwsh {
+    param([Parameter(Mandatory)] [string] $Script, [string[]] $Arguments = @(), [hashtable] $Environment = @{}, [int] $TimeoutSeconds = 300)
+    Wait-ChildPwsh -Child (Start-ChildPwsh -Script $Script -Arguments $Arguments -Environment $Environment) -TimeoutSeconds $TimeoutSeconds
 }
 
 Import-Module $script:ModuleManifest -Force

@@ -9,6 +9,21 @@ Describe 'The built module' {
         $exported | Should -Be ($manifest.CmdletsToExport | Sort-Object)
     }
 
+    It 'still exports every cmdlet after Import-Module -Force and after Remove-Module + Import-Module' {
+        $manifest = Import-PowerShellDataFile $ModuleManifest
+        Import-Module $ModuleManifest -Force
+        (Get-Module MimecastJournaling).ExportedCmdlets.Keys | Sort-Object | Should -Be ($manifest.CmdletsToExport | Sort-Object)
+        Remove-Module MimecastJournaling
+        Import-Module $ModuleManifest
+        (Get-Module MimecastJournaling).ExportedCmdlets.Keys | Sort-Object | Should -Be ($manifest.CmdletsToExport | Sort-Object)
+        $store = New-TestStore
+        try {
+            (Register-JournalDomain -Name reimport.test -Store $store).Name | Should -Be 'reimport.test'
+        } finally {
+            Remove-TestStore $store
+        }
+    }
+
     It 'loads its third-party assemblies into its own load context, not the default one' {
         $env:MIMECASTJOURNALING_STORE = New-TestStore
         try {

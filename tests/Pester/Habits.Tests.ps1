@@ -1,0 +1,169 @@
+# PowerShell habits an admin relies on: -WhatIf/-Confirm on every change, [OutputType] that
+# matches what really comes out, tab completion of names, and a readable default table.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $script:Commands = Get-Command -Module MimecastJournaling
+}
+
+Describe 'ShouldProcess' {
+    It '<Name> supports -WhatIf and -Confirm' -ForEach @(
+        Get-Command -Module MimecastJournaling | Where-Object Verb -notin 'Get', 'Test' | ForEach-Object { @{ Name = $_.Name } }
+    ) {
+        $command = Get-Command $Name
+        $attribute = $command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true)[0]
+        $attribute.SupportsShouldProcess | Should -BeTrue
+        $command.Parameters.Keys | Should -Contain 'WhatIf'
+        $command.Parameters.Keys | Should -Contain 'Confirm'
+    }
+
+    It 'covers every changing verb of the module' {
+        $verbs = $Commands | Where-Object Verb -notin 'Get', 'Test' | ForEach-Object Verb | Sort-Object -Unique
+        $verbs | Should -Be @('Add', 'Disable', 'Enable', 'New', 'Register', 'Remove', 'Set', 'Unregister')
+    }
+
+    It 'asks before removing (ConfirmImpact High) on Remove-JournalDefinition and Unregister-JournalDomain' {
+        foreach ($name in 'Remove-JournalDefinition', 'Unregister-JournalDomain') {
+            $attribute = (Get-Command $name).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true)[0]
+            "$($attribute.ConfirmImpact)" | Should -Be 'High' -Because $name
+        }
+    }
+}
+
+Describe '[OutputType]' {
+    BeforeAll {
+        # Run every cmdlet once, the way a runbook would, and keep what each one wrote.
+        $script:Store = New-TestStore
+        $env:MIMECASTJOURNALING_STORE = $Store
+        $script:Output = [ordered]@{}
+        $Output['Register-JournalDomain'] = Register-JournalDomain -Name journal.contoso.test, contoso.test
+        $Output['Get-JournalDomain'] = Get-JournalDomain
+        # Test-JournalDomain needs an answering DNS server to write a result: a real dnsmasq that knows no records.
+        $dns = Start-TestDnsServer -NxDomain 'contoso.test'
+        try {
+            $Output['Test-JournalDomain'] = Test-JournalDomain -Name contoso.test -DnsServer $dns.Server 3>$null
+        } finally {
+            Stop-TestDnsServer $dns
+        }
+        $Output['New-JournalDefinition'] = New-JournalDefinition 'Types' journal@journal.contoso.test
+        $Output['Get-JournalDefinition'] = Get-JournalDefinition
+        $Output['Set-JournalDefinition'] = Set-JournalDefinition 'Types' -DeliveryWaitAttempts 4 -PassThru
+        $Output['Disable-JournalDefinition'] = Disable-JournalDefinition 'Types' -PassThru
+        $Output['Enable-JournalDefinition'] = Enable-JournalDefinition 'Types' -PassThru
+        $Output['Add-JournalInternalAddress'] = Add-JournalInternalAddress -Address alice@contoso.test, bob@contoso.test -PassThru
+        $Output['Get-JournalInternalAddress'] = Get-JournalInternalAddress
+        $Output['Get-JournalEvent'] = Get-JournalEvent
+        $Output['Remove-JournalInternalAddress'] = Remove-JournalInternalAddress -Address bob@contoso.test
+        $Output['Remove-JournalDefinition'] = Remove-JournalDefinition 'Types' -Confirm:$false
+        $Output['Unregister-JournalDomain'] = Unregister-JournalDomain -Name contoso.test -Force -Confirm:$false
+    }
+    AfterAll {
+        Remove-TestStore $Store
+        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+    }
+
+    It 'exercises every cmdlet of the module' {
+        @($Output.Keys) | Sort-Object | Should -Be ($Commands.Name | Sort-Object)
+    }
+
+    It '<Name> declares [OutputType] for what it writes, and writes only that' -ForEach @(
+        Get-Command -Module MimecastJournaling | ForEach-Object { @{ Name = $_.Name } }
+    ) {
+        $declared = @((Get-Command $Name).OutputType | ForEach-Object Type)
+        $written = @($Output[$Name])
+        if ($written.Count -gt 0) {
+            $declared.Count | Should -BeGreaterThan 0 -Because "$Name writes output"
+            foreach ($o in $written) {
+                $o.GetType() | Should -BeIn $declared -Because "$Name wrote a $($o.GetType().FullName)"
+            }
+        } else {
+            $declared | Should -BeNullOrEmpty -Because "$Name writes nothing, so it should not promise output"
+        }
+    }
+
+    It 'the cmdlets that return objects did return them' {
+        foreach ($name in 'Register-JournalDomain', 'Get-JournalDomain', 'Test-JournalDomain', 'New-JournalDefinition', 'Get-JournalDefinition',
+            'Set-JournalDefinition', 'Disable-JournalDefinition', 'Enable-JournalDefinition', 'Add-JournalInternalAddress', 'Get-JournalInternalAddress', 'Get-JournalEvent') {
+            @($Output[$name]).Count | Should -BeGreaterThan 0 -Because $name
+        }
+    }
+}
+
+Describe 'Tab completion' {
+    BeforeAll {
+        $script:Store = New-TestStore
+        $env:MIMECASTJOURNALING_STORE = $Store
+        Register-JournalDomain -Name journal.contoso.test, contoso.test, fabrikam.test | Out-Null
+        New-JournalDefinition 'Exchange Online' eo@journal.contoso.test | Out-Null
+        New-JournalDefinition 'Exchange2019' ex@journal.contoso.test | Out-Null
+        New-JournalDefinition 'Archive' ar@journal.contoso.test | Out-Null
+        $script:Other = New-TestStore
+        New-JournalDefinition 'Elsewhere' x@journal.contoso.test -Store $Other -WarningAction SilentlyContinue -ErrorAction SilentlyContinue | Out-Null
+        function Complete([string] $Line) { @((TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText) }
+    }
+    AfterAll {
+        Remove-TestStore $Store
+        Remove-TestStore $Other
+        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+    }
+
+    It 'completes definition names for <Line>' -ForEach @(
+        @{ Line = 'Get-JournalDefinition -Description Exch' }
+        @{ Line = 'Get-JournalDefinition Exch' }
+        @{ Line = 'Set-JournalDefinition -Description Exch' }
+        @{ Line = 'Remove-JournalDefinition Exch' }
+        @{ Line = 'Disable-JournalDefinition -Description exch' }
+        @{ Line = 'Enable-JournalDefinition Exch' }
+        @{ Line = 'Get-JournalEvent -Definition Exch' }
+    ) {
+        $completions = Complete $Line
+        $completions | Should -Be @("'Exchange Online'", 'Exchange2019')
+    }
+
+    It 'quotes a name with a space so the completed line runs' {
+        $line = 'Get-JournalDefinition -Description ' + (Complete 'Get-JournalDefinition -Description Exchange')[0]
+        $line | Should -Be "Get-JournalDefinition -Description 'Exchange Online'"
+        (Invoke-Expression $line).Description | Should -Be 'Exchange Online'
+    }
+
+    It 'completes domain names for <Line>' -ForEach @(
+        @{ Line = 'Get-JournalDomain -Name jour' ; Expected = @('journal.contoso.test') }
+        @{ Line = 'Test-JournalDomain -Name con' ; Expected = @('contoso.test') }
+        @{ Line = 'Unregister-JournalDomain fab' ; Expected = @('fabrikam.test') }
+        @{ Line = 'Get-JournalInternalAddress -Domain con' ; Expected = @('contoso.test') }
+    ) {
+        Complete $Line | Should -Be $Expected
+    }
+
+    It 'completes from the store given with -Store on the same line' {
+        Complete "Get-JournalDefinition -Store '$Other' -Description E" | Should -Be @('Elsewhere')
+    }
+}
+
+Describe 'Default view of Get-JournalDefinition' {
+    BeforeAll {
+        $script:Store = New-TestStore
+        $env:MIMECASTJOURNALING_STORE = $Store
+        Register-JournalDomain -Name journal.contoso.test | Out-Null
+        New-JournalDefinition 'EO' eo@journal.contoso.test | Out-Null
+        New-JournalDefinition 'Paused' paused@journal.contoso.test -Disabled | Out-Null
+    }
+    AfterAll {
+        Remove-TestStore $Store
+        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+    }
+
+    It 'is a table with Description, ServiceEmailAddress, JournalType, Status, LastReceived' {
+        # 120 columns: the classic console width (Out-String uses the host's width otherwise).
+        $text = Get-JournalDefinition | Format-Table | Out-String -Width 120
+        $lines = $text -split "`r?`n" | Where-Object { $_.Trim() }
+        ($lines[0] -split '\s+' | Where-Object { $_ }) | Should -Be @('Description', 'ServiceEmailAddress', 'JournalType', 'Status', 'LastReceived')
+        $lines[1] | Should -Match '^-+\s+-+\s+-+\s+-+\s+-+\s*$'
+    }
+
+    It 'is what plain output shows, with Disabled as the status and Never for no report yet' {
+        $text = Get-JournalDefinition | Out-String -Width 120
+        $text | Should -Match 'Description\s+ServiceEmailAddress\s+JournalType\s+Status\s+LastReceived'
+        $text | Should -Match 'EO\s+eo@journal\.contoso\.test\s+ExchangeEnvelope\s+AwaitingInitialRun\s+Never'
+        $text | Should -Match 'Paused\s+paused@journal\.contoso\.test\s+ExchangeEnvelope\s+Disabled\s+Never'
+    }
+}
