@@ -10,4 +10,6 @@ if (-not ('MimecastJournaling.Loader.ModuleLoadContext' -as [type])) {
     Add-Type -LiteralPath $loaderPath
 }
 $assembly = [MimecastJournaling.Loader.ModuleLoadContext]::Initialize($bin, 'MimecastJournaling')
+# Import-Module -Force on a loaded module would otherwise keep the previous binary module and export no cmdlets.
+Get-Module -All | Where-Object { $_.ModuleType -eq 'Binary' -and $_.Path -eq $assembly.Location } | Remove-Module -Force
 Import-Module -Assembly $assembly -Force

@@ -9,6 +9,13 @@ Describe 'The built module' {
         $exported | Should -Be ($manifest.CmdletsToExport | Sort-Object)
     }
 
+    It 'keeps its cmdlets when it is imported again with -Force' {
+        Import-Module $ModuleManifest -Force
+        Import-Module $ModuleManifest -Force
+        (Get-Module MimecastJournaling).ExportedCmdlets.Count | Should -Be (Import-PowerShellDataFile $ModuleManifest).CmdletsToExport.Count
+        Get-Command Get-JournalDefinition -Module MimecastJournaling | Should -Not -BeNullOrEmpty
+    }
+
     It 'loads its third-party assemblies into its own load context, not the default one' {
         $env:MIMECASTJOURNALING_STORE = New-TestStore
         try {
