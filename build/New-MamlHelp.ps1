@@ -36,7 +36,7 @@ Set-StrictMode -Version Latest
 $moduleRoot = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
 $module = Get-Module MimecastJournaling
 if (-not $module) {
-    $module = Import-Module (Join-Path $moduleRoot 'MimecastJournaling.psd1') -PassThru
+    $module = Import-Module (Join-Path $moduleRoot 'MimecastJournaling.psd1') -PassThru -Verbose:$false
 }
 $manifest = Import-PowerShellDataFile (Join-Path $moduleRoot 'MimecastJournaling.psd1')
 $commonNames = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
@@ -285,7 +285,7 @@ foreach ($command in $commands) {
     $w.WriteEndElement() # command:command
 }
 
-foreach ($orphan in Get-ChildItem $SourcePath -Filter '*-*.psd1' | Where-Object { $_.BaseName -notin $commands.Name }) {
+foreach ($orphan in Get-ChildItem $SourcePath -Filter '*-*.psd1' | Where-Object { $_.BaseName -notin @($commands | ForEach-Object Name) }) {
     $problems.Add("$($orphan.Name) describes a cmdlet the module does not export.")
 }
 
@@ -299,5 +299,6 @@ if ($problems.Count -gt 0) {
 }
 $directory = Split-Path $OutputPath
 if ($directory -and -not (Test-Path -LiteralPath $directory)) { New-Item -ItemType Directory -Path $directory | Out-Null }
-[System.IO.File]::WriteAllBytes([System.IO.Path]::GetFullPath($OutputPath), $buffer.ToArray() + [byte[]](10))
+$OutputPath = [System.IO.Path]::GetFullPath($OutputPath)
+[System.IO.File]::WriteAllBytes($OutputPath, $buffer.ToArray() + [byte[]](10))
 Write-Verbose "Wrote help for $($commands.Count) cmdlets to $OutputPath"
