@@ -8,12 +8,14 @@
            the engine and the Pester tests against the built module in a fresh pwsh, prints each
            runner's summary and a total, and exits non-zero on any failure or skipped test.
     Demo   builds, then uses the module in a temporary store and shows the result.
+    Help   builds, then regenerates en-US/MimecastJournaling.dll-Help.xml from build/help/en-US
+           and the cmdlets' parameters (build/New-MamlHelp.ps1). Commit the result.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Help')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -149,8 +151,17 @@ function Invoke-Demo {
     }
 }
 
+function Invoke-Help {
+    Invoke-Build
+    Write-Host '==> Help: regenerating the MAML in a fresh pwsh' -ForegroundColor Cyan
+    # A fresh process, so the generator reads the cmdlets just built.
+    Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'build/New-MamlHelp.ps1'))
+    Write-Host "Wrote $(Join-Path $root 'en-US/MimecastJournaling.dll-Help.xml')"
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
+    'Help' { Invoke-Help }
 }
