@@ -267,6 +267,7 @@ foreach ($command in $commands) {
         $w.WriteElementString('dev', 'code', $ns.dev, ($example.Code -replace "`r", '').Trim("`n"))
         $w.WriteStartElement('dev', 'remarks', $ns.dev)
         Write-Paragraphs $w $example.Remarks
+        $w.WriteElementString('maml', 'para', $ns.maml, '')   # a blank line before the next example
         $w.WriteEndElement()
         $w.WriteEndElement()
     }

@@ -56,14 +56,26 @@ See about_MimecastJournaling.
         @{
             Title   = 'Create the definition for Exchange Online'
             Code    = @'
-$credential = Get-Credential -UserName exchange -Message 'Password Exchange will use for SMTP AUTH'
 New-JournalDefinition -Description 'Exchange Online journaling' -ServiceEmailAddress journal@journal.contoso.com `
-    -SourceIpRange 40.92.0.0/15, 2a01:111:f400::/48 -SmtpCredential $credential -InitialProcessDelay 5
+    -SourceIpRange 40.92.0.0/15, 2a01:111:f400::/48 -InitialProcessDelay 5
 '@
             Remarks = @'
-Creates a definition that accepts reports only from the given Exchange Online ranges, only over
-TLS (the default), and only after SMTP AUTH with the given credential. Matching waits five
-minutes after a report arrives. The password is kept only as a salted hash.
+Creates a definition that accepts reports only from the given Exchange Online ranges and only
+over TLS (the default). Matching waits five minutes after a report arrives. Exchange Online
+connectors cannot use SMTP AUTH, so no credential is given.
+'@
+        }
+        @{
+            Title   = 'Require SMTP AUTH from on-premises Exchange servers'
+            Code    = @'
+$credential = Get-Credential -UserName exchange -Message 'Password the send connector will use for SMTP AUTH'
+New-JournalDefinition 'On-premises Exchange' journal-onprem@journal.contoso.com `
+    -SourceIpRange 203.0.113.10/32, 203.0.113.11/32 -SmtpCredential $credential
+'@
+            Remarks = @'
+Description and ServiceEmailAddress are positional. Only the two transport servers may deliver,
+over TLS, after logging on with the credential; give the same credential to their send connector
+(Set-SendConnector -AuthenticationCredential). Only a salted hash of the password is kept.
 '@
         }
         @{
@@ -73,8 +85,7 @@ New-JournalDefinition 'Legacy relay' relay-journal@journal.contoso.com -SourceIp
     -JournalType StandardEml -InactivityPeriod 720 -JournalNonInternalAddresses
 '@
             Remarks = @'
-Description and ServiceEmailAddress are positional. The relay at 192.0.2.25 sends plain copies
-rather than envelope reports; the definition counts as Down after 12 hours without a report, and
+The relay at 192.0.2.25 sends plain copies rather than envelope reports; the definition counts as Down after 12 hours without a report, and
 messages with no internal address are archived too.
 '@
         }

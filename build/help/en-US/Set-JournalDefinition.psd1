@@ -65,17 +65,17 @@ the whole list; to add one range, read the current list first (see the examples)
 '@
     Examples    = @(
         @{
-            Title   = 'Add a source range and rotate the SMTP password'
+            Title   = 'Add a transport server and rotate the SMTP password'
             Code    = @'
-$definition = Get-JournalDefinition 'Exchange Online journaling'
+$definition = Get-JournalDefinition 'On-premises Exchange'
 $credential = Get-Credential -UserName $definition.SmtpUserName -Message 'New SMTP AUTH password'
-Set-JournalDefinition 'Exchange Online journaling' -SourceIpRange ($definition.SourceIpRange + '52.100.0.0/14') `
+Set-JournalDefinition 'On-premises Exchange' -SourceIpRange ($definition.SourceIpRange + '203.0.113.12/32') `
     -SmtpCredential $credential -PassThru | Format-List Description, SourceIpRange, SmtpAuthentication
 '@
             Remarks = @'
-Extends the allowed ranges by one network and sets a new password (kept only as a salted hash).
-Update the password on the Exchange side, in the outbound connector's credential, at the same
-time.
+Allows one more transport server and sets a new password (kept only as a salted hash). Give
+the send connector the new password at the same time (Set-SendConnector
+-AuthenticationCredential on the Exchange server).
 '@
         }
         @{

@@ -52,6 +52,10 @@ journal reports. The password is never stored as given: only a salted, deliberat
 kept, and it is never printed. The definition then shows SmtpAuthentication True and the
 SmtpUserName.
 
+Exchange Online outbound connectors cannot log on with SMTP AUTH; for Exchange Online rely on
+TLS and the source ranges. Use a credential for senders that can authenticate, such as an
+on-premises Exchange send connector (Set-SendConnector -AuthenticationCredential) or a relay.
+
 On Set-JournalDefinition, -SmtpCredential $null removes SMTP authentication. A credential with
 an empty user name or password is refused (error id InvalidSmtpCredential).
 '@
