@@ -9,12 +9,14 @@
            runner's summary and a total, and exits non-zero on any failure or skipped test.
     Demo   builds, then uses the module in a temporary store and shows the result.
     Bench  builds, then runs the benchmarks in tests/Benchmarks and prints their figures.
+    Help   builds, then regenerates en-US/MimecastJournaling.dll-Help.xml from build/help/en-US
+           and the cmdlets' parameters (build/New-MamlHelp.ps1). Commit the result.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Help')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -156,9 +158,18 @@ function Invoke-Bench {
     & (Join-Path $root 'tests/Benchmarks/Measure-ImportTime.ps1') | Format-List | Out-String -Width 200 | Write-Host
 }
 
+function Invoke-Help {
+    Invoke-Build
+    Write-Host '==> Help: regenerating the MAML in a fresh pwsh' -ForegroundColor Cyan
+    # A fresh process, so the generator reads the cmdlets just built.
+    Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'build/New-MamlHelp.ps1'))
+    Write-Host "Wrote $(Join-Path $root 'en-US/MimecastJournaling.dll-Help.xml')"
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
+    'Help' { Invoke-Help }
 }
