@@ -130,12 +130,15 @@ function Invoke-Demo {
         Import-Module $ModulePath
         Write-Host "`n# Register the journal sub-domain and the internal mail domain" -ForegroundColor Yellow
         Register-JournalDomain -Name journal.contoso.com, contoso.com | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
-        Write-Host '# Create the journal definition (password kept only as a salted hash)' -ForegroundColor Yellow
-        $credential = [pscredential]::new('exchange', (ConvertTo-SecureString 'Demo-Passw0rd!' -AsPlainText -Force))
+        Write-Host '# Exchange Online: TLS and its outbound ranges (its connectors cannot use SMTP AUTH)' -ForegroundColor Yellow
         New-JournalDefinition -Description 'Exchange Online journaling' -ServiceEmailAddress journal@journal.contoso.com `
-            -SourceIpRange 40.92.0.0/15, 2a01:111:f400::/48 -SmtpCredential $credential -InitialProcessDelay 5 | Out-Null
+            -SourceIpRange 40.92.0.0/15, 2a01:111:f400::/48 -InitialProcessDelay 5 | Out-Null
+        Write-Host '# On-premises Exchange: SMTP AUTH too (the password is kept only as a salted hash)' -ForegroundColor Yellow
+        $credential = [pscredential]::new('exchange', (ConvertTo-SecureString 'Demo-Passw0rd!' -AsPlainText -Force))
+        New-JournalDefinition -Description 'On-premises journaling' -ServiceEmailAddress onprem@journal.contoso.com `
+            -SourceIpRange 192.0.2.10/32 -SmtpCredential $credential | Out-Null
         Get-JournalDefinition | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
-        Get-JournalDefinition 'Exchange Online journaling' | Format-List Description, ServiceEmailAddress, SourceIpRange, SmtpAuthentication, Encrypted, InitialProcessDelay, DeliveryWaitAttempts, InactivityPeriod, Status | Out-String -Width 200 | Write-Host
+        Get-JournalDefinition 'On-premises journaling' | Format-List Description, ServiceEmailAddress, SourceIpRange, SmtpAuthentication, Encrypted, InitialProcessDelay, DeliveryWaitAttempts, InactivityPeriod, Status | Out-String -Width 200 | Write-Host
         Write-Host '# Import the internal directory from CSV' -ForegroundColor Yellow
         @('Address,DisplayName', 'alice@contoso.com,Alice', 'bob@contoso.com,Bob') | ConvertFrom-Csv | Add-JournalInternalAddress
         Get-JournalInternalAddress | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
