@@ -105,18 +105,23 @@ Describe 'Two processes writing the same store at once' {
     }
 
     It 'keeps all 400 addresses when a child pwsh adds 200 while this process adds 200 others, with no error on either side' {
+        # Handshake, so the interleaving does not depend on scheduling: this side writes 100, the
+        # child then writes 100 (strictly between this side's first and last write), and then both
+        # write their last 100 at the same time.
         $ready = Join-Path $Folder 'child.ready'
-        $go = Join-Path $Folder 'go'
-        $child = Start-ChildPwsh -Arguments $ModuleManifest, $Store, $ready, $go -Script {
-            param($Manifest, $Store, $Ready, $Go)
+        $parentHalf = Join-Path $Folder 'parent.half'
+        $childHalf = Join-Path $Folder 'child.half'
+        $child = Start-ChildPwsh -Arguments $ModuleManifest, $Store, $ready, $parentHalf, $childHalf -Script {
+            param($Manifest, $Store, $Ready, $ParentHalf, $ChildHalf)
             $ErrorActionPreference = 'Continue'
             Import-Module $Manifest
             $errors = @()
-            # Warm up (opens the store) before the start signal, so both sides write at the same time.
-            Get-JournalDomain -Store $Store -ErrorVariable +errors | Out-Null
+            Get-JournalDomain -Store $Store -ErrorVariable +errors | Out-Null   # opens the store
             Set-Content -LiteralPath $Ready -Value $PID
-            while (-not (Test-Path -LiteralPath $Go)) { Start-Sleep -Milliseconds 10 }
+            $deadline = [DateTime]::UtcNow.AddMinutes(3)
+            while (-not (Test-Path -LiteralPath $ParentHalf) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 10 }
             for ($i = 0; $i -lt 200; $i++) {
+                if ($i -eq 100) { Set-Content -LiteralPath $ChildHalf -Value 'half' }
                 Add-JournalInternalAddress -Address ("child{0:d3}@contoso.test" -f $i) -DisplayName "Child $i" -Store $Store -ErrorVariable +errors -ErrorAction SilentlyContinue
             }
             [pscustomobject]@{ Errors = @($errors | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" }); Done = $true } | ConvertTo-Json -Compress
@@ -125,10 +130,13 @@ Describe 'Two processes writing the same store at once' {
         $deadline = [DateTime]::UtcNow.AddMinutes(3)
         while (-not (Test-Path $ready) -and -not $child.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
         Test-Path $ready | Should -BeTrue -Because "the child should have started: $($child.Process.HasExited)"
-        Set-Content -LiteralPath $go -Value 'go'
         $errors = @()
         $childRunningDuringParentWrites = 0
         for ($i = 0; $i -lt 200; $i++) {
+            if ($i -eq 100) {
+                Set-Content -LiteralPath $parentHalf -Value 'half'
+                while (-not (Test-Path $childHalf) -and -not $child.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 10 }
+            }
             if (-not $child.Process.HasExited) { $childRunningDuringParentWrites++ }
             Add-JournalInternalAddress -Address ("parent{0:d3}@contoso.test" -f $i) -DisplayName "Parent $i" -ErrorVariable +errors -ErrorAction SilentlyContinue
         }
@@ -148,9 +156,9 @@ Describe 'Two processes writing the same store at once' {
         ($addresses | Sort-Object) | Should -Be $expected
         $created = @(Get-JournalEvent | Where-Object { $_.ObjectType -eq 'InternalAddress' -and $_.Action -eq 'Created' } | Sort-Object Id)
         $created.Count | Should -Be 400
-        # The writes interleaved in the store: some child write landed between this side's first and last.
+        # The writes interleaved in the store: the child's first 100 landed between this side's first and last.
         $parentIds = @($created | Where-Object ObjectName -like 'parent*' | ForEach-Object Id)
         $childBetween = @($created | Where-Object { $_.ObjectName -like 'child*' -and $_.Id -gt $parentIds[0] -and $_.Id -lt $parentIds[-1] })
-        $childBetween.Count | Should -BeGreaterThan 0
+        $childBetween.Count | Should -BeGreaterOrEqual 100
     }
 }
