@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using MimecastJournaling.Engine.Archive;
 using MimecastJournaling.Engine.Configuration;
 using MimecastJournaling.Engine.Storage;
 
@@ -11,14 +12,20 @@ namespace MimecastJournaling.Commands;
 public abstract class JournalCmdlet : PSCmdlet
 {
     private JournalConfiguration? _configuration;
+    private IJournalArchive? _archive;
 
     /// <summary>Path of the store file; default: $env:MIMECASTJOURNALING_STORE, then the per-user data folder.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Store { get; set; }
 
-    protected JournalConfiguration Configuration => _configuration ??= new JournalConfiguration(
-        StoreCache.Open(StoreLocation.Resolve(Store is null ? null : GetUnresolvedProviderPathFromPSPath(Store))), Actor);
+    protected JournalConfiguration Configuration => _configuration ??= new JournalConfiguration(OpenStore(), Actor);
+
+    /// <summary>The archive in the same store.</summary>
+    protected IJournalArchive Archive => _archive ??= new SqliteJournalArchive(OpenStore().Database);
+
+    private SqliteJournalStore OpenStore() =>
+        StoreCache.Open(StoreLocation.Resolve(Store is null ? null : GetUnresolvedProviderPathFromPSPath(Store)));
 
     /// <summary>Who makes a change, for the event log.</summary>
     internal static string Actor => OperatingSystem.IsWindows()
@@ -92,9 +99,9 @@ public abstract class JournalCmdlet : PSCmdlet
 /// <summary>One store object per path and process: the schema check runs once, connections are pooled.</summary>
 internal static class StoreCache
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IJournalStore> Stores = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SqliteJournalStore> Stores = new(StringComparer.Ordinal);
 
-    public static IJournalStore Open(string path)
+    public static SqliteJournalStore Open(string path)
     {
         // A file deleted behind our back (a test's temporary store) must be re-created with its schema.
         if (Stores.TryGetValue(path, out var cached) && File.Exists(path))

@@ -23,9 +23,7 @@ public sealed class GetJournalEventCommand : JournalCmdlet
     protected override void ProcessRecord() => Try(() =>
     {
         var bound = MyInvocation.BoundParameters;
-        DateTimeOffset? after = bound.ContainsKey(nameof(After))
-            ? new DateTimeOffset(After.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(After, DateTimeKind.Local) : After)
-            : null;
+        DateTimeOffset? after = bound.ContainsKey(nameof(After)) ? Times.ToOffset(After) : null;
         foreach (var e in Configuration.GetEvents(Definition, after, bound.ContainsKey(nameof(First)) ? First : null))
         {
             WriteObject(e);

@@ -29,3 +29,10 @@ public sealed class MinutesToTimeSpanAttribute : ArgumentTransformationAttribute
         }
     }
 }
+
+/// <summary>Date parameters: a DateTime typed at the prompt without a zone means local time.</summary>
+internal static class Times
+{
+    public static DateTimeOffset ToOffset(DateTime value) =>
+        new(value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Local) : value);
+}
