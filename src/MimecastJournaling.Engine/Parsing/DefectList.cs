@@ -19,6 +19,16 @@ internal sealed class DefectList
         }
     }
 
+    /// <summary>Takes over another list's defects, counting its suppressed ones as suppressed here.</summary>
+    public void AddFrom(DefectList other)
+    {
+        foreach (var item in other._items)
+        {
+            Add(item);
+        }
+        _suppressed += other._suppressed;
+    }
+
     public IReadOnlyList<string> ToList()
     {
         if (_suppressed == 0)

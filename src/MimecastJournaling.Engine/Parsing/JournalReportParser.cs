@@ -361,10 +361,7 @@ public static class JournalReportParser
         }
         if (envelopeDefects is not null)
         {
-            foreach (var defect in envelopeDefects.ToList())
-            {
-                defects.Add(defect);
-            }
+            defects.AddFrom(envelopeDefects);
         }
         if (envelopeText is null)
         {
