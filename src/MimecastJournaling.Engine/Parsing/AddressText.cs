@@ -92,9 +92,13 @@ internal static class AddressText
                     defects.Add($"A recipient has a non-SMTP address ({type.ToString().ToUpperInvariant()}); it was kept as TYPE:address.");
                 }
             }
-            else
+            else if (inner.Contains('@'))
             {
                 address = inner.ToString();
+            }
+            else
+            {
+                continue;
             }
             into.Add(new JournalRecipient { Address = address, Type = JournalRecipientType.Recipient });
         }

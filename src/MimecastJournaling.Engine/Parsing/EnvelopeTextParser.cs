@@ -342,7 +342,7 @@ internal static class EnvelopeTextParser
             if (name.Equals("Sender", StringComparison.OrdinalIgnoreCase))
             {
                 var extra = 0;
-                while (HasOpenBracket(value) && i + 1 < lines.Count && extra < 5 && FieldName(lines[i + 1], out _) is null && !string.IsNullOrWhiteSpace(lines[i + 1]))
+                while ((HasOpenBracket(value) || HasOpenQuote(value)) && i + 1 < lines.Count && extra < 5 && FieldName(lines[i + 1], out _) is null && !string.IsNullOrWhiteSpace(lines[i + 1]))
                 {
                     value += lines[++i].Trim();
                     extra++;

@@ -85,6 +85,16 @@ public static class JournalReportParser
     private static JournalReport ParseCore(ReadOnlyMemory<byte> raw)
     {
         _ = CodePagesRegistered;
+        if (HeaderBlockGuard.HasOversizedHeaderBlock(raw.Span))
+        {
+            return new JournalReport
+            {
+                Format = JournalReportFormat.Standard,
+                OriginalMessage = new JournalMessage { Content = raw },
+                Defects = new[] { $"A header block is larger than {HeaderBlockGuard.MaxHeaderBlockBytes / 1024} KiB; the input was not parsed as MIME." },
+                Size = raw.Length,
+            };
+        }
         if (!MemoryMarshal.TryGetArray(raw, out var segment) || segment.Array is null)
         {
             // Not array-backed: one copy, and every slice refers to it.
@@ -317,7 +327,9 @@ public static class JournalReportParser
         else if (parts.Files.Count > 0)
         {
             var file = parts.Files[0];
-            defects.Add($"The original message was attached as a file ({file.FileName ?? file.ContentType.MimeType}), not as message/rfc822.");
+            defects.Add(file.ContentType.IsMimeType("message", "rfc822")
+                ? $"The original message is {file.ContentTransferEncoding.ToString().ToLowerInvariant()}-encoded inside its message/rfc822 part."
+                : $"The original message was attached as a file ({file.FileName ?? file.ContentType.MimeType}), not as message/rfc822.");
             original = DescribeFile(file, context);
         }
         else

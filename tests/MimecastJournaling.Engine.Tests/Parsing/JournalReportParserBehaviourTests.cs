@@ -155,6 +155,50 @@ public class JournalReportParserBehaviourTests
     }
 
     [Fact]
+    public void Saved_fuzz_crasher_with_a_huge_header_block_is_refused_not_parsed()
+    {
+        // Found by the fuzzer (seed 1, iteration 684, then 12 MB): MimeKit needs seconds per such block.
+        var bytes = File.ReadAllBytes(Path.Combine(Fixtures.Root, "Fuzz", "crashers", "slow-huge-part-header-block.eml"));
+        var report = JournalReportParser.Parse(bytes);
+        Assert.Equal(JournalReportFormat.Standard, report.Format);
+        Assert.Equal(new[] { "A header block is larger than 512 KiB; the input was not parsed as MIME." }, report.Defects);
+        Assert.Equal(bytes.Length, report.OriginalMessage!.Size);
+        FuzzInvariants.AssertWellFormed(bytes, report);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Header_folded_over_many_lines_is_refused_above_the_limit(bool over)
+    {
+        var folds = over ? 70_000 : 40_000; // 10 bytes per fold: 700 KB or 400 KB
+        var bytes = Encoding.ASCII.GetBytes("X-Long: " + string.Concat(Enumerable.Repeat("AAAAAAA\r\n ", folds)) + "\r\nFrom: a@contoso.com\r\nSubject: folded\r\n\r\nbody\r\n");
+        var report = JournalReportParser.Parse(bytes);
+        FuzzInvariants.AssertWellFormed(bytes, report);
+        if (over)
+        {
+            Assert.Equal(new[] { "A header block is larger than 512 KiB; the input was not parsed as MIME." }, report.Defects);
+            Assert.Null(report.Subject);
+        }
+        else
+        {
+            Assert.Empty(report.Defects);
+            Assert.Equal("folded", report.Subject);
+        }
+    }
+
+    [Fact]
+    public void A_huge_body_line_is_fine()
+    {
+        var envelope = "Sender: alice@contoso.com\r\nSubject: Hi\r\nMessage-Id: <t-1@contoso.com>\r\nTo: bob@contoso.com";
+        var original = "From: alice@contoso.com\r\nSubject: Hi\r\nMessage-ID: <t-1@contoso.com>\r\n\r\n" + new string('A', 3_000_000) + "\r\n";
+        var report = JournalReportParser.Parse(BuildReport(envelope, original));
+        Assert.Empty(report.Defects);
+        Assert.Equal(new[] { new JournalRecipient { Address = "bob@contoso.com", Type = JournalRecipientType.To } }, report.Recipients);
+        Assert.True(report.OriginalMessage!.Size > 3_000_000);
+    }
+
+    [Fact]
     public void Public_surface_exposes_no_third_party_types()
     {
         var assembly = typeof(JournalReportParser).Assembly;
