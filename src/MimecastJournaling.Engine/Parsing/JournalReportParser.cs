@@ -2,7 +2,6 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Text;
 using MimeKit;
-using MimeKit.Utils;
 
 namespace MimecastJournaling.Engine.Parsing;
 
@@ -598,8 +597,9 @@ public static class JournalReportParser
 
     private static DateTimeOffset? DateOf(MimeMessage message)
     {
-        var value = message.Headers[HeaderId.Date];
-        return value is not null && DateUtils.TryParse(value, out var date) ? date : null;
+        // MimeKit parsed the Date header while loading; MinValue means missing or unparseable.
+        var date = message.Date;
+        return date == DateTimeOffset.MinValue ? null : date;
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
