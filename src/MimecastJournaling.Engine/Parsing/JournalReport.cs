@@ -119,6 +119,13 @@ public sealed class JournalReport
     /// <summary>True when the report arrived wrapped in another message (an NDR from the alternate journaling mailbox) and was unwrapped.</summary>
     public bool Unwrapped { get; init; }
 
+    /// <summary>
+    /// True when the input was not parsed as MIME at all (the parser failed, or a header block was
+    /// too large to parse safely): the report then holds only the raw bytes and a defect saying why.
+    /// A listener should quarantine such input.
+    /// </summary>
+    public bool ParseFailed { get; init; }
+
     /// <summary>Size of the input in bytes.</summary>
     public long Size { get; init; }
 

@@ -75,6 +75,7 @@ public static class JournalReportParser
     {
         Format = JournalReportFormat.Standard,
         OriginalMessage = new JournalMessage { Content = raw },
+        ParseFailed = true,
         Defects = new[] { $"The input could not be parsed as a MIME message: {OneLine(e.Message)}" },
         Size = raw.Length,
     };
@@ -90,6 +91,7 @@ public static class JournalReportParser
             {
                 Format = JournalReportFormat.Standard,
                 OriginalMessage = new JournalMessage { Content = raw },
+                ParseFailed = true,
                 Defects = new[] { $"A header block is larger than {HeaderBlockGuard.MaxHeaderBlockBytes / 1024} KiB; the input was not parsed as MIME." },
                 Size = raw.Length,
             };

@@ -28,6 +28,13 @@ internal static class FuzzInvariants
             Assert.True(recipient.ForwardedFrom is null || recipient.ForwardedFrom.Length > 0);
         }
         Assert.True(report.MessageId is null || !report.MessageId.StartsWith('<'));
+        if (report.ParseFailed)
+        {
+            Assert.Equal(JournalReportFormat.Standard, report.Format);
+            Assert.Empty(report.Recipients);
+            Assert.Single(report.Defects);
+            Assert.Equal(input.Length, report.OriginalMessage!.Size);
+        }
         if (report.Format == JournalReportFormat.Standard)
         {
             Assert.Null(report.ClearTextCopy);

@@ -111,6 +111,7 @@ public class JournalReportParserBehaviourTests
     {
         var report = JournalReportParser.Parse(ReadOnlyMemory<byte>.Empty);
         Assert.Equal(JournalReportFormat.Standard, report.Format);
+        Assert.True(report.ParseFailed);
         Assert.Empty(report.Recipients);
         Assert.Single(report.Defects);
         Assert.StartsWith("The input could not be parsed as a MIME message", report.Defects[0], StringComparison.Ordinal);
@@ -161,6 +162,7 @@ public class JournalReportParserBehaviourTests
         var bytes = File.ReadAllBytes(Path.Combine(Fixtures.Root, "Fuzz", "crashers", "slow-huge-part-header-block.eml"));
         var report = JournalReportParser.Parse(bytes);
         Assert.Equal(JournalReportFormat.Standard, report.Format);
+        Assert.True(report.ParseFailed);
         Assert.Equal(new[] { "A header block is larger than 512 KiB; the input was not parsed as MIME." }, report.Defects);
         Assert.Equal(bytes.Length, report.OriginalMessage!.Size);
         FuzzInvariants.AssertWellFormed(bytes, report);
@@ -183,6 +185,7 @@ public class JournalReportParserBehaviourTests
         else
         {
             Assert.Empty(report.Defects);
+            Assert.False(report.ParseFailed);
             Assert.Equal("folded", report.Subject);
         }
     }

@@ -49,6 +49,7 @@ public class JournalReportParserFixtureTests
         Assert.Null(report.ClearTextCopy);
         Assert.Empty(report.Defects);
         Assert.False(report.Unwrapped);
+        Assert.False(report.ParseFailed);
         Assert.Equal(16625, report.Size);
         Assert.Equal("4c75620b-707a-4cd8-acb1-879ddbc36331@journal.report.generator", report.ReportMessageId);
         Assert.Equal(new DateTimeOffset(2025, 4, 15, 2, 27, 7, TimeSpan.Zero), report.ReportDate);
