@@ -1,0 +1,123 @@
+using MimecastJournaling.Engine.Configuration;
+using MimecastJournaling.Engine.Parsing;
+using MimecastJournaling.Engine.Storage;
+
+namespace MimecastJournaling.Engine.Archive;
+
+/// <summary>A report to ingest: its raw bytes, where it came from, and when it arrived.</summary>
+public sealed record IncomingReport(ReadOnlyMemory<byte> Raw, string Source, DateTimeOffset Received);
+
+/// <summary>
+/// The one ingest path, shared by the listener and Import-JournalMessage: parse, decide
+/// (quarantine, reject by a definition rule, or accept), assign mailboxes, and archive — with an
+/// outcome for every report. A batch is stored in one durable commit.
+/// </summary>
+public sealed class JournalIngest
+{
+    public const string SteppedDownDefect =
+        "Not an envelope journal report: the recipients come from the message's To, Cc and Bcc headers (stepped down to standard EML).";
+
+    private readonly IJournalStore _configuration;
+    private readonly IJournalArchive _archive;
+    private readonly TimeProvider _clock;
+
+    public JournalIngest(IJournalStore configuration, IJournalArchive archive, TimeProvider? clock = null)
+    {
+        _configuration = configuration;
+        _archive = archive;
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    /// <summary>Parses, decides and archives a batch for one definition; returns the outcomes in order.</summary>
+    public IReadOnlyList<JournalOutcome> Ingest(JournalDefinition definition, IReadOnlyList<IncomingReport> reports)
+    {
+        var directory = InternalDirectory.Load(_configuration);
+        var outcomes = _archive.Store(reports.Select(r => Prepare(definition, directory, r)).ToList());
+        _archive.CompleteDueItems(_clock.GetUtcNow());
+        return outcomes;
+    }
+
+    /// <summary>Why a report cannot be archived at all (its raw bytes are kept with this reason), or null.</summary>
+    private static string? QuarantineReason(JournalReport report)
+    {
+        var details = report.Defects.Count > 0 ? " " + string.Join(" ", report.Defects) : string.Empty;
+        if (report.ParseFailed)
+        {
+            return "The input could not be parsed as a MIME message." + details;
+        }
+        return report.Sender is null && report.Recipients.Count == 0
+            ? "Neither a sender nor any recipient could be read, so the report cannot be archived." + details
+            : null;
+    }
+
+    /// <summary>The decision for one report. Never throws for bad input: that is a quarantine.</summary>
+    public static ArchiveSubmission Prepare(JournalDefinition definition, InternalDirectory directory, IncomingReport incoming)
+    {
+        var report = JournalReportParser.Parse(incoming.Raw);
+        var submission = new ArchiveSubmission
+        {
+            Received = incoming.Received,
+            Source = incoming.Source,
+            DefinitionId = definition.Id,
+            Definition = definition.Description,
+            RawReport = incoming.Raw,
+            Format = report.Format.ToString(),
+            MessageId = report.MessageId,
+            Sender = report.Sender,
+            Subject = report.Subject,
+            Date = report.OriginalMessage?.Date,
+            Defects = report.Defects,
+        };
+
+        if (QuarantineReason(report) is { } reason)
+        {
+            return submission with { Disposition = ArchiveDisposition.Quarantine, Reason = reason };
+        }
+
+        var defects = report.Defects.ToList();
+        var recipients = report.Recipients;
+        if (report.Format == JournalReportFormat.Standard && definition.JournalType == JournalType.ExchangeEnvelope)
+        {
+            defects.Add(SteppedDownDefect);
+        }
+        else if (report.Format != JournalReportFormat.Standard && definition.JournalType == JournalType.StandardEml && report.OriginalMessage is { } embedded)
+        {
+            // A StandardEml definition indexes only what the message itself says.
+            recipients = JournalReportParser.Parse(embedded.Content).Recipients;
+        }
+
+        var assignment = MailboxAssignment.Assign(report.Sender, recipients.Select(r => r.Address), directory, definition);
+        if (assignment.Rejected)
+        {
+            return submission with
+            {
+                Disposition = ArchiveDisposition.Reject,
+                Rule = assignment.RejectedByRule,
+                Reason = assignment.Reason,
+                Defects = defects,
+            };
+        }
+
+        // With PreferClearText the decrypted copy is what gets indexed; both copies are kept.
+        var indexed = definition.PreferClearText && report.ClearTextCopy is { } clear ? clear : report.OriginalMessage;
+        if (report.OriginalMessage is null)
+        {
+            defects.Add("The report carries no original message; the report itself is archived in its place.");
+        }
+        var delay = definition.InitialProcessDelay;
+        return submission with
+        {
+            Disposition = ArchiveDisposition.Accept,
+            Subject = report.Subject ?? indexed?.Subject,
+            Date = indexed?.Date,
+            Original = report.OriginalMessage?.Content ?? incoming.Raw,
+            ClearTextCopy = report.ClearTextCopy?.Content ?? ReadOnlyMemory<byte>.Empty,
+            Recipients = recipients.Select(r => new ArchivedRecipient(r.Address, r.Type.ToString(), r.ExpandedFrom, r.ForwardedFrom)).ToList(),
+            Mailboxes = assignment.Mailboxes,
+            Defects = defects,
+            ProcessAfter = delay > TimeSpan.Zero ? incoming.Received + delay : null,
+            WaitAttempts = definition.DeliveryWaitAttempts,
+            WaitInterval = delay,
+        };
+    }
+}
