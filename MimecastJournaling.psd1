@@ -25,6 +25,11 @@
         'Get-JournalInternalAddress'
         'Remove-JournalInternalAddress'
         'Get-JournalEvent'
+        'Read-JournalReport'
+        'Get-JournalMessage'
+        'Export-JournalMessage'
+        'Import-JournalMessage'
+        'Get-JournalOutcome'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -1,0 +1,314 @@
+using System.Management.Automation;
+using MimecastJournaling.Engine.Archive;
+using MimecastJournaling.Engine.Configuration;
+
+namespace MimecastJournaling.Commands;
+
+[Cmdlet(VerbsCommon.Get, "JournalMessage", DefaultParameterSetName = QuerySet)]
+[OutputType(typeof(JournalMessage))]
+public sealed class GetJournalMessageCommand : JournalCmdlet
+{
+    private const string QuerySet = "Query";
+    private const string IdSet = "Id";
+
+    [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("ItemId")]
+    public long[] Id { get; set; } = Array.Empty<long>();
+
+    [Parameter(ParameterSetName = QuerySet, Position = 0)]
+    [SupportsWildcards]
+    public string? MessageId { get; set; }
+
+    [Parameter(ParameterSetName = QuerySet)]
+    [SupportsWildcards]
+    public string? Mailbox { get; set; }
+
+    [Parameter(ParameterSetName = QuerySet)]
+    [SupportsWildcards]
+    public string? Sender { get; set; }
+
+    [Parameter(ParameterSetName = QuerySet)]
+    [SupportsWildcards]
+    public string? Recipient { get; set; }
+
+    [Parameter(ParameterSetName = QuerySet)]
+    [SupportsWildcards]
+    public string? Subject { get; set; }
+
+    [Parameter(ParameterSetName = QuerySet)]
+    public DateTime After { get; set; }
+
+    [Parameter(ParameterSetName = QuerySet)]
+    public DateTime Before { get; set; }
+
+    [Parameter(ParameterSetName = QuerySet)]
+    [ArgumentCompleter(typeof(DefinitionNameCompleter))]
+    public string? Definition { get; set; }
+
+    [Parameter(ParameterSetName = QuerySet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int First { get; set; }
+
+    [Parameter(ParameterSetName = QuerySet)]
+    [ValidateRange(0, int.MaxValue)]
+    public int Skip { get; set; }
+
+    protected override void ProcessRecord() => Try(() =>
+    {
+        if (ParameterSetName == IdSet)
+        {
+            foreach (var id in Id)
+            {
+                if (Archive.GetMessage(id) is { } message)
+                {
+                    WriteObject(message);
+                }
+                else
+                {
+                    WriteError(ToErrorRecord(new JournalConfigurationException("JournalMessageNotFound", JournalErrorKind.NotFound,
+                        $"No archived message has the Id {id}. Get-JournalMessage lists them.", id)));
+                }
+            }
+            return;
+        }
+        var bound = MyInvocation.BoundParameters;
+        var query = new JournalMessageQuery
+        {
+            MessageId = MessageId,
+            Mailbox = Mailbox,
+            Sender = Sender,
+            Recipient = Recipient,
+            Subject = Subject,
+            After = bound.ContainsKey(nameof(After)) ? Times.ToOffset(After) : null,
+            Before = bound.ContainsKey(nameof(Before)) ? Times.ToOffset(Before) : null,
+            DefinitionId = Definition is null ? null : Configuration.GetDefinition(Definition).Id,
+            First = bound.ContainsKey(nameof(First)) ? First : null,
+            Skip = Skip,
+        };
+        foreach (var message in Archive.GetMessages(query))
+        {
+            WriteObject(message);
+        }
+    });
+}
+
+[Cmdlet(VerbsData.Export, "JournalMessage", SupportsShouldProcess = true)]
+[OutputType(typeof(FileInfo))]
+public sealed class ExportJournalMessageCommand : JournalCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("ItemId")]
+    public long[] Id { get; set; } = Array.Empty<long>();
+
+    [Parameter(Mandatory = true, Position = 1)]
+    public string Destination { get; set; } = string.Empty;
+
+    /// <summary>Write the whole journal report (envelope with Bcc and group recipients) instead of the original only.</summary>
+    [Parameter]
+    public SwitchParameter IncludeEnvelope { get; set; }
+
+    /// <summary>Overwrite files that exist already.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    private string _folder = string.Empty;
+
+    protected override void BeginProcessing()
+    {
+        _folder = GetUnresolvedProviderPathFromPSPath(Destination);
+        if (!Directory.Exists(_folder))
+        {
+            ThrowTerminating(new JournalConfigurationException("ExportDestinationNotFound", JournalErrorKind.InvalidArgument,
+                $"The folder '{_folder}' does not exist. Create it first (New-Item -ItemType Directory), or give another -Destination.", Destination));
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var id in Id)
+        {
+            Try(() => Export(id));
+        }
+    }
+
+    private void Export(long id)
+    {
+        var message = Archive.GetMessage(id) ?? throw new JournalConfigurationException("JournalMessageNotFound", JournalErrorKind.NotFound,
+            $"No archived message has the Id {id}. Get-JournalMessage lists them.", id);
+        // The original once; or, with -IncludeEnvelope, every report that contributed, as received.
+        var files = IncludeEnvelope
+            ? message.Reports.Select(r => (Path.Combine(_folder, $"{id}-report{r.ReportId}.eml"), (Func<byte[]?>)(() => Archive.GetReport(r.ReportId))))
+            : [(Path.Combine(_folder, $"{id}.eml"), () => Archive.GetOriginal(id))];
+        foreach (var (path, read) in files)
+        {
+            if (File.Exists(path) && !Force)
+            {
+                WriteError(ToErrorRecord(new JournalConfigurationException("ExportFileExists", JournalErrorKind.AlreadyExists,
+                    $"'{path}' exists already. Use -Force to overwrite it, or export into an empty folder.", path)));
+                continue;
+            }
+            if (!ShouldProcess(path, $"Export message {id}" + (IncludeEnvelope ? " with its journal envelope" : string.Empty)))
+            {
+                continue;
+            }
+            File.WriteAllBytes(path, read() ?? throw new JournalConfigurationException("JournalMessageNotFound", JournalErrorKind.NotFound,
+                $"The archived message {id} was removed while it was being exported.", id));
+            WriteObject(new FileInfo(path));
+        }
+    }
+}
+
+/// <summary>What Import-JournalMessage did, counted by outcome.</summary>
+public sealed record JournalImportSummary
+{
+    public int Files { get; init; }
+    public int Archived { get; init; }
+    public int Merged { get; init; }
+    public int Duplicate { get; init; }
+    public int Quarantined { get; init; }
+    public int Rejected { get; init; }
+    /// <summary>Files that could not be read (each also written as an error).</summary>
+    public int Unreadable { get; init; }
+}
+
+[Cmdlet(VerbsData.Import, "JournalMessage", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
+[OutputType(typeof(JournalImportSummary), typeof(JournalOutcome))]
+public sealed class ImportJournalMessageCommand : JournalCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+    private const int BatchSize = 100;
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "FullName")]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    /// <summary>The journal definition whose rules (journal type, address switches, merge window) apply.</summary>
+    [Parameter(Mandatory = true)]
+    [ArgumentCompleter(typeof(DefinitionNameCompleter))]
+    public string Definition { get; set; } = string.Empty;
+
+    [Parameter]
+    public SwitchParameter Recurse { get; set; }
+
+    /// <summary>Also write each report's outcome.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    private readonly List<string> _files = new();
+    private JournalDefinition? _definition;
+
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            _definition = Configuration.GetDefinition(Definition);
+        }
+        catch (JournalConfigurationException e)
+        {
+            ThrowTerminating(e);
+        }
+    }
+
+    protected override void ProcessRecord() =>
+        _files.AddRange(FileInput.Resolve(this, ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet, Recurse));
+
+    protected override void EndProcessing()
+    {
+        if (!ShouldProcess($"{_files.Count} file(s)", $"Import into the archive under the journal definition '{_definition!.Description}'"))
+        {
+            return;
+        }
+        var ingest = new JournalIngest(Configuration.Store, Archive);
+        var counts = new Dictionary<JournalOutcomeKind, int>();
+        var unreadable = 0;
+        var done = 0;
+        var progress = new ProgressRecord(1, "Importing journal reports", "Starting");
+        foreach (var chunk in _files.Chunk(BatchSize))
+        {
+            var batch = new List<IncomingReport>(chunk.Length);
+            foreach (var file in chunk)
+            {
+                if (FileInput.TryRead(this, file) is { } bytes)
+                {
+                    batch.Add(new IncomingReport(bytes, "file:" + file, DateTimeOffset.UtcNow));
+                }
+                else
+                {
+                    unreadable++;
+                }
+            }
+            try
+            {
+                foreach (var outcome in ingest.Ingest(_definition, batch))
+                {
+                    counts[outcome.Outcome] = counts.GetValueOrDefault(outcome.Outcome) + 1;
+                    if (PassThru)
+                    {
+                        WriteObject(outcome);
+                    }
+                }
+            }
+            catch (JournalConfigurationException e)
+            {
+                // The store refused the batch (busy, full): nothing of it was stored; say so and stop.
+                ThrowTerminating(e);
+            }
+            done += chunk.Length;
+            progress.StatusDescription = $"{done} of {_files.Count} files";
+            progress.PercentComplete = (int)(100L * done / Math.Max(1, _files.Count));
+            WriteProgress(progress);
+        }
+        progress.RecordType = ProgressRecordType.Completed;
+        WriteProgress(progress);
+        WriteObject(new JournalImportSummary
+        {
+            Files = _files.Count,
+            Archived = counts.GetValueOrDefault(JournalOutcomeKind.Archived),
+            Merged = counts.GetValueOrDefault(JournalOutcomeKind.Merged),
+            Duplicate = counts.GetValueOrDefault(JournalOutcomeKind.Duplicate),
+            Quarantined = counts.GetValueOrDefault(JournalOutcomeKind.Quarantined),
+            Rejected = counts.GetValueOrDefault(JournalOutcomeKind.Rejected),
+            Unreadable = unreadable,
+        });
+    }
+}
+
+[Cmdlet(VerbsCommon.Get, "JournalOutcome")]
+[OutputType(typeof(JournalOutcome))]
+public sealed class GetJournalOutcomeCommand : JournalCmdlet
+{
+    [Parameter(Position = 0)]
+    public JournalOutcomeKind Outcome { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(DefinitionNameCompleter))]
+    public string? Definition { get; set; }
+
+    [Parameter]
+    public DateTime After { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int First { get; set; }
+
+    protected override void ProcessRecord() => Try(() =>
+    {
+        var bound = MyInvocation.BoundParameters;
+        var query = new JournalOutcomeQuery
+        {
+            Outcome = bound.ContainsKey(nameof(Outcome)) ? Outcome : null,
+            DefinitionId = Definition is null ? null : Configuration.GetDefinition(Definition).Id,
+            After = bound.ContainsKey(nameof(After)) ? Times.ToOffset(After) : null,
+            First = bound.ContainsKey(nameof(First)) ? First : null,
+        };
+        foreach (var outcome in Archive.GetOutcomes(query))
+        {
+            WriteObject(outcome);
+        }
+    });
+}
