@@ -45,8 +45,26 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
         {
             return null;
         }
+        // Packages bring newer copies of framework assemblies (System.Formats.Asn1, …) for older
+        // runtimes. Where the running framework has the requested version or newer, use it: one
+        // copy of a framework type in the process.
+        if (FrameworkHas(assemblyName))
+        {
+            return null;
+        }
         var candidate = Path.Combine(_directory, assemblyName.Name + ".dll");
         return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
+    }
+
+    private static bool FrameworkHas(AssemblyName requested)
+    {
+        var frameworkPath = Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), requested.Name + ".dll");
+        if (!File.Exists(frameworkPath))
+        {
+            return false;
+        }
+        var available = AssemblyName.GetAssemblyName(frameworkPath).Version;
+        return requested.Version is null || (available is not null && available >= requested.Version);
     }
 
     protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
