@@ -159,6 +159,12 @@ function Invoke-Bench {
     Invoke-Build
     Write-Host '==> Benchmark: module import time' -ForegroundColor Cyan
     & (Join-Path $root 'tests/Benchmarks/Measure-ImportTime.ps1') | Format-List | Out-String -Width 200 | Write-Host
+    # BenchmarkDotNet: parse throughput against plain MimeKit, archive write throughput.
+    # Pass a filter through $env:MIMECASTJOURNALING_BENCH_FILTER (e.g. '*Parse*') to run a subset.
+    $filter = if ($env:MIMECASTJOURNALING_BENCH_FILTER) { $env:MIMECASTJOURNALING_BENCH_FILTER } else { '*' }
+    Write-Host "==> BenchmarkDotNet ($filter)" -ForegroundColor Cyan
+    Invoke-Native dotnet @('run', '-c', 'Release', '--project', (Join-Path $root 'tests/Benchmarks/MimecastJournaling.Benchmarks'), '--',
+        '--filter', $filter, '--artifacts', (Join-Path $root 'BenchmarkDotNet.Artifacts'))
 }
 
 function Invoke-Help {
