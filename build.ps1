@@ -124,7 +124,7 @@ function Invoke-Demo {
     $store = Join-Path ([IO.Path]::GetTempPath()) "mimecastjournaling-demo-$PID/journaling.db"
     Write-Host "==> Demo in a temporary store: $store" -ForegroundColor Cyan
     $script = {
-        param($ModulePath, $Store)
+        param($ModulePath, $Store, $Fixtures)
         $ErrorActionPreference = 'Stop'
         $env:MIMECASTJOURNALING_STORE = $Store
         Import-Module $ModulePath
@@ -146,9 +146,20 @@ function Invoke-Demo {
         Disable-JournalDefinition 'Exchange Online journaling'
         Enable-JournalDefinition 'Exchange Online journaling'
         Get-JournalEvent | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+        Write-Host '# Import three journal reports of one message (two bifurcated forks and a hybrid on-premises copy)' -ForegroundColor Yellow
+        'dave@contoso.com' | Add-JournalInternalAddress
+        $reports = 'synthetic-bifurcated-fork1.eml', 'synthetic-bifurcated-fork2.eml', 'synthetic-hybrid-onprem-duplicate.eml' |
+            ForEach-Object { Join-Path $Fixtures $_ }
+        Import-JournalMessage -LiteralPath $reports -Definition 'Exchange Online journaling' | Format-List | Out-String -Width 200 | Write-Host
+        Write-Host '# One archive item, the union of the recipients (Bcc and group expansion included).' -ForegroundColor Yellow
+        Write-Host '# It stays Pending while the merge window is open (InitialProcessDelay 5 min x DeliveryWaitAttempts 3); later reports still merge.' -ForegroundColor Yellow
+        $item = Get-JournalMessage -MessageId 'synthetic-fork-0001@contoso.com'
+        $item | Format-Table | Out-String -Width 200 | Write-Host
+        $item.Recipients | Format-Table | Out-String -Width 200 | Write-Host
+        Get-JournalOutcome | Format-Table | Out-String -Width 200 | Write-Host
     }
     try {
-        & dotnet pwsh -NoProfile -NonInteractive -Command $script -args (Join-Path $root 'MimecastJournaling.psd1'), $store
+        & dotnet pwsh -NoProfile -NonInteractive -Command $script -args (Join-Path $root 'MimecastJournaling.psd1'), $store, (Join-Path $root 'tests/Fixtures/Reports')
         if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
     } finally {
         Remove-Item (Split-Path $store) -Recurse -Force -ErrorAction SilentlyContinue
