@@ -128,13 +128,13 @@ bytes stay in the archive.
             Code    = @'
 Get-ChildItem .\ndr-mailbox -Filter *.eml | Import-JournalMessage -Definition 'On-premises Exchange' -WhatIf
 Get-ChildItem .\ndr-mailbox -Filter *.eml | Import-JournalMessage -Definition 'On-premises Exchange' -PassThru |
-    Where-Object { $_ -is [MimecastJournaling.Engine.Archive.JournalOutcome] } |
-    Format-Table Outcome, ItemId, MessageId, Rule -AutoSize
+    Select-Object -SkipLast 1 | Format-Table Outcome, ItemId, MessageId, Rule -AutoSize
 '@
             Remarks = @'
 The first command says how many files it would import and changes nothing. The second imports
 the reports saved from the alternate journaling mailbox (they are unwrapped from their
-non-delivery reports) and shows what happened to each one.
+non-delivery reports) and shows what happened to each one; Select-Object -SkipLast 1 leaves out
+the summary, which always comes last.
 '@
         }
         @{
