@@ -7,7 +7,7 @@ BeforeAll {
 
 Describe 'ShouldProcess' {
     It '<Name> supports -WhatIf and -Confirm' -ForEach @(
-        Get-Command -Module MimecastJournaling | Where-Object Verb -notin 'Get', 'Test' | ForEach-Object { @{ Name = $_.Name } }
+        Get-Command -Module MimecastJournaling | Where-Object Verb -notin 'Get', 'Test', 'Read' | ForEach-Object { @{ Name = $_.Name } }
     ) {
         $command = Get-Command $Name
         $attribute = $command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true)[0]
@@ -17,8 +17,13 @@ Describe 'ShouldProcess' {
     }
 
     It 'covers every changing verb of the module' {
-        $verbs = $Commands | Where-Object Verb -notin 'Get', 'Test' | ForEach-Object Verb | Sort-Object -Unique
-        $verbs | Should -Be @('Add', 'Disable', 'Enable', 'New', 'Register', 'Remove', 'Set', 'Unregister')
+        $verbs = $Commands | Where-Object Verb -notin 'Get', 'Test', 'Read' | ForEach-Object Verb | Sort-Object -Unique
+        $verbs | Should -Be @('Add', 'Disable', 'Enable', 'Export', 'Import', 'New', 'Register', 'Remove', 'Set', 'Unregister')
+    }
+
+    It 'Read-JournalReport only reads: it changes nothing, so it has no -WhatIf' {
+        (Get-Command Read-JournalReport).Parameters.Keys | Should -Not -Contain 'WhatIf'
+        (Get-Command -Module MimecastJournaling -Verb Read).Name | Should -Be 'Read-JournalReport'
     }
 
     It 'asks before removing (ConfirmImpact High) on Remove-JournalDefinition and Unregister-JournalDomain' {
@@ -52,6 +57,16 @@ Describe '[OutputType]' {
         $Output['Add-JournalInternalAddress'] = Add-JournalInternalAddress -Address alice@contoso.test, bob@contoso.test -PassThru
         $Output['Get-JournalInternalAddress'] = Get-JournalInternalAddress
         $Output['Get-JournalEvent'] = Get-JournalEvent
+        # The archive: read a report, import it (with -PassThru: outcomes and the summary), search, export.
+        $report = Join-Path $RepoRoot 'tests/Fixtures/Reports/synthetic-bifurcated-fork1.eml'
+        Set-JournalDefinition 'Types' -JournalNonInternalAddresses
+        $Output['Read-JournalReport'] = Read-JournalReport $report
+        $Output['Import-JournalMessage'] = Import-JournalMessage $report -Definition 'Types' -PassThru
+        $Output['Get-JournalOutcome'] = Get-JournalOutcome
+        $Output['Get-JournalMessage'] = Get-JournalMessage
+        $exportFolder = Join-Path (Split-Path $Store) 'export'
+        New-Item -ItemType Directory $exportFolder | Out-Null
+        $Output['Export-JournalMessage'] = Get-JournalMessage | Export-JournalMessage -Destination $exportFolder
         $Output['Remove-JournalInternalAddress'] = Remove-JournalInternalAddress -Address bob@contoso.test
         $Output['Remove-JournalDefinition'] = Remove-JournalDefinition 'Types' -Confirm:$false
         $Output['Unregister-JournalDomain'] = Unregister-JournalDomain -Name contoso.test -Force -Confirm:$false
@@ -82,7 +97,8 @@ Describe '[OutputType]' {
 
     It 'the cmdlets that return objects did return them' {
         foreach ($name in 'Register-JournalDomain', 'Get-JournalDomain', 'Test-JournalDomain', 'New-JournalDefinition', 'Get-JournalDefinition',
-            'Set-JournalDefinition', 'Disable-JournalDefinition', 'Enable-JournalDefinition', 'Add-JournalInternalAddress', 'Get-JournalInternalAddress', 'Get-JournalEvent') {
+            'Set-JournalDefinition', 'Disable-JournalDefinition', 'Enable-JournalDefinition', 'Add-JournalInternalAddress', 'Get-JournalInternalAddress', 'Get-JournalEvent',
+            'Read-JournalReport', 'Import-JournalMessage', 'Get-JournalOutcome', 'Get-JournalMessage', 'Export-JournalMessage') {
             @($Output[$name]).Count | Should -BeGreaterThan 0 -Because $name
         }
     }
@@ -114,6 +130,9 @@ Describe 'Tab completion' {
         @{ Line = 'Disable-JournalDefinition -Description exch' }
         @{ Line = 'Enable-JournalDefinition Exch' }
         @{ Line = 'Get-JournalEvent -Definition Exch' }
+        @{ Line = 'Import-JournalMessage ./x.eml -Definition Exch' }
+        @{ Line = 'Get-JournalMessage -Definition Exch' }
+        @{ Line = 'Get-JournalOutcome -Definition Exch' }
     ) {
         $completions = Complete $Line
         $completions | Should -Be @("'Exchange Online'", 'Exchange2019')

@@ -62,6 +62,10 @@ Change the journal rule in Exchange to the same address.
     Notes       = @'
 Switch parameters are turned off with a colon: -PreferClearText:$false. -SourceIpRange replaces
 the whole list; to add one range, read the current list first (see the examples).
+
+Changes to JournalType, PreferClearText and the two address switches apply to reports received
+from then on; archived items and recorded outcomes are not re-evaluated. An item keeps the merge
+window (InitialProcessDelay, DeliveryWaitAttempts) that was in effect when it was created.
 '@
     Examples    = @(
         @{

@@ -63,18 +63,30 @@ an empty user name or password is refused (error id InvalidSmtpCredential).
         }
         InitialProcessDelay             = @{
             Description = @'
-How long a received journal report waits before it is matched against what the archive already
-holds. A plain number means minutes (-InitialProcessDelay 5 is five minutes); a time span such as
+How long the archive keeps a new item open for other reports of the same message, per attempt.
+The first report of a message creates the item in the state Pending; each attempt comes
+InitialProcessDelay after the previous one, and after DeliveryWaitAttempts attempts the item
+becomes Archived. The merge window is therefore InitialProcessDelay x DeliveryWaitAttempts (with
+5 minutes and 3 attempts, 15 minutes). With 0 the item is Archived at once.
+
+The window does not hold reports back: a report of the same message (a fork of a bifurcated
+message, the second report of hybrid double journaling) merges into the item the moment it
+arrives, and a report that arrives after the window still merges. The window only says how long
+an item counts as incomplete (State Pending in Get-JournalMessage).
+
+A plain number means minutes (-InitialProcessDelay 5 is five minutes); a time span such as
 "00:05:00" or [timespan]::FromMinutes(5) works too. Allowed: 0 minutes to 1 day (error id
-InvalidInitialProcessDelay).
+InvalidInitialProcessDelay). The values in effect when an item is created apply to that item.
 '@
-            Default     = '0 (process at once)'
+            Default     = '0 (new items are Archived at once)'
         }
         DeliveryWaitAttempts            = @{
             Description = @'
-How many attempts are made to match a report with other copies of the same message (for example
-the parts of a bifurcated report, or the second report of hybrid double journaling) before the
-message is archived as it is. Allowed: 0 to 100 (error id InvalidDeliveryWaitAttempts).
+How many attempts the archive waits, each InitialProcessDelay long, before a new item stops being
+Pending and counts as Archived: the merge window is InitialProcessDelay x DeliveryWaitAttempts.
+0 counts as one attempt. Reports of the same message merge into the item whenever they arrive,
+during the window and after it. Has no effect while InitialProcessDelay is 0. Allowed: 0 to 100
+(error id InvalidDeliveryWaitAttempts).
 '@
             Default     = '3'
         }
@@ -88,10 +100,18 @@ works too. Allowed: 1 minute to 30 days (error id InvalidInactivityPeriod).
         }
         JournalType                     = @{
             Description = @'
-What the sender delivers. ExchangeEnvelope: Exchange envelope journal reports, where the message
-is attached to a report that lists the sender and every recipient, Bcc included. StandardEml:
-plain copies of the messages (EML) without an envelope, as sent by a server that is not
-Exchange.
+Where the archive takes a message's recipients from.
+
+ExchangeEnvelope: from the envelope of the Exchange journal report, which lists every recipient,
+Bcc recipients, members of expanded distribution groups and forward targets included (formats
+Envelope and Envelope2003). A plain message without envelope that arrives anyway is still
+archived: it steps down to the recipients in its own To, Cc and Bcc headers, and its outcome
+records this as a defect, because Bcc recipients and group members are then missing.
+
+StandardEml: from the To, Cc and Bcc headers of the message only, for senders that deliver plain
+copies (EML), such as servers that are not Exchange. When an envelope report arrives under such a
+definition, its envelope is ignored and the recipients come from the headers of the embedded
+original message.
 '@
             Default     = 'ExchangeEnvelope'
         }
@@ -105,22 +125,35 @@ network.
         }
         PreferClearText                 = @{
             Description = @'
-For rights-protected (RMS/IRM) messages: keep the clear-text (decrypted) copy that Exchange can
-attach to the journal report in preference to the protected one. Use -PreferClearText:$false on
-Set-JournalDefinition to turn it off.
+For rights-protected (RMS/IRM) messages, whose journal report carries the protected original and
+a clear-text (decrypted) copy made by journal report decryption: index the clear-text copy. With
+the switch, the archive item's subject (when the envelope gives none) and date come from the
+clear-text copy; without it, from the protected original. Both copies are kept either way (the
+item shows HasClearTextCopy True), and the stored original stays the protected message. Reports
+without a clear-text copy are not affected. Use -PreferClearText:$false on Set-JournalDefinition
+to turn it off.
 '@
         }
         JournalNonInternalAddresses     = @{
             Description = @'
-Archive messages that have no internal address at all among their sender and recipients. Without
-this switch such messages are received, recorded as rejected by this rule, and not archived. Use
--JournalNonInternalAddresses:$false on Set-JournalDefinition to turn it off.
+Archive messages that are left without any internal mailbox. After mailbox assignment (see
+JournalUnknownInternalAddresses) a message may belong to no mailbox: none of its sender and
+recipients is in a registered domain, or only unknown internal addresses were found while
+JournalUnknownInternalAddresses is off. With this switch such a message is archived without
+owner (its Mailboxes list is empty). Without it the report is Rejected: Get-JournalOutcome shows
+Rule JournalNonInternalAddresses (no address in a registered domain) or
+JournalUnknownInternalAddresses (only unknown internal addresses) and the reason, and the raw
+report is kept. Use -JournalNonInternalAddresses:$false on Set-JournalDefinition to turn it off.
 '@
         }
         JournalUnknownInternalAddresses = @{
             Description = @'
-Archive messages for addresses that belong to a registered internal domain but are not in the
-internal directory (for example a mailbox created after the last directory import). Use
+Assign addresses that are in a registered domain but not in the internal directory (for example
+a mailbox created after the last directory import) to a mailbox of their own, the address
+itself. Known addresses in the directory, aliases included, are always assigned to their
+mailbox, whatever this switch says. Without the switch an unknown internal address is not
+assigned; if the message then belongs to no mailbox, it is Rejected with Rule
+JournalUnknownInternalAddresses, unless JournalNonInternalAddresses is on. Use
 -JournalUnknownInternalAddresses:$false on Set-JournalDefinition to turn it off.
 '@
         }

@@ -64,7 +64,9 @@ public sealed record JournalMessage
 /// <summary>The outcome record of one received report.</summary>
 public sealed record JournalOutcome
 {
-    public long Id { get; init; }
+    /// <summary>The report's number (Export-JournalMessage names report files by it). Not called Id, so that an
+    /// outcome piped to Get-/Export-JournalMessage binds its ItemId rather than the report's number.</summary>
+    public long ReportId { get; init; }
     public DateTimeOffset Received { get; init; }
     public required string Source { get; init; }
     public string? Definition { get; init; }

@@ -42,7 +42,7 @@ public sealed class SqliteJournalArchive : IJournalArchive
             ("$defects", s.Defects.Count == 0 ? null : JsonSerializer.Serialize(s.Defects)));
         return new JournalOutcome
         {
-            Id = reportId,
+            ReportId = reportId,
             Received = s.Received,
             Source = s.Source,
             Definition = s.Definition,
@@ -253,7 +253,7 @@ public sealed class SqliteJournalArchive : IJournalArchive
             + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : string.Empty) + " ORDER BY id DESC LIMIT $limit";
         return _db.Query(sql, r => new JournalOutcome
         {
-            Id = r.GetInt64(0),
+            ReportId = r.GetInt64(0),
             Received = ParseTime(r, 1) ?? default,
             Source = r.GetString(2),
             Definition = GetStringOrNull(r, 3),

@@ -97,7 +97,7 @@ public sealed class JournalArchiveTests : IDisposable
 
         Assert.Equal([JournalOutcomeKind.Quarantined, JournalOutcomeKind.Rejected], outcomes.Select(o => o.Outcome));
         Assert.All(outcomes, o => Assert.Null(o.ItemId));
-        Assert.Equal(garbage, _archive.GetReport(outcomes[0].Id));
+        Assert.Equal(garbage, _archive.GetReport(outcomes[0].ReportId));
         var listed = _archive.GetOutcomes(new JournalOutcomeQuery { Outcome = JournalOutcomeKind.Rejected });
         Assert.Equal("JournalNonInternalAddresses", Assert.Single(listed).Rule);
         Assert.Empty(_archive.GetMessages(new JournalMessageQuery()));

@@ -81,7 +81,7 @@ public sealed class JournalIngestTests : IDisposable
 
         Assert.Equal(JournalOutcomeKind.Quarantined, outcome.Outcome);
         Assert.False(string.IsNullOrWhiteSpace(outcome.Reason));
-        Assert.Equal(garbage, _archive.GetReport(outcome.Id));
+        Assert.Equal(garbage, _archive.GetReport(outcome.ReportId));
         Assert.Empty(_archive.GetMessages(new JournalMessageQuery()));
     }
 
