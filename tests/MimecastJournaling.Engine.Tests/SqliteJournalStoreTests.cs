@@ -151,7 +151,7 @@ public sealed class SqliteJournalStoreTests : IDisposable
         workers.ForEach(w => w.Start());
         workers.ForEach(w => w.Join());
 
-        Assert.Empty(errors);
+        Assert.True(errors.IsEmpty, "Writers failed:\n" + string.Join("\n", errors.Select(e => e.ToString())));
         using var reader = _temp.OpenAnotherStore();
         var addresses = reader.GetInternalAddresses("contoso.test").Select(a => a.Address).ToHashSet();
         Assert.Equal(threads * perThread, addresses.Count);

@@ -45,7 +45,8 @@ internal static class AddressText
             var close = s.Slice(open + 1).IndexOf('>');
             s = close >= 0 ? s.Slice(open + 1, close) : s.Slice(open + 1);
         }
-        s = s.Trim();
+        // A msg-id never contains angle brackets; doubled ones ("<<id>") are damage, not content.
+        s = s.Trim().Trim("<>").Trim();
         return s.IsEmpty ? null : s.ToString();
     }
 

@@ -284,11 +284,11 @@ public static class JournalReportParser
             Sender = sender,
             OnBehalfOf = onBehalfOf,
             Subject = message.Subject,
-            MessageId = NullIfEmpty(message.MessageId),
+            MessageId = AddressText.MessageId(message.MessageId),
             Recipients = recipients,
             OriginalMessage = original,
             Defects = context.Defects.ToList(),
-            ReportMessageId = NullIfEmpty(message.MessageId),
+            ReportMessageId = AddressText.MessageId(message.MessageId),
             ReportDate = DateOf(message),
             Size = context.Raw.Length,
         };
@@ -456,7 +456,7 @@ public static class JournalReportParser
             OriginalMessage = original,
             Defects = defects.ToList(),
             EnvelopeText = envelopeText,
-            ReportMessageId = NullIfEmpty(report.MessageId),
+            ReportMessageId = AddressText.MessageId(report.MessageId),
             ReportDate = DateOf(report),
             Unwrapped = unwrapped,
             Size = context.Raw.Length,
@@ -582,7 +582,7 @@ public static class JournalReportParser
         From = FirstAddress(message.From),
         Date = DateOf(message),
         Subject = message.Subject,
-        MessageId = NullIfEmpty(message.MessageId),
+        MessageId = AddressText.MessageId(message.MessageId),
     };
 
     private static string? FirstAddress(InternetAddressList list)
