@@ -226,7 +226,7 @@ public sealed class ExchangeOnlineClient : IExchangeCommandRunner, IDisposable
             HttpResponseMessage response;
             try
             {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             }
             catch (HttpRequestException ex)
             {
