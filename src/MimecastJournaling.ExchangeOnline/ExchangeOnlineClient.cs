@@ -139,7 +139,16 @@ public sealed class ExchangeOnlineClient : IExchangeCommandRunner, IDisposable
             forceRefresh = false;
             using var response = sent.Response;
             if (response.IsSuccessStatusCode)
-                return await ReadPageAsync(response, sent.FinalUrl, ct).ConfigureAwait(false);
+            {
+                try
+                {
+                    return await ReadPageAsync(response, sent.FinalUrl, ct).ConfigureAwait(false);
+                }
+                catch (JsonException ex)
+                {
+                    throw Local(call, ExchangeErrorCategory.Other, $"{call.CmdletName}: Exchange Online answered HTTP {(int)response.StatusCode} with a body that is not JSON ({ex.Message}).", ex);
+                }
+            }
 
             var body = await ReadBodySafelyAsync(response, ct).ConfigureAwait(false);
             var status = (int)response.StatusCode;
@@ -216,12 +225,16 @@ public sealed class ExchangeOnlineClient : IExchangeCommandRunner, IDisposable
     {
         var current = url;
         var sendToken = true; // the first URL is ours (configured base, pinned trusted host, or checked nextLink)
+        var token = await GetTokenAsync(call, forceRefresh, ct).ConfigureAwait(false); // once per attempt, not per hop
+        // A retry after a pinned redirect goes to the regional host directly.
+        if (_pinnedBase is { } pin && SameOrigin(current, _options.Environment.AdminApiBase))
+            current = new Uri(pin, current.PathAndQuery);
         for (var hop = 0; ; hop++)
         {
             using var request = new HttpRequestMessage(method, current);
             if (method == HttpMethod.Post)
                 request.Content = new ByteArrayContent(call.Body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
-            await AddHeadersAsync(call, request, sendToken, forceRefresh, ct).ConfigureAwait(false);
+            AddHeaders(call, request, sendToken ? token : null);
             Log(call, ExchangeCommandEventKind.Sending, call.Attempt, Redact(current));
             HttpResponseMessage response;
             try
@@ -283,23 +296,23 @@ public sealed class ExchangeOnlineClient : IExchangeCommandRunner, IDisposable
         return new Uri(CurrentBase, path);
     }
 
-    private async Task AddHeadersAsync(Call call, HttpRequestMessage request, bool sendToken, bool forceRefresh, CancellationToken ct)
+    private async Task<string> GetTokenAsync(Call call, bool forceRefresh, CancellationToken ct)
+    {
+        try
+        {
+            return await _tokens.GetTokenAsync(new AccessTokenRequest(_options.Environment.Scope, forceRefresh), ct).ConfigureAwait(false);
+        }
+        catch (AccessTokenException ex)
+        {
+            throw Local(call, ExchangeErrorCategory.AccessDenied, ex.Message, ex);
+        }
+    }
+
+    private void AddHeaders(Call call, HttpRequestMessage request, string? token)
     {
         foreach (var (name, value) in _options.Headers)
             request.Headers.TryAddWithoutValidation(name, value);
-        if (sendToken)
-        {
-            string token;
-            try
-            {
-                token = await _tokens.GetTokenAsync(new AccessTokenRequest(_options.Environment.Scope, forceRefresh), ct).ConfigureAwait(false);
-            }
-            catch (AccessTokenException ex)
-            {
-                throw Local(call, ExchangeErrorCategory.AccessDenied, ex.Message, ex);
-            }
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.TryAddWithoutValidation("X-AnchorMailbox", _options.ResolveAnchorMailbox());
         var pageSize = call.Options.MaxPageSize ?? _options.MaxPageSize;
         if (pageSize is > 0) request.Headers.TryAddWithoutValidation("Prefer", "odata.maxpagesize=" + pageSize.Value.ToString(CultureInfo.InvariantCulture));

@@ -31,7 +31,7 @@ public sealed class ExchangeOnlineEmulator : IAsyncDisposable
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentDictionary<string, (List<Dictionary<string, object?>> Items, int Offset)> _continuations = new(StringComparer.Ordinal);
     private readonly object _switchLock = new();
-    private int _throttleCount, _throttleRetryAfter, _concurrencyCount, _concurrencyStatus;
+    private int _throttleCount, _throttleRetryAfter, _concurrencyCount, _concurrencyStatus, _failAfterExecuteCount;
     private int _tokenSerial, _continuationSerial;
     private WebApplication? _frontDoor, _regional;
 
@@ -112,6 +112,15 @@ public sealed class ExchangeOnlineEmulator : IAsyncDisposable
         lock (_switchLock) { _concurrencyCount = count; _concurrencyStatus = statusCode; }
     }
 
+    /// <summary>
+    /// The next <paramref name="count"/> cmdlets are executed (state changes) but answered with the
+    /// concurrency-limit error, as when a throttled write went through after all.
+    /// </summary>
+    public void FailAfterExecuteNext(int count)
+    {
+        lock (_switchLock) { _failAfterExecuteCount = count; }
+    }
+
     /// <summary>Mints a valid token (for a static-token client).</summary>
     public string IssueToken()
     {
@@ -150,7 +159,7 @@ public sealed class ExchangeOnlineEmulator : IAsyncDisposable
         var segments = (ctx.Request.Path.Value ?? "").Trim('/').Split('/');
         if (segments.Length == 4 && segments[1] == "oauth2" && segments[2] == "v2.0" && segments[3] == "token" && HttpMethods.IsPost(ctx.Request.Method))
         {
-            await TokenAsync(ctx, segments[0]).ConfigureAwait(false);
+            await TokenAsync(ctx, segments[0], body).ConfigureAwait(false);
             return;
         }
         if (segments.Length == 4 && segments[0].Equals("adminapi", StringComparison.OrdinalIgnoreCase) && segments[1] == "beta"
@@ -168,17 +177,18 @@ public sealed class ExchangeOnlineEmulator : IAsyncDisposable
         ctx.Response.StatusCode = 404;
     }
 
-    private async Task TokenAsync(HttpContext ctx, string tenant)
+    private async Task TokenAsync(HttpContext ctx, string tenant, string body)
     {
-        var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false);
+        // The body was already read for the request log; parse the form from it.
+        var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(body);
         object? error = null;
         if (!string.Equals(tenant, TenantId, StringComparison.OrdinalIgnoreCase) && !string.Equals(tenant, InitialDomain, StringComparison.OrdinalIgnoreCase))
             error = new { error = "invalid_request", error_description = $"AADSTS90002: Tenant '{tenant}' not found." };
-        else if (form["grant_type"] != "client_credentials")
+        else if (form.GetValueOrDefault("grant_type") != "client_credentials")
             error = new { error = "unsupported_grant_type", error_description = "AADSTS70003: The grant type is not supported." };
-        else if (form["client_id"] != ClientId || form["client_secret"] != ClientSecret)
+        else if (form.GetValueOrDefault("client_id") != ClientId || form.GetValueOrDefault("client_secret") != ClientSecret)
             error = new { error = "invalid_client", error_description = "AADSTS7000215: Invalid client secret provided." };
-        else if (!(form["scope"].ToString() ?? "").EndsWith("/.default", StringComparison.Ordinal))
+        else if (!form.GetValueOrDefault("scope").ToString().EndsWith("/.default", StringComparison.Ordinal))
             error = new { error = "invalid_scope", error_description = "AADSTS1002012: The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier." };
         if (error is not null)
         {
@@ -284,6 +294,20 @@ public sealed class ExchangeOnlineEmulator : IAsyncDisposable
                 return;
             }
             var outcome = State.Execute(cmdlet ?? "", parameters);
+            bool failAfter;
+            lock (_switchLock)
+            {
+                failAfter = _failAfterExecuteCount > 0;
+                if (failAfter) _failAfterExecuteCount--;
+            }
+            if (failAfter)
+            {
+                ctx.Response.StatusCode = 500;
+                await WriteJsonAsync(ctx, ErrorEnvelope("InternalServerError", "Error executing cmdlet",
+                    new EmulatorError(500, "ExB5C2D1", "Microsoft.Exchange.Admin.OData.Core.ThrottlingException",
+                        "You have reached the maximum number of concurrent requests per tenant. Please wait and try again"))).ConfigureAwait(false);
+                return;
+            }
             if (outcome.Forbidden)
             {
                 // Unknown cmdlet or no role: 403, NUL body "declared as gzip", the reason in x-ms-diagnostics.
