@@ -148,6 +148,10 @@ public sealed class ExchangeOnlineClient : IExchangeCommandRunner, IDisposable
                 {
                     throw Local(call, ExchangeErrorCategory.Other, $"{call.CmdletName}: Exchange Online answered HTTP {(int)response.StatusCode} with a body that is not JSON ({ex.Message}).", ex);
                 }
+                catch (Exception ex) when (ex is HttpRequestException or IOException)
+                {
+                    throw Local(call, ExchangeErrorCategory.Other, $"{call.CmdletName}: the response from {sent.FinalUrl.GetLeftPart(UriPartial.Authority)} could not be read: {ex.Message}", ex);
+                }
             }
 
             var body = await ReadBodySafelyAsync(response, ct).ConfigureAwait(false);
