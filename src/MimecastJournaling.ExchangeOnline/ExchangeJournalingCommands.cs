@@ -225,7 +225,9 @@ public sealed class ExchangeJournalingCommands
 
     /// <summary>
     /// A New- call whose retries re-read first: when the Get- finds the object, the call completes
-    /// with it (the throttled attempt created it after all); otherwise the retry goes ahead.
+    /// with it (the throttled attempt created it after all); otherwise the retry goes ahead. The
+    /// object found may also predate the call: callers that converge (the cmdlets) compare its
+    /// settings with the wanted ones, as they do after their own Get-.
     /// </summary>
     private async Task<ExchangeObject> CreateAsync(string cmdlet, ExchangeParameters parameters, string getCmdlet, string name, CancellationToken ct)
     {

@@ -42,6 +42,7 @@ public sealed class ExchangeOnlineClient : IExchangeCommandRunner, IDisposable
     /// Optional HTTP handler (proxy, tests). It must not follow redirects itself: the client follows
     /// them so that it decides where the token goes. A <see cref="SocketsHttpHandler"/> or
     /// <see cref="HttpClientHandler"/> is switched to AllowAutoRedirect = false when not yet used.
+    /// The client disposes it.
     /// </param>
     public ExchangeOnlineClient(ExchangeOnlineClientOptions options, IAccessTokenProvider tokens, HttpMessageHandler? handler = null)
     {

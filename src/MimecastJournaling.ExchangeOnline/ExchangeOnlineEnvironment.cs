@@ -63,7 +63,7 @@ public sealed record ExchangeOnlineEnvironment(
         new Uri("https://outlook-dod.office365.us"),
         new Uri("https://dod-graph.microsoft.us"),
         new Uri("https://login.microsoftonline.us"),
-        new[] { "outlook-dod.office365.us", "office365.us" });
+        new[] { "outlook-dod.office365.us" });
 
     /// <summary>
     /// 21Vianet. Unconfirmed: sources disagree between outlook.office365.cn and partner.outlook.cn;
