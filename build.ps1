@@ -5,8 +5,9 @@
 .DESCRIPTION
     Build  publishes the binaries into ./bin so that Import-Module ./MimecastJournaling.psd1 works.
     Test   builds, installs the system tools the tests need (apt, as root), runs the xunit tests of
-           the engine and the Pester tests against the built module in a fresh pwsh, prints each
-           runner's summary and a total, and exits non-zero on any failure or skipped test.
+           the engine and of the Exchange Online client (against its loopback emulator) and the
+           Pester tests against the built module in a fresh pwsh, prints each runner's summary and
+           a total, and exits non-zero on any failure or skipped test.
     Demo   builds, then uses the module in a temporary store and shows the result.
     Bench  builds, then runs the benchmarks in tests/Benchmarks and prints their figures.
     Help   builds, then regenerates en-US/MimecastJournaling.dll-Help.xml from build/help/en-US
@@ -83,18 +84,26 @@ function Invoke-Test {
 
     $results = [ordered]@{}
 
-    Write-Host '==> xunit: engine tests' -ForegroundColor Cyan
-    $output = & dotnet test (Join-Path $root 'tests/MimecastJournaling.Engine.Tests') -c $Configuration --nologo 2>&1 | ForEach-Object { "$_" }
-    $output | Write-Host
-    $summary = $output | Select-String -Pattern 'Failed:\s*(\d+),\s*Passed:\s*(\d+),\s*Skipped:\s*(\d+)' | Select-Object -Last 1
-    if (-not $summary) {
-        $results['xunit'] = @{ Passed = 0; Failed = 1; Skipped = 0 }
-        Write-Host 'xunit: no summary line (build or run failure)' -ForegroundColor Red
-    } else {
-        $g = $summary.Matches[0].Groups
-        $results['xunit'] = @{ Failed = [int]$g[1].Value; Passed = [int]$g[2].Value; Skipped = [int]$g[3].Value }
+    # One dotnet test run per xunit project, each with its own summary line; the total sums them.
+    $xunitProjects = [ordered]@{
+        'xunit engine'          = 'tests/MimecastJournaling.Engine.Tests'
+        'xunit Exchange Online' = 'tests/MimecastJournaling.ExchangeOnline.Tests'
     }
-    if ($LASTEXITCODE -ne 0 -and $results['xunit'].Failed -eq 0) { $results['xunit'].Failed = 1 }
+    foreach ($name in $xunitProjects.Keys) {
+        Write-Host "==> ${name}: $($xunitProjects[$name])" -ForegroundColor Cyan
+        $output = & dotnet test (Join-Path $root $xunitProjects[$name]) -c $Configuration --nologo 2>&1 | ForEach-Object { "$_" }
+        $exitCode = $LASTEXITCODE
+        $output | Write-Host
+        $summary = $output | Select-String -Pattern 'Failed:\s*(\d+),\s*Passed:\s*(\d+),\s*Skipped:\s*(\d+)' | Select-Object -Last 1
+        if (-not $summary) {
+            $results[$name] = @{ Passed = 0; Failed = 1; Skipped = 0 }
+            Write-Host "${name}: no summary line (build or run failure)" -ForegroundColor Red
+        } else {
+            $g = $summary.Matches[0].Groups
+            $results[$name] = @{ Failed = [int]$g[1].Value; Passed = [int]$g[2].Value; Skipped = [int]$g[3].Value }
+        }
+        if ($exitCode -ne 0 -and $results[$name].Failed -eq 0) { $results[$name].Failed = 1 }
+    }
 
     Write-Host '==> Pester: module tests in a fresh pwsh' -ForegroundColor Cyan
     $resultFile = Join-Path ([IO.Path]::GetTempPath()) "mj-pester-$PID.json"
