@@ -12,13 +12,7 @@ internal static class AddressText
         {
             return null;
         }
-        var s = text.AsSpan().Trim();
-        var open = s.IndexOf('<');
-        if (open >= 0)
-        {
-            var close = s.Slice(open + 1).IndexOf('>');
-            s = close >= 0 ? s.Slice(open + 1, close) : s.Slice(open + 1);
-        }
+        var s = InsideAngleBrackets(text.AsSpan().Trim());
         s = s.Trim().TrimEnd(",;").Trim();
         if (s.StartsWith("SMTP:", StringComparison.OrdinalIgnoreCase))
         {
@@ -31,6 +25,18 @@ internal static class AddressText
         return s.IsEmpty ? null : s.ToString();
     }
 
+    /// <summary>The text between the first '&lt;' and the '&gt;' after it (to the end when unclosed); all of it when there is none.</summary>
+    private static ReadOnlySpan<char> InsideAngleBrackets(ReadOnlySpan<char> s)
+    {
+        var open = s.IndexOf('<');
+        if (open < 0)
+        {
+            return s;
+        }
+        var close = s.Slice(open + 1).IndexOf('>');
+        return close >= 0 ? s.Slice(open + 1, close) : s.Slice(open + 1);
+    }
+
     /// <summary>Message-ID without angle brackets; "Unknown Message-ID" and blanks → null.</summary>
     internal static string? MessageId(string? text)
     {
@@ -38,13 +44,7 @@ internal static class AddressText
         {
             return null;
         }
-        var s = text.AsSpan().Trim();
-        var open = s.IndexOf('<');
-        if (open >= 0)
-        {
-            var close = s.Slice(open + 1).IndexOf('>');
-            s = close >= 0 ? s.Slice(open + 1, close) : s.Slice(open + 1);
-        }
+        var s = InsideAngleBrackets(text.AsSpan().Trim());
         // A msg-id never contains angle brackets; doubled ones ("<<id>") are damage, not content.
         s = s.Trim().Trim("<>").Trim();
         return s.IsEmpty ? null : s.ToString();
