@@ -564,3 +564,26 @@ Describe 'Get-JournalOutcome' {
         @(Get-JournalOutcome -Outcome Rejected -First 1).ReportId | Should -Be @($Imported[2].ReportId)
     }
 }
+
+Describe 'The merge window' {
+    BeforeAll {
+        $script:Store = Initialize-ArchiveStore
+        New-JournalDefinition 'Windowed' windowed@journal.contoso.com -InitialProcessDelay '00:00:01' -DeliveryWaitAttempts 1 | Out-Null
+    }
+    AfterAll {
+        Remove-TestStore $Store
+        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+    }
+
+    It 'keeps a new item Pending until InitialProcessDelay x DeliveryWaitAttempts has passed, then lists it as Archived' {
+        Import-JournalMessage -LiteralPath (Get-Fixture 'synthetic-bifurcated-fork1.eml') -Definition Windowed | Out-Null
+        $outcome = Get-JournalOutcome -First 1
+        $outcome.Outcome | Should -Be 'Archived'
+        # Read straight after the import: the one-second window is still open.
+        (Get-JournalMessage -Id $outcome.ItemId).State | Should -Be 'Pending'
+        # Nothing else arrives; once the window has closed a plain listing shows the item as final.
+        Start-Sleep -Seconds 2
+        (Get-JournalMessage -Id $outcome.ItemId).State | Should -Be 'Archived'
+        (Get-JournalMessage -MessageId 'synthetic-fork-0001@contoso.com').State | Should -Be 'Archived'
+    }
+}
