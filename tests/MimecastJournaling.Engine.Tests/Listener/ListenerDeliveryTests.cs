@@ -96,13 +96,17 @@ public sealed class ListenerDeliveryTests : IAsyncLifetime
         _h.Define("Contoso EXO", Service);
         await _h.StartAsync();
 
-        using var client = _h.MailKitClient();
-        client.SslProtocols = System.Security.Authentication.SslProtocols.Tls13;
-        await client.ConnectAsync("127.0.0.1", _h.Port, SecureSocketOptions.StartTls);
-        Assert.Equal(System.Security.Authentication.SslProtocols.Tls13, client.SslProtocol);
-        await client.DisconnectAsync(true);
+        foreach (var protocol in new[] { System.Security.Authentication.SslProtocols.Tls12, System.Security.Authentication.SslProtocols.Tls13 })
+        {
+            using var client = _h.MailKitClient();
+            client.SslProtocols = protocol;
+            await client.ConnectAsync("127.0.0.1", _h.Port, SecureSocketOptions.StartTls);
+            Assert.Equal(protocol, client.SslProtocol);
+            await client.DisconnectAsync(true);
+        }
 
         var transcript = await _h.SwaksAsync("--to", Service, "--tls", "--tls-protocol", "tlsv1_1", "--quit-after", "EHLO");
+        Assert.Contains("*** TLS startup failed", transcript);
         Assert.DoesNotContain("TLS started", transcript);
     }
 
