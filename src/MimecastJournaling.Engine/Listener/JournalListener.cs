@@ -72,6 +72,7 @@ public sealed class JournalListener : IAsyncDisposable
         }
         ValidateOptions();
         var bound = BindAll();
+        _stopping = false;
 
         var definitions = new DefinitionLookup(_store);
         var gate = new ConnectionGate(definitions, Counters, _options.MaxConnections);
@@ -148,6 +149,7 @@ public sealed class JournalListener : IAsyncDisposable
         await _writer!.StopAsync().ConfigureAwait(false);
         await _processor!.StopAsync().ConfigureAwait(false);
         _hardStop!.Dispose();
+        _server = null;
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());
