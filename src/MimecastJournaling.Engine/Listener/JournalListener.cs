@@ -110,6 +110,7 @@ public sealed class JournalListener : IAsyncDisposable
 
         _hardStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _server = new SmtpServerHost(builder.Build(), services);
+        _server.SessionCreated += (_, e) => e.Context.ResponseException += CountLibraryRefusal;
         _processor.Start();
         _serverTask = _server.StartAsync(_hardStop.Token);
         if (_serverTask.IsFaulted)
@@ -150,6 +151,15 @@ public sealed class JournalListener : IAsyncDisposable
         await _processor!.StopAsync().ConfigureAwait(false);
         _hardStop!.Dispose();
         _server = null;
+    }
+
+    /// <summary>The library's own strict size limit surfaces only as a 552 response exception; the listener's refusals are counted where they happen.</summary>
+    private void CountLibraryRefusal(object? sender, SmtpResponseExceptionEventArgs e)
+    {
+        if ((int)e.Exception.Response.ReplyCode == 552)
+        {
+            Counters.Refused(RefusalReason.TooLarge);
+        }
     }
 
     public ValueTask DisposeAsync() => new(StopAsync());

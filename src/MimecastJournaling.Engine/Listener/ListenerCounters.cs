@@ -13,6 +13,7 @@ public enum RefusalReason
     AuthenticationFailed,
     DefinitionDisabled,
     TooManyRecipients,
+    TooLarge,
     MixedDefinitions,
     SpoolFull,
     StoreUnavailable,

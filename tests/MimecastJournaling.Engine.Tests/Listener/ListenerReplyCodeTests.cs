@@ -119,6 +119,7 @@ public sealed class ListenerReplyCodeTests : IAsyncLifetime
         AssertRefused(transcript, "552 message size exceeds fixed maximium message size");
         AssertNotAccepted(transcript);
         Assert.Equal(0, _h.Spool.Count());
+        await ListenerHarness.WaitUntilAsync(() => _h.Listener!.Counters.Snapshot().Refused.GetValueOrDefault(RefusalReason.TooLarge) == 1, "the refusal is counted");
     }
 
     [Fact]
