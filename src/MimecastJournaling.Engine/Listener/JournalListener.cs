@@ -73,7 +73,22 @@ public sealed class JournalListener : IAsyncDisposable
         ValidateOptions();
         var bound = BindAll();
         _stopping = false;
+        try
+        {
+            StartServing(bound, cancellationToken);
+        }
+        catch
+        {
+            StopSockets();
+            _ = _writer?.StopAsync();
+            _server = null;
+            throw;
+        }
+        return Task.CompletedTask;
+    }
 
+    private void StartServing(Dictionary<IPEndPoint, (TcpListener Socket, bool ImplicitTls)> bound, CancellationToken cancellationToken)
+    {
         var definitions = new DefinitionLookup(_store);
         var gate = new ConnectionGate(definitions, Counters, _options.MaxConnections);
         var health = new DefinitionHealth(_store, _options.FailuresBeforeError, _clock);
@@ -111,7 +126,6 @@ public sealed class JournalListener : IAsyncDisposable
         _hardStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _server = new SmtpServerHost(builder.Build(), services);
         _server.SessionCreated += (_, e) => e.Context.ResponseException += CountLibraryRefusal;
-        _processor.Start();
         _serverTask = _server.StartAsync(_hardStop.Token);
         if (_serverTask.IsFaulted)
         {
@@ -119,7 +133,8 @@ public sealed class JournalListener : IAsyncDisposable
             throw new JournalConfigurationException("ListenerStartFailed", JournalErrorKind.InvalidOperation,
                 $"The journal listener could not start: {error.Message}", null, error);
         }
-        return Task.CompletedTask;
+        // Archives what an earlier run left in the spool, then whatever arrives.
+        _processor.Start();
     }
 
     /// <summary>
