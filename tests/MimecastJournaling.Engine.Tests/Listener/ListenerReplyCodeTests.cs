@@ -149,6 +149,57 @@ public sealed class ListenerReplyCodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_PROXY_header_does_not_change_the_source_address_that_is_checked()
+    {
+        _h.Define("Plain", Service, s => s with { Encrypted = false });
+        _h.Define("Other", "other@journal.contoso.com", s => s with { Encrypted = false, SourceIpRange = ["127.0.0.2"] });
+        await _h.StartAsync();
+
+        // From 127.0.0.1, claiming to relay for 127.0.0.2 (which the other definition allows).
+        var transcript = await _h.SwaksAsync("--to", "other@journal.contoso.com", "--proxy", "TCP4 127.0.0.2 127.0.0.1 40000 25");
+
+        AssertRefused(transcript, "550 5.7.1");
+        AssertNotAccepted(transcript);
+    }
+
+    [Fact]
+    public async Task AUTH_for_one_definition_does_not_open_another()
+    {
+        _h.Define("First", Service, s => s with { SmtpCredential = ListenerHarness.Credential() });
+        _h.Define("Second", "second@journal.contoso.com", s => s with { SmtpCredential = ListenerHarness.Credential("the second password") });
+        await _h.StartAsync();
+
+        var transcript = await _h.SwaksAsync("--to", "second@journal.contoso.com", "--tls", "--auth", "PLAIN",
+            "--auth-user", ListenerHarness.SmtpUser, "--auth-password", ListenerHarness.SmtpPassword);
+
+        Assert.Matches(new Regex("^<~  235", RegexOptions.Multiline), transcript);
+        AssertRefused(transcript, "530 5.7.0 Authentication required");
+    }
+
+    [Fact]
+    public async Task Recipients_of_two_definitions_in_one_message_get_452_4_5_3_for_the_second()
+    {
+        _h.Define("Plain", Service, s => s with { Encrypted = false });
+        _h.Define("Other", "other@journal.contoso.com", s => s with { Encrypted = false });
+        await _h.StartAsync();
+
+        var transcript = await _h.SwaksAsync("--to", Service + ",other@journal.contoso.com");
+
+        AssertRefused(transcript, "452 4.5.3 One journal definition per message");
+    }
+
+    [Fact]
+    public async Task Recipients_over_the_limit_get_452_4_5_3()
+    {
+        _h.Define("Plain", Service, s => s with { Encrypted = false });
+        await _h.StartAsync(o => o with { MaxRecipientsPerMessage = 1 });
+
+        var transcript = await _h.SwaksAsync("--to", Service + "," + Service);
+
+        AssertRefused(transcript, "452 4.5.3 Too many recipients");
+    }
+
+    [Fact]
     public async Task Store_trouble_while_spooling_is_451_not_250_and_not_554()
     {
         _h.Define("Plain", Service, s => s with { Encrypted = false });
