@@ -29,4 +29,7 @@ public interface IMessageSpool
 
     /// <summary>Counts a failed attempt and defers the entries until <paramref name="nextAttempt"/>.</summary>
     void RecordFailure(IReadOnlyList<long> ids, string error, DateTimeOffset nextAttempt);
+
+    /// <summary>Makes every entry due now (a restart retries what an earlier run deferred).</summary>
+    void MakeAllDue();
 }

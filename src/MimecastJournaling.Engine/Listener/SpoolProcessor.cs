@@ -62,6 +62,14 @@ internal sealed class SpoolProcessor
 
     private async Task RunAsync()
     {
+        try
+        {
+            _spool.MakeAllDue();
+        }
+        catch (Exception)
+        {
+            // Store trouble: the entries stay deferred and are retried when due.
+        }
         while (!_stop.IsCancellationRequested)
         {
             bool worked;

@@ -66,4 +66,7 @@ public sealed class SqliteMessageSpool : IMessageSpool
             }
             return true;
         });
+
+    public void MakeAllDue() =>
+        _db.Write((c, t) => Execute(c, t, "UPDATE spool SET next_attempt = NULL WHERE next_attempt IS NOT NULL"));
 }

@@ -146,6 +146,43 @@ public sealed class ListenerDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_answered_250_survives_a_stop_before_archiving_and_is_archived_once_after_restart()
+    {
+        var definition = _h.Define("Contoso EXO", Service);
+        // First run: the archive is down, so the message only reaches the spool.
+        var options = new ListenerOptions
+        {
+            Endpoints = [new ListenerEndpoint(IPAddress.Loopback, 0)],
+            Certificate = _h.Certificate,
+            RetryDelay = TimeSpan.FromMinutes(10),
+        };
+        var first = new JournalListener(_h.Temp.Store, new FailingArchive(), _h.Spool, options);
+        await first.StartAsync();
+        using (var client = _h.MailKitClient())
+        {
+            await client.ConnectAsync("127.0.0.1", first.BoundEndpoints[0].Port, SecureSocketOptions.StartTls);
+            var reply = await client.SendAsync(ListenerHarness.FixtureMessage(Fixture), MimeKit.MailboxAddress.Parse("postmaster@contoso.com"), [MimeKit.MailboxAddress.Parse(Service)]);
+            Assert.StartsWith("2.0.0 Queued as ", reply);
+            await client.DisconnectAsync(true);
+        }
+        await first.StopAsync(TimeSpan.FromSeconds(5));
+
+        // What another process sees in the file: the spooled message, nothing archived.
+        using (var reopened = _h.Temp.OpenAnotherStore())
+        {
+            Assert.Equal(1, new SqliteMessageSpool(reopened.Database).Count());
+            Assert.Empty(new SqliteJournalArchive(reopened.Database).GetOutcomes(new()));
+        }
+
+        // Second run with the archive back: archived, once.
+        await _h.StartAsync();
+        await ListenerHarness.WaitUntilAsync(() => _h.Spool.Count() == 0, "the spool is empty");
+        var outcome = Assert.Single(_h.Archive.GetOutcomes(new()));
+        Assert.Equal(JournalOutcomeKind.Archived, outcome.Outcome);
+        Assert.Equal(definition.Description, outcome.Definition);
+    }
+
+    [Fact]
     public void A_spool_entry_is_archived_exactly_once_even_when_offered_twice()
     {
         var definition = _h.Define("Contoso EXO", Service);
@@ -272,6 +309,7 @@ internal sealed class GatedSpool(IMessageSpool inner) : IMessageSpool
     public int Count() => inner.Count();
     public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes) => inner.TakeDue(now, maxCount, maxBytes);
     public void RecordFailure(IReadOnlyList<long> ids, string error, DateTimeOffset nextAttempt) => inner.RecordFailure(ids, error, nextAttempt);
+    public void MakeAllDue() => inner.MakeAllDue();
 }
 
 /// <summary>An archive whose store is down.</summary>

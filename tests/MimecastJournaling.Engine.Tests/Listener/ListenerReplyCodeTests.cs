@@ -248,4 +248,5 @@ internal sealed class FailingSpool(IMessageSpool inner) : IMessageSpool
     public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes) => inner.TakeDue(now, maxCount, maxBytes);
 
     public void RecordFailure(IReadOnlyList<long> ids, string error, DateTimeOffset nextAttempt) => inner.RecordFailure(ids, error, nextAttempt);
+    public void MakeAllDue() => inner.MakeAllDue();
 }
