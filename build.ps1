@@ -49,7 +49,8 @@ function Invoke-Build {
 }
 
 # System packages the tests use; installed with apt when missing (CI runs as root on Debian).
-$testPackages = [ordered]@{ dnsmasq = 'dnsmasq-base' }
+# swaks needs libnet-ssleay-perl for STARTTLS (only a Recommends, which is not installed here).
+$testPackages = [ordered]@{ dnsmasq = 'dnsmasq-base'; swaks = @('swaks', 'libnet-ssleay-perl') }
 
 function Install-TestPrerequisites {
     $missing = @($testPackages.Keys | Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) })

@@ -100,6 +100,12 @@ public sealed record ArchiveSubmission
     public Guid? DefinitionId { get; init; }
     public string? Definition { get; init; }
     public required ReadOnlyMemory<byte> RawReport { get; init; }
+    /// <summary>
+    /// The listener's spool entry this report came from, or null. The archive removes that entry
+    /// in the same transaction that stores the report, and refuses the batch when the entry is
+    /// already gone (another processor archived it): a spooled report is archived exactly once.
+    /// </summary>
+    public long? SpoolId { get; init; }
     public ArchiveDisposition Disposition { get; init; }
     public string? Reason { get; init; }
     public string? Rule { get; init; }

@@ -4,8 +4,11 @@ using MimecastJournaling.Engine.Storage;
 
 namespace MimecastJournaling.Engine.Archive;
 
-/// <summary>A report to ingest: its raw bytes, where it came from, and when it arrived.</summary>
-public sealed record IncomingReport(ReadOnlyMemory<byte> Raw, string Source, DateTimeOffset Received);
+/// <summary>
+/// A report to ingest: its raw bytes, where it came from, and when it arrived. A report from the
+/// listener's spool carries its spool id, so the archive can store it exactly once.
+/// </summary>
+public sealed record IncomingReport(ReadOnlyMemory<byte> Raw, string Source, DateTimeOffset Received, long? SpoolId = null);
 
 /// <summary>
 /// The one ingest path, shared by the listener and Import-JournalMessage: parse, decide
@@ -61,6 +64,7 @@ public sealed class JournalIngest
             DefinitionId = definition.Id,
             Definition = definition.Description,
             RawReport = incoming.Raw,
+            SpoolId = incoming.SpoolId,
             Format = report.Format.ToString(),
             MessageId = report.MessageId,
             Sender = report.Sender,

@@ -21,6 +21,11 @@ public sealed class SqliteJournalArchive : IJournalArchive
 
     private static JournalOutcome StoreOne(SqliteConnection c, SqliteTransaction t, ArchiveSubmission s)
     {
+        if (s.SpoolId is { } spoolId && Execute(c, t, "DELETE FROM spool WHERE id = $id", ("$id", spoolId)) == 0)
+        {
+            // Rolls the whole batch back: the entry was archived already (by another processor).
+            throw new SpoolEntryGoneException(spoolId);
+        }
         var rawHash = PutBlob(c, t, s.RawReport.Span);
         long? itemId = null;
         var outcome = s.Disposition switch
@@ -34,12 +39,12 @@ public sealed class SqliteJournalArchive : IJournalArchive
             (itemId, outcome) = MergeIntoItem(c, t, s, rawHash);
         }
         var reportId = InsertReturningId(c, t,
-            "INSERT INTO reports (received, source, definition_id, definition, raw_hash, size, outcome, reason, rule, item_id, format, message_id, sender, subject, defects) " +
-            "VALUES ($received, $source, $did, $definition, $raw, $size, $outcome, $reason, $rule, $item, $format, $mid, $sender, $subject, $defects)",
+            "INSERT INTO reports (received, source, definition_id, definition, raw_hash, size, outcome, reason, rule, item_id, format, message_id, sender, subject, defects, spool_id) " +
+            "VALUES ($received, $source, $did, $definition, $raw, $size, $outcome, $reason, $rule, $item, $format, $mid, $sender, $subject, $defects, $spool)",
             ("$received", FormatTime(s.Received)), ("$source", s.Source), ("$did", s.DefinitionId?.ToString()), ("$definition", s.Definition),
             ("$raw", rawHash), ("$size", (long)s.RawReport.Length), ("$outcome", outcome.ToString()), ("$reason", s.Reason), ("$rule", s.Rule),
             ("$item", itemId), ("$format", s.Format), ("$mid", s.MessageId), ("$sender", s.Sender), ("$subject", s.Subject),
-            ("$defects", s.Defects.Count == 0 ? null : JsonSerializer.Serialize(s.Defects)));
+            ("$defects", s.Defects.Count == 0 ? null : JsonSerializer.Serialize(s.Defects)), ("$spool", s.SpoolId));
         return new JournalOutcome
         {
             ReportId = reportId,
@@ -310,4 +315,11 @@ public sealed class SqliteJournalArchive : IJournalArchive
         }
         return like.ToString();
     }
+}
+
+/// <summary>A spooled report was already archived: the batch that carried it again was rolled back.</summary>
+public sealed class SpoolEntryGoneException(long spoolId)
+    : InvalidOperationException($"Spool entry {spoolId} was archived already; the batch was rolled back so it is not archived twice.")
+{
+    public long SpoolId { get; } = spoolId;
 }

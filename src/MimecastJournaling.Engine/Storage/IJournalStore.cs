@@ -46,6 +46,12 @@ public interface IJournalStore : IDisposable
     void InsertDefinition(JournalDefinition definition, string? smtpPasswordHash, IReadOnlyList<JournalEvent> events);
     void UpdateDefinition(JournalDefinition definition, PasswordHashChange passwordHash, IReadOnlyList<JournalEvent> events);
     void DeleteDefinition(Guid definitionId, IReadOnlyList<JournalEvent> events);
+    /// <summary>
+    /// Sets only the listener-owned fields of a definition (Status, StatusReason, and LastReceived
+    /// when given and later than the stored one), so it never overwrites an admin's concurrent
+    /// change. A missing definition is not an error (it was removed meanwhile).
+    /// </summary>
+    void RecordDefinitionHealth(Guid definitionId, JournalStatus status, string? statusReason, DateTimeOffset? lastReceived, IReadOnlyList<JournalEvent> events);
 
     IReadOnlyList<JournalDomain> GetDomains();
     JournalDomain? GetDomain(string name);

@@ -104,6 +104,13 @@ public sealed class SqliteJournalStore : IJournalStore
         Write(events, (connection, transaction) =>
             Execute(connection, transaction, "DELETE FROM definitions WHERE id = $id", ("$id", definitionId.ToString())));
 
+    public void RecordDefinitionHealth(Guid definitionId, JournalStatus status, string? statusReason, DateTimeOffset? lastReceived, IReadOnlyList<JournalEvent> events) =>
+        Write(events, (connection, transaction) => Execute(connection, transaction,
+            "UPDATE definitions SET status = $status, status_reason = $reason, " +
+            "last_received = CASE WHEN $last IS NOT NULL AND (last_received IS NULL OR last_received < $last) THEN $last ELSE last_received END " +
+            "WHERE id = $id",
+            ("$status", status.ToString()), ("$reason", statusReason), ("$last", FormatTime(lastReceived)), ("$id", definitionId.ToString())));
+
     private static IEnumerable<(string, object?)> DefinitionParameters(JournalDefinition d)
     {
         yield return ("$id", d.Id.ToString());

@@ -142,6 +142,28 @@ internal static class SqliteSchema
         CREATE INDEX reports_item ON reports(item_id);
         CREATE INDEX reports_received ON reports(received);
         """,
+        // 3: the listener's spool — messages answered 250 and not yet archived. A report keeps
+        // the spool id it came from (unique), and the archive deletes the spool row in the same
+        // transaction that stores the report, so a spooled message is archived exactly once.
+        """
+        CREATE TABLE spool (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            received TEXT NOT NULL,
+            source TEXT NOT NULL,
+            definition_id TEXT NOT NULL,
+            definition TEXT NOT NULL,
+            mail_from TEXT NULL,
+            recipients TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt TEXT NULL,
+            last_error TEXT NULL
+        );
+        CREATE INDEX spool_definition ON spool(definition_id, id);
+        ALTER TABLE reports ADD COLUMN spool_id INTEGER NULL;
+        CREATE UNIQUE INDEX reports_spool_id ON reports(spool_id) WHERE spool_id IS NOT NULL;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -1,0 +1,72 @@
+using MimecastJournaling.Engine.Configuration;
+using MimecastJournaling.Engine.Storage;
+using SmtpServer;
+using SmtpServer.Authentication;
+
+namespace MimecastJournaling.Engine.Listener;
+
+/// <summary>
+/// SMTP AUTH (PLAIN and LOGIN, offered only after TLS) against the salted hashes of the
+/// definitions that expect this user name. Always registered, so the library's default
+/// authenticator (which accepts any password) is never in use. A session remembers which
+/// definitions it proved; RCPT TO then requires the proof for a definition with a credential.
+/// </summary>
+internal sealed class JournalAuthenticator : IUserAuthenticator
+{
+    private readonly DefinitionLookup _definitions;
+    private readonly IJournalStore _store;
+    private readonly JournalConfiguration _configuration;
+    private readonly VerifiedCredentialCache _cache;
+    private readonly ListenerCounters _counters;
+
+    public JournalAuthenticator(DefinitionLookup definitions, IJournalStore store, VerifiedCredentialCache cache, ListenerCounters counters)
+    {
+        _definitions = definitions;
+        _store = store;
+        _configuration = new JournalConfiguration(store, "JournalListener");
+        _cache = cache;
+        _counters = counters;
+    }
+
+    public async Task<bool> AuthenticateAsync(ISessionContext context, string user, string password, CancellationToken cancellationToken)
+    {
+        var verified = SessionFacts.IsSecure(context) && !string.IsNullOrEmpty(user) && !string.IsNullOrEmpty(password)
+            ? await Task.Run(() => Verify(user, password), cancellationToken).ConfigureAwait(false)
+            : [];
+        if (verified.Count == 0)
+        {
+            _counters.Refused(RefusalReason.AuthenticationFailed);
+            return false;
+        }
+        SessionFacts.AddVerified(context, verified);
+        return true;
+    }
+
+    private List<Guid> Verify(string user, string password)
+    {
+        var verified = new List<Guid>();
+        try
+        {
+            foreach (var definition in _definitions.FindBySmtpUser(user))
+            {
+                var hash = _store.GetSmtpPasswordHash(definition.Id);
+                if (hash is null)
+                {
+                    continue;
+                }
+                if (_cache.IsVerified(definition.Id, user, hash, password)
+                    || _configuration.VerifySmtpPassword(definition, user, password))
+                {
+                    _cache.Remember(definition.Id, user, hash, password);
+                    verified.Add(definition.Id);
+                }
+            }
+        }
+        catch (JournalConfigurationException)
+        {
+            // The store cannot be read: the library can only answer 535 here; RCPT would answer 451.
+            return [];
+        }
+        return verified;
+    }
+}

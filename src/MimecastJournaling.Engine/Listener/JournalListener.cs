@@ -1,0 +1,241 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using MimecastJournaling.Engine.Archive;
+using MimecastJournaling.Engine.Configuration;
+using MimecastJournaling.Engine.Storage;
+using SmtpServer;
+using SmtpServerHost = SmtpServer.SmtpServer;
+using ServiceProvider = SmtpServer.ComponentModel.ServiceProvider;
+
+namespace MimecastJournaling.Engine.Listener;
+
+/// <summary>
+/// The journal listener: an SMTP server (SmtpServer 11.1.0) that receives journal reports for
+/// the journal definitions in the store, spools each durably before answering 250, and archives
+/// the spool in the background through JournalIngest.
+/// <list type="bullet">
+/// <item>Connect: <see cref="ConnectionGate"/> (source address in any definition's range, connection limit).</item>
+/// <item>AUTH: <see cref="JournalAuthenticator"/> (after TLS only, salted hash, short cache).</item>
+/// <item>RCPT TO: <see cref="RecipientPolicy"/> (definition by service address, its range, TLS, AUTH, disabled, limits).</item>
+/// <item>DATA: <see cref="SpoolingMessageStore"/> → <see cref="SpoolWriter"/> (group commit) → 250.</item>
+/// <item>Afterwards: <see cref="SpoolProcessor"/> → JournalIngest → archive, exactly once.</item>
+/// </list>
+/// </summary>
+public sealed class JournalListener : IAsyncDisposable
+{
+    public static readonly TimeSpan DefaultStopGrace = TimeSpan.FromSeconds(30);
+
+    private readonly IJournalStore _store;
+    private readonly IJournalArchive _archive;
+    private readonly IMessageSpool _spool;
+    private readonly ListenerOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly List<TcpListener> _sockets = [];
+    private CancellationTokenSource? _hardStop;
+    private SmtpServerHost? _server;
+    private Task? _serverTask;
+    private SpoolWriter? _writer;
+    private SpoolProcessor? _processor;
+    private volatile bool _stopping;
+
+    public JournalListener(IJournalStore store, IJournalArchive archive, IMessageSpool spool, ListenerOptions options, TimeProvider? clock = null)
+    {
+        _store = store;
+        _archive = archive;
+        _spool = spool;
+        _options = options;
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    /// <summary>The listener over the embedded SQLite store: configuration, spool and archive in one file.</summary>
+    public static JournalListener ForStore(SqliteJournalStore store, ListenerOptions options, TimeProvider? clock = null) =>
+        new(store, new SqliteJournalArchive(store.Database), new SqliteMessageSpool(store.Database), options, clock);
+
+    public ListenerCounters Counters { get; } = new();
+
+    /// <summary>The endpoints actually bound (port 0 in the options becomes the port the system chose).</summary>
+    public IReadOnlyList<ListenerEndpoint> BoundEndpoints { get; private set; } = [];
+
+    public bool IsRunning => _serverTask is { IsCompleted: false };
+
+    /// <summary>
+    /// Binds every endpoint and starts serving. Fails here, with a JournalConfigurationException,
+    /// for a port in use, a certificate without its private key, or options that cannot work.
+    /// Spool entries left by an earlier run are archived first thing.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_server is not null)
+        {
+            throw new JournalConfigurationException("ListenerAlreadyStarted", JournalErrorKind.InvalidOperation, "The journal listener is running already.");
+        }
+        ValidateOptions();
+        var bound = BindAll();
+        _stopping = false;
+        try
+        {
+            StartServing(bound, cancellationToken);
+        }
+        catch
+        {
+            StopSockets();
+            _ = _writer?.StopAsync();
+            _server = null;
+            throw;
+        }
+        return Task.CompletedTask;
+    }
+
+    private void StartServing(Dictionary<IPEndPoint, (TcpListener Socket, bool ImplicitTls)> bound, CancellationToken cancellationToken)
+    {
+        var definitions = new DefinitionLookup(_store);
+        var gate = new ConnectionGate(definitions, Counters, _options.MaxConnections);
+        var health = new DefinitionHealth(_store, _options.FailuresBeforeError, _clock);
+        _processor = new SpoolProcessor(_spool, new JournalIngest(_store, _archive, _clock), definitions, health, _options.RetryDelay, _clock);
+        _writer = new SpoolWriter(_spool, _processor.Wake);
+
+        var services = new ServiceProvider();
+        services.Add(new GuardedEndpointListenerFactory(bound, gate, _options.ServerName));
+        services.Add(new JournalAuthenticator(definitions, _store, new VerifiedCredentialCache(_options.CredentialCacheDuration, _clock), Counters));
+        services.Add(new JournalMailboxFilter(new RecipientPolicy(definitions, _options.MaxRecipientsPerMessage), Counters));
+        services.Add(new SpoolingMessageStore(_writer, _spool, definitions, Counters, _options.MaxSpoolLength, _clock, () => _stopping));
+
+        var serverName = _options.ServerName;
+        var builder = new SmtpServerOptionsBuilder()
+            .ServerName(serverName)
+            .CustomSmtpGreeting(_ => SmtpReplies.Greeting(serverName))
+            .MaxMessageSize(_options.MaxMessageSize, MaxMessageSizeHandling.Strict);
+        foreach (var (endpoint, (_, implicitTls)) in bound)
+        {
+            builder = builder.Endpoint(e =>
+            {
+                e.Endpoint(endpoint)
+                    .IsSecure(implicitTls)
+                    .AllowUnsecureAuthentication(false)
+                    .AuthenticationRequired(false)
+                    .SessionTimeout(_options.SessionTimeout)
+                    .SupportedSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13);
+                if (_options.Certificate is { } certificate)
+                {
+                    e.Certificate(certificate);
+                }
+            });
+        }
+
+        _hardStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _server = new SmtpServerHost(builder.Build(), services);
+        _server.SessionCreated += (_, e) => e.Context.ResponseException += CountLibraryRefusal;
+        _serverTask = _server.StartAsync(_hardStop.Token);
+        if (_serverTask.IsFaulted)
+        {
+            var error = _serverTask.Exception!.GetBaseException();
+            throw new JournalConfigurationException("ListenerStartFailed", JournalErrorKind.InvalidOperation,
+                $"The journal listener could not start: {error.Message}", null, error);
+        }
+        // Archives what an earlier run left in the spool, then whatever arrives.
+        _processor.Start();
+    }
+
+    /// <summary>
+    /// Stops accepting, lets sessions finish for up to <paramref name="grace"/> (DATA in progress is
+    /// answered 421 meanwhile), then cuts the rest, stores what is queued and stops the processor.
+    /// </summary>
+    public async Task StopAsync(TimeSpan? grace = null)
+    {
+        if (_server is null || _serverTask is null)
+        {
+            return;
+        }
+        _stopping = true;
+        _server.Shutdown();
+        StopSockets();
+        var finished = await Task.WhenAny(_serverTask, Task.Delay(grace ?? DefaultStopGrace)).ConfigureAwait(false);
+        if (finished != _serverTask)
+        {
+            await _hardStop!.CancelAsync().ConfigureAwait(false);
+        }
+        try
+        {
+            await _serverTask.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await _writer!.StopAsync().ConfigureAwait(false);
+        await _processor!.StopAsync().ConfigureAwait(false);
+        _hardStop!.Dispose();
+        _server = null;
+    }
+
+    /// <summary>The library's own strict size limit surfaces only as a 552 response exception; the listener's refusals are counted where they happen.</summary>
+    private void CountLibraryRefusal(object? sender, SmtpResponseExceptionEventArgs e)
+    {
+        if ((int)e.Exception.Response.ReplyCode == 552)
+        {
+            Counters.Refused(RefusalReason.TooLarge);
+        }
+    }
+
+    public ValueTask DisposeAsync() => new(StopAsync());
+
+    private void ValidateOptions()
+    {
+        if (_options.Endpoints.Count == 0)
+        {
+            throw new JournalConfigurationException("ListenerNoEndpoint", JournalErrorKind.InvalidArgument,
+                "The journal listener needs at least one endpoint (address and port) to listen on.");
+        }
+        if (_options.Certificate is { HasPrivateKey: false } certificate)
+        {
+            throw new JournalConfigurationException("CertificateHasNoPrivateKey", JournalErrorKind.InvalidArgument,
+                $"The certificate {certificate.Subject} ({certificate.Thumbprint}) has no private key, so it cannot be used for TLS. " +
+                "Give the certificate with its private key (for example from a PFX file).", certificate.Thumbprint);
+        }
+        if (_options.Certificate is null && _options.Endpoints.FirstOrDefault(e => e.ImplicitTls) is { } secure)
+        {
+            throw new JournalConfigurationException("CertificateRequired", JournalErrorKind.InvalidArgument,
+                $"The implicit-TLS endpoint {secure} needs a certificate.", secure.ToString());
+        }
+        if (_options.MaxMessageSize <= 0 || _options.MaxConnections <= 0 || _options.MaxRecipientsPerMessage <= 0 || _options.SessionTimeout <= TimeSpan.Zero)
+        {
+            throw new JournalConfigurationException("InvalidListenerOption", JournalErrorKind.InvalidArgument,
+                "MaxMessageSize, MaxConnections, MaxRecipientsPerMessage and SessionTimeout must be greater than zero.");
+        }
+    }
+
+    private Dictionary<IPEndPoint, (TcpListener Socket, bool ImplicitTls)> BindAll()
+    {
+        var bound = new Dictionary<IPEndPoint, (TcpListener, bool)>();
+        var endpoints = new List<ListenerEndpoint>();
+        foreach (var endpoint in _options.Endpoints)
+        {
+            var socket = new TcpListener(endpoint.Address, endpoint.Port);
+            try
+            {
+                socket.Start();
+            }
+            catch (SocketException e)
+            {
+                StopSockets();
+                throw new JournalConfigurationException("ListenerBindFailed", JournalErrorKind.ResourceUnavailable,
+                    $"Cannot listen on {endpoint}: {e.Message}. Is another program (or another listener) using the port?", endpoint.ToString(), e);
+            }
+            _sockets.Add(socket);
+            var actual = (IPEndPoint)socket.LocalEndpoint;
+            bound[actual] = (socket, endpoint.ImplicitTls);
+            endpoints.Add(endpoint with { Port = actual.Port });
+        }
+        BoundEndpoints = endpoints;
+        return bound;
+    }
+
+    private void StopSockets()
+    {
+        foreach (var socket in _sockets)
+        {
+            socket.Stop();
+        }
+        _sockets.Clear();
+    }
+}

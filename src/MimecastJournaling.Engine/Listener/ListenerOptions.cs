@@ -1,0 +1,46 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+
+namespace MimecastJournaling.Engine.Listener;
+
+/// <summary>One address and port to listen on. With <see cref="ImplicitTls"/> TLS starts before the greeting (SMTPS).</summary>
+public sealed record ListenerEndpoint(IPAddress Address, int Port, bool ImplicitTls = false)
+{
+    public override string ToString() => $"{Address}:{Port}{(ImplicitTls ? " (implicit TLS)" : string.Empty)}";
+}
+
+/// <summary>How the journal listener runs. The defaults suit 150 MB reports on a slow link.</summary>
+public sealed record ListenerOptions
+{
+    public required IReadOnlyList<ListenerEndpoint> Endpoints { get; init; }
+
+    /// <summary>Offered with STARTTLS and used on implicit-TLS endpoints; must carry its private key.</summary>
+    public X509Certificate2? Certificate { get; init; }
+
+    /// <summary>The name in the greeting and in EHLO. The greeting never shows a library version.</summary>
+    public string ServerName { get; init; } = Dns.GetHostName();
+
+    /// <summary>Bytes of DATA allowed per message, enforced while DATA arrives (the session is closed beyond it).</summary>
+    public int MaxMessageSize { get; init; } = 165 * 1024 * 1024;
+
+    /// <summary>A whole session, DATA included: 150 MB at 1 Mbit/s takes about 20 minutes.</summary>
+    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromMinutes(60);
+
+    /// <summary>Connections served at once; more are answered 421 and closed.</summary>
+    public int MaxConnections { get; init; } = 100;
+
+    /// <summary>Accepted RCPT TO per message; more are answered 452 4.5.3 (the sender sends them in another transaction).</summary>
+    public int MaxRecipientsPerMessage { get; init; } = 10;
+
+    /// <summary>Messages waiting in the spool; above it, DATA is answered 452 4.3.1 so the sender queues.</summary>
+    public int MaxSpoolLength { get; init; } = 10_000;
+
+    /// <summary>How long a successful SMTP AUTH check is remembered (PBKDF2 costs about a second of CPU).</summary>
+    public TimeSpan CredentialCacheDuration { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Consecutive failed archive attempts of a definition's reports before its Status becomes Error.</summary>
+    public int FailuresBeforeError { get; init; } = 3;
+
+    /// <summary>How long the spool processor waits before retrying after a failure.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using SmtpServer;
+using SmtpServer.Net;
+
+namespace MimecastJournaling.Engine.Listener;
+
+/// <summary>
+/// What the listener knows about a session, kept in the session's property bag. The peer address
+/// is the socket's (never the PROXY command's, which any client can send).
+/// </summary>
+internal static class SessionFacts
+{
+    private const string VerifiedDefinitionsKey = "MimecastJournaling:VerifiedDefinitions";
+    private const string TransactionDefinitionKey = "MimecastJournaling:TransactionDefinition";
+    private const string TransactionRecipientsKey = "MimecastJournaling:TransactionRecipients";
+
+    public static IPAddress RemoteAddress(ISessionContext context)
+    {
+        var endpoint = (IPEndPoint)context.Properties[EndpointListener.RemoteEndPointKey];
+        return endpoint.Address.IsIPv4MappedToIPv6 ? endpoint.Address.MapToIPv4() : endpoint.Address;
+    }
+
+    public static string Source(ISessionContext context) => "smtp:" + RemoteAddress(context);
+
+    public static bool IsSecure(ISessionContext context) => context.Pipe?.IsSecure == true;
+
+    /// <summary>The definitions whose SMTP credential this session proved with AUTH.</summary>
+    public static bool HasVerified(ISessionContext context, Guid definitionId) =>
+        context.Properties.TryGetValue(VerifiedDefinitionsKey, out var value) && value is HashSet<Guid> set && set.Contains(definitionId);
+
+    public static void AddVerified(ISessionContext context, IEnumerable<Guid> definitionIds)
+    {
+        if (!context.Properties.TryGetValue(VerifiedDefinitionsKey, out var value) || value is not HashSet<Guid> set)
+        {
+            set = new HashSet<Guid>();
+            context.Properties[VerifiedDefinitionsKey] = set;
+        }
+        set.UnionWith(definitionIds);
+    }
+
+    /// <summary>MAIL FROM starts a transaction: no definition and no recipients yet.</summary>
+    public static void StartTransaction(ISessionContext context)
+    {
+        context.Properties.Remove(TransactionDefinitionKey);
+        context.Properties[TransactionRecipientsKey] = 0;
+    }
+
+    public static Guid? TransactionDefinition(ISessionContext context) =>
+        context.Properties.TryGetValue(TransactionDefinitionKey, out var value) ? (Guid)value : null;
+
+    public static int TransactionRecipients(ISessionContext context) =>
+        context.Properties.TryGetValue(TransactionRecipientsKey, out var value) ? (int)value : 0;
+
+    public static void AddRecipient(ISessionContext context, Guid definitionId)
+    {
+        context.Properties[TransactionDefinitionKey] = definitionId;
+        context.Properties[TransactionRecipientsKey] = TransactionRecipients(context) + 1;
+    }
+}

@@ -1,0 +1,148 @@
+using MimecastJournaling.Engine.Archive;
+using MimecastJournaling.Engine.Configuration;
+
+namespace MimecastJournaling.Engine.Listener;
+
+/// <summary>
+/// Moves spooled messages into the archive through the one ingest path (JournalIngest), a batch
+/// per definition. Each report carries its spool id, and the archive deletes the spool entry in
+/// the transaction that stores the report: a crash before that commit leaves the entry to be
+/// processed again, a crash after it leaves nothing to redo. Runs at start (unfinished entries
+/// first), after every spool commit, and on a timer for retries.
+/// </summary>
+internal sealed class SpoolProcessor
+{
+    private const int BatchCount = 32;
+    private const long BatchBytes = 64L * 1024 * 1024;
+
+    private readonly IMessageSpool _spool;
+    private readonly JournalIngest _ingest;
+    private readonly DefinitionLookup _definitions;
+    private readonly DefinitionHealth _health;
+    private readonly TimeSpan _retryDelay;
+    private readonly TimeProvider _clock;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+
+    public SpoolProcessor(IMessageSpool spool, JournalIngest ingest, DefinitionLookup definitions, DefinitionHealth health, TimeSpan retryDelay, TimeProvider clock)
+    {
+        _spool = spool;
+        _ingest = ingest;
+        _definitions = definitions;
+        _health = health;
+        _retryDelay = retryDelay;
+        _clock = clock;
+    }
+
+    public void Start() => _loop = Task.Run(RunAsync);
+
+    /// <summary>New entries are durable: look at the spool now.</summary>
+    public void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A wake-up is pending already.
+        }
+    }
+
+    /// <summary>Lets the current batch finish, then stops.</summary>
+    public async Task StopAsync()
+    {
+        _stop.Cancel();
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            _spool.MakeAllDue();
+        }
+        catch (Exception)
+        {
+            // Store trouble: the entries stay deferred and are retried when due.
+        }
+        while (!_stop.IsCancellationRequested)
+        {
+            bool worked;
+            try
+            {
+                worked = ProcessDue();
+            }
+            catch (Exception)
+            {
+                // The spool itself cannot be read (store trouble): try again later.
+                worked = false;
+            }
+            if (worked)
+            {
+                continue;
+            }
+            try
+            {
+                await _wake.WaitAsync(_retryDelay, _stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One round over the due entries; false when there was nothing to do.</summary>
+    internal bool ProcessDue()
+    {
+        var due = _spool.TakeDue(_clock.GetUtcNow(), BatchCount, BatchBytes);
+        if (due.Count == 0)
+        {
+            return false;
+        }
+        foreach (var group in due.GroupBy(m => m.Entry.DefinitionId))
+        {
+            ProcessDefinition(group.ToList());
+        }
+        return true;
+    }
+
+    private void ProcessDefinition(IReadOnlyList<SpooledMessage> messages)
+    {
+        var first = messages[0].Entry;
+        var definition = _definitions.FindById(first.DefinitionId) ?? RemovedDefinition(first);
+        var reports = messages.Select(m => new IncomingReport(m.Entry.Data, m.Entry.Source, m.Entry.Received, m.Id)).ToList();
+        try
+        {
+            _ingest.Ingest(definition, reports);
+        }
+        catch (SpoolEntryGoneException)
+        {
+            // Another processor on the same store archived them first; the next round re-reads the spool.
+            return;
+        }
+        catch (Exception e)
+        {
+            _spool.RecordFailure(messages.Select(m => m.Id).ToList(), e.Message, _clock.GetUtcNow() + _retryDelay);
+            _health.Failed(definition, messages.Max(m => m.Attempts) + 1, e.Message);
+            return;
+        }
+        _health.Archived(definition, messages.Max(m => m.Entry.Received));
+    }
+
+    /// <summary>
+    /// The definition was removed after its message got 250. The message is still archived (with
+    /// the default rules) so it has an outcome; nothing is dropped silently.
+    /// </summary>
+    private static JournalDefinition RemovedDefinition(SpoolEntry entry) => new()
+    {
+        Id = entry.DefinitionId,
+        Description = entry.Definition,
+        ServiceEmailAddress = entry.Recipients.FirstOrDefault() ?? "removed@invalid",
+    };
+}

@@ -1,0 +1,83 @@
+using System.Buffers;
+using SmtpServer;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+
+namespace MimecastJournaling.Engine.Listener;
+
+/// <summary>
+/// SmtpServer's DATA hook: copies the message out of the library's buffer, hands it to the group
+/// commit, and answers 250 only once it is durable. Every failure is answered here with a 4xx,
+/// because an exception escaping SaveAsync becomes a permanent 554 in the library.
+/// Not IDisposable: the library disposes such services after every command.
+/// </summary>
+internal sealed class SpoolingMessageStore : IMessageStore
+{
+    private readonly SpoolWriter _writer;
+    private readonly IMessageSpool _spool;
+    private readonly DefinitionLookup _definitions;
+    private readonly ListenerCounters _counters;
+    private readonly int _maxSpoolLength;
+    private readonly TimeProvider _clock;
+    private readonly Func<bool> _stopping;
+
+    public SpoolingMessageStore(SpoolWriter writer, IMessageSpool spool, DefinitionLookup definitions, ListenerCounters counters,
+        int maxSpoolLength, TimeProvider clock, Func<bool> stopping)
+    {
+        _writer = writer;
+        _spool = spool;
+        _definitions = definitions;
+        _counters = counters;
+        _maxSpoolLength = maxSpoolLength;
+        _clock = clock;
+        _stopping = stopping;
+    }
+
+    public async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    {
+        _counters.MessageReceived();
+        try
+        {
+            if (_stopping())
+            {
+                return Refuse(RefusalReason.ShuttingDown, SmtpReplies.ShuttingDown);
+            }
+            var definition = SessionFacts.TransactionDefinition(context) is { } id ? _definitions.FindById(id) : null;
+            if (definition is null)
+            {
+                // Removed between RCPT TO and the end of DATA.
+                return Refuse(RefusalReason.UnknownRecipient, SmtpReplies.UnknownRecipient);
+            }
+            if (definition.Disabled)
+            {
+                return Refuse(RefusalReason.DefinitionDisabled, SmtpReplies.DefinitionDisabled);
+            }
+            if (_spool.Count() >= _maxSpoolLength)
+            {
+                return Refuse(RefusalReason.SpoolFull, SmtpReplies.SpoolFull);
+            }
+            var entry = new SpoolEntry(
+                _clock.GetUtcNow(),
+                SessionFacts.Source(context),
+                definition.Id,
+                definition.Description,
+                transaction.From is null ? null : JournalMailboxFilter.Address(transaction.From),
+                transaction.To.Select(JournalMailboxFilter.Address).ToList(),
+                buffer.ToArray());
+            // Not cancelled once queued: the commit is short, and the 250 must follow it.
+            var spoolId = await _writer.AppendAsync(entry).ConfigureAwait(false);
+            _counters.MessageAccepted();
+            return SmtpReplies.Accepted(spoolId);
+        }
+        catch (Exception)
+        {
+            return Refuse(RefusalReason.StoreUnavailable, SmtpReplies.StoreUnavailable);
+        }
+    }
+
+    private SmtpResponse Refuse(RefusalReason reason, SmtpResponse reply)
+    {
+        _counters.Refused(reason);
+        return reply;
+    }
+}

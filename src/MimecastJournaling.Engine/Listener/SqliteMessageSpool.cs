@@ -1,0 +1,72 @@
+using System.Text.Json;
+using MimecastJournaling.Engine.Storage;
+using static MimecastJournaling.Engine.Storage.SqliteDatabase;
+
+namespace MimecastJournaling.Engine.Listener;
+
+/// <summary>
+/// The spool as a table in the store's SQLite file (schema 3). Every connection runs with
+/// synchronous = FULL in WAL mode, so a committed append has been fsync'd.
+/// </summary>
+public sealed class SqliteMessageSpool : IMessageSpool
+{
+    private readonly SqliteDatabase _db;
+
+    public SqliteMessageSpool(SqliteDatabase database) => _db = database;
+
+    public IReadOnlyList<long> Append(IReadOnlyList<SpoolEntry> entries) =>
+        _db.Write((c, t) => entries.Select(e => InsertReturningId(c, t,
+            "INSERT INTO spool (received, source, definition_id, definition, mail_from, recipients, size, data) " +
+            "VALUES ($received, $source, $did, $definition, $from, $rcpt, $size, $data)",
+            ("$received", FormatTime(e.Received)), ("$source", e.Source), ("$did", e.DefinitionId.ToString()),
+            ("$definition", e.Definition), ("$from", e.MailFrom), ("$rcpt", JsonSerializer.Serialize(e.Recipients)),
+            ("$size", (long)e.Data.Length), ("$data", e.Data.ToArray()))).ToList());
+
+    public int Count() => _db.Query("SELECT COUNT(*) FROM spool", r => r.GetInt32(0)).Single();
+
+    public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes)
+    {
+        var candidates = _db.Query(
+            "SELECT id, size FROM spool WHERE next_attempt IS NULL OR next_attempt <= $now ORDER BY id LIMIT $max",
+            r => (Id: r.GetInt64(0), Size: r.GetInt64(1)), ("$now", FormatTime(now)), ("$max", (long)maxCount));
+        var chosen = new List<long>();
+        long total = 0;
+        foreach (var (id, size) in candidates)
+        {
+            if (chosen.Count > 0 && total + size > maxBytes)
+            {
+                break;
+            }
+            chosen.Add(id);
+            total += size;
+        }
+        return chosen.SelectMany(id => _db.Query(
+            "SELECT id, received, source, definition_id, definition, mail_from, recipients, data, attempts FROM spool WHERE id = $id",
+            r => new SpooledMessage(
+                r.GetInt64(0),
+                new SpoolEntry(
+                    ParseTime(r, 1) ?? default,
+                    r.GetString(2),
+                    Guid.Parse(r.GetString(3)),
+                    r.GetString(4),
+                    GetStringOrNull(r, 5),
+                    JsonSerializer.Deserialize<string[]>(r.GetString(6)) ?? [],
+                    (byte[])r.GetValue(7)),
+                r.GetInt32(8)),
+            ("$id", id))).ToList();
+    }
+
+    public void RecordFailure(IReadOnlyList<long> ids, string error, DateTimeOffset nextAttempt) =>
+        _db.Write((c, t) =>
+        {
+            foreach (var id in ids)
+            {
+                Execute(c, t, "UPDATE spool SET attempts = attempts + 1, last_error = $e, next_attempt = $next WHERE id = $id",
+                    ("$e", error), ("$next", FormatTime(nextAttempt)), ("$id", id));
+            }
+            return true;
+        });
+
+    public void MakeAllDue() =>
+        _db.Write((c, t) => Execute(c, t, "UPDATE spool SET next_attempt = NULL WHERE next_attempt IS NOT NULL"));
+}
