@@ -30,6 +30,9 @@
         'Export-JournalMessage'
         'Import-JournalMessage'
         'Get-JournalOutcome'
+        'Start-JournalListener'
+        'Get-JournalListener'
+        'Stop-JournalListener'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -18,7 +18,7 @@ Describe 'ShouldProcess' {
 
     It 'covers every changing verb of the module' {
         $verbs = $Commands | Where-Object Verb -notin 'Get', 'Test', 'Read' | ForEach-Object Verb | Sort-Object -Unique
-        $verbs | Should -Be @('Add', 'Disable', 'Enable', 'Export', 'Import', 'New', 'Register', 'Remove', 'Set', 'Unregister')
+        $verbs | Should -Be @('Add', 'Disable', 'Enable', 'Export', 'Import', 'New', 'Register', 'Remove', 'Set', 'Start', 'Stop', 'Unregister')
     }
 
     It 'Read-JournalReport only reads: it changes nothing, so it has no -WhatIf' {
@@ -67,6 +67,10 @@ Describe '[OutputType]' {
         $exportFolder = Join-Path (Split-Path $Store) 'export'
         New-Item -ItemType Directory $exportFolder | Out-Null
         $Output['Export-JournalMessage'] = Get-JournalMessage | Export-JournalMessage -Destination $exportFolder
+        # The listener: on a free loopback port, without a certificate (its warning is expected here).
+        $Output['Start-JournalListener'] = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -WarningAction SilentlyContinue
+        $Output['Get-JournalListener'] = Get-JournalListener
+        $Output['Stop-JournalListener'] = Stop-JournalListener -PassThru
         $Output['Remove-JournalInternalAddress'] = Remove-JournalInternalAddress -Address bob@contoso.test
         $Output['Remove-JournalDefinition'] = Remove-JournalDefinition 'Types' -Confirm:$false
         $Output['Unregister-JournalDomain'] = Unregister-JournalDomain -Name contoso.test -Force -Confirm:$false
@@ -98,7 +102,8 @@ Describe '[OutputType]' {
     It 'the cmdlets that return objects did return them' {
         foreach ($name in 'Register-JournalDomain', 'Get-JournalDomain', 'Test-JournalDomain', 'New-JournalDefinition', 'Get-JournalDefinition',
             'Set-JournalDefinition', 'Disable-JournalDefinition', 'Enable-JournalDefinition', 'Add-JournalInternalAddress', 'Get-JournalInternalAddress', 'Get-JournalEvent',
-            'Read-JournalReport', 'Import-JournalMessage', 'Get-JournalOutcome', 'Get-JournalMessage', 'Export-JournalMessage') {
+            'Read-JournalReport', 'Import-JournalMessage', 'Get-JournalOutcome', 'Get-JournalMessage', 'Export-JournalMessage',
+            'Start-JournalListener', 'Get-JournalListener', 'Stop-JournalListener') {
             @($Output[$name]).Count | Should -BeGreaterThan 0 -Because $name
         }
     }

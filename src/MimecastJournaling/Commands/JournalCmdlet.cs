@@ -24,7 +24,7 @@ public abstract class JournalCmdlet : PSCmdlet
     /// <summary>The archive in the same store.</summary>
     protected IJournalArchive Archive => _archive ??= new SqliteJournalArchive(OpenStore().Database);
 
-    private SqliteJournalStore OpenStore() =>
+    protected SqliteJournalStore OpenStore() =>
         StoreCache.Open(StoreLocation.Resolve(Store is null ? null : GetUnresolvedProviderPathFromPSPath(Store)));
 
     /// <summary>Who makes a change, for the event log.</summary>

@@ -1,0 +1,201 @@
+# The journal listener as an admin runs it: real TLS with a certificate made here, swaks as the
+# sending MTA, reports archived end to end, clear errors for a busy port or a bad certificate,
+# and -Wait stopped by SIGTERM as a service manager would.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $script:Reports = Join-Path $RepoRoot 'tests/Fixtures/Reports'
+    if (-not (Get-Command swaks -ErrorAction SilentlyContinue)) {
+        throw 'swaks is missing: build.ps1 -Task Test installs it (apt-get install swaks libnet-ssleay-perl).'
+    }
+
+    # A self-signed server certificate with its private key (a PFX round trip, as a real one is loaded).
+    function New-TestCertificate([switch] $WithoutPrivateKey) {
+        $rsa = [Security.Cryptography.RSA]::Create(2048)
+        $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new(
+            'CN=archive.contoso.test', $rsa, 'SHA256', [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $self = $request.CreateSelfSigned([DateTimeOffset]::Now.AddDays(-1), [DateTimeOffset]::Now.AddDays(30))
+        if ($WithoutPrivateKey) {
+            return [Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadCertificate($self.RawData)
+        }
+        [Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12($self.Export('Pfx'), $null)
+    }
+
+    # Sends a fixture with swaks; returns the server's replies (the lines it received).
+    function Send-Report([int] $Port, [string] $Fixture, [string[]] $Options = @()) {
+        $transcript = & swaks --server 127.0.0.1 --port $Port --from ndr@contoso.com --to journal@journal.contoso.com `
+            --data (Join-Path $Reports $Fixture) @Options 2>&1
+        @($transcript | ForEach-Object { "$_" } | Where-Object { $_ -match '^\s*<[-~*]+\s+\d{3}[ -]' } | ForEach-Object { $_ -replace '^\s*<[-~*]+\s+', '' })
+    }
+
+    function Wait-Until([scriptblock] $Condition, [int] $Seconds = 30) {
+        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+        while ([DateTime]::UtcNow -lt $deadline) {
+            if (& $Condition) { return $true }
+            Start-Sleep -Milliseconds 100
+        }
+        $false
+    }
+
+    function Get-PortOf($Listener) { [int](($Listener.Endpoints[0] -split ':')[-1]) }
+
+    function Test-Listening([int] $Port) {
+        $client = [System.Net.Sockets.TcpClient]::new()
+        try { $client.Connect('127.0.0.1', $Port); $true } catch { $false } finally { $client.Dispose() }
+    }
+}
+
+Describe 'Start-JournalListener' {
+    BeforeAll {
+        $script:Store = New-TestStore
+        $env:MIMECASTJOURNALING_STORE = $Store
+        Register-JournalDomain -Name journal.contoso.com, contoso.com | Out-Null
+        Add-JournalInternalAddress -Address alice@contoso.com, bob@contoso.com
+        New-JournalDefinition 'EXO' journal@journal.contoso.com -SourceIpRange 127.0.0.1 | Out-Null
+        $script:Certificate = New-TestCertificate
+        $script:Listener = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -Certificate $Certificate -ServerName archive.contoso.test
+        $script:Port = Get-PortOf $Listener
+    }
+    AfterAll {
+        Stop-JournalListener -TimeoutSeconds 5 -ErrorAction SilentlyContinue
+        Remove-TestStore $Store
+        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+    }
+
+    It 'returns a running listener with its real endpoint and certificate' {
+        $Listener.IsRunning | Should -BeTrue
+        $Port | Should -BeGreaterThan 0
+        $Listener.Endpoints | Should -Be @("127.0.0.1:$Port")
+        $Listener.CertificateThumbprint | Should -Be $Certificate.Thumbprint
+        $Listener.Store | Should -Be $Store
+    }
+
+    It 'archives a report sent over STARTTLS, after answering 250 only once it is queued durably' {
+        $replies = Send-Report $Port 'synthetic-bifurcated-fork1.eml' '--tls'
+        $replies[0] | Should -Match '^220 archive\.contoso\.test ESMTP'
+        $replies[0] | Should -Not -Match '\d+\.\d+\.\d+'   # no library version in the greeting
+        $replies | Where-Object { $_ -match '^250 2\.0\.0 Queued' } | Should -Not -BeNullOrEmpty
+        Wait-Until { Get-JournalMessage -MessageId 'synthetic-fork-0001@contoso.com' } | Should -BeTrue
+        $item = Get-JournalMessage -MessageId 'synthetic-fork-0001@contoso.com'
+        $item.Recipients.Address | Should -Be @('bob@contoso.com')
+        $item.Reports[0].Source | Should -Be 'smtp:127.0.0.1'
+        $definition = Get-JournalDefinition 'EXO'
+        $definition.Status | Should -Be 'OK'
+        $definition.LastReceived | Should -Not -BeNullOrEmpty
+        (Get-JournalEvent -Definition 'EXO' | Where-Object Property -eq 'Status').NewValue | Should -Contain 'OK'
+    }
+
+    It 'refuses a report without TLS with 530 5.7.0 and counts the refusal' {
+        $replies = Send-Report $Port 'synthetic-bifurcated-fork2.eml'
+        $replies | Where-Object { $_ -match '^530 5\.7\.0' } | Should -Not -BeNullOrEmpty
+        $replies | Where-Object { $_ -match '^250 2\.0\.0 Queued' } | Should -BeNullOrEmpty
+        (Get-JournalListener -Id $Listener.Id).Refused['TlsRequired'] | Should -BeGreaterThan 0
+    }
+
+    It 'shows its counters in Get-JournalListener' {
+        $now = Get-JournalListener -Id $Listener.Id
+        $now.Received | Should -BeGreaterOrEqual 1
+        $now.Accepted | Should -BeGreaterOrEqual 1
+        ($now | Format-Table | Out-String -Width 150) | Should -Match 'TlsRequired'
+    }
+
+    It 'fails with ListenerBindFailed when the port is in use' {
+        { Start-JournalListener -BindAddress 127.0.0.1 -Port $Port -Certificate $Certificate -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ListenerBindFailed*'
+    }
+
+    It 'refuses a certificate without its private key with CertificateHasNoPrivateKey' {
+        { Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -Certificate (New-TestCertificate -WithoutPrivateKey) -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CertificateHasNoPrivateKey*'
+    }
+
+    It 'loads a PFX file with its password, and names the file but not the password when the password is wrong' {
+        $pfx = Join-Path (Split-Path $Store) 'server.pfx'
+        $password = ConvertTo-SecureString 'Pfx-Passw0rd' -AsPlainText -Force
+        [IO.File]::WriteAllBytes($pfx, (New-TestCertificate).Export('Pfx', 'Pfx-Passw0rd'))
+        $second = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -CertificatePath $pfx -CertificatePassword $password
+        $second.CertificateSubject | Should -Be 'CN=archive.contoso.test'
+        Stop-JournalListener -Id $second.Id -TimeoutSeconds 5
+
+        $wrong = ConvertTo-SecureString 'not-the-password' -AsPlainText -Force
+        $err = { Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -CertificatePath $pfx -CertificatePassword $wrong -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CertificateUnreadable*' -PassThru
+        $err.Exception.Message | Should -Match ([regex]::Escape($pfx))
+        $err.Exception.Message | Should -Not -Match 'not-the-password'
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $before = @(Get-JournalListener).Count
+        Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -Certificate $Certificate -WhatIf | Should -BeNullOrEmpty
+        @(Get-JournalListener).Count | Should -Be $before
+    }
+
+    It 'loads SmtpServer into the module''s private load context' {
+        $private = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'MimecastJournaling'
+        $private.Assemblies.GetName().Name | Should -Contain 'SmtpServer'
+        ([System.Runtime.Loader.AssemblyLoadContext]::Default.Assemblies.GetName().Name) | Should -Not -Contain 'SmtpServer'
+    }
+}
+
+Describe 'Stop-JournalListener' {
+    BeforeAll {
+        $script:Store = New-TestStore
+        $env:MIMECASTJOURNALING_STORE = $Store
+    }
+    AfterAll {
+        Remove-TestStore $Store
+        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+    }
+
+    It 'stops a listener, frees its port, and says so for an unknown Id' {
+        $listener = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -WarningAction SilentlyContinue
+        $port = Get-PortOf $listener
+        $stopped = Get-JournalListener -Id $listener.Id | Stop-JournalListener -TimeoutSeconds 5 -PassThru
+        $stopped.IsRunning | Should -BeFalse
+        Get-JournalListener -Id $listener.Id | Should -BeNullOrEmpty
+        # The port is free again: a new listener can take it.
+        $again = Start-JournalListener -BindAddress 127.0.0.1 -Port $port -WarningAction SilentlyContinue
+        Get-PortOf $again | Should -Be $port
+        Stop-JournalListener -Id $again.Id -TimeoutSeconds 5
+        Stop-JournalListener -Id 9999 -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'JournalListenerNotFound*'
+    }
+}
+
+Describe 'Start-JournalListener -Wait' {
+    BeforeAll {
+        $script:Store = New-TestStore
+        $env:MIMECASTJOURNALING_STORE = $Store
+        Register-JournalDomain -Name journal.contoso.com, contoso.com | Out-Null
+        Add-JournalInternalAddress -Address alice@contoso.com, bob@contoso.com
+        New-JournalDefinition 'Plain' journal@journal.contoso.com -SourceIpRange 127.0.0.1 -Encrypted $false | Out-Null
+    }
+    AfterAll {
+        Remove-TestStore $Store
+        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+    }
+
+    It 'runs in the foreground until SIGTERM, then stops cleanly with every accepted report archived' {
+        $port = Get-FreeLoopbackPort
+        $pidFile = Join-Path (Split-Path $Store) 'listener.pid'
+        $child = Start-ChildPwsh -Arguments $ModuleManifest, $Store, $port, $pidFile -Script {
+            param($Manifest, $Store, $Port, $PidFile)
+            Import-Module $Manifest
+            Set-Content -LiteralPath $PidFile -Value $PID
+            Start-JournalListener -Store $Store -BindAddress 127.0.0.1 -Port $Port -Wait | Out-Null
+            'stopped cleanly'
+        }.ToString()
+        try {
+            Wait-Until { (Test-Path $pidFile) -and (Test-Listening $port) } -Seconds 60 |
+                Should -BeTrue -Because 'the listener should be listening'
+            $replies = Send-Report $port 'synthetic-bifurcated-fork1.eml'
+            $replies | Where-Object { $_ -match '^250 2\.0\.0 Queued' } | Should -Not -BeNullOrEmpty
+            & kill -TERM ([int](Get-Content $pidFile))
+            $result = Wait-ChildPwsh -Child $child -TimeoutSeconds 90
+        } finally {
+            if (-not $child.Process.HasExited) { $child.Process.Kill($true) }
+        }
+        $result.ExitCode | Should -Be 0 -Because $result.Stderr
+        $result.Stdout | Should -Match 'stopped cleanly'
+        (Get-JournalMessage -MessageId 'synthetic-fork-0001@contoso.com').Reports.Count | Should -Be 1
+    }
+}
