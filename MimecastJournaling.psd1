@@ -33,6 +33,7 @@
         'Start-JournalListener'
         'Get-JournalListener'
         'Stop-JournalListener'
+        'Send-JournalTestMessage'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

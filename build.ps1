@@ -138,35 +138,67 @@ function Invoke-Demo {
         $ErrorActionPreference = 'Stop'
         $env:MIMECASTJOURNALING_STORE = $Store
         Import-Module $ModulePath
-        Write-Host "`n# Register the journal sub-domain and the internal mail domain" -ForegroundColor Yellow
-        Register-JournalDomain -Name journal.contoso.com, contoso.com | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
-        Write-Host '# Exchange Online: TLS and its outbound ranges (its connectors cannot use SMTP AUTH)' -ForegroundColor Yellow
+        function Show($InputObject) { $InputObject | Out-String -Width 200 | Write-Host }
+
+        Write-Host "`n# 1. Register the journal sub-domain and the internal mail domain" -ForegroundColor Yellow
+        Show (Register-JournalDomain -Name journal.contoso.com, contoso.com | Format-Table -AutoSize)
+        Write-Host '# 2. Journal definitions. Exchange Online: TLS and its outbound ranges (127.0.0.1 only for this demo;' -ForegroundColor Yellow
+        Write-Host '#    its connectors cannot use SMTP AUTH). On-premises: SMTP AUTH too, the password kept only as a salted hash.' -ForegroundColor Yellow
         New-JournalDefinition -Description 'Exchange Online journaling' -ServiceEmailAddress journal@journal.contoso.com `
-            -SourceIpRange 40.92.0.0/15, 2a01:111:f400::/48 -InitialProcessDelay 5 | Out-Null
-        Write-Host '# On-premises Exchange: SMTP AUTH too (the password is kept only as a salted hash)' -ForegroundColor Yellow
+            -SourceIpRange 40.92.0.0/15, 2a01:111:f400::/48, 127.0.0.1 | Out-Null
         $credential = [pscredential]::new('exchange', (ConvertTo-SecureString 'Demo-Passw0rd!' -AsPlainText -Force))
         New-JournalDefinition -Description 'On-premises journaling' -ServiceEmailAddress onprem@journal.contoso.com `
-            -SourceIpRange 192.0.2.10/32 -SmtpCredential $credential | Out-Null
-        Get-JournalDefinition | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
-        Get-JournalDefinition 'On-premises journaling' | Format-List Description, ServiceEmailAddress, SourceIpRange, SmtpAuthentication, Encrypted, InitialProcessDelay, DeliveryWaitAttempts, InactivityPeriod, Status | Out-String -Width 200 | Write-Host
-        Write-Host '# Import the internal directory from CSV' -ForegroundColor Yellow
-        @('Address,DisplayName', 'alice@contoso.com,Alice', 'bob@contoso.com,Bob') | ConvertFrom-Csv | Add-JournalInternalAddress
-        Get-JournalInternalAddress | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
-        Write-Host '# Suspend and resume the definition; every change is in the event log' -ForegroundColor Yellow
-        Disable-JournalDefinition 'Exchange Online journaling'
-        Enable-JournalDefinition 'Exchange Online journaling'
-        Get-JournalEvent | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
-        Write-Host '# Import three journal reports of one message (two bifurcated forks and a hybrid on-premises copy)' -ForegroundColor Yellow
-        'dave@contoso.com' | Add-JournalInternalAddress
-        $reports = 'synthetic-bifurcated-fork1.eml', 'synthetic-bifurcated-fork2.eml', 'synthetic-hybrid-onprem-duplicate.eml' |
-            ForEach-Object { Join-Path $Fixtures $_ }
-        Import-JournalMessage -LiteralPath $reports -Definition 'Exchange Online journaling' | Format-List | Out-String -Width 200 | Write-Host
-        Write-Host '# One archive item, the union of the recipients (Bcc and group expansion included).' -ForegroundColor Yellow
-        Write-Host '# It stays Pending while the merge window is open (InitialProcessDelay 5 min x DeliveryWaitAttempts 3); later reports still merge.' -ForegroundColor Yellow
-        $item = Get-JournalMessage -MessageId 'synthetic-fork-0001@contoso.com'
-        $item | Format-Table | Out-String -Width 200 | Write-Host
-        $item.Recipients | Format-Table | Out-String -Width 200 | Write-Host
-        Get-JournalOutcome | Format-Table | Out-String -Width 200 | Write-Host
+            -SourceIpRange 192.0.2.10/32 -SmtpCredential $credential -InitialProcessDelay 5 | Out-Null
+        Show (Get-JournalDefinition | Format-Table -AutoSize)
+        Write-Host '# 3. The internal directory, from CSV' -ForegroundColor Yellow
+        @('Address,DisplayName', 'alice@contoso.com,Alice', 'bob@contoso.com,Bob', 'dave@contoso.com,Dave') | ConvertFrom-Csv | Add-JournalInternalAddress
+        Show (Get-JournalInternalAddress | Format-Table -AutoSize)
+
+        Write-Host '# 4. Start the listener on 127.0.0.1 with a certificate generated for the demo' -ForegroundColor Yellow
+        $rsa = [Security.Cryptography.RSA]::Create(2048)
+        $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=archive.contoso.com', $rsa, 'SHA256', [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $selfSigned = $request.CreateSelfSigned([DateTimeOffset]::Now.AddMinutes(-5), [DateTimeOffset]::Now.AddDays(1))
+        $certificate = [Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12($selfSigned.Export('Pfx'), $null)
+        $listener = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -Certificate $certificate -ServerName archive.contoso.com
+        $port = [int](($listener.Endpoints[0] -split ':')[-1])
+        Show ($listener | Format-Table)
+        try {
+            Write-Host '# 5. Send over SMTP with STARTTLS: an envelope journal report with a Bcc recipient expanded from a group,' -ForegroundColor Yellow
+            Write-Host '#    and a plain EML copy (no envelope: it steps down to its header recipients)' -ForegroundColor Yellow
+            $send = @{ Definition = 'Exchange Online journaling'; SmtpServer = '127.0.0.1'; Port = $port; UseTls = $true; CertificateThumbprint = $certificate.Thumbprint }
+            $envelope = Send-JournalTestMessage @send -From alice@contoso.com -To bob@contoso.com -Cc partner@fabrikam.com `
+                -Bcc dave@contoso.com -BccExpandedFrom team@contoso.com -Subject 'Q3 numbers (envelope report)'
+            $plain = Send-JournalTestMessage @send -Format StandardEml -From alice@contoso.com -To bob@contoso.com -Subject 'Lunch? (plain EML)'
+            Show ($envelope, $plain | Format-Table Accepted, StatusCode, Response, TlsProtocol, MessageId)
+            # The processor archives from the durable spool right after the 250; wait for both outcomes.
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (@(Get-JournalOutcome).Count -lt 2 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+
+            Write-Host '# 6. The archive: each message once, with every recipient (Bcc and the group expansion included)' -ForegroundColor Yellow
+            Show (Get-JournalMessage | Format-Table)
+            foreach ($message in Get-JournalMessage) {
+                Write-Host "   $($message.Subject):"
+                Show ($message.Recipients | Format-Table)
+            }
+            Write-Host '# 7. Every report has an outcome (the plain EML records that it stepped down)' -ForegroundColor Yellow
+            Show (Get-JournalOutcome | Format-Table)
+            Show (Get-JournalOutcome | Where-Object Format -eq Standard | Format-List ReportId, Format, Outcome, Defects)
+            Write-Host '# 8. The definition is OK now, with the time of the last report; the listener counted what it refused' -ForegroundColor Yellow
+            Show (Get-JournalDefinition | Format-Table -AutoSize)
+            Show (Get-JournalListener | Format-Table)
+            Write-Host '# 9. The event log: every change, including the status change' -ForegroundColor Yellow
+            Show (Get-JournalEvent | Format-Table -AutoSize)
+
+            Write-Host '# 10. Backfill from files: three reports of one message (two forks and a hybrid on-premises copy) merge' -ForegroundColor Yellow
+            $reports = 'synthetic-bifurcated-fork1.eml', 'synthetic-bifurcated-fork2.eml', 'synthetic-hybrid-onprem-duplicate.eml' |
+                ForEach-Object { Join-Path $Fixtures $_ }
+            Show (Import-JournalMessage -LiteralPath $reports -Definition 'Exchange Online journaling' | Format-List)
+            $item = Get-JournalMessage -MessageId 'synthetic-fork-0001@contoso.com'
+            Show ($item | Format-Table)
+            Show ($item.Recipients | Format-Table)
+        } finally {
+            Stop-JournalListener -TimeoutSeconds 5
+        }
     }
     try {
         & dotnet pwsh -NoProfile -NonInteractive -Command $script -args (Join-Path $root 'MimecastJournaling.psd1'), $store, (Join-Path $root 'tests/Fixtures/Reports')

@@ -18,7 +18,7 @@ Describe 'ShouldProcess' {
 
     It 'covers every changing verb of the module' {
         $verbs = $Commands | Where-Object Verb -notin 'Get', 'Test', 'Read' | ForEach-Object Verb | Sort-Object -Unique
-        $verbs | Should -Be @('Add', 'Disable', 'Enable', 'Export', 'Import', 'New', 'Register', 'Remove', 'Set', 'Start', 'Stop', 'Unregister')
+        $verbs | Should -Be @('Add', 'Disable', 'Enable', 'Export', 'Import', 'New', 'Register', 'Remove', 'Send', 'Set', 'Start', 'Stop', 'Unregister')
     }
 
     It 'Read-JournalReport only reads: it changes nothing, so it has no -WhatIf' {
@@ -70,6 +70,9 @@ Describe '[OutputType]' {
         # The listener: on a free loopback port, without a certificate (its warning is expected here).
         $Output['Start-JournalListener'] = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -WarningAction SilentlyContinue
         $Output['Get-JournalListener'] = Get-JournalListener
+        Set-JournalDefinition 'Types' -SourceIpRange 127.0.0.1 -Encrypted $false
+        $port = [int](($Output['Start-JournalListener'].Endpoints[0] -split ':')[-1])
+        $Output['Send-JournalTestMessage'] = Send-JournalTestMessage 'Types' -SmtpServer 127.0.0.1 -Port $port
         $Output['Stop-JournalListener'] = Stop-JournalListener -PassThru
         $Output['Remove-JournalInternalAddress'] = Remove-JournalInternalAddress -Address bob@contoso.test
         $Output['Remove-JournalDefinition'] = Remove-JournalDefinition 'Types' -Confirm:$false
@@ -103,7 +106,7 @@ Describe '[OutputType]' {
         foreach ($name in 'Register-JournalDomain', 'Get-JournalDomain', 'Test-JournalDomain', 'New-JournalDefinition', 'Get-JournalDefinition',
             'Set-JournalDefinition', 'Disable-JournalDefinition', 'Enable-JournalDefinition', 'Add-JournalInternalAddress', 'Get-JournalInternalAddress', 'Get-JournalEvent',
             'Read-JournalReport', 'Import-JournalMessage', 'Get-JournalOutcome', 'Get-JournalMessage', 'Export-JournalMessage',
-            'Start-JournalListener', 'Get-JournalListener', 'Stop-JournalListener') {
+            'Start-JournalListener', 'Get-JournalListener', 'Stop-JournalListener', 'Send-JournalTestMessage') {
             @($Output[$name]).Count | Should -BeGreaterThan 0 -Because $name
         }
     }

@@ -199,3 +199,78 @@ Describe 'Start-JournalListener -Wait' {
         (Get-JournalMessage -MessageId 'synthetic-fork-0001@contoso.com').Reports.Count | Should -Be 1
     }
 }
+
+Describe 'Send-JournalTestMessage' {
+    BeforeAll {
+        $script:Store = New-TestStore
+        $env:MIMECASTJOURNALING_STORE = $Store
+        Register-JournalDomain -Name journal.contoso.com, contoso.com | Out-Null
+        Add-JournalInternalAddress -Address alice@contoso.com, bob@contoso.com, dave@contoso.com
+        New-JournalDefinition 'EXO' journal@journal.contoso.com -SourceIpRange 127.0.0.1 | Out-Null
+        New-JournalDefinition 'OnPrem' onprem@journal.contoso.com -SourceIpRange 127.0.0.1 -SmtpCredential (New-TestCredential) | Out-Null
+        $script:Certificate = New-TestCertificate
+        $script:Listener = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -Certificate $Certificate
+        $script:Send = @{ SmtpServer = '127.0.0.1'; Port = (Get-PortOf $Listener); UseTls = $true; CertificateThumbprint = $Certificate.Thumbprint }
+        function Wait-Archived([string] $MessageId) {
+            Wait-Until { Get-JournalMessage -MessageId $MessageId } | Should -BeTrue -Because "$MessageId should be archived"
+            Get-JournalMessage -MessageId $MessageId
+        }
+    }
+    AfterAll {
+        Stop-JournalListener -TimeoutSeconds 5 -ErrorAction SilentlyContinue
+        Remove-TestStore $Store
+        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+    }
+
+    It 'sends an envelope report whose Bcc recipient and group expansion reach the archive' {
+        $result = Send-JournalTestMessage 'EXO' @Send -From alice@contoso.com -To bob@contoso.com -Cc partner@fabrikam.com -Bcc dave@contoso.com -BccExpandedFrom team@contoso.com
+        $result.Accepted | Should -BeTrue
+        $result.StatusCode | Should -Be 250
+        $result.TlsProtocol | Should -BeIn 'Tls12', 'Tls13'
+        $item = Wait-Archived $result.MessageId
+        @($item.Recipients | ForEach-Object { "$($_.Type) $($_.Address) $($_.ExpandedFrom)".TrimEnd() }) |
+            Should -Be @('To bob@contoso.com', 'Cc partner@fabrikam.com', 'Bcc dave@contoso.com team@contoso.com')
+        (Get-JournalOutcome | Where-Object ItemId -eq $item.Id).Format | Should -Be 'Envelope'
+    }
+
+    It 'sends a plain EML copy that steps down to its header recipients' {
+        $result = Send-JournalTestMessage 'EXO' @Send -Format StandardEml -From alice@contoso.com -To bob@contoso.com
+        $item = Wait-Archived $result.MessageId
+        $item.Recipients.Address | Should -Be @('bob@contoso.com')
+        $outcome = Get-JournalOutcome | Where-Object ItemId -eq $item.Id
+        $outcome.Format | Should -Be 'Standard'
+        $outcome.Defects | Should -Match 'stepped down'
+    }
+
+    It 'authenticates with -Credential, and a wrong password comes back as 535 with a warning' {
+        (Send-JournalTestMessage 'OnPrem' @Send -Credential (New-TestCredential)).Accepted | Should -BeTrue
+        $wrong = Send-JournalTestMessage 'OnPrem' @Send -Credential (New-TestCredential -Password 'wrong-password') -WarningVariable warned 3>$null
+        $wrong.Accepted | Should -BeFalse
+        $wrong.StatusCode | Should -Be 535
+        $warned | Should -Not -BeNullOrEmpty
+    }
+
+    It 'reports a refusal: without TLS an Encrypted definition answers 530' {
+        $plain = Send-JournalTestMessage 'EXO' -SmtpServer 127.0.0.1 -Port $Send.Port -WarningAction SilentlyContinue
+        $plain.Accepted | Should -BeFalse
+        $plain.StatusCode | Should -Be 530
+    }
+
+    It 'refuses a server certificate that is not the pinned one (TestMessageSendFailed)' {
+        $other = New-TestCertificate
+        { Send-JournalTestMessage 'EXO' -SmtpServer 127.0.0.1 -Port $Send.Port -UseTls -CertificateThumbprint $other.Thumbprint -ErrorAction Stop } |
+            Should -Throw -ErrorId 'TestMessageSendFailed*'
+    }
+
+    It 'validates the certificate chain when nothing is pinned, so a self-signed certificate is refused' {
+        { Send-JournalTestMessage 'EXO' -SmtpServer 127.0.0.1 -Port $Send.Port -UseTls -ErrorAction Stop } |
+            Should -Throw -ErrorId 'TestMessageSendFailed*'
+    }
+
+    It 'sends nothing with -WhatIf' {
+        $before = @(Get-JournalOutcome).Count
+        Send-JournalTestMessage 'EXO' @Send -WhatIf | Should -BeNullOrEmpty
+        Start-Sleep -Milliseconds 500
+        @(Get-JournalOutcome).Count | Should -Be $before
+    }
+}
