@@ -34,6 +34,7 @@
         'Get-JournalListener'
         'Stop-JournalListener'
         'Send-JournalTestMessage'
+        'Test-JournalConnector'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -73,6 +73,7 @@ Describe '[OutputType]' {
         Set-JournalDefinition 'Types' -SourceIpRange 127.0.0.1 -Encrypted $false
         $port = [int](($Output['Start-JournalListener'].Endpoints[0] -split ':')[-1])
         $Output['Send-JournalTestMessage'] = Send-JournalTestMessage 'Types' -SmtpServer 127.0.0.1 -Port $port
+        $Output['Test-JournalConnector'] = Test-JournalConnector 'Types' -SmtpServer 127.0.0.1 -Port $port -TimeoutSeconds 20
         $Output['Stop-JournalListener'] = Stop-JournalListener -PassThru
         $Output['Remove-JournalInternalAddress'] = Remove-JournalInternalAddress -Address bob@contoso.test
         $Output['Remove-JournalDefinition'] = Remove-JournalDefinition 'Types' -Confirm:$false
@@ -106,7 +107,7 @@ Describe '[OutputType]' {
         foreach ($name in 'Register-JournalDomain', 'Get-JournalDomain', 'Test-JournalDomain', 'New-JournalDefinition', 'Get-JournalDefinition',
             'Set-JournalDefinition', 'Disable-JournalDefinition', 'Enable-JournalDefinition', 'Add-JournalInternalAddress', 'Get-JournalInternalAddress', 'Get-JournalEvent',
             'Read-JournalReport', 'Import-JournalMessage', 'Get-JournalOutcome', 'Get-JournalMessage', 'Export-JournalMessage',
-            'Start-JournalListener', 'Get-JournalListener', 'Stop-JournalListener', 'Send-JournalTestMessage') {
+            'Start-JournalListener', 'Get-JournalListener', 'Stop-JournalListener', 'Send-JournalTestMessage', 'Test-JournalConnector') {
             @($Output[$name]).Count | Should -BeGreaterThan 0 -Because $name
         }
     }

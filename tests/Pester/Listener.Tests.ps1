@@ -274,3 +274,57 @@ Describe 'Send-JournalTestMessage' {
         @(Get-JournalOutcome).Count | Should -Be $before
     }
 }
+
+Describe 'Test-JournalConnector' {
+    BeforeAll {
+        $script:Store = New-TestStore
+        $env:MIMECASTJOURNALING_STORE = $Store
+        Register-JournalDomain -Name journal.contoso.com, contoso.com | Out-Null
+        Add-JournalInternalAddress -Address alice@contoso.com
+        New-JournalDefinition 'EXO' journal@journal.contoso.com -SourceIpRange 127.0.0.1 | Out-Null
+        New-JournalDefinition 'OnPrem' onprem@journal.contoso.com -SourceIpRange 127.0.0.1 -SmtpCredential (New-TestCredential) | Out-Null
+        $script:Certificate = New-TestCertificate
+        $script:Listener = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -Certificate $Certificate
+        $script:Port = Get-PortOf $Listener
+    }
+    AfterAll {
+        Stop-JournalListener -TimeoutSeconds 5 -ErrorAction SilentlyContinue
+        Remove-TestStore $Store
+        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+    }
+
+    It 'passes every check against a working listener with a pinned test certificate, and the probe is archived' {
+        $result = Test-JournalConnector 'EXO' -SmtpServer 127.0.0.1 -Port $Port -CertificateThumbprint $Certificate.Thumbprint -TimeoutSeconds 30
+        $result.Passed | Should -BeTrue -Because ($result.Checks -join "`n")
+        $result.Checks.Name | Should -Be @('Connection', 'StartTls', 'CertificateExpiry', 'CertificateTrust', 'ProbeAccepted', 'Archived')
+        Get-JournalMessage -MessageId $result.MessageId | Should -Not -BeNullOrEmpty
+    }
+
+    It 'fails the chain and name checks of a self-signed certificate when nothing is pinned, and names them' {
+        $result = Test-JournalConnector 'EXO' -SmtpServer 127.0.0.1 -Port $Port -TimeoutSeconds 30
+        $result.Passed | Should -BeFalse
+        ($result.Checks | Where-Object Name -eq 'CertificateChain').Passed | Should -BeFalse
+        ($result.Checks | Where-Object Name -eq 'CertificateName').Passed | Should -BeFalse
+        ($result.Checks | Where-Object Name -eq 'StartTls').Passed | Should -BeTrue
+    }
+
+    It 'checks SMTP AUTH, and never sends the password over an untrusted certificate' {
+        $good = Test-JournalConnector 'OnPrem' -SmtpServer 127.0.0.1 -Port $Port -CertificateThumbprint $Certificate.Thumbprint -Credential (New-TestCredential) -TimeoutSeconds 30
+        $good.Passed | Should -BeTrue -Because ($good.Checks -join "`n")
+        ($good.Checks | Where-Object Name -eq 'Authentication').Passed | Should -BeTrue
+
+        $bad = Test-JournalConnector 'OnPrem' -SmtpServer 127.0.0.1 -Port $Port -CertificateThumbprint $Certificate.Thumbprint -Credential (New-TestCredential -Password 'wrong') -TimeoutSeconds 5
+        $bad.Passed | Should -BeFalse
+        ($bad.Checks | Where-Object Name -eq 'Authentication').Passed | Should -BeFalse
+
+        $untrusted = Test-JournalConnector 'OnPrem' -SmtpServer 127.0.0.1 -Port $Port -Credential (New-TestCredential) -TimeoutSeconds 5
+        ($untrusted.Checks | Where-Object Name -eq 'Authentication').Detail | Should -Match 'not attempted'
+    }
+
+    It 'fails the connection check when nothing listens' {
+        $result = Test-JournalConnector 'EXO' -SmtpServer 127.0.0.1 -Port (Get-FreeLoopbackPort) -TimeoutSeconds 5
+        $result.Passed | Should -BeFalse
+        $result.Checks.Name | Should -Be @('Connection')
+        $result.Checks[0].Passed | Should -BeFalse
+    }
+}

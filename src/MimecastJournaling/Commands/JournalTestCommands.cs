@@ -116,3 +116,126 @@ public sealed class SendJournalTestMessageCommand : JournalCmdlet
 
     protected override void StopProcessing() => _cancel.Cancel();
 }
+
+/// <summary>The result of Test-JournalConnector: one entry per check and the overall verdict.</summary>
+public sealed record JournalConnectorTestResult
+{
+    public required string Definition { get; init; }
+    public required string Server { get; init; }
+    public int Port { get; init; }
+    /// <summary>True when every check passed (a Pester suite asserts this).</summary>
+    public bool Passed { get; init; }
+    public IReadOnlyList<ConnectorCheck> Checks { get; init; } = Array.Empty<ConnectorCheck>();
+    public string? MessageId { get; init; }
+}
+
+[Cmdlet(VerbsDiagnostic.Test, "JournalConnector", SupportsShouldProcess = true)]
+[OutputType(typeof(JournalConnectorTestResult))]
+public sealed class TestJournalConnectorCommand : JournalCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Description")]
+    [ArgumentCompleter(typeof(DefinitionNameCompleter))]
+    public string Definition { get; set; } = string.Empty;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string SmtpServer { get; set; } = "localhost";
+
+    [Parameter]
+    [ValidateRange(1, 65535)]
+    public int Port { get; set; } = 25;
+
+    /// <summary>Trust exactly this server certificate instead of checking its name and chain (test certificates).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CertificateThumbprint { get; set; }
+
+    [Parameter]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>How long to wait for the probe to appear in the archive.</summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int TimeoutSeconds { get; set; } = 60;
+
+    /// <summary>A certificate expiring within this many days fails the expiry check.</summary>
+    [Parameter]
+    [ValidateRange(0, 365)]
+    public int CertificateWarningDays { get; set; } = 14;
+
+    private readonly CancellationTokenSource _cancel = new();
+
+    protected override void ProcessRecord() => Try(() =>
+    {
+        var definition = Configuration.GetDefinition(Definition);
+        var domain = Configuration.GetDomains().Select(d => d.Name)
+            .FirstOrDefault(d => !string.Equals(d, Names.DomainOf(definition.ServiceEmailAddress), StringComparison.OrdinalIgnoreCase))
+            ?? Names.DomainOf(definition.ServiceEmailAddress);
+        var from = "journal-probe@" + domain;
+        var probe = JournalTestMessage.Build(new TestMessageContent
+        {
+            From = from,
+            To = Configuration.GetInternalAddresses().Select(a => a.Mailbox).Take(1).DefaultIfEmpty(from).ToArray(),
+            Subject = "MimecastJournaling connector probe",
+            Format = definition.JournalType,
+        }, DateTimeOffset.Now);
+        if (!ShouldProcess($"{SmtpServer}:{Port}", $"Test the connector of '{definition.Description}' and send a probe report"))
+        {
+            return;
+        }
+        var delivery = new TestMessageDelivery
+        {
+            Server = SmtpServer,
+            Port = Port,
+            ServiceEmailAddress = definition.ServiceEmailAddress,
+            UseTls = true,
+            CertificateThumbprint = CertificateThumbprint,
+            UserName = Credential?.UserName,
+            Password = Credential?.GetNetworkCredential().Password,
+        };
+        var (checks, accepted) = ConnectorProbe.RunAsync(probe, delivery, definition.Encrypted, TimeSpan.FromDays(CertificateWarningDays), _cancel.Token)
+            .GetAwaiter().GetResult();
+        var all = checks.ToList();
+        if (definition.SmtpAuthentication && Credential is null)
+        {
+            all.Add(new ConnectorCheck("Authentication", false, "the definition requires SMTP AUTH: give -Credential"));
+        }
+        var messageId = JournalTestMessage.OriginalMessageId(probe);
+        if (accepted)
+        {
+            all.Add(WaitForArchive(messageId));
+        }
+        WriteObject(new JournalConnectorTestResult
+        {
+            Definition = definition.Description,
+            Server = SmtpServer,
+            Port = Port,
+            Passed = all.All(c => c.Passed),
+            Checks = all,
+            MessageId = messageId,
+        });
+    });
+
+    private ConnectorCheck WaitForArchive(string messageId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(TimeoutSeconds);
+        var query = new Engine.Archive.JournalMessageQuery { MessageId = messageId };
+        while (!_cancel.IsCancellationRequested)
+        {
+            if (Archive.GetMessages(query).FirstOrDefault() is { } item)
+            {
+                return new ConnectorCheck("Archived", true, $"archived as item {item.Id} with {item.Recipients.Count} recipient(s)");
+            }
+            if (DateTime.UtcNow >= deadline)
+            {
+                break;
+            }
+            Thread.Sleep(200);
+        }
+        return new ConnectorCheck("Archived", false,
+            $"not in the archive of {OpenStore().Location} after {TimeoutSeconds} s; Get-JournalOutcome shows whether it was rejected or quarantined");
+    }
+
+    protected override void StopProcessing() => _cancel.Cancel();
+}
