@@ -35,6 +35,7 @@
         'Stop-JournalListener'
         'Send-JournalTestMessage'
         'Test-JournalConnector'
+        'Get-JournalQueue'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -145,3 +145,23 @@ function Invoke-ChildPwsh {
 }
 
 Import-Module $script:ModuleManifest -Force
+
+<#
+  Puts a report into the listener's spool as if a listener had answered 250 and then died before
+  archiving it (the crash case). Uses the module's own spool class, reached by reflection because
+  engine types live in the module's private load context.
+#>
+function Add-TestSpoolEntry {
+    param([Parameter(Mandatory)] [string] $Store, [Parameter(Mandatory)] $Definition, [Parameter(Mandatory)] [byte[]] $Data, [string] $Source = 'smtp:192.0.2.10')
+    $engine = ([System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'MimecastJournaling').Assemblies |
+        Where-Object { $_.GetName().Name -eq 'MimecastJournaling.Engine' }
+    $entryType = $engine.GetType('MimecastJournaling.Engine.Listener.SpoolEntry', $true)
+    $database = [Activator]::CreateInstance($engine.GetType('MimecastJournaling.Engine.Storage.SqliteDatabase', $true), [object[]]@($Store))
+    $spool = [Activator]::CreateInstance($engine.GetType('MimecastJournaling.Engine.Listener.SqliteMessageSpool', $true), [object[]]@($database))
+    $recipients = [string[]]@($Definition.ServiceEmailAddress)
+    $entry = [Activator]::CreateInstance($entryType, [object[]]@(
+            [DateTimeOffset]::UtcNow, $Source, $Definition.Id, $Definition.Description, 'ndr@contoso.com', $recipients, [ReadOnlyMemory[byte]]::new($Data)))
+    $list = [Activator]::CreateInstance([System.Collections.Generic.List`1].MakeGenericType($entryType))
+    $list.Add($entry)
+    $spool.Append($list) | Out-Null
+}

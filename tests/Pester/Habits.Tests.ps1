@@ -67,6 +67,9 @@ Describe '[OutputType]' {
         $exportFolder = Join-Path (Split-Path $Store) 'export'
         New-Item -ItemType Directory $exportFolder | Out-Null
         $Output['Export-JournalMessage'] = Get-JournalMessage | Export-JournalMessage -Destination $exportFolder
+        # The queue: a report answered 250 but not archived yet (as a listener that stopped would leave it).
+        Add-TestSpoolEntry -Store $Store -Definition (Get-JournalDefinition 'Types') -Data ([IO.File]::ReadAllBytes($report))
+        $Output['Get-JournalQueue'] = Get-JournalQueue
         # The listener: on a free loopback port, without a certificate (its warning is expected here).
         $Output['Start-JournalListener'] = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -WarningAction SilentlyContinue
         $Output['Get-JournalListener'] = Get-JournalListener
@@ -107,7 +110,7 @@ Describe '[OutputType]' {
         foreach ($name in 'Register-JournalDomain', 'Get-JournalDomain', 'Test-JournalDomain', 'New-JournalDefinition', 'Get-JournalDefinition',
             'Set-JournalDefinition', 'Disable-JournalDefinition', 'Enable-JournalDefinition', 'Add-JournalInternalAddress', 'Get-JournalInternalAddress', 'Get-JournalEvent',
             'Read-JournalReport', 'Import-JournalMessage', 'Get-JournalOutcome', 'Get-JournalMessage', 'Export-JournalMessage',
-            'Start-JournalListener', 'Get-JournalListener', 'Stop-JournalListener', 'Send-JournalTestMessage', 'Test-JournalConnector') {
+            'Start-JournalListener', 'Get-JournalListener', 'Stop-JournalListener', 'Send-JournalTestMessage', 'Test-JournalConnector', 'Get-JournalQueue') {
             @($Output[$name]).Count | Should -BeGreaterThan 0 -Because $name
         }
     }

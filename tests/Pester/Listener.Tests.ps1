@@ -328,3 +328,58 @@ Describe 'Test-JournalConnector' {
         $result.Checks[0].Passed | Should -BeFalse
     }
 }
+
+Describe 'Get-JournalQueue and a restart after a crash' {
+    BeforeAll {
+        $script:Store = New-TestStore
+        $env:MIMECASTJOURNALING_STORE = $Store
+        Register-JournalDomain -Name journal.contoso.com, contoso.com | Out-Null
+        Add-JournalInternalAddress -Address alice@contoso.com, bob@contoso.com
+        $script:Definition = New-JournalDefinition 'EXO' journal@journal.contoso.com -SourceIpRange 127.0.0.1
+        New-JournalDefinition 'Other' other@journal.contoso.com | Out-Null
+        # Two reports a listener answered 250 before it died.
+        foreach ($fixture in 'synthetic-bifurcated-fork1.eml', 'synthetic-bifurcated-fork2.eml') {
+            Add-TestSpoolEntry -Store $Store -Definition $Definition -Data ([IO.File]::ReadAllBytes((Join-Path $Reports $fixture)))
+        }
+    }
+    AfterAll {
+        Stop-JournalListener -TimeoutSeconds 5 -ErrorAction SilentlyContinue
+        Remove-TestStore $Store
+        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+    }
+
+    It 'lists the waiting reports with the journaled sender and the journal address, and counts them as QueueLength' {
+        $queue = @(Get-JournalQueue)
+        $queue.Count | Should -Be 2
+        $queue[0].State | Should -Be 'Waiting'
+        $queue[0].Sender | Should -Be 'alice@contoso.com'
+        $queue[0].Recipient | Should -Be 'journal@journal.contoso.com'
+        $queue[0].Subject | Should -Be 'Forked'
+        @(Get-JournalQueue -Definition 'Other').Count | Should -Be 0
+        (Get-JournalDefinition 'EXO').QueueLength | Should -Be 2
+    }
+
+    It 'archives the queue once when a listener starts again, and counts the outcomes per definition' {
+        Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -WarningAction SilentlyContinue | Out-Null
+        Wait-Until { @(Get-JournalQueue).Count -eq 0 } | Should -BeTrue
+        $item = Get-JournalMessage -MessageId 'synthetic-fork-0001@contoso.com'
+        @($item).Count | Should -Be 1
+        $item.Reports.Count | Should -Be 2
+        $definition = Get-JournalDefinition 'EXO'
+        $definition.QueueLength | Should -Be 0
+        $definition.ArchivedCount | Should -Be 1
+        $definition.MergedCount | Should -Be 1
+        $definition.ReceivedCount | Should -Be 2
+        $definition.Status | Should -Be 'OK'
+    }
+
+    It 'marks a definition Down when nothing arrived within its InactivityPeriod, in the event log too' {
+        Set-JournalDefinition 'EXO' -InactivityPeriod 1
+        # The last report arrived just now; after a minute of silence the definition is Down.
+        Wait-Until { (Get-JournalDefinition 'EXO').Status -eq 'Down' } -Seconds 90 | Should -BeTrue
+        (Get-JournalDefinition 'EXO').StatusReason | Should -Match 'No journal report since'
+        $event = Get-JournalEvent -Definition 'EXO' | Where-Object { $_.Property -eq 'Status' -and $_.NewValue -eq 'Down' }
+        $event | Should -Not -BeNullOrEmpty
+        $event[0].OldValue | Should -Be 'OK'
+    }
+}

@@ -128,6 +128,29 @@ public sealed class JournalConfiguration
         _store.DeleteDefinition(current.Id, [Event(current, "Removed", null, null, null)]);
     }
 
+    /// <summary>
+    /// Marks Down every enabled definition whose last report is older than its InactivityPeriod
+    /// (Exchange stopped sending, or something in between fails), with a StatusChanged event.
+    /// The next good report sets it back to OK. Returns the definitions it marked.
+    /// </summary>
+    public IReadOnlyList<JournalDefinition> MarkInactiveDefinitions()
+    {
+        var now = _clock.GetUtcNow();
+        var marked = new List<JournalDefinition>();
+        foreach (var d in _store.GetDefinitions())
+        {
+            if (d.Disabled || d.Status != JournalStatus.OK || d.LastReceived is not { } last || now - last <= d.InactivityPeriod)
+            {
+                continue;
+            }
+            var reason = $"No journal report since {last:u} (InactivityPeriod {d.InactivityPeriod.TotalMinutes:0} minutes).";
+            _store.RecordDefinitionHealth(d.Id, JournalStatus.Down, reason, null,
+                [Event(d, "StatusChanged", nameof(JournalDefinition.Status), d.Status.ToString(), JournalStatus.Down.ToString())]);
+            marked.Add(d with { Status = JournalStatus.Down, StatusReason = reason });
+        }
+        return marked;
+    }
+
     /// <summary>Checks an SMTP AUTH attempt against the stored salted hash.</summary>
     public bool VerifySmtpPassword(JournalDefinition definition, string userName, ReadOnlySpan<char> password)
     {

@@ -44,7 +44,16 @@ public sealed record JournalDefinition
     public JournalStatus Status { get; init; } = JournalStatus.AwaitingInitialRun;
     public string? StatusReason { get; init; }
     public DateTimeOffset? LastReceived { get; init; }
+    /// <summary>Reports received and not archived yet (in the listener's spool).</summary>
     public int QueueLength { get; init; }
+    /// <summary>Reports that ended in each outcome, over the definition's life.</summary>
+    public long ArchivedCount { get; init; }
+    public long MergedCount { get; init; }
+    public long DuplicateCount { get; init; }
+    public long QuarantinedCount { get; init; }
+    public long RejectedCount { get; init; }
+    /// <summary>All reports received (every outcome, plus those still queued).</summary>
+    public long ReceivedCount => ArchivedCount + MergedCount + DuplicateCount + QuarantinedCount + RejectedCount + QueueLength;
     public DateTimeOffset Created { get; init; }
     public DateTimeOffset Modified { get; init; }
 

@@ -36,6 +36,9 @@ internal sealed class DefinitionHealth
         _store.RecordDefinitionHealth(definition.Id, JournalStatus.Error, text, null, StatusEvents(definition, JournalStatus.Error));
     }
 
+    /// <summary>Definitions that have been silent longer than their InactivityPeriod become Down.</summary>
+    public void CheckInactivity() => new JournalConfiguration(_store, Actor, _clock).MarkInactiveDefinitions();
+
     private IReadOnlyList<JournalEvent> StatusEvents(JournalDefinition definition, JournalStatus status) =>
         definition.Status == status
             ? []

@@ -10,6 +10,33 @@ public sealed record SpoolEntry(
     IReadOnlyList<string> Recipients,
     ReadOnlyMemory<byte> Data);
 
+/// <summary>Waiting: not tried yet. Failed: archiving failed at least once; it is retried at NextAttempt.</summary>
+public enum QueuedReportState
+{
+    Waiting,
+    Failed,
+}
+
+/// <summary>
+/// A report in the queue (answered 250, not archived yet). As in the seed's Queue Details, an
+/// envelope report shows the journaled sender as Sender and the journal address as Recipient.
+/// </summary>
+public sealed record QueuedReport
+{
+    public long Id { get; init; }
+    public DateTimeOffset Received { get; init; }
+    public required string Source { get; init; }
+    public required string Definition { get; init; }
+    public string? Sender { get; init; }
+    public required string Recipient { get; init; }
+    public string? Subject { get; init; }
+    public long Size { get; init; }
+    public int Attempts { get; init; }
+    public DateTimeOffset? NextAttempt { get; init; }
+    public string? LastError { get; init; }
+    public QueuedReportState State { get; init; }
+}
+
 /// <summary>A message in the spool, answered 250 and not archived yet.</summary>
 public sealed record SpooledMessage(long Id, SpoolEntry Entry, int Attempts);
 
@@ -32,4 +59,7 @@ public interface IMessageSpool
 
     /// <summary>Makes every entry due now (a restart retries what an earlier run deferred).</summary>
     void MakeAllDue();
+
+    /// <summary>The queue as an admin sees it, oldest first (Get-JournalQueue).</summary>
+    IReadOnlyList<QueuedReport> List(Guid? definitionId, int? first);
 }

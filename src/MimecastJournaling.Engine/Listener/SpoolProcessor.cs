@@ -88,6 +88,14 @@ internal sealed class SpoolProcessor
             }
             try
             {
+                _health.CheckInactivity();
+            }
+            catch (Exception)
+            {
+                // Store trouble: the status is brought up to date on a later round.
+            }
+            try
+            {
                 await _wake.WaitAsync(_retryDelay, _stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)

@@ -67,6 +67,33 @@ public sealed class SqliteMessageSpool : IMessageSpool
             return true;
         });
 
+    public IReadOnlyList<QueuedReport> List(Guid? definitionId, int? first)
+    {
+        var sql = "SELECT id, received, source, definition, mail_from, recipients, size, attempts, next_attempt, last_error, data FROM spool"
+            + (definitionId is null ? string.Empty : " WHERE definition_id = $did") + " ORDER BY id LIMIT $max";
+        return _db.Query(sql, r =>
+        {
+            // What the queue shows of a report comes from its envelope: whom it journals, and its subject.
+            var report = Parsing.JournalReportParser.Parse((byte[])r.GetValue(10));
+            var attempts = r.GetInt32(7);
+            return new QueuedReport
+            {
+                Id = r.GetInt64(0),
+                Received = ParseTime(r, 1) ?? default,
+                Source = r.GetString(2),
+                Definition = r.GetString(3),
+                Sender = report.Sender ?? GetStringOrNull(r, 4),
+                Recipient = string.Join(", ", JsonSerializer.Deserialize<string[]>(r.GetString(5)) ?? []),
+                Subject = report.Subject,
+                Size = r.GetInt64(6),
+                Attempts = attempts,
+                NextAttempt = ParseTime(r, 8),
+                LastError = GetStringOrNull(r, 9),
+                State = attempts == 0 ? QueuedReportState.Waiting : QueuedReportState.Failed,
+            };
+        }, ("$did", definitionId?.ToString()), ("$max", (long?)first ?? -1));
+    }
+
     public void MakeAllDue() =>
         _db.Write((c, t) => Execute(c, t, "UPDATE spool SET next_attempt = NULL WHERE next_attempt IS NOT NULL"));
 }

@@ -42,7 +42,13 @@ public sealed class SqliteJournalStore : IJournalStore
     private const string DefinitionColumns =
         "id, description, transport_type, disabled, service_address, source_ip_ranges, smtp_user, smtp_password_hash IS NOT NULL, " +
         "initial_delay_seconds, delivery_wait_attempts, inactivity_seconds, journal_type, encrypted, prefer_clear_text, " +
-        "journal_non_internal, journal_unknown_internal, status, status_reason, last_received, created, modified";
+        "journal_non_internal, journal_unknown_internal, status, status_reason, last_received, created, modified, " +
+        "(SELECT COUNT(*) FROM spool s WHERE s.definition_id = definitions.id), " +
+        "(SELECT COUNT(*) FROM reports r WHERE r.definition_id = definitions.id AND r.outcome = 'Archived'), " +
+        "(SELECT COUNT(*) FROM reports r WHERE r.definition_id = definitions.id AND r.outcome = 'Merged'), " +
+        "(SELECT COUNT(*) FROM reports r WHERE r.definition_id = definitions.id AND r.outcome = 'Duplicate'), " +
+        "(SELECT COUNT(*) FROM reports r WHERE r.definition_id = definitions.id AND r.outcome = 'Quarantined'), " +
+        "(SELECT COUNT(*) FROM reports r WHERE r.definition_id = definitions.id AND r.outcome = 'Rejected')";
 
     public IReadOnlyList<JournalDefinition> GetDefinitions() =>
         Query($"SELECT {DefinitionColumns} FROM definitions ORDER BY description_key", ReadDefinition);
@@ -160,6 +166,12 @@ public sealed class SqliteJournalStore : IJournalStore
         LastReceived = ParseTime(r, 18),
         Created = ParseTime(r, 19) ?? default,
         Modified = ParseTime(r, 20) ?? default,
+        QueueLength = r.GetInt32(21),
+        ArchivedCount = r.GetInt64(22),
+        MergedCount = r.GetInt64(23),
+        DuplicateCount = r.GetInt64(24),
+        QuarantinedCount = r.GetInt64(25),
+        RejectedCount = r.GetInt64(26),
     };
 
     // ---- domains ----------------------------------------------------------------------------

@@ -164,6 +164,10 @@ internal static class SqliteSchema
         ALTER TABLE reports ADD COLUMN spool_id INTEGER NULL;
         CREATE UNIQUE INDEX reports_spool_id ON reports(spool_id) WHERE spool_id IS NOT NULL;
         """,
+        // 4: per-definition counters of outcomes are read with every definition
+        """
+        CREATE INDEX reports_definition_outcome ON reports(definition_id, outcome);
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

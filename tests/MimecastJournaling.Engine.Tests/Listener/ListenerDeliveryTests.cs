@@ -310,6 +310,8 @@ internal sealed class GatedSpool(IMessageSpool inner) : IMessageSpool
     public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes) => inner.TakeDue(now, maxCount, maxBytes);
     public void RecordFailure(IReadOnlyList<long> ids, string error, DateTimeOffset nextAttempt) => inner.RecordFailure(ids, error, nextAttempt);
     public void MakeAllDue() => inner.MakeAllDue();
+
+    public IReadOnlyList<QueuedReport> List(Guid? definitionId, int? first) => inner.List(definitionId, first);
 }
 
 /// <summary>An archive whose store is down.</summary>

@@ -249,4 +249,6 @@ internal sealed class FailingSpool(IMessageSpool inner) : IMessageSpool
 
     public void RecordFailure(IReadOnlyList<long> ids, string error, DateTimeOffset nextAttempt) => inner.RecordFailure(ids, error, nextAttempt);
     public void MakeAllDue() => inner.MakeAllDue();
+
+    public IReadOnlyList<QueuedReport> List(Guid? definitionId, int? first) => inner.List(definitionId, first);
 }
