@@ -30,6 +30,12 @@
         'Export-JournalMessage'
         'Import-JournalMessage'
         'Get-JournalOutcome'
+        'Connect-O365Journaling'
+        'Disconnect-O365Journaling'
+        'Get-O365JournalingConnection'
+        'New-O365JournalContact'
+        'Get-O365JournalContact'
+        'Remove-O365JournalContact'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()
