@@ -8,7 +8,7 @@ namespace MimecastJournaling.Commands;
 /// Creates (or converges) the Exchange Online mail contact for a journal service address, hidden
 /// from address lists unless -ShowInAddressList.
 /// </summary>
-[Cmdlet(VerbsCommon.New, "O365JournalContact", SupportsShouldProcess = true, DefaultParameterSetName = AddressSet)]
+[Cmdlet(VerbsCommon.New, "O365JournalContact", SupportsShouldProcess = true, DefaultParameterSetName = DefinitionSet)]
 [OutputType(typeof(O365JournalContact))]
 public sealed class NewO365JournalContactCommand : O365Cmdlet
 {
