@@ -177,3 +177,17 @@ Describe 'O365JournalContact' {
         @(Get-O365JournalContact).Name | Should -Be 'Journal - journal-b@journal.contoso.test'
     }
 }
+
+Describe 'Default view of O365JournalContact' {
+    BeforeAll { Connect-WithSecret }
+    AfterAll {
+        Get-O365JournalContact | Remove-O365JournalContact -Confirm:$false
+        Disconnect-O365Journaling
+    }
+
+    It 'is a table with Name, ExternalEmailAddress, HiddenFromAddressLists and Action' {
+        $text = New-O365JournalContact journal@journal.contoso.test -Name 'Mimecast journal' | Out-String -Width 120
+        $text | Should -Match 'Name\s+ExternalEmailAddress\s+HiddenFromAddressLists\s+Action'
+        $text | Should -Match 'Mimecast journal\s+journal@journal\.contoso\.test\s+True\s+Created'
+    }
+}
