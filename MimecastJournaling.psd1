@@ -36,6 +36,12 @@
         'Send-JournalTestMessage'
         'Test-JournalConnector'
         'Get-JournalQueue'
+        'Connect-O365Journaling'
+        'Disconnect-O365Journaling'
+        'Get-O365JournalingConnection'
+        'New-O365JournalContact'
+        'Get-O365JournalContact'
+        'Remove-O365JournalContact'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

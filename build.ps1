@@ -82,6 +82,11 @@ function Invoke-Test {
     $packages = Get-NuGetPackagesFolder
     $env:MIMECASTJOURNALING_PESTER = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
     $env:MIMECASTJOURNALING_OLD_DNSCLIENT = Join-Path $packages 'dnsclient/1.6.1/lib/netstandard2.1/DnsClient.dll'
+    # The Exchange Online emulator, as a child process for the Pester tests (127.0.0.1 only).
+    Write-Host '==> Building the Exchange Online emulator host' -ForegroundColor Cyan
+    $emulatorProject = Join-Path $root 'tests/Emulators/ExchangeOnlineEmulator.Host'
+    Invoke-Native dotnet @('build', $emulatorProject, '-c', $Configuration, '--nologo', '-v', 'quiet')
+    $env:MIMECASTJOURNALING_EXO_EMULATOR = Join-Path $emulatorProject "bin/$Configuration/net10.0/ExchangeOnlineEmulator.Host.dll"
 
     $results = [ordered]@{}
 

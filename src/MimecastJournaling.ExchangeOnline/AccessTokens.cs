@@ -95,6 +95,9 @@ public sealed class ClientCredentialsTokenProvider : IAccessTokenProvider, IDisp
     /// <summary>How many tokens were fetched from the endpoint (diagnostics and tests).</summary>
     public int TokensAcquired { get; private set; }
 
+    /// <summary>When the last token fetched expires (as the endpoint said), or null before the first one.</summary>
+    public DateTimeOffset? LastTokenExpiresOn { get; private set; }
+
     /// <inheritdoc />
     public async ValueTask<string> GetTokenAsync(AccessTokenRequest request, CancellationToken cancellationToken)
     {
@@ -138,7 +141,9 @@ public sealed class ClientCredentialsTokenProvider : IAccessTokenProvider, IDisp
                 var lifetime = root.Value.TryGetProperty("expires_in", out var exp) && exp.TryGetInt32OrParse(out var seconds) ? seconds : 3600;
                 // Renew five minutes early (or halfway for short-lived tokens).
                 var margin = Math.Min(300, lifetime / 2);
-                _cache[request.Scope] = (token, _time.GetUtcNow().AddSeconds(lifetime - margin));
+                var now = _time.GetUtcNow();
+                _cache[request.Scope] = (token, now.AddSeconds(lifetime - margin));
+                LastTokenExpiresOn = now.AddSeconds(lifetime);
                 TokensAcquired++;
                 return token;
             }

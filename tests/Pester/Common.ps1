@@ -144,6 +144,66 @@ function Invoke-ChildPwsh {
     Wait-ChildPwsh -Child (Start-ChildPwsh -Script $Script -Arguments $Arguments -Environment $Environment) -TimeoutSeconds $TimeoutSeconds
 }
 
+<#
+  The loopback Exchange Online emulator (tests/Emulators) as a child process on 127.0.0.1, free
+  ports. build.ps1 -Task Test builds it and sets $env:MIMECASTJOURNALING_EXO_EMULATOR; when run
+  alone, this builds it. Returns @{ Process; Endpoint; TenantId; InitialDomain; ClientId;
+  ClientSecret }; drive it with Invoke-TestExchangeEmulator (token | deny <Cmdlet> | allow <Cmdlet>).
+#>
+function Start-TestExchangeEmulator {
+    $dll = $env:MIMECASTJOURNALING_EXO_EMULATOR
+    if (-not $dll -or -not (Test-Path -LiteralPath $dll)) {
+        $project = Join-Path $script:RepoRoot 'tests/Emulators/ExchangeOnlineEmulator.Host'
+        $output = & dotnet build $project -c Release --nologo -v quiet 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "Building the Exchange Online emulator failed:`n$($output -join "`n")" }
+        $dll = Join-Path $project 'bin/Release/net10.0/ExchangeOnlineEmulator.Host.dll'
+        $env:MIMECASTJOURNALING_EXO_EMULATOR = $dll
+    }
+    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    $info.ArgumentList.Add($dll)
+    $info.UseShellExecute = $false
+    $info.RedirectStandardInput = $true
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($info)
+    $null = $process.StandardError.ReadToEndAsync()
+    $line = $process.StandardOutput.ReadLineAsync()
+    if (-not $line.Wait(60000) -or -not $line.Result) {
+        if (-not $process.HasExited) { $process.Kill() }
+        throw 'The Exchange Online emulator did not start within 60 s.'
+    }
+    $started = $line.Result | ConvertFrom-Json
+    [pscustomobject]@{
+        Process       = $process
+        Endpoint      = [uri]"http://127.0.0.1:$($started.FrontDoorPort)"
+        TenantId      = $started.TenantId
+        InitialDomain = $started.InitialDomain
+        ClientId      = $started.ClientId
+        ClientSecret  = $started.ClientSecret
+    }
+}
+
+function Invoke-TestExchangeEmulator($Emulator, [string] $Command) {
+    $Emulator.Process.StandardInput.WriteLine($Command)
+    $Emulator.Process.StandardInput.Flush()
+    $Emulator.Process.StandardOutput.ReadLine()
+}
+
+function Stop-TestExchangeEmulator($Emulator) {
+    if (-not $Emulator) { return }
+    if (-not $Emulator.Process.HasExited) {
+        try { $null = Invoke-TestExchangeEmulator $Emulator 'quit' } catch { }
+        if (-not $Emulator.Process.WaitForExit(10000)) { $Emulator.Process.Kill() }
+    }
+    $Emulator.Process.WaitForExit()
+}
+
+# Connect-O365Journaling to the emulator with a token it issued.
+function Connect-TestExchangeEmulator($Emulator) {
+    $token = ConvertTo-SecureString (Invoke-TestExchangeEmulator $Emulator 'token') -AsPlainText -Force
+    Connect-O365Journaling -TenantId $Emulator.TenantId -AccessToken $token -ExchangeEndpoint $Emulator.Endpoint -AuthorityHost $Emulator.Endpoint
+}
+
 Import-Module $script:ModuleManifest -Force
 
 <#

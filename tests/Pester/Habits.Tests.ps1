@@ -18,7 +18,7 @@ Describe 'ShouldProcess' {
 
     It 'covers every changing verb of the module' {
         $verbs = $Commands | Where-Object Verb -notin 'Get', 'Test', 'Read' | ForEach-Object Verb | Sort-Object -Unique
-        $verbs | Should -Be @('Add', 'Disable', 'Enable', 'Export', 'Import', 'New', 'Register', 'Remove', 'Send', 'Set', 'Start', 'Stop', 'Unregister')
+        $verbs | Should -Be @('Add', 'Connect', 'Disable', 'Disconnect', 'Enable', 'Export', 'Import', 'New', 'Register', 'Remove', 'Send', 'Set', 'Start', 'Stop', 'Unregister')
     }
 
     It 'Read-JournalReport only reads: it changes nothing, so it has no -WhatIf' {
@@ -26,8 +26,8 @@ Describe 'ShouldProcess' {
         (Get-Command -Module MimecastJournaling -Verb Read).Name | Should -Be 'Read-JournalReport'
     }
 
-    It 'asks before removing (ConfirmImpact High) on Remove-JournalDefinition and Unregister-JournalDomain' {
-        foreach ($name in 'Remove-JournalDefinition', 'Unregister-JournalDomain') {
+    It 'asks before removing (ConfirmImpact High) on Remove-JournalDefinition, Unregister-JournalDomain and Remove-O365JournalContact' {
+        foreach ($name in 'Remove-JournalDefinition', 'Unregister-JournalDomain', 'Remove-O365JournalContact') {
             $attribute = (Get-Command $name).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true)[0]
             "$($attribute.ConfirmImpact)" | Should -Be 'High' -Because $name
         }
@@ -81,8 +81,19 @@ Describe '[OutputType]' {
         $Output['Remove-JournalInternalAddress'] = Remove-JournalInternalAddress -Address bob@contoso.test
         $Output['Remove-JournalDefinition'] = Remove-JournalDefinition 'Types' -Confirm:$false
         $Output['Unregister-JournalDomain'] = Unregister-JournalDomain -Name contoso.test -Force -Confirm:$false
+        # Exchange Online, against the loopback emulator.
+        $script:Emulator = Start-TestExchangeEmulator
+        $Output['Connect-O365Journaling'] = Connect-O365Journaling -TenantId $Emulator.TenantId -ClientId $Emulator.ClientId `
+            -ClientSecret (ConvertTo-SecureString $Emulator.ClientSecret -AsPlainText -Force) -ExchangeEndpoint $Emulator.Endpoint -AuthorityHost $Emulator.Endpoint
+        $Output['Get-O365JournalingConnection'] = Get-O365JournalingConnection
+        $Output['New-O365JournalContact'] = New-O365JournalContact journal@journal.contoso.test -Name 'Types'
+        $Output['Get-O365JournalContact'] = Get-O365JournalContact
+        $Output['Remove-O365JournalContact'] = Remove-O365JournalContact 'Types' -Confirm:$false
+        $Output['Disconnect-O365Journaling'] = Disconnect-O365Journaling
     }
     AfterAll {
+        Disconnect-O365Journaling
+        Stop-TestExchangeEmulator $Emulator
         Remove-TestStore $Store
         Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
     }
@@ -110,7 +121,8 @@ Describe '[OutputType]' {
         foreach ($name in 'Register-JournalDomain', 'Get-JournalDomain', 'Test-JournalDomain', 'New-JournalDefinition', 'Get-JournalDefinition',
             'Set-JournalDefinition', 'Disable-JournalDefinition', 'Enable-JournalDefinition', 'Add-JournalInternalAddress', 'Get-JournalInternalAddress', 'Get-JournalEvent',
             'Read-JournalReport', 'Import-JournalMessage', 'Get-JournalOutcome', 'Get-JournalMessage', 'Export-JournalMessage',
-            'Start-JournalListener', 'Get-JournalListener', 'Stop-JournalListener', 'Send-JournalTestMessage', 'Test-JournalConnector', 'Get-JournalQueue') {
+            'Start-JournalListener', 'Get-JournalListener', 'Stop-JournalListener', 'Send-JournalTestMessage', 'Test-JournalConnector', 'Get-JournalQueue',
+            'Get-O365JournalingConnection', 'New-O365JournalContact', 'Get-O365JournalContact') {
             @($Output[$name]).Count | Should -BeGreaterThan 0 -Because $name
         }
     }
