@@ -124,13 +124,16 @@ Describe 'A listener killed with SIGKILL under load' {
     }
 
     It 'archives every report that got 250 exactly once after a restart, and nothing twice' {
-        $port = Get-FreeLoopbackPort
+        # The child is the dotnet pwsh wrapper; the listener runs in the pwsh process whose $PID
+        # it writes. It listens on a port the system picks and writes its endpoint once bound.
         $pidFile = Join-Path (Split-Path $Store) 'listener.pid'
-        $child = Start-ChildPwsh -Arguments $ModuleManifest, $Store, $port, $pidFile -Script {
-            param($Manifest, $Store, $Port, $PidFile)
+        $endpointFile = Join-Path (Split-Path $Store) 'listener.endpoint'
+        $child = Start-ChildPwsh -Arguments $ModuleManifest, $Store, $pidFile, $endpointFile -Script {
+            param($Manifest, $Store, $PidFile, $EndpointFile)
             Import-Module $Manifest
             Set-Content -LiteralPath $PidFile -Value $PID
-            Start-JournalListener -Store $Store -BindAddress 127.0.0.1 -Port $Port -Wait | Out-Null
+            Start-JournalListener -Store $Store -BindAddress 127.0.0.1 -Port 0 -Wait |
+                ForEach-Object { Set-Content -LiteralPath $EndpointFile -Value $_.Endpoints[0] }
         }.ToString()
         # Four senders, each a bash loop of swaks over its share of the reports, each writing the
         # ids that got '250 2.0.0 Queued' to its own file.
@@ -144,8 +147,10 @@ done
         $senders = @()
         $acceptedFiles = @(0..3 | ForEach-Object { Join-Path (Split-Path $Store) "accepted-$_.txt" })
         try {
-            Wait-Until { (Test-Path $pidFile) -and (Test-Listening $port) } -Seconds 90 |
+            Wait-Until { (Test-Path $pidFile) -and (Test-Path $endpointFile) -and (Get-Content $endpointFile) } -Seconds 90 |
                 Should -BeTrue -Because 'the child listener should be listening'
+            $port = [int]((Get-Content $endpointFile) -split ':')[-1]
+            Test-Listening $port | Should -BeTrue
             $listenerPid = [int](Get-Content $pidFile)
             foreach ($s in 0..3) {
                 $info = [System.Diagnostics.ProcessStartInfo]::new('bash')
