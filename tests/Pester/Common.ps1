@@ -204,6 +204,44 @@ function Connect-TestExchangeEmulator($Emulator) {
     Connect-O365Journaling -TenantId $Emulator.TenantId -AccessToken $token -ExchangeEndpoint $Emulator.Endpoint -AuthorityHost $Emulator.Endpoint
 }
 
+# ---- listener helpers (Listener and ListenerFaults tests) ----------------------------------
+
+# A self-signed server certificate with its private key (a PFX round trip, as a real one is loaded).
+function New-TestCertificate([switch] $WithoutPrivateKey) {
+    $rsa = [Security.Cryptography.RSA]::Create(2048)
+    $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new(
+        'CN=archive.contoso.test', $rsa, 'SHA256', [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+    $self = $request.CreateSelfSigned([DateTimeOffset]::Now.AddDays(-1), [DateTimeOffset]::Now.AddDays(30))
+    if ($WithoutPrivateKey) {
+        return [Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadCertificate($self.RawData)
+    }
+    [Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12($self.Export('Pfx'), $null)
+}
+
+# Sends a file with swaks to journal@journal.contoso.com; returns the server's reply lines.
+function Send-SwaksReport([int] $Port, [string] $Path, [string[]] $Options = @()) {
+    $transcript = & swaks --server 127.0.0.1 --port $Port --from ndr@contoso.com --to journal@journal.contoso.com `
+        --data $Path --timeout 60 @Options 2>&1
+    @($transcript | ForEach-Object { "$_" } | Where-Object { $_ -match '^\s*<[-~*]+\s+\d{3}[ -]' } | ForEach-Object { $_ -replace '^\s*<[-~*]+\s+', '' })
+}
+
+# Polls until the condition holds or the time is up (bounded; returns whether it held).
+function Wait-Until([scriptblock] $Condition, [int] $Seconds = 30) {
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if (& $Condition) { return $true }
+        Start-Sleep -Milliseconds 100
+    }
+    $false
+}
+
+function Get-PortOf($Listener) { [int](($Listener.Endpoints[0] -split ':')[-1]) }
+
+function Test-Listening([int] $Port) {
+    $client = [System.Net.Sockets.TcpClient]::new()
+    try { $client.Connect('127.0.0.1', $Port); $true } catch { $false } finally { $client.Dispose() }
+}
+
 Import-Module $script:ModuleManifest -Force
 
 <#

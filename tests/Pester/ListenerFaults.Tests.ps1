@@ -20,28 +20,7 @@ BeforeAll {
         $path
     }
 
-    # Sends a file with swaks; returns the server's reply lines.
-    function Send-Report([int] $Port, [string] $Path) {
-        $transcript = & swaks --server 127.0.0.1 --port $Port --from ndr@contoso.com --to journal@journal.contoso.com `
-            --data $Path --timeout 60 2>&1
-        @($transcript | ForEach-Object { "$_" } | Where-Object { $_ -match '^\s*<[-~*]+\s+\d{3}[ -]' } | ForEach-Object { $_ -replace '^\s*<[-~*]+\s+', '' })
-    }
-
-    function Wait-Until([scriptblock] $Condition, [int] $Seconds = 30) {
-        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-        while ([DateTime]::UtcNow -lt $deadline) {
-            if (& $Condition) { return $true }
-            Start-Sleep -Milliseconds 100
-        }
-        $false
-    }
-
-    function Get-PortOf($Listener) { [int](($Listener.Endpoints[0] -split ':')[-1]) }
-
-    function Test-Listening([int] $Port) {
-        $client = [System.Net.Sockets.TcpClient]::new()
-        try { $client.Connect('127.0.0.1', $Port); $true } catch { $false } finally { $client.Dispose() }
-    }
+    function Send-Report([int] $Port, [string] $Path) { Send-SwaksReport -Port $Port -Path $Path }
 
     # A connection to the store through the module's own Microsoft.Data.Sqlite (in its private
     # load context), for what no cmdlet shows: the spool, and a lock held by "another process".

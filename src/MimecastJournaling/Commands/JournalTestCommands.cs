@@ -4,11 +4,14 @@ using MimecastJournaling.Engine.Testing;
 
 namespace MimecastJournaling.Commands;
 
-[Cmdlet(VerbsCommunications.Send, "JournalTestMessage", SupportsShouldProcess = true)]
-[OutputType(typeof(TestMessageResult))]
-public sealed class SendJournalTestMessageCommand : JournalCmdlet
+/// <summary>
+/// What Send-JournalTestMessage and Test-JournalConnector share: the definition, where its
+/// listener is, how to trust its certificate and authenticate, and the defaults that make a
+/// synthetic report archivable (a sender in an internal domain, a recipient from the directory).
+/// </summary>
+public abstract class JournalSmtpTestCmdlet : JournalCmdlet
 {
-    /// <summary>The journal definition to send to: its ServiceEmailAddress is the recipient.</summary>
+    /// <summary>The journal definition: its ServiceEmailAddress is the recipient.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Description")]
     [ArgumentCompleter(typeof(DefinitionNameCompleter))]
@@ -22,10 +25,6 @@ public sealed class SendJournalTestMessageCommand : JournalCmdlet
     [ValidateRange(1, 65535)]
     public int Port { get; set; } = 25;
 
-    /// <summary>Use STARTTLS; the server certificate is validated unless -CertificateThumbprint pins one.</summary>
-    [Parameter]
-    public SwitchParameter UseTls { get; set; }
-
     /// <summary>Accept exactly the server certificate with this thumbprint (a self-signed test certificate).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -33,6 +32,43 @@ public sealed class SendJournalTestMessageCommand : JournalCmdlet
 
     [Parameter]
     public PSCredential? Credential { get; set; }
+
+    protected readonly CancellationTokenSource Cancel = new();
+
+    protected override void StopProcessing() => Cancel.Cancel();
+
+    /// <summary>localPart@ the first registered domain other than the journal sub-domain.</summary>
+    protected string DefaultSender(JournalDefinition definition, string localPart)
+    {
+        var journalDomain = Names.DomainOf(definition.ServiceEmailAddress);
+        var domain = Configuration.GetDomains().Select(d => d.Name)
+            .FirstOrDefault(d => !string.Equals(d, journalDomain, StringComparison.OrdinalIgnoreCase)) ?? journalDomain;
+        return localPart + "@" + domain;
+    }
+
+    /// <summary>The first mailbox of the internal directory, or the sender when the directory is empty.</summary>
+    protected string[] DefaultRecipients(string sender) =>
+        Configuration.GetInternalAddresses().Select(a => a.Mailbox).Take(1).DefaultIfEmpty(sender).ToArray();
+
+    protected TestMessageDelivery Delivery(JournalDefinition definition, bool useTls) => new()
+    {
+        Server = SmtpServer,
+        Port = Port,
+        ServiceEmailAddress = definition.ServiceEmailAddress,
+        UseTls = useTls,
+        CertificateThumbprint = CertificateThumbprint,
+        UserName = Credential?.UserName,
+        Password = Credential?.GetNetworkCredential().Password,
+    };
+}
+
+[Cmdlet(VerbsCommunications.Send, "JournalTestMessage", SupportsShouldProcess = true)]
+[OutputType(typeof(TestMessageResult))]
+public sealed class SendJournalTestMessageCommand : JournalSmtpTestCmdlet
+{
+    /// <summary>Use STARTTLS; the server certificate is validated unless -CertificateThumbprint pins one.</summary>
+    [Parameter]
+    public SwitchParameter UseTls { get; set; }
 
     /// <summary>ExchangeEnvelope (a journal report) or StandardEml (a plain copy); default: the definition's JournalType.</summary>
     [Parameter]
@@ -60,17 +96,11 @@ public sealed class SendJournalTestMessageCommand : JournalCmdlet
     [ValidateNotNullOrEmpty]
     public string Subject { get; set; } = "MimecastJournaling test message";
 
-    private readonly CancellationTokenSource _cancel = new();
-
     protected override void ProcessRecord() => Try(() =>
     {
         var definition = Configuration.GetDefinition(Definition);
-        // Defaults that archive: a sender in an internal domain and a recipient from the directory.
-        var internalDomain = Configuration.GetDomains().Select(d => d.Name)
-            .FirstOrDefault(d => !string.Equals(d, Names.DomainOf(definition.ServiceEmailAddress), StringComparison.OrdinalIgnoreCase))
-            ?? Names.DomainOf(definition.ServiceEmailAddress);
-        var from = From ?? "journal-test@" + internalDomain;
-        var to = To ?? Configuration.GetInternalAddresses().Select(a => a.Mailbox).Take(1).DefaultIfEmpty(from).ToArray();
+        var from = From ?? DefaultSender(definition, "journal-test");
+        var to = To ?? DefaultRecipients(from);
         var content = new TestMessageContent
         {
             From = from,
@@ -86,20 +116,10 @@ public sealed class SendJournalTestMessageCommand : JournalCmdlet
         {
             return;
         }
-        var delivery = new TestMessageDelivery
-        {
-            Server = SmtpServer,
-            Port = Port,
-            ServiceEmailAddress = definition.ServiceEmailAddress,
-            UseTls = UseTls,
-            CertificateThumbprint = CertificateThumbprint,
-            UserName = Credential?.UserName,
-            Password = Credential?.GetNetworkCredential().Password,
-        };
         TestMessageResult result;
         try
         {
-            result = JournalTestMessage.SendAsync(message, delivery, _cancel.Token).GetAwaiter().GetResult();
+            result = JournalTestMessage.SendAsync(message, Delivery(definition, UseTls), Cancel.Token).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or MailKit.Security.SslHandshakeException
             or MailKit.ProtocolException or OperationCanceledException or TimeoutException)
@@ -113,8 +133,6 @@ public sealed class SendJournalTestMessageCommand : JournalCmdlet
         }
         WriteObject(result);
     });
-
-    protected override void StopProcessing() => _cancel.Cancel();
 }
 
 /// <summary>The result of Test-JournalConnector: one entry per check and the overall verdict.</summary>
@@ -131,29 +149,8 @@ public sealed record JournalConnectorTestResult
 
 [Cmdlet(VerbsDiagnostic.Test, "JournalConnector", SupportsShouldProcess = true)]
 [OutputType(typeof(JournalConnectorTestResult))]
-public sealed class TestJournalConnectorCommand : JournalCmdlet
+public sealed class TestJournalConnectorCommand : JournalSmtpTestCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Description")]
-    [ArgumentCompleter(typeof(DefinitionNameCompleter))]
-    public string Definition { get; set; } = string.Empty;
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string SmtpServer { get; set; } = "localhost";
-
-    [Parameter]
-    [ValidateRange(1, 65535)]
-    public int Port { get; set; } = 25;
-
-    /// <summary>Trust exactly this server certificate instead of checking its name and chain (test certificates).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? CertificateThumbprint { get; set; }
-
-    [Parameter]
-    public PSCredential? Credential { get; set; }
-
     /// <summary>How long to wait for the probe to appear in the archive.</summary>
     [Parameter]
     [ValidateRange(1, 3600)]
@@ -164,19 +161,14 @@ public sealed class TestJournalConnectorCommand : JournalCmdlet
     [ValidateRange(0, 365)]
     public int CertificateWarningDays { get; set; } = 14;
 
-    private readonly CancellationTokenSource _cancel = new();
-
     protected override void ProcessRecord() => Try(() =>
     {
         var definition = Configuration.GetDefinition(Definition);
-        var domain = Configuration.GetDomains().Select(d => d.Name)
-            .FirstOrDefault(d => !string.Equals(d, Names.DomainOf(definition.ServiceEmailAddress), StringComparison.OrdinalIgnoreCase))
-            ?? Names.DomainOf(definition.ServiceEmailAddress);
-        var from = "journal-probe@" + domain;
+        var from = DefaultSender(definition, "journal-probe");
         var probe = JournalTestMessage.Build(new TestMessageContent
         {
             From = from,
-            To = Configuration.GetInternalAddresses().Select(a => a.Mailbox).Take(1).DefaultIfEmpty(from).ToArray(),
+            To = DefaultRecipients(from),
             Subject = "MimecastJournaling connector probe",
             Format = definition.JournalType,
         }, DateTimeOffset.Now);
@@ -184,17 +176,7 @@ public sealed class TestJournalConnectorCommand : JournalCmdlet
         {
             return;
         }
-        var delivery = new TestMessageDelivery
-        {
-            Server = SmtpServer,
-            Port = Port,
-            ServiceEmailAddress = definition.ServiceEmailAddress,
-            UseTls = true,
-            CertificateThumbprint = CertificateThumbprint,
-            UserName = Credential?.UserName,
-            Password = Credential?.GetNetworkCredential().Password,
-        };
-        var (checks, accepted) = ConnectorProbe.RunAsync(probe, delivery, definition.Encrypted, TimeSpan.FromDays(CertificateWarningDays), _cancel.Token)
+        var (checks, accepted) = ConnectorProbe.RunAsync(probe, Delivery(definition, useTls: true), definition.Encrypted, TimeSpan.FromDays(CertificateWarningDays), Cancel.Token)
             .GetAwaiter().GetResult();
         var all = checks.ToList();
         if (definition.SmtpAuthentication && Credential is null)
@@ -221,7 +203,7 @@ public sealed class TestJournalConnectorCommand : JournalCmdlet
     {
         var deadline = DateTime.UtcNow.AddSeconds(TimeoutSeconds);
         var query = new Engine.Archive.JournalMessageQuery { MessageId = messageId };
-        while (!_cancel.IsCancellationRequested)
+        while (!Cancel.IsCancellationRequested)
         {
             if (Archive.GetMessages(query).FirstOrDefault() is { } item)
             {
@@ -236,6 +218,4 @@ public sealed class TestJournalConnectorCommand : JournalCmdlet
         return new ConnectorCheck("Archived", false,
             $"not in the archive of {OpenStore().Location} after {TimeoutSeconds} s; Get-JournalOutcome shows whether it was rejected or quarantined");
     }
-
-    protected override void StopProcessing() => _cancel.Cancel();
 }
