@@ -32,10 +32,31 @@ public sealed class JournalConfiguration
 
     // ---- journal definitions ---------------------------------------------------------------
 
-    public IReadOnlyList<JournalDefinition> GetDefinitions() => _store.GetDefinitions();
+    /// <summary>The definitions with their queue length and outcome counters, as admins see them.</summary>
+    public IReadOnlyList<JournalDefinition> GetDefinitions()
+    {
+        var counters = _store.GetDefinitionCounters();
+        return _store.GetDefinitions().Select(d => WithCounters(d, counters)).ToList();
+    }
 
     public JournalDefinition GetDefinition(string description) =>
         _store.GetDefinition(description.Trim()) ?? throw DefinitionNotFound(description);
+
+    /// <summary>The stored definition after a change, with its counters, as the cmdlets return it.</summary>
+    private JournalDefinition Reload(string description) => WithCounters(_store.GetDefinition(description)!, _store.GetDefinitionCounters());
+
+    private static JournalDefinition WithCounters(JournalDefinition d, IReadOnlyDictionary<Guid, DefinitionCounters> counters) =>
+        counters.TryGetValue(d.Id, out var c)
+            ? d with
+            {
+                QueueLength = c.QueueLength,
+                ArchivedCount = c.Archived,
+                MergedCount = c.Merged,
+                DuplicateCount = c.Duplicate,
+                QuarantinedCount = c.Quarantined,
+                RejectedCount = c.Rejected,
+            }
+            : d;
 
     public JournalDefinition NewDefinition(DefinitionSettings settings)
     {
@@ -63,7 +84,7 @@ public sealed class JournalConfiguration
         EnsureServiceAddressFree(definition);
         var events = new List<JournalEvent> { Event(definition, "Created", null, null, null) };
         _store.InsertDefinition(definition, settings.SmtpCredential?.PasswordHash, events);
-        return _store.GetDefinition(description)!;
+        return Reload(description);
     }
 
     public JournalDefinition SetDefinition(string description, DefinitionSettings changes)
@@ -94,7 +115,7 @@ public sealed class JournalConfiguration
             return current;
         }
         _store.UpdateDefinition(updated, passwordChange, events);
-        return _store.GetDefinition(updated.Description)!;
+        return Reload(updated.Description);
     }
 
     public JournalDefinition SetDisabled(string description, bool disabled)
@@ -106,7 +127,7 @@ public sealed class JournalConfiguration
         }
         var updated = ResetErrorOnToggle(current, current with { Disabled = disabled, Modified = _clock.GetUtcNow() });
         _store.UpdateDefinition(updated, PasswordHashChange.Keep, Diff(current, updated));
-        return _store.GetDefinition(updated.Description)!;
+        return Reload(updated.Description);
     }
 
     /// <summary>

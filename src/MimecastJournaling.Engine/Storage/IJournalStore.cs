@@ -18,6 +18,17 @@ public abstract record PasswordHashChange
     }
 }
 
+/// <summary>What happened to a definition's reports: still queued, and each outcome so far.</summary>
+public sealed record DefinitionCounters
+{
+    public int QueueLength { get; init; }
+    public long Archived { get; init; }
+    public long Merged { get; init; }
+    public long Duplicate { get; init; }
+    public long Quarantined { get; init; }
+    public long Rejected { get; init; }
+}
+
 /// <summary>Which events to list: newest first.</summary>
 public sealed record JournalEventQuery
 {
@@ -39,7 +50,11 @@ public interface IJournalStore : IDisposable
     /// <summary>Where the data lives, for display (never a password).</summary>
     string Location { get; }
 
+    /// <summary>The configuration only: cheap enough for the listener to read on every connection.</summary>
     IReadOnlyList<JournalDefinition> GetDefinitions();
+
+    /// <summary>Queue length and outcome counts per definition (for admins; not on the SMTP path).</summary>
+    IReadOnlyDictionary<Guid, DefinitionCounters> GetDefinitionCounters();
     JournalDefinition? GetDefinition(string description);
     JournalDefinition? GetDefinitionByServiceAddress(string serviceEmailAddress);
     string? GetSmtpPasswordHash(Guid definitionId);

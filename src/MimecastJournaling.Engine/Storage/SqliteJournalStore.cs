@@ -42,13 +42,7 @@ public sealed class SqliteJournalStore : IJournalStore
     private const string DefinitionColumns =
         "id, description, transport_type, disabled, service_address, source_ip_ranges, smtp_user, smtp_password_hash IS NOT NULL, " +
         "initial_delay_seconds, delivery_wait_attempts, inactivity_seconds, journal_type, encrypted, prefer_clear_text, " +
-        "journal_non_internal, journal_unknown_internal, status, status_reason, last_received, created, modified, " +
-        "(SELECT COUNT(*) FROM spool s WHERE s.definition_id = definitions.id), " +
-        "(SELECT COUNT(*) FROM reports r WHERE r.definition_id = definitions.id AND r.outcome = 'Archived'), " +
-        "(SELECT COUNT(*) FROM reports r WHERE r.definition_id = definitions.id AND r.outcome = 'Merged'), " +
-        "(SELECT COUNT(*) FROM reports r WHERE r.definition_id = definitions.id AND r.outcome = 'Duplicate'), " +
-        "(SELECT COUNT(*) FROM reports r WHERE r.definition_id = definitions.id AND r.outcome = 'Quarantined'), " +
-        "(SELECT COUNT(*) FROM reports r WHERE r.definition_id = definitions.id AND r.outcome = 'Rejected')";
+        "journal_non_internal, journal_unknown_internal, status, status_reason, last_received, created, modified";
 
     public IReadOnlyList<JournalDefinition> GetDefinitions() =>
         Query($"SELECT {DefinitionColumns} FROM definitions ORDER BY description_key", ReadDefinition);
@@ -166,13 +160,33 @@ public sealed class SqliteJournalStore : IJournalStore
         LastReceived = ParseTime(r, 18),
         Created = ParseTime(r, 19) ?? default,
         Modified = ParseTime(r, 20) ?? default,
-        QueueLength = r.GetInt32(21),
-        ArchivedCount = r.GetInt64(22),
-        MergedCount = r.GetInt64(23),
-        DuplicateCount = r.GetInt64(24),
-        QuarantinedCount = r.GetInt64(25),
-        RejectedCount = r.GetInt64(26),
     };
+
+    public IReadOnlyDictionary<Guid, DefinitionCounters> GetDefinitionCounters()
+    {
+        var counters = new Dictionary<Guid, DefinitionCounters>();
+        DefinitionCounters For(Guid id) => counters.TryGetValue(id, out var c) ? c : counters[id] = new DefinitionCounters();
+        foreach (var (id, queued) in Query("SELECT definition_id, COUNT(*) FROM spool GROUP BY definition_id", r => (Guid.Parse(r.GetString(0)), r.GetInt32(1))))
+        {
+            counters[id] = For(id) with { QueueLength = queued };
+        }
+        foreach (var (id, outcome, count) in Query(
+            "SELECT definition_id, outcome, COUNT(*) FROM reports WHERE definition_id IS NOT NULL GROUP BY definition_id, outcome",
+            r => (Guid.Parse(r.GetString(0)), r.GetString(1), r.GetInt64(2))))
+        {
+            var c = For(id);
+            counters[id] = outcome switch
+            {
+                "Archived" => c with { Archived = count },
+                "Merged" => c with { Merged = count },
+                "Duplicate" => c with { Duplicate = count },
+                "Quarantined" => c with { Quarantined = count },
+                "Rejected" => c with { Rejected = count },
+                _ => c,
+            };
+        }
+        return counters;
+    }
 
     // ---- domains ----------------------------------------------------------------------------
 
