@@ -7,7 +7,8 @@
 #               loopback port) delivering locally into a Maildir;
 #   Listener    Start-JournalListener -Wait in a child `dotnet pwsh`, with a definition that archives
 #               everything from 127.0.0.1 (smtp-source's messages archive as plain EML).
-# Accepted/s is Count divided by smtp-source's wall time. Archived/s is end to end: until the
+# Accepted/s is every message accepted (smtp-source's Count plus the probe's, below) divided by
+# smtp-source's wall time. Archived/s is end to end: until the
 # definition's ReceivedCount covers every message sent and its queue is empty (listener), or until
 # every message is in Maildir/new (Postfix). smtp-source has no per-message latency, so while it runs
 # one extra session from this script (a .NET TcpClient) sends 20 KB messages one after another and
@@ -77,13 +78,26 @@ function Start-Native([string] $FilePath, [string[]] $Arguments, [string] $Worki
     $info.RedirectStandardOutput = $true
     $info.RedirectStandardError = $true
     $process = [System.Diagnostics.Process]::Start($info)
-    [pscustomobject]@{ Process = $process; Stdout = $process.StandardOutput.ReadToEndAsync(); Stderr = $process.StandardError.ReadToEndAsync() }
+    [pscustomobject]@{ Process = $process; Pids = [System.Collections.Generic.List[int]]::new(); Stdout = $process.StandardOutput.ReadToEndAsync(); Stderr = $process.StandardError.ReadToEndAsync() }
 }
 
+# The process and every descendant (`dotnet pwsh` runs pwsh as a child of the dotnet muxer).
+function Get-ProcessTree([int] $ProcessId) {
+    $ProcessId
+    foreach ($child in @(& ps -o pid= --ppid $ProcessId 2>$null)) { if ($child.Trim()) { Get-ProcessTree ([int]$child.Trim()) } }
+}
+
+# SIGTERM to the process, its descendants and $Started.Pids, then SIGKILL to whatever is left after 30 s.
 function Stop-Native($Started) {
-    if (-not $Started -or $Started.Process.HasExited) { return }
-    & kill -TERM $Started.Process.Id 2>$null
-    if (-not $Started.Process.WaitForExit(30000)) { $Started.Process.Kill($true); $Started.Process.WaitForExit() }
+    if (-not $Started) { return }
+    $ids = @(@(if (-not $Started.Process.HasExited) { Get-ProcessTree $Started.Process.Id }) + @($Started.Pids) | Select-Object -Unique)
+    $alive = { @($ids | Where-Object { Test-Path "/proc/$_" }) }
+    foreach ($id in (& $alive)) { & kill -TERM $id 2>$null }
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    while (@(& $alive).Count -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+    foreach ($id in (& $alive)) { & kill -KILL $id 2>$null }
+    if (-not $Started.Process.HasExited) { $Started.Process.Kill($true) }
+    $Started.Process.WaitForExit()
 }
 
 # One SMTP session on a .NET TcpClient that sends messages of about $Size bytes one after another
@@ -161,12 +175,12 @@ function New-Result([string] $Server, $Load, $ArchivedSeconds, $PeakRssMB) {
     [pscustomobject]@{
         Server         = $Server
         Messages       = $Count
+        ProbeMessages  = $Load.Latency.Count
         Sessions       = $Sessions
         SizeBytes      = $Size
         AcceptSeconds  = [math]::Round($Load.Seconds, 2)
-        AcceptedPerSec = [math]::Round($Count / $Load.Seconds, 1)
+        AcceptedPerSec = [math]::Round(($Count + $Load.Latency.Count) / $Load.Seconds, 1)
         ArchivedPerSec = if ($ArchivedSeconds) { [math]::Round(($Count + $Load.Latency.Count) / $ArchivedSeconds, 1) } else { $null }
-        ProbeMessages  = $Load.Latency.Count
         P50Ms          = Get-Percentile $Load.Latency 0.50
         P99Ms          = Get-Percentile $Load.Latency 0.99
         PeakRssMB      = $PeakRssMB
@@ -264,6 +278,7 @@ Start-JournalListener -Store $Store -BindAddress 127.0.0.1 -Port $Port -Wait -Wa
     Wait-For { $listener.Process.HasExited -or ((Test-Path $pidFile) -and (Test-Port $port)) } 120 'the listener to listen'
     if ($listener.Process.HasExited) { throw "The listener exited: $($listener.Stderr.GetAwaiter().GetResult().Trim())" }
     $listenerPid = [int](Get-Content -LiteralPath $pidFile)
+    $listener.Pids.Add($listenerPid)
     Write-Host "Start-JournalListener (pid $listenerPid) on port $port..."
     # The end-to-end watcher: a second child pwsh polling the definition, started before the load
     # so that its start-up is not counted; it prints the UTC ticks when everything is archived.
@@ -314,7 +329,7 @@ $byName = @{}; foreach ($r in $results) { $byName[$r.Server] = $r }
 $listenerResult = $byName['Start-JournalListener']
 $postfixResult = $byName['Postfix (Maildir)']
 $sinkResult = $byName['smtp-sink (no storage)']
-$results | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+$results | Format-Table -Property * -AutoSize | Out-String -Width 200 | Write-Host
 $targets = @(
     [pscustomobject]@{ Target = 'Listener accepted/s >= 2x Postfix'; Ratio = [math]::Round($listenerResult.AcceptedPerSec / $postfixResult.AcceptedPerSec, 2); Met = $listenerResult.AcceptedPerSec -ge 2 * $postfixResult.AcceptedPerSec }
     [pscustomobject]@{ Target = 'Listener accepted/s >= 0.4x smtp-sink'; Ratio = [math]::Round($listenerResult.AcceptedPerSec / $sinkResult.AcceptedPerSec, 2); Met = $listenerResult.AcceptedPerSec -ge 0.4 * $sinkResult.AcceptedPerSec }
