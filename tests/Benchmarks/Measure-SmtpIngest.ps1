@@ -1,0 +1,340 @@
+# Benchmark: SMTP ingest of the journal listener against Postfix and smtp-sink, all on 127.0.0.1.
+#
+# The load is Postfix's smtp-source: -Count messages of about -Size bytes over -Sessions parallel
+# sessions, each session keeping its connection (-d). The same load goes to three servers:
+#   smtp-sink   the no-storage ceiling (answers 250 and throws the message away);
+#   Postfix     a private instance (its own config, queue and data directories, listening on a free
+#               loopback port) delivering locally into a Maildir;
+#   Listener    Start-JournalListener -Wait in a child `dotnet pwsh`, with a definition that archives
+#               everything from 127.0.0.1 (smtp-source's messages archive as plain EML).
+# Accepted/s is every message accepted (smtp-source's Count plus the probe's, below) divided by
+# smtp-source's wall time. Archived/s is end to end: until the
+# definition's ReceivedCount covers every message sent and its queue is empty (listener), or until
+# every message is in Maildir/new (Postfix). smtp-source has no per-message latency, so while it runs
+# one extra session from this script (a .NET TcpClient) sends 20 KB messages one after another and
+# times each from writing the final "." to reading the reply: P50Ms/P99Ms are under the same load.
+# PeakRssMB is VmHWM of the listener's pwsh process (the child writes $PID to a file).
+# Targets: listener accepted/s >= 2x Postfix and >= 0.4x smtp-sink; listener peak RSS < 300 MB.
+#
+# Installs postfix with apt when smtp-source is missing (root only; debconf preseeded to
+# "No configuration", and a system Postfix the install started is stopped again). Every process
+# and the private Postfix instance started here are stopped in `finally`, also on failure.
+[CmdletBinding()]
+param(
+    [int] $Count = 10000,
+    [int] $Sessions = 20,
+    [int] $Size = 20000,
+    [int] $TimeoutSeconds = 900
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$repoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$manifest = Join-Path $repoRoot 'MimecastJournaling.psd1'
+$recipient = 'journal@journal.contoso.com'
+$sender = 'sender@fabrikam.test'
+
+function Install-Postfix {
+    if ((Get-Command smtp-source -ErrorAction SilentlyContinue) -and (Get-Command smtp-sink -ErrorAction SilentlyContinue)) { return }
+    if (-not $IsLinux) { throw 'Postfix cannot be installed: this benchmark needs Linux (smtp-source, smtp-sink, postfix).' }
+    if ((& id -u) -ne '0') { throw 'Postfix cannot be installed: smtp-source is missing and this is not root (apt-get install postfix).' }
+    if (-not (Get-Command apt-get -ErrorAction SilentlyContinue)) { throw 'Postfix cannot be installed: smtp-source is missing and there is no apt-get.' }
+    Write-Host 'Installing postfix (apt-get, debconf: No configuration)...'
+    'postfix postfix/main_mailer_type select No configuration' | & debconf-set-selections
+    if ($LASTEXITCODE -ne 0) { throw "Postfix cannot be installed: debconf-set-selections failed ($LASTEXITCODE)." }
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    $log = & apt-get install -y -q postfix 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "Postfix cannot be installed: apt-get failed ($LASTEXITCODE): $(($log | Select-Object -Last 5) -join ' | ')" }
+    # The package may start the system instance (port 25); this benchmark leaves none running.
+    & postfix status *> $null
+    if ($LASTEXITCODE -eq 0) { & postfix stop *> $null }
+    if (-not (Get-Command smtp-source -ErrorAction SilentlyContinue)) { throw 'Postfix cannot be installed: smtp-source is still missing after apt-get.' }
+}
+
+function Get-FreePort {
+    $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $probe.Start()
+    try { ([System.Net.IPEndPoint]$probe.LocalEndpoint).Port } finally { $probe.Stop() }
+}
+
+function Test-Port([int] $Port) {
+    $client = [System.Net.Sockets.TcpClient]::new()
+    try { $client.ConnectAsync('127.0.0.1', $Port).Wait(500) -and $client.Connected } catch { $false } finally { $client.Dispose() }
+}
+
+function Wait-For([scriptblock] $Condition, [int] $Seconds, [string] $What) {
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while (-not (& $Condition)) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $Seconds s waiting for $What." }
+        Start-Sleep -Milliseconds 100
+    }
+}
+
+function Start-Native([string] $FilePath, [string[]] $Arguments, [string] $WorkingDirectory = $repoRoot) {
+    $info = [System.Diagnostics.ProcessStartInfo]::new($FilePath)
+    foreach ($a in $Arguments) { $info.ArgumentList.Add($a) }
+    $info.WorkingDirectory = $WorkingDirectory
+    $info.UseShellExecute = $false
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($info)
+    [pscustomobject]@{ Process = $process; Pids = [System.Collections.Generic.List[int]]::new(); Stdout = $process.StandardOutput.ReadToEndAsync(); Stderr = $process.StandardError.ReadToEndAsync() }
+}
+
+# The process and every descendant (`dotnet pwsh` runs pwsh as a child of the dotnet muxer).
+function Get-ProcessTree([int] $ProcessId) {
+    $ProcessId
+    foreach ($child in @(& ps -o pid= --ppid $ProcessId 2>$null)) { if ($child.Trim()) { Get-ProcessTree ([int]$child.Trim()) } }
+}
+
+# SIGTERM to the process, its descendants and $Started.Pids, then SIGKILL to whatever is left after 30 s.
+function Stop-Native($Started) {
+    if (-not $Started) { return }
+    $ids = @(@(if (-not $Started.Process.HasExited) { Get-ProcessTree $Started.Process.Id }) + @($Started.Pids) | Select-Object -Unique)
+    $alive = { @($ids | Where-Object { Test-Path "/proc/$_" }) }
+    foreach ($id in (& $alive)) { & kill -TERM $id 2>$null }
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    while (@(& $alive).Count -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+    foreach ($id in (& $alive)) { & kill -KILL $id 2>$null }
+    if (-not $Started.Process.HasExited) { $Started.Process.Kill($true) }
+    $Started.Process.WaitForExit()
+}
+
+# One SMTP session on a .NET TcpClient that sends messages of about $Size bytes one after another
+# while $Until returns false, and times each from the final "." to the reply line.
+function Measure-DotToReply([int] $Port, [scriptblock] $Until, [string] $Tag) {
+    $client = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $Port)
+    $client.NoDelay = $true
+    $stream = $client.GetStream()
+    $reader = [System.IO.StreamReader]::new($stream, [System.Text.Encoding]::ASCII)
+    $ascii = [System.Text.Encoding]::ASCII
+    $readReply = {
+        do { $line = $reader.ReadLine(); if ($null -eq $line) { throw 'The server closed the probe session.' } } while ($line.Length -gt 3 -and $line[3] -eq '-')
+        $line
+    }
+    $command = { param($text, $expect)
+        $bytes = $ascii.GetBytes("$text`r`n"); $stream.Write($bytes, 0, $bytes.Length)
+        $reply = & $readReply
+        if (-not $reply.StartsWith($expect)) { throw "Probe: '$text' got '$reply'." }
+    }
+    $line = ('x' * 76) + "`r`n"
+    $body = [System.Text.StringBuilder]::new()
+    while ($body.Length -lt $Size) { [void]$body.Append($line) }
+    $bodyText = $body.ToString()
+    $samples = [System.Collections.Generic.List[double]]::new()
+    $watch = [System.Diagnostics.Stopwatch]::new()
+    $dot = $ascii.GetBytes(".`r`n")
+    try {
+        $null = & $readReply
+        & $command 'EHLO probe.fabrikam.test' '250'
+        $n = 0
+        while (-not (& $Until)) {
+            $n++
+            & $command "MAIL FROM:<$sender>" '250'
+            & $command "RCPT TO:<$recipient>" '250'
+            & $command 'DATA' '354'
+            $headers = "From: <$sender>`r`nTo: <$recipient>`r`nSubject: probe $n`r`nDate: $([DateTimeOffset]::Now.ToString('r'))`r`nMessage-ID: <probe-$Tag-$n-$([guid]::NewGuid().ToString('n'))@fabrikam.test>`r`n`r`n"
+            $bytes = $ascii.GetBytes($headers + $bodyText)
+            $stream.Write($bytes, 0, $bytes.Length)
+            $watch.Restart()
+            $stream.Write($dot, 0, $dot.Length)
+            $reply = & $readReply
+            $watch.Stop()
+            if (-not $reply.StartsWith('250')) { throw "Probe: the final dot got '$reply'." }
+            $samples.Add($watch.Elapsed.TotalMilliseconds)
+        }
+        try { & $command 'QUIT' '221' } catch { }
+    } finally {
+        $client.Dispose()
+    }
+    , $samples.ToArray()
+}
+
+function Get-Percentile([double[]] $Values, [double] $P) {
+    if (-not $Values -or $Values.Count -eq 0) { return $null }
+    $sorted = [double[]]($Values | Sort-Object)
+    [math]::Round($sorted[[math]::Max(0, [int][math]::Ceiling($P * $sorted.Count) - 1)], 2)
+}
+
+# Runs smtp-source against the port while the probe session measures latency; returns the figures.
+function Invoke-Load([int] $Port) {
+    $arguments = @('-d', '-s', "$Sessions", '-m', "$Count", '-l', "$Size", '-f', $sender, '-t', $recipient, "127.0.0.1:$Port")
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $source = Start-Native 'smtp-source' $arguments
+    $script:started.Add($source)
+    $latency = Measure-DotToReply -Port $Port -Tag $Port -Until { $source.Process.HasExited }
+    $source.Process.WaitForExit()
+    $seconds = $watch.Elapsed.TotalSeconds
+    if ($source.Process.ExitCode -ne 0) {
+        throw "smtp-source failed (exit code $($source.Process.ExitCode)): $($source.Stderr.GetAwaiter().GetResult().Trim())"
+    }
+    [pscustomobject]@{ Watch = $watch; Seconds = $seconds; Latency = $latency }
+}
+
+function New-Result([string] $Server, $Load, $ArchivedSeconds, $PeakRssMB) {
+    [pscustomobject]@{
+        Server         = $Server
+        Messages       = $Count
+        ProbeMessages  = $Load.Latency.Count
+        Sessions       = $Sessions
+        SizeBytes      = $Size
+        AcceptSeconds  = [math]::Round($Load.Seconds, 2)
+        AcceptedPerSec = [math]::Round(($Count + $Load.Latency.Count) / $Load.Seconds, 1)
+        ArchivedPerSec = if ($ArchivedSeconds) { [math]::Round(($Count + $Load.Latency.Count) / $ArchivedSeconds, 1) } else { $null }
+        P50Ms          = Get-Percentile $Load.Latency 0.50
+        P99Ms          = Get-Percentile $Load.Latency 0.99
+        PeakRssMB      = $PeakRssMB
+    }
+}
+
+$script:started = [System.Collections.Generic.List[object]]::new()
+$work = Join-Path ([IO.Path]::GetTempPath()) ('mj-smtpbench-' + [guid]::NewGuid().ToString('n'))
+$postfixConfig = $null
+$results = [System.Collections.Generic.List[object]]::new()
+try {
+    Install-Postfix
+    New-Item -ItemType Directory -Path $work | Out-Null
+    & chmod 755 $work
+
+    # (b) smtp-sink: the ceiling without storage.
+    $port = Get-FreePort
+    $sink = Start-Native 'smtp-sink' @('-u', 'nobody', '-c', "127.0.0.1:$port", '256')
+    $script:started.Add($sink)
+    Wait-For { Test-Port $port } 30 'smtp-sink to listen'
+    Write-Host "smtp-sink on port $port..."
+    $load = Invoke-Load $port
+    Stop-Native $sink
+    $results.Add((New-Result 'smtp-sink (no storage)' $load $null $null))
+
+    # (a) A private Postfix instance delivering into a Maildir.
+    $port = Get-FreePort
+    $pf = Join-Path $work 'postfix'
+    $postfixConfig = Join-Path $pf 'conf'
+    $maildir = Join-Path $pf 'Maildir'
+    foreach ($d in 'conf', 'queue', 'data', 'Maildir') { New-Item -ItemType Directory -Path (Join-Path $pf $d) | Out-Null }
+    & chown postfix (Join-Path $pf 'data')
+    & chown nobody $maildir   # local(8) writes alias file/Maildir destinations as default_privs (nobody)
+    @(
+        'compatibility_level = 3.6'
+        "queue_directory = $pf/queue"
+        "data_directory = $pf/data"
+        'mail_owner = postfix'
+        'setgid_group = postdrop'
+        'myhostname = bench.fabrikam.test'
+        'myorigin = $myhostname'
+        'mydestination = journal.contoso.com'
+        'inet_interfaces = loopback-only'
+        'inet_protocols = ipv4'
+        'mynetworks = 127.0.0.0/8'
+        "alias_maps = inline:{ journal=$maildir/ }"
+        'alias_database ='
+        'local_recipient_maps ='
+        'biff = no'
+        'smtputf8_enable = no'
+        'syslog_name = postfix-mjbench'
+        "maillog_file_prefixes = $pf"
+        "maillog_file = $pf/maillog"
+    ) | Set-Content -LiteralPath (Join-Path $postfixConfig 'main.cf')
+    # The packaged services without chroot and without the pipe transports, smtpd on our port only.
+    $services = Get-Content /etc/postfix/master.cf | Where-Object { $_ -match '^[a-z]' } | ForEach-Object {
+        $f = -split $_
+        if ($f.Count -ge 8 -and -not ($f[0] -eq 'smtp' -and $f[1] -eq 'inet') -and $f[7] -ne 'pipe') { $f[4] = 'n'; $f -join ' ' }
+    }
+    @("127.0.0.1:$port inet n - n - - smtpd") + $services | Set-Content -LiteralPath (Join-Path $postfixConfig 'master.cf')
+    $out = & postfix -c $postfixConfig start 2>&1
+    if ($LASTEXITCODE -ne 0) {
+        $log = if (Test-Path "$pf/maillog") { (Get-Content "$pf/maillog" -Tail 5) -join ' | ' } else { $out -join ' | ' }
+        throw "The private Postfix did not start: $log"
+    }
+    Wait-For { Test-Port $port } 30 'Postfix to listen'
+    Write-Host "Postfix (Maildir) on port $port..."
+    $load = Invoke-Load $port
+    $target = $Count + $load.Latency.Count
+    $newDir = Join-Path $maildir 'new'
+    Wait-For { (Test-Path $newDir) -and [IO.Directory]::GetFiles($newDir).Count -ge $target } $TimeoutSeconds 'Postfix to deliver every message'
+    $delivered = $load.Watch.Elapsed.TotalSeconds
+    & postfix -c $postfixConfig stop *> $null
+    $postfixConfig = $null
+    $results.Add((New-Result 'Postfix (Maildir)' $load $delivered $null))
+
+    # The journal listener in a child pwsh with -Wait.
+    $port = Get-FreePort
+    $store = Join-Path $work 'listener/journaling.db'
+    New-Item -ItemType Directory -Path (Split-Path $store) | Out-Null
+    $pidFile = Join-Path $work 'listener.pid'
+    $listenerScript = Join-Path $work 'listener.ps1'
+    @'
+param($Manifest, $Store, $Port, $PidFile)
+$ErrorActionPreference = 'Stop'
+Import-Module $Manifest
+$env:MIMECASTJOURNALING_STORE = $Store
+Register-JournalDomain -Name journal.contoso.com | Out-Null
+New-JournalDefinition 'Bench' journal@journal.contoso.com -SourceIpRange 127.0.0.1 -Encrypted $false -JournalNonInternalAddresses | Out-Null
+Set-Content -LiteralPath $PidFile -Value $PID
+Start-JournalListener -Store $Store -BindAddress 127.0.0.1 -Port $Port -Wait -WarningAction SilentlyContinue | Out-Null
+'@ | Set-Content -LiteralPath $listenerScript
+    $listener = Start-Native 'dotnet' @('pwsh', '-NoProfile', '-NonInteractive', '-File', $listenerScript, $manifest, $store, "$port", $pidFile)
+    $script:started.Add($listener)
+    Wait-For { $listener.Process.HasExited -or ((Test-Path $pidFile) -and (Test-Port $port)) } 120 'the listener to listen'
+    if ($listener.Process.HasExited) { throw "The listener exited: $($listener.Stderr.GetAwaiter().GetResult().Trim())" }
+    $listenerPid = [int](Get-Content -LiteralPath $pidFile)
+    $listener.Pids.Add($listenerPid)
+    Write-Host "Start-JournalListener (pid $listenerPid) on port $port..."
+    # The end-to-end watcher: a second child pwsh polling the definition, started before the load
+    # so that its start-up is not counted; it prints the UTC ticks when everything is archived.
+    $watcherScript = Join-Path $work 'watcher.ps1'
+    $targetFile = Join-Path $work 'target'
+    @'
+param($Manifest, $Store, $TargetFile, $TimeoutSeconds)
+$ErrorActionPreference = 'Stop'
+Import-Module $Manifest
+$deadline = [DateTime]::UtcNow.AddSeconds([int]$TimeoutSeconds)
+while (-not (Test-Path $TargetFile)) { Start-Sleep -Milliseconds 50; if ([DateTime]::UtcNow -gt $deadline) { exit 2 } }
+$target = [long](Get-Content $TargetFile)
+while ([DateTime]::UtcNow -lt $deadline) {
+    $d = Get-JournalDefinition 'Bench' -Store $Store
+    if ($d.ReceivedCount -ge $target -and $d.QueueLength -eq 0 -and @(Get-JournalQueue -Store $Store -First 1).Count -eq 0) {
+        "DONE $([DateTime]::UtcNow.Ticks) archived=$($d.ArchivedCount) received=$($d.ReceivedCount) merged=$($d.MergedCount) duplicate=$($d.DuplicateCount) quarantined=$($d.QuarantinedCount) rejected=$($d.RejectedCount)"
+        exit 0
+    }
+    Start-Sleep -Milliseconds 100
+}
+exit 3
+'@ | Set-Content -LiteralPath $watcherScript
+    $watcher = Start-Native 'dotnet' @('pwsh', '-NoProfile', '-NonInteractive', '-File', $watcherScript, $manifest, $store, $targetFile, "$TimeoutSeconds")
+    $script:started.Add($watcher)
+    Start-Sleep -Seconds 3   # let the watcher import the module before the load starts
+    $startTicks = [DateTime]::UtcNow.Ticks
+    $load = Invoke-Load $port
+    Set-Content -LiteralPath $targetFile -Value ($Count + $load.Latency.Count)
+    if (-not $watcher.Process.WaitForExit($TimeoutSeconds * 1000)) { throw "The listener did not archive everything within $TimeoutSeconds s." }
+    $report = $watcher.Stdout.GetAwaiter().GetResult()
+    if ($watcher.Process.ExitCode -ne 0 -or $report -notmatch 'DONE (\d+) (.*)') {
+        throw "The end-to-end watcher failed (exit code $($watcher.Process.ExitCode)): $report $($watcher.Stderr.GetAwaiter().GetResult())"
+    }
+    $archived = ([long]$Matches[1] - $startTicks) / [TimeSpan]::TicksPerSecond
+    Write-Host "Listener store: $($Matches[2])"
+    $status = Get-Content -LiteralPath "/proc/$listenerPid/status"
+    $hwmKb = [long](($status | Where-Object { $_ -match '^VmHWM:' }) -replace '\D', '')
+    $peak = [math]::Round($hwmKb / 1024, 1)
+    Stop-Native $listener
+    $results.Add((New-Result 'Start-JournalListener' $load $archived $peak))
+} finally {
+    if ($postfixConfig) { & postfix -c $postfixConfig stop *> $null; if ($LASTEXITCODE -ne 0) { & postfix -c $postfixConfig abort *> $null } }
+    foreach ($s in $script:started) { try { Stop-Native $s } catch { Write-Warning "Could not stop process $($s.Process.Id): $_" } }
+    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+$byName = @{}; foreach ($r in $results) { $byName[$r.Server] = $r }
+$listenerResult = $byName['Start-JournalListener']
+$postfixResult = $byName['Postfix (Maildir)']
+$sinkResult = $byName['smtp-sink (no storage)']
+$results | Format-Table -Property * -AutoSize | Out-String -Width 200 | Write-Host
+$targets = @(
+    [pscustomobject]@{ Target = 'Listener accepted/s >= 2x Postfix'; Ratio = [math]::Round($listenerResult.AcceptedPerSec / $postfixResult.AcceptedPerSec, 2); Met = $listenerResult.AcceptedPerSec -ge 2 * $postfixResult.AcceptedPerSec }
+    [pscustomobject]@{ Target = 'Listener accepted/s >= 0.4x smtp-sink'; Ratio = [math]::Round($listenerResult.AcceptedPerSec / $sinkResult.AcceptedPerSec, 2); Met = $listenerResult.AcceptedPerSec -ge 0.4 * $sinkResult.AcceptedPerSec }
+    [pscustomobject]@{ Target = 'Listener peak RSS < 300 MB'; Ratio = [math]::Round($listenerResult.PeakRssMB / 300, 2); Met = $listenerResult.PeakRssMB -lt 300 }
+)
+$targets | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+$results
+$targets
