@@ -18,7 +18,7 @@ Describe 'ShouldProcess' {
 
     It 'covers every changing verb of the module' {
         $verbs = $Commands | Where-Object Verb -notin 'Get', 'Test', 'Read' | ForEach-Object Verb | Sort-Object -Unique
-        $verbs | Should -Be @('Add', 'Connect', 'Disable', 'Disconnect', 'Enable', 'Export', 'Import', 'New', 'Register', 'Remove', 'Send', 'Set', 'Start', 'Stop', 'Unregister')
+        $verbs | Should -Be @('Add', 'Connect', 'Disable', 'Disconnect', 'Enable', 'Export', 'Import', 'New', 'Register', 'Remove', 'Send', 'Set', 'Start', 'Stop', 'Unregister', 'Update')
     }
 
     It 'Read-JournalReport only reads: it changes nothing, so it has no -WhatIf' {
@@ -70,6 +70,9 @@ Describe '[OutputType]' {
         # The queue: a report answered 250 but not archived yet (as a listener that stopped would leave it).
         Add-TestSpoolEntry -Store $Store -Definition (Get-JournalDefinition 'Types') -Data ([IO.File]::ReadAllBytes($report))
         $Output['Get-JournalQueue'] = Get-JournalQueue
+        $Output['Update-JournalExchangeOnlineRange'] = Update-JournalExchangeOnlineRange -Path (Join-Path $RepoRoot 'tests/Fixtures/Endpoints/synthetic-endpoints-worldwide.json')
+        $Output['Set-JournalListenerSetting'] = Set-JournalListenerSetting -AuthorizedIpRange 192.0.2.0/28 -PassThru
+        $Output['Get-JournalListenerSetting'] = Get-JournalListenerSetting
         # The listener: on a free loopback port, without a certificate (its warning is expected here).
         $Output['Start-JournalListener'] = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -WarningAction SilentlyContinue
         $Output['Get-JournalListener'] = Get-JournalListener
@@ -122,6 +125,7 @@ Describe '[OutputType]' {
             'Set-JournalDefinition', 'Disable-JournalDefinition', 'Enable-JournalDefinition', 'Add-JournalInternalAddress', 'Get-JournalInternalAddress', 'Get-JournalEvent',
             'Read-JournalReport', 'Import-JournalMessage', 'Get-JournalOutcome', 'Get-JournalMessage', 'Export-JournalMessage',
             'Start-JournalListener', 'Get-JournalListener', 'Stop-JournalListener', 'Send-JournalTestMessage', 'Test-JournalConnector', 'Get-JournalQueue',
+            'Update-JournalExchangeOnlineRange', 'Set-JournalListenerSetting', 'Get-JournalListenerSetting',
             'Get-O365JournalingConnection', 'New-O365JournalContact', 'Get-O365JournalContact') {
             @($Output[$name]).Count | Should -BeGreaterThan 0 -Because $name
         }

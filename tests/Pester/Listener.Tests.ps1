@@ -353,3 +353,49 @@ Describe 'Get-JournalQueue and a restart after a crash' {
         $event[0].OldValue | Should -Be 'OK'
     }
 }
+
+Describe 'Installation-wide source ranges' {
+    BeforeAll {
+        $script:Store = New-TestStore
+        $env:MIMECASTJOURNALING_STORE = $Store
+        Register-JournalDomain -Name journal.contoso.com, contoso.com | Out-Null
+        Add-JournalInternalAddress -Address alice@contoso.com, bob@contoso.com
+        # No SourceIpRange of its own: only the installation's ranges can let a sender in.
+        New-JournalDefinition 'EXO' journal@journal.contoso.com -Encrypted $false | Out-Null
+        $script:Listener = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -WarningAction SilentlyContinue
+        $script:Port = Get-PortOf $Listener
+        $script:Endpoints = Join-Path $RepoRoot 'tests/Fixtures/Endpoints/synthetic-endpoints-worldwide.json'
+    }
+    AfterAll {
+        Stop-JournalListener -TimeoutSeconds 5 -ErrorAction SilentlyContinue
+        Remove-TestStore $Store
+        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+    }
+
+    It 'refuses a sender outside every range at connect' {
+        @(Send-Report $Port 'synthetic-bifurcated-fork1.eml')[0] | Should -Match '^554 5\.7\.1'
+    }
+
+    It 'accepts the Exchange Online ranges of the endpoints list once they are turned on, without a restart' {
+        { Set-JournalListenerSetting -UseExchangeOnlineRanges $true -ErrorAction Stop } | Should -Throw -ErrorId 'ExchangeOnlineRangesMissing*'
+        $settings = Update-JournalExchangeOnlineRange -Path $Endpoints
+        $settings.ExchangeOnlineRange | Should -Be @('40.92.0.0/15', '40.107.0.0/16', '127.0.0.0/29', '2a01:111:f400::/48')
+        # Loaded but not in use yet.
+        @(Send-Report $Port 'synthetic-bifurcated-fork1.eml')[0] | Should -Match '^554 5\.7\.1'
+        Set-JournalListenerSetting -UseExchangeOnlineRanges $true
+        Send-Report $Port 'synthetic-bifurcated-fork1.eml' | Where-Object { $_ -match '^250 2\.0\.0 Queued' } | Should -Not -BeNullOrEmpty
+    }
+
+    It 'accepts the authorized ranges for every definition, and records each change in the event log' {
+        Set-JournalListenerSetting -UseExchangeOnlineRanges $false -AuthorizedIpRange 127.0.0.1
+        Send-Report $Port 'synthetic-bifurcated-fork2.eml' | Where-Object { $_ -match '^250 2\.0\.0 Queued' } | Should -Not -BeNullOrEmpty
+        Set-JournalListenerSetting -AuthorizedIpRange @()
+        @(Send-Report $Port 'synthetic-bifurcated-fork2.eml')[0] | Should -Match '^554 5\.7\.1'
+        $changes = Get-JournalEvent | Where-Object ObjectType -eq 'ListenerSetting'
+        $changes.Property | Should -Contain 'ExchangeOnlineRange'
+        $changes.Property | Should -Contain 'UseExchangeOnlineRanges'
+        ($changes | Where-Object Property -eq 'AuthorizedIpRange' | Select-Object -First 1).OldValue | Should -Be '127.0.0.1/32'
+        { Set-JournalListenerSetting -AuthorizedIpRange 10.0.0.1/33 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSourceIpRange*'
+        { Update-JournalExchangeOnlineRange -Path $Store -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidEndpointList*'
+    }
+}

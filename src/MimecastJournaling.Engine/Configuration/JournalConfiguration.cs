@@ -333,6 +333,80 @@ public sealed class JournalConfiguration
         return events;
     }
 
+    // ---- listener settings (the whole installation) -----------------------------------------
+
+    private const string ListenerSettingName = "listener";
+
+    /// <summary>The installation's listener settings (defaults when never set).</summary>
+    public static JournalListenerSettings ReadListenerSettings(IJournalStore store) =>
+        store.GetSetting(ListenerSettingName) is { } json
+            ? System.Text.Json.JsonSerializer.Deserialize<JournalListenerSettings>(json) ?? new JournalListenerSettings()
+            : new JournalListenerSettings();
+
+    public JournalListenerSettings GetListenerSettings() => ReadListenerSettings(_store);
+
+    /// <summary>Sets the ranges every definition accepts, and whether Exchange Online's published ranges count too.</summary>
+    public JournalListenerSettings SetListenerSettings(IReadOnlyList<string>? authorizedIpRange, bool? useExchangeOnlineRanges)
+    {
+        var current = GetListenerSettings();
+        var updated = current with
+        {
+            AuthorizedIpRange = authorizedIpRange?.Select(r => IpRange.Parse(r).ToString()).Distinct().ToArray() ?? current.AuthorizedIpRange,
+            UseExchangeOnlineRanges = useExchangeOnlineRanges ?? current.UseExchangeOnlineRanges,
+        };
+        if (updated.UseExchangeOnlineRanges && updated.ExchangeOnlineRange.Count == 0)
+        {
+            throw new JournalConfigurationException("ExchangeOnlineRangesMissing", JournalErrorKind.InvalidOperation,
+                "No Exchange Online ranges are loaded yet. Run Update-JournalExchangeOnlineRange -Path <endpoints json> first, then turn them on.");
+        }
+        return SaveListenerSettings(current, updated);
+    }
+
+    /// <summary>Replaces the Exchange Online ranges with the port-25 Exchange ranges of Microsoft's endpoints list.</summary>
+    public JournalListenerSettings UpdateExchangeOnlineRanges(string endpointsJson, string source)
+    {
+        var ranges = ExchangeOnlineEndpoints.ParseSmtpRanges(endpointsJson);
+        var current = GetListenerSettings();
+        return SaveListenerSettings(current, current with
+        {
+            ExchangeOnlineRange = ranges,
+            ExchangeOnlineRangeUpdated = _clock.GetUtcNow(),
+            ExchangeOnlineRangeSource = source,
+        });
+    }
+
+    private JournalListenerSettings SaveListenerSettings(JournalListenerSettings before, JournalListenerSettings after)
+    {
+        var events = new List<JournalEvent>();
+        void Compare(string property, string? o, string? n)
+        {
+            if (!string.Equals(o, n, StringComparison.Ordinal))
+            {
+                events.Add(new JournalEvent
+                {
+                    Time = _clock.GetUtcNow(),
+                    User = _actor,
+                    ObjectType = JournalObjectType.ListenerSetting,
+                    ObjectName = "Listener",
+                    ObjectId = ListenerSettingName,
+                    Action = "Changed",
+                    Property = property,
+                    OldValue = o,
+                    NewValue = n,
+                });
+            }
+        }
+        Compare(nameof(JournalListenerSettings.AuthorizedIpRange), Show(before.AuthorizedIpRange), Show(after.AuthorizedIpRange));
+        Compare(nameof(JournalListenerSettings.UseExchangeOnlineRanges), Show(before.UseExchangeOnlineRanges), Show(after.UseExchangeOnlineRanges));
+        Compare(nameof(JournalListenerSettings.ExchangeOnlineRange), Show(before.ExchangeOnlineRange), Show(after.ExchangeOnlineRange));
+        if (events.Count == 0 && before == after)
+        {
+            return before;
+        }
+        _store.SetSetting(ListenerSettingName, System.Text.Json.JsonSerializer.Serialize(after), _clock.GetUtcNow(), events);
+        return after;
+    }
+
     // ---- domains ---------------------------------------------------------------------------
 
     public IReadOnlyList<JournalDomain> GetDomains() => _store.GetDomains();

@@ -99,6 +99,24 @@ public enum JournalObjectType
     Definition,
     Domain,
     InternalAddress,
+    ListenerSetting,
+}
+
+/// <summary>
+/// Settings of the whole installation: source ranges allowed for every definition, and the opt-in
+/// list of Microsoft's published Exchange Online ranges (refreshed from the endpoints JSON).
+/// </summary>
+public sealed record JournalListenerSettings
+{
+    public IReadOnlyList<string> AuthorizedIpRange { get; init; } = Array.Empty<string>();
+    public bool UseExchangeOnlineRanges { get; init; }
+    public IReadOnlyList<string> ExchangeOnlineRange { get; init; } = Array.Empty<string>();
+    public DateTimeOffset? ExchangeOnlineRangeUpdated { get; init; }
+    public string? ExchangeOnlineRangeSource { get; init; }
+
+    /// <summary>The ranges every definition accepts in addition to its own SourceIpRange.</summary>
+    public IEnumerable<string> RangesForEveryDefinition() =>
+        UseExchangeOnlineRanges ? AuthorizedIpRange.Concat(ExchangeOnlineRange) : AuthorizedIpRange;
 }
 
 /// <summary>One entry of the event log: who changed what, when, from what to what.</summary>

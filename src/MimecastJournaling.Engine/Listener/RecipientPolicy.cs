@@ -46,7 +46,7 @@ internal sealed class RecipientPolicy
         {
             return Verdict.Refuse(RefusalReason.UnknownRecipient, SmtpReplies.UnknownRecipient);
         }
-        if (!DefinitionLookup.IsAllowed(definition, SessionFacts.RemoteAddress(context)))
+        if (!_definitions.IsAllowed(definition, SessionFacts.RemoteAddress(context)))
         {
             return Verdict.Refuse(RefusalReason.SourceNotAllowed, SmtpReplies.SourceNotAllowedForDefinition);
         }

@@ -82,6 +82,10 @@ public interface IJournalStore : IDisposable
     void SaveInternalAddress(InternalAddress address, IReadOnlyList<JournalEvent> events);
     void DeleteInternalAddress(string address, IReadOnlyList<JournalEvent> events);
 
+    /// <summary>An installation-wide setting (a JSON value), or null when never set.</summary>
+    string? GetSetting(string name);
+    void SetSetting(string name, string value, DateTimeOffset updated, IReadOnlyList<JournalEvent> events);
+
     IReadOnlyList<JournalEvent> GetEvents(JournalEventQuery query);
     void AppendEvents(IReadOnlyList<JournalEvent> events);
 }

@@ -265,6 +265,16 @@ public sealed class SqliteJournalStore : IJournalStore
         Added = ParseTime(r, 6) ?? default,
     };
 
+    // ---- settings -------------------------------------------------------------------------
+
+    public string? GetSetting(string name) =>
+        Query("SELECT value FROM settings WHERE name = $n", r => r.GetString(0), ("$n", name)).FirstOrDefault();
+
+    public void SetSetting(string name, string value, DateTimeOffset updated, IReadOnlyList<JournalEvent> events) =>
+        Write(events, (connection, transaction) => Execute(connection, transaction,
+            "INSERT INTO settings (name, value, updated) VALUES ($n, $v, $u) ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated = excluded.updated",
+            ("$n", name), ("$v", value), ("$u", FormatTime(updated))));
+
     // ---- events ---------------------------------------------------------------------------
 
     public IReadOnlyList<JournalEvent> GetEvents(JournalEventQuery query)

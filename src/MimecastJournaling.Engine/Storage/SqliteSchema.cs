@@ -168,6 +168,14 @@ internal static class SqliteSchema
         """
         CREATE INDEX reports_definition_outcome ON reports(definition_id, outcome);
         """,
+        // 5: settings of the whole installation (global authorized ranges, Exchange Online ranges)
+        """
+        CREATE TABLE settings (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;
