@@ -2,6 +2,7 @@ using MimecastJournaling.Engine.Configuration;
 using MimecastJournaling.Engine.Storage;
 using SmtpServer;
 using SmtpServer.Authentication;
+using SmtpServer.Protocol;
 
 namespace MimecastJournaling.Engine.Listener;
 
@@ -64,8 +65,10 @@ internal sealed class JournalAuthenticator : IUserAuthenticator
         }
         catch (JournalConfigurationException)
         {
-            // The store cannot be read: the library can only answer 535 here; RCPT would answer 451.
-            return [];
+            // The store cannot be read: not a wrong password. A 535 would be permanent, so answer
+            // 454 4.7.0 (temporary authentication failure) and the sender retries.
+            _counters.Refused(RefusalReason.StoreUnavailable);
+            throw new SmtpResponseException(SmtpReplies.AuthenticationUnavailable);
         }
         return verified;
     }

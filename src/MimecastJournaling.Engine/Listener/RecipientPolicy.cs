@@ -34,9 +34,12 @@ internal sealed class RecipientPolicy
             return Verdict.Refuse(RefusalReason.TooManyRecipients, SmtpReplies.TooManyRecipients);
         }
         JournalDefinition? definition;
+        bool allowed;
         try
         {
+            // Every store read of this check happens here, so store trouble is a 451, never a 5xx.
             definition = _definitions.FindByServiceAddress(recipient);
+            allowed = definition is not null && _definitions.IsAllowed(definition, SessionFacts.RemoteAddress(context));
         }
         catch (Exception)
         {
@@ -46,7 +49,7 @@ internal sealed class RecipientPolicy
         {
             return Verdict.Refuse(RefusalReason.UnknownRecipient, SmtpReplies.UnknownRecipient);
         }
-        if (!_definitions.IsAllowed(definition, SessionFacts.RemoteAddress(context)))
+        if (!allowed)
         {
             return Verdict.Refuse(RefusalReason.SourceNotAllowed, SmtpReplies.SourceNotAllowedForDefinition);
         }

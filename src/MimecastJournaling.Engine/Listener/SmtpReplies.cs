@@ -23,6 +23,7 @@ internal static class SmtpReplies
     public static SmtpResponse DefinitionDisabled { get; } = Reply(451, "4.3.2 This journal definition is suspended, try again later");
     public static SmtpResponse TooManyRecipients { get; } = Reply(452, "4.5.3 Too many recipients");
     public static SmtpResponse MixedDefinitions { get; } = Reply(452, "4.5.3 One journal definition per message; send this recipient in another transaction");
+    public static SmtpResponse AuthenticationUnavailable { get; } = Reply(454, "4.7.0 Temporary authentication failure, try again later");
     public static SmtpResponse StoreUnavailableAtRecipient { get; } = Reply(451, "4.3.0 Temporary local problem, try again later");
 
     // DATA

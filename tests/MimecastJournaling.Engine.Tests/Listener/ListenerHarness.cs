@@ -1,3 +1,4 @@
+using MimecastJournaling.Engine.Storage;
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
@@ -53,7 +54,7 @@ public sealed class ListenerHarness : IAsyncDisposable
     public static SmtpCredentialChange Credential(string password = SmtpPassword) =>
         SmtpCredentialChange.FromSecureString(SmtpUser, TempStore.Secure(password));
 
-    public async Task<JournalListener> StartAsync(Func<ListenerOptions, ListenerOptions>? change = null, IMessageSpool? spool = null)
+    public async Task<JournalListener> StartAsync(Func<ListenerOptions, ListenerOptions>? change = null, IMessageSpool? spool = null, IJournalStore? store = null)
     {
         var options = new ListenerOptions
         {
@@ -62,7 +63,7 @@ public sealed class ListenerHarness : IAsyncDisposable
             ServerName = ServerName,
             RetryDelay = TimeSpan.FromSeconds(1),
         };
-        Listener = new JournalListener(Temp.Store, Archive, spool ?? Spool, (change ?? (o => o))(options));
+        Listener = new JournalListener(store ?? Temp.Store, Archive, spool ?? Spool, (change ?? (o => o))(options));
         await Listener.StartAsync();
         return Listener;
     }

@@ -1,3 +1,5 @@
+using MimecastJournaling.Engine.Tests.TestSupport;
+using MimecastJournaling.Engine.Storage;
 using System.Text.RegularExpressions;
 using MimecastJournaling.Engine.Configuration;
 using MimecastJournaling.Engine.Listener;
@@ -77,6 +79,43 @@ public sealed class ListenerReplyCodeTests : IAsyncLifetime
             "--auth-user", ListenerHarness.SmtpUser, "--auth-password", "not the password");
 
         AssertRefused(transcript, "535");
+        AssertNotAccepted(transcript);
+    }
+
+    [Fact]
+    public async Task Store_trouble_during_AUTH_is_a_temporary_454_not_a_535()
+    {
+        _h.Define("Authenticated", Service, s => s with { SmtpCredential = ListenerHarness.Credential() });
+        var (store, control) = FailingStore.Around(_h.Temp.Store, nameof(IJournalStore.GetSmtpPasswordHash));
+        await _h.StartAsync(store: store);
+        control.Failing = true;
+
+        var transcript = await _h.SwaksAsync("--to", Service, "--tls", "--auth", "PLAIN",
+            "--auth-user", ListenerHarness.SmtpUser, "--auth-password", ListenerHarness.SmtpPassword);
+
+        AssertRefused(transcript, "454 4.7.0");
+        Assert.DoesNotMatch(new Regex(@"^<[*~]\* 535", RegexOptions.Multiline), transcript);
+        AssertNotAccepted(transcript);
+
+        control.Failing = false;   // the store is back: the same credentials work
+        var retry = await _h.SwaksAsync("--to", Service, "--tls", "--auth", "PLAIN",
+            "--auth-user", ListenerHarness.SmtpUser, "--auth-password", ListenerHarness.SmtpPassword);
+        Assert.Matches(new Regex(@"^<~  250 2\.0\.0", RegexOptions.Multiline), retry);
+    }
+
+    [Fact]
+    public async Task Store_trouble_while_reading_the_source_ranges_at_RCPT_is_a_451()
+    {
+        _h.Define("Plain", Service, s => s with { Encrypted = false });
+        // The definition is found; reading the installation's ranges then fails.
+        var (store, control) = FailingStore.Around(_h.Temp.Store, nameof(IJournalStore.GetSetting));
+        await _h.StartAsync(store: store);
+        control.Failing = true;
+        control.CallsBeforeFailure = 1;   // the connect-time check reads the ranges first and succeeds
+
+        var transcript = await _h.SwaksAsync("--to", Service);
+
+        AssertRefused(transcript, "451 4.3.0");
         AssertNotAccepted(transcript);
     }
 
