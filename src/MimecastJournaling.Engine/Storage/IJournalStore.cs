@@ -87,5 +87,4 @@ public interface IJournalStore : IDisposable
     void SetSetting(string name, string value, DateTimeOffset updated, IReadOnlyList<JournalEvent> events);
 
     IReadOnlyList<JournalEvent> GetEvents(JournalEventQuery query);
-    void AppendEvents(IReadOnlyList<JournalEvent> events);
 }

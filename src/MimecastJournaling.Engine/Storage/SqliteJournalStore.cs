@@ -315,8 +315,6 @@ public sealed class SqliteJournalStore : IJournalStore
         }, parameters.ToArray());
     }
 
-    public void AppendEvents(IReadOnlyList<JournalEvent> events) => Write(events, (_, _) => { });
-
     private static void InsertEvents(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<JournalEvent> events)
     {
         foreach (var e in events)
