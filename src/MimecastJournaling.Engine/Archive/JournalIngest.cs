@@ -31,13 +31,29 @@ public sealed class JournalIngest
         _clock = clock ?? TimeProvider.System;
     }
 
-    /// <summary>Parses, decides and archives a batch for one definition; returns the outcomes in order.</summary>
+    private InternalDirectory? _directory;
+    private long _directoryVersion = -1;
+
+    /// <summary>Parses, decides and archives a batch for one definition; returns the outcomes in order. Not thread-safe.</summary>
     public IReadOnlyList<JournalOutcome> Ingest(JournalDefinition definition, IReadOnlyList<IncomingReport> reports)
     {
-        var directory = InternalDirectory.Load(_configuration);
+        var directory = CurrentDirectory();
         var outcomes = _archive.Store(reports.Select(r => Prepare(definition, directory, r)).ToList());
         _archive.CompleteDueItems(_clock.GetUtcNow());
         return outcomes;
+    }
+
+    /// <summary>The domains and directory, read again only when they changed (a large directory is costly to load per batch).</summary>
+    private InternalDirectory CurrentDirectory()
+    {
+        // The version is read first: a change made during the load is picked up next time.
+        var version = _configuration.GetDirectoryVersion();
+        if (_directory is null || version != _directoryVersion)
+        {
+            _directory = InternalDirectory.Load(_configuration);
+            _directoryVersion = version;
+        }
+        return _directory;
     }
 
     /// <summary>Why a report cannot be archived at all (its raw bytes are kept with this reason), or null.</summary>

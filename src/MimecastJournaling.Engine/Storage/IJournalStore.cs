@@ -76,6 +76,13 @@ public interface IJournalStore : IDisposable
     void DeleteDomain(string name, IReadOnlyList<JournalEvent> events);
 
     IReadOnlyList<InternalAddress> GetInternalAddresses(string? domain = null);
+
+    /// <summary>
+    /// A number that grows whenever a domain or an internal address changes (the newest event about
+    /// one: every such change writes its event in the same transaction), so readers of the whole
+    /// directory can keep a copy until it moves.
+    /// </summary>
+    long GetDirectoryVersion();
     InternalAddress? GetInternalAddress(string address);
     int CountInternalAddresses(string domain);
     /// <summary>Inserts or replaces the address.</summary>

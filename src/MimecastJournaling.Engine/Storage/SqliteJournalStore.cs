@@ -233,6 +233,10 @@ public sealed class SqliteJournalStore : IJournalStore
         ? Query($"SELECT {AddressColumns} FROM internal_addresses ORDER BY address_key", ReadAddress)
         : Query($"SELECT {AddressColumns} FROM internal_addresses WHERE domain = $d ORDER BY address_key", ReadAddress, ("$d", Key(domain)));
 
+    public long GetDirectoryVersion() =>
+        Query("SELECT MAX(COALESCE((SELECT MAX(id) FROM events WHERE object_type = 'Domain'), 0), " +
+              "COALESCE((SELECT MAX(id) FROM events WHERE object_type = 'InternalAddress'), 0))", r => r.GetInt64(0)).Single();
+
     public InternalAddress? GetInternalAddress(string address) =>
         Query($"SELECT {AddressColumns} FROM internal_addresses WHERE address_key = $k", ReadAddress, ("$k", Key(address))).FirstOrDefault();
 

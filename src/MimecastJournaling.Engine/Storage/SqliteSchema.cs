@@ -176,6 +176,10 @@ internal static class SqliteSchema
             updated TEXT NOT NULL
         );
         """,
+        // 6: the directory version (newest domain or address event) is read before every ingest batch
+        """
+        CREATE INDEX events_type_id ON events(object_type, id);
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

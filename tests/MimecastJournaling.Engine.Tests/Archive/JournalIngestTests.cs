@@ -129,6 +129,37 @@ public sealed class JournalIngestTests : IDisposable
     }
 
     [Fact]
+    public void The_directory_is_read_once_while_it_does_not_change()
+    {
+        var definition = Definition();
+        // A second read of the whole directory would fail: the ingest must keep its copy.
+        var (store, control) = FailingStore.Around(_temp.Store, nameof(Storage.IJournalStore.GetInternalAddresses));
+        control.Failing = true;
+        control.CallsBeforeFailure = 1;
+        var ingest = new JournalIngest(store, _archive, _temp.Clock);
+
+        foreach (var fixture in new[] { "synthetic-bifurcated-fork1.eml", "synthetic-bifurcated-fork2.eml" })
+        {
+            var outcome = Assert.Single(ingest.Ingest(definition, [new IncomingReport(Fixtures.Report(fixture), "file:" + fixture, _temp.Clock.GetUtcNow())]));
+            Assert.NotEqual(JournalOutcomeKind.Rejected, outcome.Outcome);
+        }
+    }
+
+    [Fact]
+    public void A_directory_change_between_batches_is_used_by_the_next_batch()
+    {
+        _temp.Configuration.RegisterDomain("honor.com");
+        var definition = Definition();
+        Assert.Equal(JournalOutcomeKind.Rejected, Assert.Single(Ingest(definition, "lkml-linux-block-exchange2019-onprem-recipient.eml")).Outcome);
+
+        _temp.Configuration.AddInternalAddress("yangpanfei@honor.com");
+
+        var outcome = Assert.Single(Ingest(definition, "lkml-linux-block-exchange2019-onprem-recipient.eml"));
+        Assert.Equal(JournalOutcomeKind.Archived, outcome.Outcome);
+        Assert.Equal(["yangpanfei@honor.com"], _archive.GetMessage(outcome.ItemId!.Value)!.Mailboxes);
+    }
+
+    [Fact]
     public void The_merge_window_holds_a_new_item_pending_for_initial_delay_times_attempts()
     {
         var definition = Definition(s => s with { InitialProcessDelay = TimeSpan.FromMinutes(5), DeliveryWaitAttempts = 2 });
