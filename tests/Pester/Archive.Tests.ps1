@@ -12,11 +12,8 @@ BeforeAll {
     # A store with the contoso.com organisation: its domains, a definition that keeps the default
     # rules, and alice, bob and dave in the internal directory.
     function Initialize-ArchiveStore {
-        $store = New-TestStore
-        $env:MIMECASTJOURNALING_STORE = $store
-        Register-JournalDomain -Name journal.contoso.com, contoso.com | Out-Null
+        $store = Use-ContosoStore -Address alice@contoso.com, bob@contoso.com, dave@contoso.com
         New-JournalDefinition 'Contoso' journal@journal.contoso.com | Out-Null
-        Add-JournalInternalAddress -Address alice@contoso.com, bob@contoso.com, dave@contoso.com | Out-Null
         $store
     }
 

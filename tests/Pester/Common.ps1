@@ -204,6 +204,23 @@ function Connect-TestExchangeEmulator($Emulator) {
     Connect-O365Journaling -TenantId $Emulator.TenantId -AccessToken $token -ExchangeEndpoint $Emulator.Endpoint -AuthorityHost $Emulator.Endpoint
 }
 
+# A fresh store for the contoso.com organisation, made the session's default: the journal
+# sub-domain and the mail domain registered, and the given mailboxes in the directory.
+function Use-ContosoStore([string[]] $Address = @()) {
+    $store = New-TestStore
+    $env:MIMECASTJOURNALING_STORE = $store
+    Register-JournalDomain -Name journal.contoso.com, contoso.com | Out-Null
+    if ($Address) { Add-JournalInternalAddress -Address $Address }
+    $store
+}
+
+# Stops this session's listeners, removes the store and clears the environment variable.
+function Remove-ContosoStore([string] $Path) {
+    Stop-JournalListener -TimeoutSeconds 5 -ErrorAction SilentlyContinue
+    Remove-TestStore $Path
+    Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+}
+
 # ---- listener helpers (Listener and ListenerFaults tests) ----------------------------------
 
 # A self-signed server certificate with its private key (a PFX round trip, as a real one is loaded).

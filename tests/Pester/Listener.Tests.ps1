@@ -16,19 +16,14 @@ BeforeAll {
 
 Describe 'Start-JournalListener' {
     BeforeAll {
-        $script:Store = New-TestStore
-        $env:MIMECASTJOURNALING_STORE = $Store
-        Register-JournalDomain -Name journal.contoso.com, contoso.com | Out-Null
-        Add-JournalInternalAddress -Address alice@contoso.com, bob@contoso.com
+        $script:Store = Use-ContosoStore -Address alice@contoso.com, bob@contoso.com
         New-JournalDefinition 'EXO' journal@journal.contoso.com -SourceIpRange 127.0.0.1 | Out-Null
         $script:Certificate = New-TestCertificate
         $script:Listener = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -Certificate $Certificate -ServerName archive.contoso.test
         $script:Port = Get-PortOf $Listener
     }
     AfterAll {
-        Stop-JournalListener -TimeoutSeconds 5 -ErrorAction SilentlyContinue
-        Remove-TestStore $Store
-        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+        Remove-ContosoStore $Store
     }
 
     It 'returns a running listener with its real endpoint and certificate' {
@@ -133,10 +128,7 @@ Describe 'Stop-JournalListener' {
 
 Describe 'Start-JournalListener -Wait' {
     BeforeAll {
-        $script:Store = New-TestStore
-        $env:MIMECASTJOURNALING_STORE = $Store
-        Register-JournalDomain -Name journal.contoso.com, contoso.com | Out-Null
-        Add-JournalInternalAddress -Address alice@contoso.com, bob@contoso.com
+        $script:Store = Use-ContosoStore -Address alice@contoso.com, bob@contoso.com
         New-JournalDefinition 'Plain' journal@journal.contoso.com -SourceIpRange 127.0.0.1 -Encrypted $false | Out-Null
     }
     AfterAll {
@@ -172,10 +164,7 @@ Describe 'Start-JournalListener -Wait' {
 
 Describe 'Send-JournalTestMessage' {
     BeforeAll {
-        $script:Store = New-TestStore
-        $env:MIMECASTJOURNALING_STORE = $Store
-        Register-JournalDomain -Name journal.contoso.com, contoso.com | Out-Null
-        Add-JournalInternalAddress -Address alice@contoso.com, bob@contoso.com, dave@contoso.com
+        $script:Store = Use-ContosoStore -Address alice@contoso.com, bob@contoso.com, dave@contoso.com
         New-JournalDefinition 'EXO' journal@journal.contoso.com -SourceIpRange 127.0.0.1 | Out-Null
         New-JournalDefinition 'OnPrem' onprem@journal.contoso.com -SourceIpRange 127.0.0.1 -SmtpCredential (New-TestCredential) | Out-Null
         $script:Certificate = New-TestCertificate
@@ -187,9 +176,7 @@ Describe 'Send-JournalTestMessage' {
         }
     }
     AfterAll {
-        Stop-JournalListener -TimeoutSeconds 5 -ErrorAction SilentlyContinue
-        Remove-TestStore $Store
-        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+        Remove-ContosoStore $Store
     }
 
     It 'sends an envelope report whose Bcc recipient and group expansion reach the archive' {
@@ -247,10 +234,7 @@ Describe 'Send-JournalTestMessage' {
 
 Describe 'Test-JournalConnector' {
     BeforeAll {
-        $script:Store = New-TestStore
-        $env:MIMECASTJOURNALING_STORE = $Store
-        Register-JournalDomain -Name journal.contoso.com, contoso.com | Out-Null
-        Add-JournalInternalAddress -Address alice@contoso.com
+        $script:Store = Use-ContosoStore -Address alice@contoso.com
         New-JournalDefinition 'EXO' journal@journal.contoso.com -SourceIpRange 127.0.0.1 | Out-Null
         New-JournalDefinition 'OnPrem' onprem@journal.contoso.com -SourceIpRange 127.0.0.1 -SmtpCredential (New-TestCredential) | Out-Null
         $script:Certificate = New-TestCertificate
@@ -258,9 +242,7 @@ Describe 'Test-JournalConnector' {
         $script:Port = Get-PortOf $Listener
     }
     AfterAll {
-        Stop-JournalListener -TimeoutSeconds 5 -ErrorAction SilentlyContinue
-        Remove-TestStore $Store
-        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+        Remove-ContosoStore $Store
     }
 
     It 'passes every check against a working listener with a pinned test certificate, and the probe is archived' {
@@ -301,10 +283,7 @@ Describe 'Test-JournalConnector' {
 
 Describe 'Get-JournalQueue and a restart after a crash' {
     BeforeAll {
-        $script:Store = New-TestStore
-        $env:MIMECASTJOURNALING_STORE = $Store
-        Register-JournalDomain -Name journal.contoso.com, contoso.com | Out-Null
-        Add-JournalInternalAddress -Address alice@contoso.com, bob@contoso.com
+        $script:Store = Use-ContosoStore -Address alice@contoso.com, bob@contoso.com
         $script:Definition = New-JournalDefinition 'EXO' journal@journal.contoso.com -SourceIpRange 127.0.0.1
         New-JournalDefinition 'Other' other@journal.contoso.com | Out-Null
         # Two reports a listener answered 250 before it died.
@@ -313,9 +292,7 @@ Describe 'Get-JournalQueue and a restart after a crash' {
         }
     }
     AfterAll {
-        Stop-JournalListener -TimeoutSeconds 5 -ErrorAction SilentlyContinue
-        Remove-TestStore $Store
-        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+        Remove-ContosoStore $Store
     }
 
     It 'lists the waiting reports with the journaled sender and the journal address, and counts them as QueueLength' {
@@ -356,10 +333,7 @@ Describe 'Get-JournalQueue and a restart after a crash' {
 
 Describe 'Installation-wide source ranges' {
     BeforeAll {
-        $script:Store = New-TestStore
-        $env:MIMECASTJOURNALING_STORE = $Store
-        Register-JournalDomain -Name journal.contoso.com, contoso.com | Out-Null
-        Add-JournalInternalAddress -Address alice@contoso.com, bob@contoso.com
+        $script:Store = Use-ContosoStore -Address alice@contoso.com, bob@contoso.com
         # No SourceIpRange of its own: only the installation's ranges can let a sender in.
         New-JournalDefinition 'EXO' journal@journal.contoso.com -Encrypted $false | Out-Null
         $script:Listener = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -WarningAction SilentlyContinue
@@ -367,9 +341,7 @@ Describe 'Installation-wide source ranges' {
         $script:Endpoints = Join-Path $RepoRoot 'tests/Fixtures/Endpoints/synthetic-endpoints-worldwide.json'
     }
     AfterAll {
-        Stop-JournalListener -TimeoutSeconds 5 -ErrorAction SilentlyContinue
-        Remove-TestStore $Store
-        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+        Remove-ContosoStore $Store
     }
 
     It 'refuses a sender outside every range at connect' {
