@@ -16,6 +16,7 @@ internal sealed class SpoolProcessor
     private const long BatchBytes = 64L * 1024 * 1024;
 
     private readonly IMessageSpool _spool;
+    private readonly SpoolLength _length;
     private readonly JournalIngest _ingest;
     private readonly DefinitionLookup _definitions;
     private readonly DefinitionHealth _health;
@@ -25,9 +26,10 @@ internal sealed class SpoolProcessor
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
-    public SpoolProcessor(IMessageSpool spool, JournalIngest ingest, DefinitionLookup definitions, DefinitionHealth health, TimeSpan retryDelay, TimeProvider clock)
+    public SpoolProcessor(IMessageSpool spool, SpoolLength length, JournalIngest ingest, DefinitionLookup definitions, DefinitionHealth health, TimeSpan retryDelay, TimeProvider clock)
     {
         _spool = spool;
+        _length = length;
         _ingest = ingest;
         _definitions = definitions;
         _health = health;
@@ -109,15 +111,15 @@ internal sealed class SpoolProcessor
     internal bool ProcessDue()
     {
         var due = _spool.TakeDue(_clock.GetUtcNow(), BatchCount, BatchBytes);
-        if (due.Count == 0)
+        if (due.Count > 0)
         {
-            return false;
+            foreach (var group in due.GroupBy(m => m.Entry.DefinitionId))
+            {
+                ProcessDefinition(group.ToList());
+            }
         }
-        foreach (var group in due.GroupBy(m => m.Entry.DefinitionId))
-        {
-            ProcessDefinition(group.ToList());
-        }
-        return true;
+        _length.Set(_spool.Count());
+        return due.Count > 0;
     }
 
     private void ProcessDefinition(IReadOnlyList<SpooledMessage> messages)

@@ -14,18 +14,18 @@ namespace MimecastJournaling.Engine.Listener;
 internal sealed class SpoolingMessageStore : IMessageStore
 {
     private readonly SpoolWriter _writer;
-    private readonly IMessageSpool _spool;
+    private readonly SpoolLength _spoolLength;
     private readonly DefinitionLookup _definitions;
     private readonly ListenerCounters _counters;
     private readonly int _maxSpoolLength;
     private readonly TimeProvider _clock;
     private readonly Func<bool> _stopping;
 
-    public SpoolingMessageStore(SpoolWriter writer, IMessageSpool spool, DefinitionLookup definitions, ListenerCounters counters,
+    public SpoolingMessageStore(SpoolWriter writer, SpoolLength spoolLength, DefinitionLookup definitions, ListenerCounters counters,
         int maxSpoolLength, TimeProvider clock, Func<bool> stopping)
     {
         _writer = writer;
-        _spool = spool;
+        _spoolLength = spoolLength;
         _definitions = definitions;
         _counters = counters;
         _maxSpoolLength = maxSpoolLength;
@@ -52,7 +52,7 @@ internal sealed class SpoolingMessageStore : IMessageStore
             {
                 return Refuse(RefusalReason.DefinitionDisabled, SmtpReplies.DefinitionDisabled);
             }
-            if (_spool.Count() >= _maxSpoolLength)
+            if (_spoolLength.Value >= _maxSpoolLength)
             {
                 return Refuse(RefusalReason.SpoolFull, SmtpReplies.SpoolFull);
             }

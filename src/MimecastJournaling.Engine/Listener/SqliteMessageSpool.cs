@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using MimecastJournaling.Engine.Storage;
 using static MimecastJournaling.Engine.Storage.SqliteDatabase;
 
@@ -15,12 +16,45 @@ public sealed class SqliteMessageSpool : IMessageSpool
     public SqliteMessageSpool(SqliteDatabase database) => _db = database;
 
     public IReadOnlyList<long> Append(IReadOnlyList<SpoolEntry> entries) =>
-        _db.Write((c, t) => entries.Select(e => InsertReturningId(c, t,
-            "INSERT INTO spool (received, source, definition_id, definition, mail_from, recipients, size, data) " +
-            "VALUES ($received, $source, $did, $definition, $from, $rcpt, $size, $data)",
-            ("$received", FormatTime(e.Received)), ("$source", e.Source), ("$did", e.DefinitionId.ToString()),
-            ("$definition", e.Definition), ("$from", e.MailFrom), ("$rcpt", JsonSerializer.Serialize(e.Recipients)),
-            ("$size", (long)e.Data.Length), ("$data", e.Data.ToArray()))).ToList());
+        _db.Write((c, t) =>
+        {
+            // One statement, prepared once and bound per entry: a group commit carries dozens.
+            using var insert = c.CreateCommand();
+            insert.Transaction = t;
+            insert.CommandText = "INSERT INTO spool (received, source, definition_id, definition, mail_from, recipients, size, data) " +
+                "VALUES ($received, $source, $did, $definition, $from, $rcpt, $size, $data) RETURNING id";
+            var parameters = new[] { "$received", "$source", "$did", "$definition", "$from", "$rcpt", "$size", "$data" }
+                .Select(name => insert.Parameters.Add(name, SqliteTypeOf(name))).ToArray();
+            insert.Prepare();
+            var ids = new List<long>(entries.Count);
+            foreach (var e in entries)
+            {
+                object?[] values =
+                [
+                    FormatTime(e.Received), e.Source, e.DefinitionId.ToString(), e.Definition, e.MailFrom,
+                    JsonSerializer.Serialize(e.Recipients), (long)e.Data.Length, DataOf(e),
+                ];
+                for (var i = 0; i < parameters.Length; i++)
+                {
+                    parameters[i].Value = values[i] ?? DBNull.Value;
+                }
+                ids.Add((long)insert.ExecuteScalar()!);
+            }
+            return ids;
+        });
+
+    private static SqliteType SqliteTypeOf(string parameter) => parameter switch
+    {
+        "$size" => SqliteType.Integer,
+        "$data" => SqliteType.Blob,
+        _ => SqliteType.Text,
+    };
+
+    // The writer's entries own their arrays; copy only when the memory is a slice of something larger.
+    private static byte[] DataOf(SpoolEntry entry) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(entry.Data, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : entry.Data.ToArray();
 
     public int Count() => _db.Query("SELECT COUNT(*) FROM spool", r => r.GetInt32(0)).Single();
 
@@ -40,8 +74,13 @@ public sealed class SqliteMessageSpool : IMessageSpool
             chosen.Add(id);
             total += size;
         }
-        return chosen.SelectMany(id => _db.Query(
-            "SELECT id, received, source, definition_id, definition, mail_from, recipients, data, attempts FROM spool WHERE id = $id",
+        if (chosen.Count == 0)
+        {
+            return [];
+        }
+        // One read for the whole batch (ids are integers, so they go into the statement as such).
+        return _db.Query(
+            $"SELECT id, received, source, definition_id, definition, mail_from, recipients, data, attempts FROM spool WHERE id IN ({string.Join(',', chosen)}) ORDER BY id",
             r => new SpooledMessage(
                 r.GetInt64(0),
                 new SpoolEntry(
@@ -52,8 +91,7 @@ public sealed class SqliteMessageSpool : IMessageSpool
                     GetStringOrNull(r, 5),
                     JsonSerializer.Deserialize<string[]>(r.GetString(6)) ?? [],
                     (byte[])r.GetValue(7)),
-                r.GetInt32(8)),
-            ("$id", id))).ToList();
+                r.GetInt32(8)));
     }
 
     public void RecordFailure(IReadOnlyList<long> ids, string error, DateTimeOffset nextAttempt) =>

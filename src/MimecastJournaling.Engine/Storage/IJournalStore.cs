@@ -57,6 +57,12 @@ public interface IJournalStore : IDisposable
     IReadOnlyDictionary<Guid, DefinitionCounters> GetDefinitionCounters();
     JournalDefinition? GetDefinition(string description);
     JournalDefinition? GetDefinitionByServiceAddress(string serviceEmailAddress);
+    /// <summary>
+    /// A number that grows whenever a definition or a listener setting changes (the newest event
+    /// about one: every such change writes its event in the same transaction), so the listener can
+    /// keep its copy of both until it moves instead of reading them for every SMTP command.
+    /// </summary>
+    long GetConfigurationVersion();
     string? GetSmtpPasswordHash(Guid definitionId);
     void InsertDefinition(JournalDefinition definition, string? smtpPasswordHash, IReadOnlyList<JournalEvent> events);
     void UpdateDefinition(JournalDefinition definition, PasswordHashChange passwordHash, IReadOnlyList<JournalEvent> events);

@@ -55,6 +55,10 @@ public sealed class SqliteJournalStore : IJournalStore
         Query($"SELECT {DefinitionColumns} FROM definitions WHERE service_address_key = $k", ReadDefinition,
             ("$k", Key(serviceEmailAddress))).FirstOrDefault();
 
+    public long GetConfigurationVersion() =>
+        Query("SELECT MAX(COALESCE((SELECT MAX(id) FROM events WHERE object_type = 'Definition'), 0), " +
+              "COALESCE((SELECT MAX(id) FROM events WHERE object_type = 'ListenerSetting'), 0))", r => r.GetInt64(0)).Single();
+
     public string? GetSmtpPasswordHash(Guid definitionId) =>
         Query("SELECT smtp_password_hash FROM definitions WHERE id = $id", r => r.IsDBNull(0) ? null : r.GetString(0),
             ("$id", definitionId.ToString())).FirstOrDefault();
