@@ -271,8 +271,8 @@ function Add-TestSpoolEntry {
     $engine = ([System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'MimecastJournaling').Assemblies |
         Where-Object { $_.GetName().Name -eq 'MimecastJournaling.Engine' }
     $entryType = $engine.GetType('MimecastJournaling.Engine.Listener.SpoolEntry', $true)
-    $database = [Activator]::CreateInstance($engine.GetType('MimecastJournaling.Engine.Storage.SqliteDatabase', $true), [object[]]@($Store))
-    $spool = [Activator]::CreateInstance($engine.GetType('MimecastJournaling.Engine.Listener.SqliteMessageSpool', $true), [object[]]@($database))
+    $journalStore = [Activator]::CreateInstance($engine.GetType('MimecastJournaling.Engine.Storage.SqliteJournalStore', $true), [object[]]@($Store))
+    $spool = [Activator]::CreateInstance($engine.GetType('MimecastJournaling.Engine.Listener.SqliteMessageSpool', $true), [object[]]@($journalStore))
     $recipients = [string[]]@($Definition.ServiceEmailAddress)
     $entry = [Activator]::CreateInstance($entryType, [object[]]@(
             [DateTimeOffset]::UtcNow, $Source, $Definition.Id, $Definition.Description, 'ndr@contoso.com', $recipients, [ReadOnlyMemory[byte]]::new($Data)))

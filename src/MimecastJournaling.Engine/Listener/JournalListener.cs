@@ -50,7 +50,7 @@ public sealed class JournalListener : IAsyncDisposable
 
     /// <summary>The listener over the embedded SQLite store: configuration, spool and archive in one file.</summary>
     public static JournalListener ForStore(SqliteJournalStore store, ListenerOptions options, TimeProvider? clock = null) =>
-        new(store, new SqliteJournalArchive(store.Database), new SqliteMessageSpool(store.Database), options, clock);
+        new(store, new SqliteJournalArchive(store.Database), new SqliteMessageSpool(store), options, clock);
 
     public ListenerCounters Counters { get; } = new();
 

@@ -5,9 +5,9 @@ namespace MimecastJournaling.Engine.Listener;
 
 /// <summary>
 /// Moves spooled messages into the archive through the one ingest path (JournalIngest), a batch
-/// per definition. Each report carries its spool id, and the archive deletes the spool entry in
-/// the transaction that stores the report: a crash before that commit leaves the entry to be
-/// processed again, a crash after it leaves nothing to redo. Runs at start (unfinished entries
+/// per definition. Each report carries its spool id; entries leave the spool after the archive
+/// committed them. A crash before that commit leaves the entry to be processed again; a crash
+/// between the commit and the removal leaves an entry the archive recognises by its spool id. Runs at start (unfinished entries
 /// first), after every spool commit, and on a timer for retries.
 /// </summary>
 internal sealed class SpoolProcessor
@@ -131,16 +131,20 @@ internal sealed class SpoolProcessor
         {
             _ingest.Ingest(definition, reports);
         }
-        catch (SpoolEntryGoneException)
-        {
-            // Another processor on the same store archived them first; the next round re-reads the spool.
-            return;
-        }
         catch (Exception e)
         {
             _spool.RecordFailure(messages.Select(m => m.Id).ToList(), e.Message, _clock.GetUtcNow() + _retryDelay);
             _health.Failed(definition, messages.Max(m => m.Attempts) + 1, e.Message);
             return;
+        }
+        try
+        {
+            _spool.Remove(messages.Select(m => m.Id).ToList());
+        }
+        catch (Exception)
+        {
+            // Spool trouble after the archive committed: the entries come round again, and the
+            // archive answers them with the outcomes it recorded the first time.
         }
         _health.Archived(definition, messages.Max(m => m.Entry.Received));
     }

@@ -6,14 +6,91 @@ using static MimecastJournaling.Engine.Storage.SqliteDatabase;
 namespace MimecastJournaling.Engine.Listener;
 
 /// <summary>
-/// The spool as a table in the store's SQLite file (schema 3). Every connection runs with
-/// synchronous = FULL in WAL mode, so a committed append has been fsync'd.
+/// The spool: its own SQLite file beside the store (journaling.db → journaling.spool.db), in WAL
+/// mode with synchronous = FULL, so a committed append has been fsync'd. A file of its own keeps
+/// the group commit from waiting behind the archive's transactions (they are fsync'd in parallel)
+/// and keeps the spool on the listener's own disk when the store is elsewhere.
+/// Exactly once across the two files: the archive stores at most one report per spool id, and an
+/// entry leaves the spool only after the archive committed it. Ids are never reused: a new spool
+/// file continues after every id the archive has seen.
 /// </summary>
 public sealed class SqliteMessageSpool : IMessageSpool
 {
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS spool (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            received TEXT NOT NULL,
+            source TEXT NOT NULL,
+            definition_id TEXT NOT NULL,
+            definition TEXT NOT NULL,
+            mail_from TEXT NULL,
+            recipients TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt TEXT NULL,
+            last_error TEXT NULL
+        );
+        CREATE INDEX IF NOT EXISTS spool_definition ON spool(definition_id, id);
+        """;
+
+    private const string Columns = "id, received, source, definition_id, definition, mail_from, recipients, size, data, attempts, next_attempt, last_error";
+
     private readonly SqliteDatabase _db;
 
-    public SqliteMessageSpool(SqliteDatabase database) => _db = database;
+    /// <summary>Opens (or creates, 0600) the spool of <paramref name="store"/>, and moves in what an older version spooled inside the store.</summary>
+    public SqliteMessageSpool(SqliteJournalStore store)
+    {
+        _db = new SqliteDatabase(store.SpoolLocation);
+        _db.CreateFilePrivately();
+        _db.Guard(() =>
+        {
+            using var connection = _db.Open();
+            Execute(connection, null, "PRAGMA journal_mode = WAL;");
+        });
+        _db.Write((c, t) => Execute(c, t, Schema));
+        ContinueIdsAfter(store.Database);
+        MoveInOlderSpool(store.Database);
+    }
+
+    public string Location => _db.Location;
+
+    private void ContinueIdsAfter(SqliteDatabase store)
+    {
+        var floor = store.Query("SELECT MAX(COALESCE((SELECT MAX(spool_id) FROM reports), 0), COALESCE((SELECT MAX(id) FROM spool), 0))", r => r.GetInt64(0)).Single();
+        _db.Write((c, t) =>
+        {
+            // sqlite_sequence exists once the AUTOINCREMENT table does; its row appears with the first insert.
+            if (Execute(c, t, "UPDATE sqlite_sequence SET seq = MAX(seq, $floor) WHERE name = 'spool'", ("$floor", floor)) == 0)
+            {
+                Execute(c, t, "INSERT INTO sqlite_sequence (name, seq) VALUES ('spool', MAX($floor, COALESCE((SELECT MAX(id) FROM spool), 0)))", ("$floor", floor));
+            }
+            return true;
+        });
+    }
+
+    /// <summary>Schema 3 kept the spool inside the store: copy each entry here (same id) first, then remove it there.</summary>
+    private void MoveInOlderSpool(SqliteDatabase store)
+    {
+        while (true)
+        {
+            var older = store.Query($"SELECT {Columns} FROM spool ORDER BY id LIMIT 16", r => Enumerable.Range(0, 12).Select(r.GetValue).ToArray());
+            if (older.Count == 0)
+            {
+                return;
+            }
+            _db.Write((c, t) =>
+            {
+                foreach (var row in older)
+                {
+                    Execute(c, t, $"INSERT OR IGNORE INTO spool ({Columns}) VALUES ($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                        row.Select((value, i) => ("$" + i, value is DBNull ? null : value)).ToArray());
+                }
+                return true;
+            });
+            store.Write((c, t) => Execute(c, t, $"DELETE FROM spool WHERE id IN ({string.Join(',', older.Select(r => (long)r[0]))})"));
+        }
+    }
 
     public IReadOnlyList<long> Append(IReadOnlyList<SpoolEntry> entries) =>
         _db.Write((c, t) =>
@@ -57,6 +134,9 @@ public sealed class SqliteMessageSpool : IMessageSpool
             : entry.Data.ToArray();
 
     public int Count() => _db.Query("SELECT COUNT(*) FROM spool", r => r.GetInt32(0)).Single();
+
+    public void Remove(IReadOnlyList<long> ids) =>
+        _db.Write((c, t) => Execute(c, t, $"DELETE FROM spool WHERE id IN ({string.Join(',', ids)})"));
 
     public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes)
     {

@@ -29,6 +29,13 @@ public sealed class SqliteJournalStore : IJournalStore
 
     public string Location => _db.Location;
 
+    /// <summary>
+    /// The listener's spool, a file of its own beside the store (journaling.db → journaling.spool.db);
+    /// see SqliteMessageSpool.
+    /// </summary>
+    public string SpoolLocation =>
+        Path.Combine(Path.GetDirectoryName(Location)!, Path.GetFileNameWithoutExtension(Location) + ".spool" + Path.GetExtension(Location));
+
     /// <summary>The database file, shared with the archive that lives in the same store.</summary>
     public SqliteDatabase Database => _db;
 
@@ -166,13 +173,32 @@ public sealed class SqliteJournalStore : IJournalStore
         Modified = ParseTime(r, 20) ?? default,
     };
 
+    /// <summary>The spool's entries per definition (and any an older version left inside the store); the spool file is not created to count it.</summary>
+    private IEnumerable<(Guid Definition, int Queued)> QueuedPerDefinition()
+    {
+        const string sql = "SELECT definition_id, COUNT(*) FROM spool GROUP BY definition_id";
+        static (Guid, int) Read(SqliteDataReader r) => (Guid.Parse(r.GetString(0)), r.GetInt32(1));
+        var queued = Query(sql, Read);
+        if (File.Exists(SpoolLocation) && new FileInfo(SpoolLocation).Length > 0)
+        {
+            var spool = new SqliteDatabase(SpoolLocation);
+            queued.AddRange(spool.Guard(() =>
+            {
+                using var connection = spool.Open();
+                var hasTable = SqliteDatabase.Query(connection, null, "SELECT 1 FROM sqlite_master WHERE name = 'spool'", r => true).Count > 0;
+                return hasTable ? SqliteDatabase.Query(connection, null, sql, Read) : [];
+            }));
+        }
+        return queued;
+    }
+
     public IReadOnlyDictionary<Guid, DefinitionCounters> GetDefinitionCounters()
     {
         var counters = new Dictionary<Guid, DefinitionCounters>();
         DefinitionCounters For(Guid id) => counters.TryGetValue(id, out var c) ? c : counters[id] = new DefinitionCounters();
-        foreach (var (id, queued) in Query("SELECT definition_id, COUNT(*) FROM spool GROUP BY definition_id", r => (Guid.Parse(r.GetString(0)), r.GetInt32(1))))
+        foreach (var (id, queued) in QueuedPerDefinition())
         {
-            counters[id] = For(id) with { QueueLength = queued };
+            counters[id] = For(id) with { QueueLength = For(id).QueueLength + queued };
         }
         foreach (var (id, outcome, count) in Query(
             "SELECT definition_id, outcome, COUNT(*) FROM reports WHERE definition_id IS NOT NULL GROUP BY definition_id, outcome",

@@ -305,6 +305,8 @@ internal sealed class FailingSpool(IMessageSpool inner) : IMessageSpool
 
     public int Count() => inner.Count();
 
+    public void Remove(IReadOnlyList<long> ids) => inner.Remove(ids);
+
     public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes) => inner.TakeDue(now, maxCount, maxBytes);
 
     public void RecordFailure(IReadOnlyList<long> ids, string error, DateTimeOffset nextAttempt) => inner.RecordFailure(ids, error, nextAttempt);
