@@ -8,7 +8,16 @@ public sealed record SpoolEntry(
     string Definition,
     string? MailFrom,
     IReadOnlyList<string> Recipients,
-    ReadOnlyMemory<byte> Data);
+    ReadOnlyMemory<byte> Data)
+{
+    /// <summary>
+    /// A message too large to keep in memory: its content is in this file instead of
+    /// <see cref="Data"/>, and is copied into the spool in chunks.
+    /// </summary>
+    public FileInfo? DataFile { get; init; }
+
+    public long Size => DataFile?.Length ?? Data.Length;
+}
 
 /// <summary>Waiting: not tried yet. Failed: archiving failed at least once; it is retried at NextAttempt.</summary>
 public enum QueuedReportState

@@ -50,7 +50,8 @@ public sealed class JournalListener : IAsyncDisposable
 
     /// <summary>The listener over the embedded SQLite store: configuration, spool and archive in one file.</summary>
     public static JournalListener ForStore(SqliteJournalStore store, ListenerOptions options, TimeProvider? clock = null) =>
-        new(store, new SqliteJournalArchive(store.Database), new SqliteMessageSpool(store), options, clock);
+        new(store, new SqliteJournalArchive(store.Database), new SqliteMessageSpool(store),
+            options with { TemporaryDirectory = options.TemporaryDirectory ?? store.IncomingLocation }, clock);
 
     public ListenerCounters Counters { get; } = new();
 
@@ -97,7 +98,9 @@ public sealed class JournalListener : IAsyncDisposable
         _writer = new SpoolWriter(_spool, spoolLength, _processor.Wake);
 
         var services = new ServiceProvider();
-        services.Add(new GuardedEndpointListenerFactory(bound, gate, _options.ServerName));
+        var temporary = _options.TemporaryDirectory ?? Path.Combine(Path.GetTempPath(), "MimecastJournaling-" + Environment.UserName);
+        ReceivedMessage.DeleteLeftovers(temporary);
+        services.Add(new GuardedEndpointListenerFactory(bound, gate, _options.ServerName, new DataStreamingOptions(_options.MaxMessageSize, temporary, Counters)));
         services.Add(new JournalAuthenticator(definitions, _store, new VerifiedCredentialCache(_options.CredentialCacheDuration, _clock), Counters));
         services.Add(new JournalMailboxFilter(new RecipientPolicy(definitions, _options.MaxRecipientsPerMessage), Counters));
         services.Add(new SpoolingMessageStore(_writer, spoolLength, definitions, Counters, _options.MaxSpoolLength, _clock, () => _stopping));

@@ -53,7 +53,7 @@ internal sealed class SpoolWriter
             while (batch.Count < MaxBatchCount && bytes < MaxBatchBytes && _queue.Reader.TryRead(out var next))
             {
                 batch.Add(next);
-                bytes += next.Entry.Data.Length;
+                bytes += next.Entry.Size;
             }
             try
             {

@@ -6,8 +6,8 @@ using SmtpServer.Storage;
 namespace MimecastJournaling.Engine.Listener;
 
 /// <summary>
-/// SmtpServer's DATA hook: copies the message out of the library's buffer, hands it to the group
-/// commit, and answers 250 only once it is durable. Every failure is answered here with a 4xx,
+/// SmtpServer's DATA hook: takes the message content the session streamed aside (or, without it,
+/// copies the library's buffer), hands it to the group commit, and answers 250 only once it is durable. Every failure is answered here with a 4xx,
 /// because an exception escaping SaveAsync becomes a permanent 554 in the library.
 /// Not IDisposable: the library disposes such services after every command.
 /// </summary>
@@ -36,6 +36,8 @@ internal sealed class SpoolingMessageStore : IMessageStore
     public async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
         _counters.MessageReceived();
+        // The content itself came past the library (DataStreamingPipe); the buffer holds a placeholder then.
+        using var received = SessionFacts.TakeReceivedMessage(context);
         try
         {
             if (_stopping())
@@ -63,7 +65,10 @@ internal sealed class SpoolingMessageStore : IMessageStore
                 definition.Description,
                 transaction.From is null ? null : JournalMailboxFilter.Address(transaction.From),
                 transaction.To.Select(JournalMailboxFilter.Address).ToList(),
-                buffer.ToArray());
+                received is null ? buffer.ToArray() : received.InMemory)
+            {
+                DataFile = received?.File,
+            };
             // Not cancelled once queued: the commit is short, and the 250 must follow it.
             var spoolId = await _writer.AppendAsync(entry).ConfigureAwait(false);
             _counters.MessageAccepted();

@@ -99,7 +99,7 @@ public sealed class SqliteMessageSpool : IMessageSpool
             using var insert = c.CreateCommand();
             insert.Transaction = t;
             insert.CommandText = "INSERT INTO spool (received, source, definition_id, definition, mail_from, recipients, size, data) " +
-                "VALUES ($received, $source, $did, $definition, $from, $rcpt, $size, $data) RETURNING id";
+                "VALUES ($received, $source, $did, $definition, $from, $rcpt, $size, COALESCE($data, zeroblob($size))) RETURNING id";
             var parameters = new[] { "$received", "$source", "$did", "$definition", "$from", "$rcpt", "$size", "$data" }
                 .Select(name => insert.Parameters.Add(name, SqliteTypeOf(name))).ToArray();
             insert.Prepare();
@@ -109,13 +109,21 @@ public sealed class SqliteMessageSpool : IMessageSpool
                 object?[] values =
                 [
                     FormatTime(e.Received), e.Source, e.DefinitionId.ToString(), e.Definition, e.MailFrom,
-                    JsonSerializer.Serialize(e.Recipients), (long)e.Data.Length, DataOf(e),
+                    JsonSerializer.Serialize(e.Recipients), e.Size, e.DataFile is null ? DataOf(e) : null,
                 ];
                 for (var i = 0; i < parameters.Length; i++)
                 {
                     parameters[i].Value = values[i] ?? DBNull.Value;
                 }
-                ids.Add((long)insert.ExecuteScalar()!);
+                var id = (long)insert.ExecuteScalar()!;
+                if (e.DataFile is { } file)
+                {
+                    // A large message goes in by chunks, never whole in memory.
+                    using var source = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+                    using var blob = new SqliteBlob(c, "spool", "data", id);
+                    source.CopyTo(blob, 64 * 1024);
+                }
+                ids.Add(id);
             }
             return ids;
         });

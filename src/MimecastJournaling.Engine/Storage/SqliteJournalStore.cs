@@ -36,6 +36,10 @@ public sealed class SqliteJournalStore : IJournalStore
     public string SpoolLocation =>
         Path.Combine(Path.GetDirectoryName(Location)!, Path.GetFileNameWithoutExtension(Location) + ".spool" + Path.GetExtension(Location));
 
+    /// <summary>The listener's folder for DATA content beyond 1 MB until it is in the spool (journaling.db → journaling.incoming).</summary>
+    public string IncomingLocation =>
+        Path.Combine(Path.GetDirectoryName(Location)!, Path.GetFileNameWithoutExtension(Location) + ".incoming");
+
     /// <summary>The database file, shared with the archive that lives in the same store.</summary>
     public SqliteDatabase Database => _db;
 

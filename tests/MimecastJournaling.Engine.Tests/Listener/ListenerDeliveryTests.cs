@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimecastJournaling.Engine.Archive;
@@ -180,6 +182,36 @@ public sealed class ListenerDeliveryTests : IAsyncLifetime
         var outcome = Assert.Single(_h.Archive.GetOutcomes(new()));
         Assert.Equal(JournalOutcomeKind.Archived, outcome.Outcome);
         Assert.Equal(definition.Description, outcome.Definition);
+    }
+
+    [Fact]
+    public async Task A_report_larger_than_the_memory_limit_streams_through_a_private_file_and_arrives_byte_for_byte()
+    {
+        _h.Define("Plain", Service, s => s with { Encrypted = false, JournalNonInternalAddresses = true });
+        await _h.StartAsync();
+        // About 6 MB, with lines that start with dots (stuffed on the wire) and no final line break.
+        var line = new string('x', 70);
+        var body = new StringBuilder();
+        for (var i = 0; body.Length < 6 * ReceivedMessage.MemoryLimit; i++)
+        {
+            body.Append(i % 50 == 0 ? "." + line : line).Append("\r\n");
+        }
+        var raw = Encoding.ASCII.GetBytes("From: <ndr@fabrikam.test>\r\nTo: <" + Service + ">\r\nSubject: large\r\nMessage-ID: <large-1@fabrikam.test>\r\n\r\n" + body + "..last line");
+        var path = Path.Combine(_h.Temp.Root, "large.eml");
+        await File.WriteAllBytesAsync(path, raw);
+
+        var transcript = await _h.SwaksAsync("--to", Service, "--data", "@" + path);
+
+        Assert.Matches(new Regex(@"^<-  250 2\.0\.0 Queued as \d+", RegexOptions.Multiline), transcript);
+        await ListenerHarness.WaitUntilAsync(() => _h.Archive.GetMessages(new()).Count == 1 && _h.Spool.Count() == 0, "the report is archived");
+        var outcome = Assert.Single(_h.Archive.GetOutcomes(new()));
+        // swaks ends the content with the line break that precedes the final dot.
+        Assert.Equal([.. raw, .. "\r\n"u8.ToArray()], _h.Archive.GetReport(outcome.ReportId)!);
+        Assert.Empty(Directory.EnumerateFiles(_h.Temp.Store.IncomingLocation));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_h.Temp.Store.IncomingLocation));
+        }
     }
 
     [Fact]

@@ -62,6 +62,7 @@ public sealed class ListenerHarness : IAsyncDisposable
             Certificate = Certificate,
             ServerName = ServerName,
             RetryDelay = TimeSpan.FromSeconds(1),
+            TemporaryDirectory = Temp.Store.IncomingLocation,
         };
         Listener = new JournalListener(store ?? Temp.Store, Archive, spool ?? Spool, (change ?? (o => o))(options));
         await Listener.StartAsync();

@@ -175,8 +175,8 @@ public sealed class ListenerReplyCodeTests : IAsyncLifetime
 
         var transcript = await _h.SwaksAsync("--to", Service, "--body", "@" + body);
 
-        // SmtpServer 11.1.0 (Strict) answers this, without an enhanced status code, and closes the session.
-        AssertRefused(transcript, "552 message size exceeds fixed maximium message size");
+        // The content streams past SmtpServer; the listener answers as soon as the limit is passed, and closes the session.
+        AssertRefused(transcript, "552 5.3.4 Message size exceeds the limit of 65536 bytes");
         AssertNotAccepted(transcript);
         Assert.Equal(0, _h.Spool.Count());
         await ListenerHarness.WaitUntilAsync(() => _h.Listener!.Counters.Snapshot().Refused.GetValueOrDefault(RefusalReason.TooLarge) == 1, "the refusal is counted");
