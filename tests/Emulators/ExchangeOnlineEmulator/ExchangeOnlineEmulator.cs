@@ -403,7 +403,7 @@ public sealed class ExchangeOnlineEmulator : IAsyncDisposable
             await WriteJsonAsync(ctx, new Dictionary<string, object?> { ["@odata.context"] = root + "/$metadata#domains", ["value"] = value }, "application/json;odata.metadata=minimal;charset=utf-8").ConfigureAwait(false);
             return;
         }
-        if (segments.Length == 3 && segments[1] == "users" && segments[2] == "delta")
+        if (segments.Length == 3 && segments[1] == "users" && segments[2] is "delta" or "delta()") // the SDK calls the function as delta()
         {
             await UsersDeltaAsync(ctx, root).ConfigureAwait(false);
             return;
