@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Graph;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Authentication;
@@ -19,7 +18,6 @@ public sealed class GraphSdkDirectory : IGraphDirectory
     private readonly GraphDirectoryOptions _options;
 
     /// <summary>Creates the client. <paramref name="finalHandler"/> replaces the network handler (tests).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
     public GraphSdkDirectory(GraphDirectoryOptions options, HttpMessageHandler? finalHandler = null)
     {
         ArgumentNullException.ThrowIfNull(options);
