@@ -130,6 +130,20 @@ Describe 'Sync-JournalDirectory' {
         }
     }
 
+    It 'when Graph refuses, it stops with PermissionDenied and the permissions to grant, and changes nothing' {
+        $null = Invoke-TestExchangeEmulator $Emulator 'graph-deny'
+        try {
+            $err = { Sync-JournalDirectory } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'GraphAccessDenied,*'
+            "$($err.CategoryInfo.Category)" | Should -Be 'PermissionDenied'
+            $err.Exception.Message | Should -Match 'Authorization_RequestDenied'
+            $err.ErrorDetails.RecommendedAction | Should -Match 'User\.Read\.All'
+            @(Get-JournalDomain).Count | Should -Be 0
+        } finally {
+            $null = Invoke-TestExchangeEmulator $Emulator 'graph-allow'
+        }
+    }
+
     It '-WhatIf on the first run changes nothing' {
         Sync-JournalDirectory -WhatIf | Should -BeNullOrEmpty
         @(Get-JournalDomain).Count | Should -Be 0
