@@ -45,6 +45,8 @@
         'New-O365JournalContact'
         'Get-O365JournalContact'
         'Remove-O365JournalContact'
+        'Get-O365AcceptedDomain'
+        'Sync-JournalDirectory'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

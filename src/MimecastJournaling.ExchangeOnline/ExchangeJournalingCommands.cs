@@ -200,7 +200,7 @@ public sealed class ExchangeJournalingCommands
     /// <summary>Get-AcceptedDomain [-Identity].</summary>
     public async Task<IReadOnlyList<AcceptedDomain>> GetAcceptedDomainsAsync(string? identity = null, CancellationToken cancellationToken = default) =>
         (await RunAsync("Get-AcceptedDomain", new ExchangeParameters().AddIfNotNull("Identity", identity), cancellationToken).ConfigureAwait(false))
-            .Select(o => new AcceptedDomain(IdentityOf(o), o.GetString("Name") ?? "", o.GetString("DomainName") ?? o.GetString("Name") ?? "", o.GetString("DomainType"), o.GetBoolean("Default") ?? false))
+            .Select(o => new AcceptedDomain(IdentityOf(o), o.GetString("Name") ?? "", o.GetString("DomainName") ?? o.GetString("Name") ?? "", o.GetString("DomainType"), o.GetBoolean("Default") ?? false) { InitialDomain = o.GetBoolean("InitialDomain") ?? false })
             .ToArray();
 
     /// <summary>The accepted domain whose Default is true, or null.</summary>

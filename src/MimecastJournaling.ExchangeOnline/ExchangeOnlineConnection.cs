@@ -27,6 +27,10 @@ public sealed record ExchangeOnlineConnectionRequest(string Tenant, ExchangeClou
     public string? ClientId { get; init; }
     /// <summary>The client secret, for app-only sign-in.</summary>
     public string? ClientSecret { get; init; }
+    /// <summary>Replaces Microsoft Graph's base of the cloud (a proxy, a loopback emulator); the token scope stays the cloud's Graph.</summary>
+    public Uri? GraphEndpoint { get; init; }
+    /// <summary>A Graph bearer token the caller already has (with -AccessToken, whose token is for Exchange only).</summary>
+    public string? GraphAccessToken { get; init; }
 }
 
 /// <summary>
@@ -49,6 +53,10 @@ public sealed class O365JournalingConnection
     public Uri ExchangeEndpoint { get; init; } = null!;
     /// <summary>The sign-in host (used for app-only sign-in).</summary>
     public Uri AuthorityHost { get; init; } = null!;
+    /// <summary>Microsoft Graph's base the Graph cmdlets use.</summary>
+    public Uri? GraphEndpoint { get; init; }
+    /// <summary>False when the session has no Graph token (-AccessToken without -GraphAccessToken): Graph cmdlets fall back to Exchange or stop.</summary>
+    public bool GraphAvailable { get; init; }
     /// <summary>When Connect-O365Journaling ran.</summary>
     public DateTimeOffset ConnectedOn { get; init; }
     /// <summary>When the current token expires, when known (the token's exp claim, or the token endpoint's expires_in).</summary>
@@ -65,6 +73,8 @@ public sealed class ExchangeOnlineConnection : IDisposable
     private readonly IAccessTokenProvider _tokens;
     private readonly O365JournalingConnection _info;
     private readonly DateTimeOffset? _staticExpiry;
+    private readonly object _graphGate = new();
+    private IGraphDirectory? _graph;
 
     private ExchangeOnlineConnection(ExchangeOnlineClient client, IAccessTokenProvider tokens, O365JournalingConnection info, DateTimeOffset? staticExpiry)
     {
@@ -74,6 +84,39 @@ public sealed class ExchangeOnlineConnection : IDisposable
         _staticExpiry = staticExpiry;
         Commands = new ExchangeJournalingCommands(client);
     }
+
+    /// <summary>The cloud's endpoints with the overrides given to Connect-O365Journaling (GraphBase included).</summary>
+    public ExchangeOnlineEnvironment Environment { get; private init; } = ExchangeOnlineEnvironment.Global;
+
+    /// <summary>
+    /// Where Graph tokens come from (asked for <see cref="ExchangeOnlineEnvironment.GraphScope"/>): the
+    /// sign-in's own provider, or the -GraphAccessToken; null when the session has no way to Graph.
+    /// </summary>
+    public IAccessTokenProvider? GraphTokens { get; private init; }
+
+    /// <summary>
+    /// Microsoft Graph for this session, created on first use (that is when the Graph SDK loads);
+    /// null when there is no Graph token. Replace it with <see cref="UseGraphDirectory"/> (tests).
+    /// </summary>
+    public IGraphDirectory? Graph
+    {
+        get
+        {
+            if (GraphTokens is null) return null;
+            lock (_graphGate) return _graph ??= GraphDirectoryFactory(GraphDirectoryOptions.For(Environment, GraphTokens));
+        }
+    }
+
+    /// <summary>Uses <paramref name="directory"/> instead of the SDK client.</summary>
+    public void UseGraphDirectory(IGraphDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        lock (_graphGate) { _graph?.Dispose(); _graph = directory; }
+    }
+
+    /// <summary>Creates the Graph client; a separate method so that nothing loads the SDK before it is called.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static IGraphDirectory GraphDirectoryFactory(GraphDirectoryOptions options) => new GraphSdkDirectory(options);
 
     /// <summary>Typed Exchange cmdlets over this session.</summary>
     public ExchangeJournalingCommands Commands { get; }
@@ -91,6 +134,8 @@ public sealed class ExchangeOnlineConnection : IDisposable
         Environment = _info.Environment,
         ExchangeEndpoint = _info.ExchangeEndpoint,
         AuthorityHost = _info.AuthorityHost,
+        GraphEndpoint = _info.GraphEndpoint,
+        GraphAvailable = _info.GraphAvailable,
         ConnectedOn = _info.ConnectedOn,
         TokenExpiresOn = _tokens is ClientCredentialsTokenProvider cc ? cc.LastTokenExpiresOn : _staticExpiry,
     };
@@ -108,6 +153,8 @@ public sealed class ExchangeOnlineConnection : IDisposable
             environment = environment with { AdminApiBase = endpoint, TrustedHostSuffixes = new[] { endpoint.Host } };
         if (request.AuthorityHost is { } authority)
             environment = environment with { AuthorityHost = authority };
+        if (request.GraphEndpoint is { } graphEndpoint)
+            environment = environment with { GraphTokenResource = environment.GraphTokenResource ?? environment.GraphBase, GraphBase = graphEndpoint };
 
         IAccessTokenProvider tokens;
         O365SignInMethod method;
@@ -155,6 +202,9 @@ public sealed class ExchangeOnlineConnection : IDisposable
             CommandLog = e => connection?.Log?.Invoke(e),
         };
         var client = new ExchangeOnlineClient(options, tokens, handler);
+        // Graph: its own token when given; else the sign-in's provider unless that is a static Exchange token.
+        IAccessTokenProvider? graphTokens = !string.IsNullOrEmpty(request.GraphAccessToken) ? new StaticAccessTokenProvider(request.GraphAccessToken)
+            : tokens is StaticAccessTokenProvider ? null : tokens;
         var info = new O365JournalingConnection
         {
             TenantId = request.Tenant,
@@ -164,9 +214,11 @@ public sealed class ExchangeOnlineConnection : IDisposable
             Environment = request.Cloud,
             ExchangeEndpoint = environment.AdminApiBase,
             AuthorityHost = environment.AuthorityHost,
+            GraphEndpoint = environment.GraphBase,
+            GraphAvailable = graphTokens is not null,
             ConnectedOn = DateTimeOffset.UtcNow,
         };
-        connection = new ExchangeOnlineConnection(client, tokens, info, expiry);
+        connection = new ExchangeOnlineConnection(client, tokens, info, expiry) { Environment = environment, GraphTokens = graphTokens };
         return connection;
     }
 
@@ -202,6 +254,7 @@ public sealed class ExchangeOnlineConnection : IDisposable
     public void Dispose()
     {
         _client.Dispose();
+        lock (_graphGate) { _graph?.Dispose(); _graph = null; }
         (_tokens as IDisposable)?.Dispose();
     }
 }

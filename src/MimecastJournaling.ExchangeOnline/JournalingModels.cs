@@ -171,7 +171,11 @@ public sealed record SetJournalRuleRequest(string Identity)
 }
 
 /// <summary>An accepted domain (Get-AcceptedDomain).</summary>
-public sealed record AcceptedDomain(string Identity, string Name, string DomainName, string? DomainType, bool Default);
+public sealed record AcceptedDomain(string Identity, string Name, string DomainName, string? DomainType, bool Default)
+{
+    /// <summary>The tenant's initial *.onmicrosoft.com domain (Exchange's InitialDomain), when reported.</summary>
+    public bool InitialDomain { get; init; }
+}
 
 /// <summary>A recipient (Get-Recipient).</summary>
 public sealed record ExchangeRecipient(

@@ -18,7 +18,7 @@ Describe 'ShouldProcess' {
 
     It 'covers every changing verb of the module' {
         $verbs = $Commands | Where-Object Verb -notin 'Get', 'Test', 'Read' | ForEach-Object Verb | Sort-Object -Unique
-        $verbs | Should -Be @('Add', 'Connect', 'Disable', 'Disconnect', 'Enable', 'Export', 'Import', 'New', 'Register', 'Remove', 'Send', 'Set', 'Start', 'Stop', 'Unregister', 'Update')
+        $verbs | Should -Be @('Add', 'Connect', 'Disable', 'Disconnect', 'Enable', 'Export', 'Import', 'New', 'Register', 'Remove', 'Send', 'Set', 'Start', 'Stop', 'Sync', 'Unregister', 'Update')
     }
 
     It 'Read-JournalReport only reads: it changes nothing, so it has no -WhatIf' {
@@ -87,11 +87,15 @@ Describe '[OutputType]' {
         # Exchange Online, against the loopback emulator.
         $script:Emulator = Start-TestExchangeEmulator
         $Output['Connect-O365Journaling'] = Connect-O365Journaling -TenantId $Emulator.TenantId -ClientId $Emulator.ClientId `
-            -ClientSecret (ConvertTo-SecureString $Emulator.ClientSecret -AsPlainText -Force) -ExchangeEndpoint $Emulator.Endpoint -AuthorityHost $Emulator.Endpoint
+            -ClientSecret (ConvertTo-SecureString $Emulator.ClientSecret -AsPlainText -Force) -ExchangeEndpoint $Emulator.Endpoint -AuthorityHost $Emulator.Endpoint `
+            -GraphEndpoint $Emulator.Endpoint
         $Output['Get-O365JournalingConnection'] = Get-O365JournalingConnection
         $Output['New-O365JournalContact'] = New-O365JournalContact journal@journal.contoso.test -Name 'Types'
         $Output['Get-O365JournalContact'] = Get-O365JournalContact
         $Output['Remove-O365JournalContact'] = Remove-O365JournalContact 'Types' -Confirm:$false
+        # Microsoft Graph (the app-only sign-in above gets a Graph token too).
+        $Output['Get-O365AcceptedDomain'] = Get-O365AcceptedDomain
+        $Output['Sync-JournalDirectory'] = Sync-JournalDirectory
         $Output['Disconnect-O365Journaling'] = Disconnect-O365Journaling
     }
     AfterAll {
@@ -126,7 +130,7 @@ Describe '[OutputType]' {
             'Read-JournalReport', 'Import-JournalMessage', 'Get-JournalOutcome', 'Get-JournalMessage', 'Export-JournalMessage',
             'Start-JournalListener', 'Get-JournalListener', 'Stop-JournalListener', 'Send-JournalTestMessage', 'Test-JournalConnector', 'Get-JournalQueue',
             'Update-JournalExchangeOnlineRange', 'Set-JournalListenerSetting', 'Get-JournalListenerSetting',
-            'Get-O365JournalingConnection', 'New-O365JournalContact', 'Get-O365JournalContact') {
+            'Get-O365JournalingConnection', 'New-O365JournalContact', 'Get-O365JournalContact', 'Get-O365AcceptedDomain', 'Sync-JournalDirectory') {
             @($Output[$name]).Count | Should -BeGreaterThan 0 -Because $name
         }
     }

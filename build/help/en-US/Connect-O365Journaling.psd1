@@ -17,6 +17,12 @@ Two ways to sign in:
   fetched at once, so a wrong secret fails here, and renewed before it expires. This sign-in does
   not use MSAL yet.
 
+Microsoft Graph (Get-O365AcceptedDomain, Sync-JournalDirectory) uses the same sign-in: app-only
+sign-in asks the token endpoint for a Graph token as well (the app needs the Graph application
+permissions Domain.Read.All and User.Read.All). An -AccessToken is for Exchange only; give a
+separate Graph token with -GraphAccessToken. Without one, Get-O365AcceptedDomain reads Exchange's
+accepted domains instead and Sync-JournalDirectory stops with an error that says so.
+
 The token and the secret are never written to output, verbose messages or errors;
 Get-O365JournalingConnection shows where you are connected and when the token expires.
 '@
@@ -30,6 +36,23 @@ A bearer token for the Exchange Online admin API (audience https://outlook.offic
 sovereign cloud's host), with or without the "Bearer " prefix. Give it as a SecureString, for
 example ConvertTo-SecureString $token -AsPlainText -Force.
 '@
+        }
+        GraphAccessToken = @{
+            Description = @'
+A bearer token for Microsoft Graph (audience https://graph.microsoft.com, or the sovereign cloud's
+Graph), as a SecureString, for the Graph cmdlets when you sign in with -AccessToken. It needs
+Domain.Read.All (Get-O365AcceptedDomain) and User.Read.All (Sync-JournalDirectory). It cannot be
+refreshed and is never shown.
+'@
+            Default     = 'None: Get-O365AcceptedDomain falls back to Exchange, Sync-JournalDirectory cannot run'
+        }
+        GraphEndpoint    = @{
+            Description = @'
+Replaces the cloud's Microsoft Graph base (scheme, host and port; /v1.0 is added), for a proxy or a
+test emulator. The token is still asked for the cloud's Graph scope and is sent only to this host.
+Must be https, except for a loopback address.
+'@
+            Default     = "The cloud's Graph host, e.g. https://graph.microsoft.com"
         }
         ClientId         = @{
             Description = 'The application (client) id of the app registration used for app-only sign-in.'
@@ -77,6 +100,16 @@ Connect-O365Journaling -TenantId 9f3c6a2e-5d1b-4c8e-a7f0-3b2d1e4c5a60 -AccessTok
 '@
             Remarks = 'Connects with a token obtained elsewhere. Connect again when it expires.'
         }
+        @{
+            Title   = 'Tokens you already have, for Exchange and for Microsoft Graph'
+            Code    = @'
+$exchange = (Get-AzAccessToken -ResourceUrl https://outlook.office365.com -AsSecureString).Token
+$graph = (Get-AzAccessToken -ResourceTypeName MSGraph -AsSecureString).Token
+Connect-O365Journaling -TenantId contoso.onmicrosoft.com -AccessToken $exchange -GraphAccessToken $graph
+Sync-JournalDirectory
+'@
+            Remarks = 'Connects with two tokens, so that the Graph cmdlets can run too.'
+        }
     )
-    Links       = @('Disconnect-O365Journaling', 'Get-O365JournalingConnection', 'New-O365JournalContact')
+    Links       = @('Disconnect-O365Journaling', 'Get-O365JournalingConnection', 'New-O365JournalContact', 'Get-O365AcceptedDomain', 'Sync-JournalDirectory')
 }

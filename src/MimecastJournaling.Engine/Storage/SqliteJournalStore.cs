@@ -261,7 +261,7 @@ public sealed class SqliteJournalStore : IJournalStore
 
     // ---- internal directory ----------------------------------------------------------------
 
-    private const string AddressColumns = "address, domain, type, mailbox, display_name, source, added";
+    private const string AddressColumns = "address, domain, type, mailbox, display_name, source, added, source_id";
 
     public IReadOnlyList<InternalAddress> GetInternalAddresses(string? domain = null) => domain is null
         ? Query($"SELECT {AddressColumns} FROM internal_addresses ORDER BY address_key", ReadAddress)
@@ -278,14 +278,42 @@ public sealed class SqliteJournalStore : IJournalStore
         Query("SELECT COUNT(*) FROM internal_addresses WHERE domain = $d", r => r.GetInt32(0), ("$d", Key(domain))).Single();
 
     public void SaveInternalAddress(InternalAddress a, IReadOnlyList<JournalEvent> events) =>
+        Write(events, (connection, transaction) => SaveAddress(connection, transaction, a));
+
+    private static void SaveAddress(SqliteConnection connection, SqliteTransaction transaction, InternalAddress a)
+    {
+        Execute(connection, transaction, "DELETE FROM internal_addresses WHERE address_key = $k", ("$k", Key(a.Address)));
+        Execute(connection, transaction,
+            "INSERT INTO internal_addresses (address, address_key, domain, type, mailbox, display_name, source, added, source_id) " +
+            "VALUES ($a, $k, $d, $t, $m, $dn, $s, $added, $sid)",
+            ("$a", a.Address), ("$k", Key(a.Address)), ("$d", Key(a.Domain)), ("$t", a.Type.ToString()), ("$m", a.Mailbox),
+            ("$dn", a.DisplayName), ("$s", a.Source), ("$added", FormatTime(a.Added)), ("$sid", a.SourceId));
+    }
+
+    public void ApplyDirectoryChanges(DirectoryChanges changes, IReadOnlyList<JournalEvent> events) =>
         Write(events, (connection, transaction) =>
         {
-            Execute(connection, transaction, "DELETE FROM internal_addresses WHERE address_key = $k", ("$k", Key(a.Address)));
-            Execute(connection, transaction,
-                "INSERT INTO internal_addresses (address, address_key, domain, type, mailbox, display_name, source, added) " +
-                "VALUES ($a, $k, $d, $t, $m, $dn, $s, $added)",
-                ("$a", a.Address), ("$k", Key(a.Address)), ("$d", Key(a.Domain)), ("$t", a.Type.ToString()), ("$m", a.Mailbox),
-                ("$dn", a.DisplayName), ("$s", a.Source), ("$added", FormatTime(a.Added)));
+            foreach (var domain in changes.NewDomains)
+            {
+                Execute(connection, transaction,
+                    "INSERT INTO domains (name, verification_code, verified, verified_at, registered) VALUES ($n, $c, $v, $va, $r)",
+                    ("$n", Key(domain.Name)), ("$c", domain.VerificationCode), ("$v", domain.Verified),
+                    ("$va", FormatTime(domain.VerifiedAt)), ("$r", FormatTime(domain.Registered)));
+            }
+            foreach (var address in changes.DeleteAddresses)
+            {
+                Execute(connection, transaction, "DELETE FROM internal_addresses WHERE address_key = $k", ("$k", Key(address)));
+            }
+            foreach (var address in changes.SaveAddresses)
+            {
+                SaveAddress(connection, transaction, address);
+            }
+            if (changes.SettingName is { } name)
+            {
+                Execute(connection, transaction,
+                    "INSERT INTO settings (name, value, updated) VALUES ($n, $v, $u) ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated = excluded.updated",
+                    ("$n", name), ("$v", changes.SettingValue ?? ""), ("$u", FormatTime(changes.Updated)));
+            }
         });
 
     public void DeleteInternalAddress(string address, IReadOnlyList<JournalEvent> events) =>
@@ -301,6 +329,7 @@ public sealed class SqliteJournalStore : IJournalStore
         DisplayName = r.IsDBNull(4) ? null : r.GetString(4),
         Source = r.GetString(5),
         Added = ParseTime(r, 6) ?? default,
+        SourceId = r.IsDBNull(7) ? null : r.GetString(7),
     };
 
     // ---- settings -------------------------------------------------------------------------

@@ -19,6 +19,10 @@ public sealed class ConnectO365JournalingCommand : PSCmdlet
     [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet)]
     public SecureString AccessToken { get; set; } = null!;
 
+    /// <summary>A Microsoft Graph token for the Graph cmdlets (the -AccessToken is Exchange's only).</summary>
+    [Parameter(ParameterSetName = AccessTokenSet)]
+    public SecureString? GraphAccessToken { get; set; }
+
     [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet)]
     [ValidateNotNullOrEmpty]
     public string ClientId { get; set; } = string.Empty;
@@ -37,9 +41,13 @@ public sealed class ConnectO365JournalingCommand : PSCmdlet
     [ValidateNotNull]
     public Uri? AuthorityHost { get; set; }
 
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? GraphEndpoint { get; set; }
+
     protected override void ProcessRecord()
     {
-        foreach (var (name, uri) in new[] { (nameof(ExchangeEndpoint), ExchangeEndpoint), (nameof(AuthorityHost), AuthorityHost) })
+        foreach (var (name, uri) in new[] { (nameof(ExchangeEndpoint), ExchangeEndpoint), (nameof(AuthorityHost), AuthorityHost), (nameof(GraphEndpoint), GraphEndpoint) })
         {
             if (uri is not null && (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))))
             {
@@ -59,10 +67,16 @@ public sealed class ConnectO365JournalingCommand : PSCmdlet
             AccessToken = ParameterSetName == AccessTokenSet ? new NetworkCredential(string.Empty, AccessToken).Password : null,
             ClientId = ParameterSetName == ClientSecretSet ? ClientId : null,
             ClientSecret = ParameterSetName == ClientSecretSet ? new NetworkCredential(string.Empty, ClientSecret).Password : null,
+            GraphEndpoint = GraphEndpoint,
+            GraphAccessToken = GraphAccessToken is null ? null : new NetworkCredential(string.Empty, GraphAccessToken).Password,
         };
         if (ParameterSetName == AccessTokenSet && string.IsNullOrWhiteSpace(request.AccessToken))
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-AccessToken is empty."), "O365EmptyAccessToken", ErrorCategory.InvalidArgument, null));
+        }
+        if (GraphAccessToken is not null && string.IsNullOrWhiteSpace(request.GraphAccessToken))
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-GraphAccessToken is empty."), "O365EmptyGraphAccessToken", ErrorCategory.InvalidArgument, null));
         }
         ExchangeOnlineConnection connection;
         try

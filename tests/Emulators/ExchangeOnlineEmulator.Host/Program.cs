@@ -33,6 +33,52 @@ while ((line = Console.In.ReadLine()) is not null)
             lock (emulator.State) emulator.State.DeniedCmdlets.Remove(parts[1]);
             answer = "ok";
             break;
+        // Microsoft Graph: tokens, the 403 switch, and the directory the tests change between syncs.
+        case "graph-token":
+            answer = emulator.IssueGraphToken();
+            break;
+        case "graph-deny":
+            emulator.Graph.Forbidden = true;
+            answer = "ok";
+            break;
+        case "graph-allow":
+            emulator.Graph.Forbidden = false;
+            answer = "ok";
+            break;
+        case "graph-seed" when parts.Length == 2:
+            emulator.Graph.SeedUsers(int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+            answer = "ok";
+            break;
+        case "graph-add-user" when parts.Length == 2:
+        {
+            // graph-add-user <upn> <mail> <proxy,proxy,…>
+            var a = parts[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            emulator.Graph.AddUser(a[0], a[0], a.Length > 1 ? a[1] : null, a.Length > 2 ? a[2].Split(',') : Array.Empty<string>());
+            answer = "ok";
+            break;
+        }
+        case "graph-set-proxy" when parts.Length == 2:
+        {
+            // graph-set-proxy <upn> <proxy,proxy,…>
+            var a = parts[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            emulator.Graph.SetProxyAddresses(a[0], a.Length > 1 ? a[1].Split(',') : Array.Empty<string>());
+            answer = "ok";
+            break;
+        }
+        case "graph-remove-user" when parts.Length == 2:
+            emulator.Graph.RemoveUser(parts[1].Trim());
+            answer = "ok";
+            break;
+        case "graph-expire-delta":
+            emulator.Graph.ExpireDeltaTokens();
+            answer = "ok";
+            break;
+        case "graph-users":
+            answer = JsonSerializer.Serialize(emulator.Graph.Users.Select(u => new { u.Id, u.UserPrincipalName, u.Mail, u.ProxyAddresses, u.AccountEnabled }));
+            break;
+        case "graph-domains":
+            answer = JsonSerializer.Serialize(emulator.Graph.Domains);
+            break;
         case "tokens-issued":
             answer = emulator.TokensIssuedByEndpoint.ToString(System.Globalization.CultureInfo.InvariantCulture);
             break;
