@@ -47,6 +47,11 @@ while ((line = Console.In.ReadLine()) is not null)
         case "state":
             answer = emulator.State.Snapshot();
             break;
+        case "set-ndr" when parts.Length == 2:
+            // JournalingReportNdrTo as an older setting may have left it, without Set-TransportConfig's checks.
+            emulator.State.Change(s => s.TransportConfig["JournalingReportNdrTo"] = parts[1]);
+            answer = "ok";
+            break;
         case "unreachable" when parts.Length == 2:
             emulator.State.Change(s => s.UnreachableSmartHosts.Add(parts[1]));
             answer = "ok";
