@@ -108,7 +108,13 @@ public sealed class JournalRulePlan
     {
         if (!Create) return;
         if (!NdrRecipientSet) throw JournalRules.NdrNotSet(Name, null);
-        if (RuleCount >= RuleLimit)
+        EnsureBelowLimit();
+    }
+
+    /// <summary>Refuses a new rule when the tenant's rule limit is reached (JournalRuleLimitReached).</summary>
+    public void EnsureBelowLimit()
+    {
+        if (Create && RuleCount >= RuleLimit)
             throw new O365JournalingException("JournalRuleLimitReached", O365JournalingErrorKind.LimitsExceeded,
                 $"The tenant already has {RuleCount} journal rules, the most Exchange Online allows ({RuleLimit}). Remove one (Get-O365JournalRule, Remove-O365JournalRule) or change an existing rule with Set-O365JournalRule.", Name);
     }

@@ -158,6 +158,28 @@ public sealed class JournalingSetup
     public static IReadOnlyList<O365JournalingStepKind> Steps { get; } = Enum.GetValues<O365JournalingStepKind>();
 
     /// <summary>
+    /// Before any step changes anything: the NDR recipient (given: not a mailbox; not given: the
+    /// tenant must have one that is not a mailbox) and the journal rule limit, when the rule is new.
+    /// </summary>
+    public async Task PreflightAsync(CancellationToken cancellationToken = default)
+    {
+        var t = Target;
+        if (t.NdrRecipient is not null)
+        {
+            await JournalNdrRecipients.PlanAsync(_commands, t.NdrRecipient, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await PlanAsync(O365JournalingStepKind.NdrRecipient, cancellationToken).ConfigureAwait(false);
+        }
+        if (await _commands.FindJournalRuleAsync(t.RuleName, cancellationToken).ConfigureAwait(false) is null)
+        {
+            var plan = await JournalRules.PlanAsync(_commands, t.RuleName, t.Rule, t.RuleLimit, cancellationToken).ConfigureAwait(false);
+            plan.EnsureBelowLimit();
+        }
+    }
+
+    /// <summary>
     /// Plans one step. Call them in order: a step that was not applied (-WhatIf) is taken into
     /// account by the later ones (the validation of a connector not created yet, a rule before the
     /// NDR recipient is set).
@@ -210,7 +232,8 @@ public sealed class JournalingSetup
             {
                 var plan = await JournalRules.PlanAsync(_commands, t.RuleName, t.Rule, t.RuleLimit, cancellationToken).ConfigureAwait(false);
                 // Under -WhatIf the NDR step has not run: its pending change satisfies the rule's prerequisite.
-                if (plan.Create && !(_ndrPending && !plan.NdrRecipientSet)) plan.EnsureCanCreate();
+                if (plan.Create && _ndrPending && !plan.NdrRecipientSet) plan.EnsureBelowLimit();
+                else if (plan.Create) plan.EnsureCanCreate();
                 var text = plan.IsUnchanged ? $"Enabled, {plan.Existing!.Scope}, journal reports to {plan.Existing.JournalEmailAddress}" : plan.Description;
                 return new(step, t.RuleName, plan.IsUnchanged, text, plan);
             }

@@ -257,6 +257,25 @@ public sealed class JournalingSetupTests : EmulatorTestBase
     }
 
     [Fact]
+    public async Task Preflight_refuses_before_any_change_a_mailbox_ndr_recipient_and_a_full_rule_table()
+    {
+        using var client = Client();
+        var exo = new ExchangeJournalingCommands(client);
+        var mailbox = new JournalingSetup(exo, new JournalingTarget("EO", "eo@journal.contoso.test", new[] { "archive.contoso.test" }) { NdrRecipient = "journal-mbx@contoso.com" });
+        Assert.Equal("NdrRecipientIsMailbox", (await Assert.ThrowsAsync<O365JournalingException>(() => mailbox.PreflightAsync())).ErrorId);
+
+        Emulator.State.Change(s =>
+        {
+            s.TransportConfig["JournalingReportNdrTo"] = "ndr@archive.example";
+            for (var i = 0; i < s.MaxJournalRules; i++)
+                s.JournalRules.Add(new() { ["Identity"] = $"Rule {i}", ["Name"] = $"Rule {i}", ["JournalEmailAddress"] = "x@archive.example", ["Recipient"] = null, ["Scope"] = "Global", ["Enabled"] = true });
+        });
+        var full = new JournalingSetup(exo, new JournalingTarget("EO", "eo@journal.contoso.test", new[] { "archive.contoso.test" }));
+        Assert.Equal("JournalRuleLimitReached", (await Assert.ThrowsAsync<O365JournalingException>(() => full.PreflightAsync())).ErrorId);
+        Assert.All(Emulator.State.ExecutedCmdlets(), c => Assert.StartsWith("Get-", c, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Without_an_ndr_recipient_given_the_tenant_must_have_one()
     {
         using var client = Client();
@@ -272,6 +291,7 @@ public sealed class JournalingSetupTests : EmulatorTestBase
     private static async Task<List<O365JournalingStep>> RunAsync(ExchangeJournalingCommands exo, JournalingTarget target)
     {
         var setup = new JournalingSetup(exo, target);
+        await setup.PreflightAsync();
         var steps = new List<O365JournalingStep>();
         foreach (var kind in JournalingSetup.Steps)
         {

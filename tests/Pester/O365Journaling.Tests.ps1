@@ -350,11 +350,23 @@ Enable-O365Journaling EO -SmartHost archive.contoso.com -NdrRecipient ndr@archiv
         @((Test-O365Journaling 'EO' -SmartHost archive.contoso.com).Drift.Name) | Should -Contain 'ConnectorValidated'
     }
 
-    It 'without -NdrRecipient on a tenant that has none, says to give one' {
-        Enable-O365Journaling 'EO' -SmartHost archive.contoso.com -ErrorAction SilentlyContinue -ErrorVariable failures | Out-Null
+    It 'without -NdrRecipient on a tenant that has none, says to give one before changing anything' {
+        Enable-O365Journaling 'EO' -SmartHost archive.contoso.com -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'NdrRecipientRequired,*'
         $failures[0].Exception.Message | Should -Match '-NdrRecipient'
-        Get-O365JournalRule | Should -BeNullOrEmpty
+        Get-Changes | Should -BeNullOrEmpty
+        Get-O365JournalContact | Should -BeNullOrEmpty
+    }
+
+    It 'with a mailbox as -NdrRecipient, or the rule limit reached, refuses before changing anything' {
+        Enable-O365Journaling 'EO' -SmartHost archive.contoso.com -NdrRecipient journal-mbx@contoso.com -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'NdrRecipientIsMailbox,*'
+        Invoke-Behind Set-TransportConfig @{ JournalingReportNdrTo = 'ndr@archive.example' }
+        foreach ($i in 1..10) { Invoke-Behind New-JournalRule @{ Name = "Rule $i"; JournalEmailAddress = 'eo@journal.contoso.com'; Enabled = $true } }
+        Clear-Executed
+        Enable-O365Journaling 'EO' -SmartHost archive.contoso.com -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'JournalRuleLimitReached,*'
+        Get-Changes | Should -BeNullOrEmpty
     }
 
     It 'refuses a smart host with a port before calling Exchange' {

@@ -31,8 +31,10 @@ characters) for the contact, the connector and the rule (they live in separate n
 Pipe definitions from Get-JournalDefinition: Description and ServiceEmailAddress bind by
 property name. With a name only (-Definition), the service address is read from the store.
 Everything is checked locally before the first call (names of at most 64 characters, smart hosts
-without ports, -TlsDomain only with DomainValidation, the rule limit). Run Connect-O365Journaling
-first.
+without ports, -TlsDomain only with DomainValidation), and before the first change the cmdlet
+reads what the last steps need: the NDR recipient (NdrRecipientRequired, NdrRecipientIsMailbox)
+and, for a new rule, the tenant's journal rule limit (JournalRuleLimitReached). Run
+Connect-O365Journaling first.
 '@
     Parameters  = @{
         Definition          = @{ Description = 'The journal definition''s name (Description). Bound by property name from Get-JournalDefinition''s output.' }

@@ -98,6 +98,7 @@ public sealed class EnableO365JournalingCommand : O365JournalingSetupCmdlet
     protected override void ProcessRecord() => Run(() =>
     {
         var setup = new JournalingSetup(Connection.Commands, BuildTarget(ShowInAddressList, ValidationRecipient));
+        Invoke(async (_, ct) => { await setup.PreflightAsync(ct).ConfigureAwait(false); return true; });
         foreach (var kind in JournalingSetup.Steps)
         {
             var plan = Invoke((_, ct) => setup.PlanAsync(kind, ct));
