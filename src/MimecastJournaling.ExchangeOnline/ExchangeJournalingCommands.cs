@@ -102,6 +102,7 @@ public sealed class ExchangeJournalingCommands
             .AddIfNotNull("IsValidated", request.IsValidated)
             .AddIfNotNull("LastValidationTimestamp", request.LastValidationTimestamp)
             .AddIfNotNull("ValidationRecipients", request.ValidationRecipients);
+        if (request.ClearTlsDomain && request.TlsDomain is null) p.Add("TlsDomain", null);
         return RunAsync("Set-OutboundConnector", p, cancellationToken);
     }
 
@@ -180,6 +181,7 @@ public sealed class ExchangeJournalingCommands
             .AddIfNotNull("JournalEmailAddress", request.JournalEmailAddress)
             .AddIfNotNull("Recipient", request.Recipient)
             .AddIfNotNull("Scope", request.Scope);
+        if (request.ClearRecipient && request.Recipient is null) p.Add("Recipient", null);
         return RunAsync("Set-JournalRule", p, cancellationToken);
     }
 

@@ -108,6 +108,8 @@ public sealed record SetOutboundConnectorRequest(string Identity)
     public TlsAuthLevel? TlsSettings { get; init; }
     /// <summary>-TlsDomain.</summary>
     public string? TlsDomain { get; init; }
+    /// <summary>Sends -TlsDomain $null (a connector leaving DomainValidation must drop its TlsDomain).</summary>
+    public bool ClearTlsDomain { get; init; }
     /// <summary>-IsTransportRuleScoped.</summary>
     public bool? IsTransportRuleScoped { get; init; }
     /// <summary>-Enabled.</summary>
@@ -166,6 +168,8 @@ public sealed record SetJournalRuleRequest(string Identity)
     public string? JournalEmailAddress { get; init; }
     /// <summary>-Recipient.</summary>
     public string? Recipient { get; init; }
+    /// <summary>Sends -Recipient $null: the rule journals every recipient again.</summary>
+    public bool ClearRecipient { get; init; }
     /// <summary>-Scope.</summary>
     public JournalRuleScope? Scope { get; init; }
 }

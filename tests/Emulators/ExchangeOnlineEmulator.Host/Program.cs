@@ -79,6 +79,33 @@ while ((line = Console.In.ReadLine()) is not null)
         case "graph-domains":
             answer = JsonSerializer.Serialize(emulator.Graph.Domains);
             break;
+        // Changes behind the module's back, and what the module sent (issue 5 seed-procedure tests).
+        case "exec" when parts.Length == 2:
+            answer = Exec(emulator.State, parts[1]);
+            break;
+        case "executed":
+            answer = JsonSerializer.Serialize(emulator.State.ExecutedCmdlets());
+            break;
+        case "clear-executed":
+            emulator.State.ClearExecuted();
+            answer = "ok";
+            break;
+        case "state":
+            answer = emulator.State.Snapshot();
+            break;
+        case "set-ndr" when parts.Length == 2:
+            // JournalingReportNdrTo as an older setting may have left it, without Set-TransportConfig's checks.
+            emulator.State.Change(s => s.TransportConfig["JournalingReportNdrTo"] = parts[1]);
+            answer = "ok";
+            break;
+        case "unreachable" when parts.Length == 2:
+            emulator.State.Change(s => s.UnreachableSmartHosts.Add(parts[1]));
+            answer = "ok";
+            break;
+        case "reachable" when parts.Length == 2:
+            emulator.State.Change(s => s.UnreachableSmartHosts.Remove(parts[1]));
+            answer = "ok";
+            break;
         case "tokens-issued":
             answer = emulator.TokensIssuedByEndpoint.ToString(System.Globalization.CultureInfo.InvariantCulture);
             break;
@@ -94,3 +121,15 @@ while ((line = Console.In.ReadLine()) is not null)
     Console.Out.Flush();
 }
 return 0;
+
+// "exec <Cmdlet> [<json parameters>]": runs an Exchange cmdlet on the state directly (no HTTP), and
+// answers "ok <json objects>" or "error <ExId>|<Type>|<Text>" on one line.
+static string Exec(EmulatorState state, string text)
+{
+    var parts = text.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    using var parameters = JsonDocument.Parse(parts.Length == 2 ? parts[1] : "{}");
+    var outcome = state.Execute(parts[0], parameters.RootElement.Clone());
+    if (outcome.Forbidden) return "error 403";
+    if (outcome.Error is { } e) return $"error {e.ExId}|{e.Type}|{e.Text}";
+    return "ok " + JsonSerializer.Serialize(outcome.Objects);
+}
