@@ -13,7 +13,8 @@ namespace MimecastJournaling.Engine.Listener;
 internal sealed class SpoolProcessor
 {
     private const int BatchCount = 32;
-    private const long BatchBytes = 64L * 1024 * 1024;
+    // At least one report per batch; beyond that, large reports go one or two at a time.
+    private const long BatchBytes = 16L * 1024 * 1024;
 
     private readonly IMessageSpool _spool;
     private readonly SpoolLength _length;
