@@ -26,10 +26,11 @@ public sealed class SqliteMessageSpool : IMessageSpool
             mail_from TEXT NULL,
             recipients TEXT NOT NULL,
             size INTEGER NOT NULL,
-            data BLOB NOT NULL,
             attempts INTEGER NOT NULL DEFAULT 0,
             next_attempt TEXT NULL,
-            last_error TEXT NULL
+            last_error TEXT NULL,
+            -- Last, so INSERT ... zeroblob(size) stays a zero tail instead of 25 MB of zeros in memory.
+            data BLOB NOT NULL
         );
         CREATE INDEX IF NOT EXISTS spool_definition ON spool(definition_id, id);
         """;
@@ -178,8 +179,20 @@ public sealed class SqliteMessageSpool : IMessageSpool
                     r.GetString(4),
                     GetStringOrNull(r, 5),
                     JsonSerializer.Deserialize<string[]>(r.GetString(6)) ?? [],
-                    (byte[])r.GetValue(7)),
+                    ReadData(r, 7)),
                 r.GetInt32(8)));
+    }
+
+    /// <summary>
+    /// The content straight from the row into one array (GetValue would copy a large blob into
+    /// SQLite's memory first).
+    /// </summary>
+    private static byte[] ReadData(SqliteDataReader reader, int ordinal)
+    {
+        using var stream = reader.GetStream(ordinal);
+        var data = GC.AllocateUninitializedArray<byte>(checked((int)stream.Length));
+        stream.ReadExactly(data);
+        return data;
     }
 
     public void RecordFailure(IReadOnlyList<long> ids, string error, DateTimeOffset nextAttempt) =>
@@ -200,7 +213,7 @@ public sealed class SqliteMessageSpool : IMessageSpool
         return _db.Query(sql, r =>
         {
             // What the queue shows of a report comes from its envelope: whom it journals, and its subject.
-            var report = Parsing.JournalReportParser.Parse((byte[])r.GetValue(10));
+            var report = Parsing.JournalReportParser.Parse(ReadData(r, 10));
             var attempts = r.GetInt32(7);
             return new QueuedReport
             {
