@@ -56,8 +56,14 @@ public sealed record SpooledMessage(long Id, SpoolEntry Entry, int Attempts);
 /// </summary>
 public interface IMessageSpool
 {
-    /// <summary>Stores all entries in one durable (fsync'd) transaction; returns their ids in order.</summary>
+    /// <summary>
+    /// Stores all entries in one transaction; returns their ids in order. They are durable once
+    /// <see cref="Sync"/> has returned (a kill of the process loses nothing even before).
+    /// </summary>
     IReadOnlyList<long> Append(IReadOnlyList<SpoolEntry> entries);
+
+    /// <summary>Makes every entry appended so far durable (fsync).</summary>
+    void Sync();
 
     int Count();
 

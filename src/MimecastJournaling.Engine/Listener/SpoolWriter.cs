@@ -4,8 +4,9 @@ namespace MimecastJournaling.Engine.Listener;
 
 /// <summary>
 /// Group commit: sessions hand their messages to one writer, which stores everything that is
-/// waiting in one durable transaction and then completes each session's task. Concurrent DATA
-/// commands therefore share one fsync instead of queueing for one each.
+/// waiting in one transaction; a second loop then makes the committed groups durable with one
+/// fsync and completes each session's task. Concurrent DATA commands share one fsync instead of
+/// queueing for one each, and the next group is written while the last one is synced.
 /// </summary>
 internal sealed class SpoolWriter
 {
@@ -16,14 +17,17 @@ internal sealed class SpoolWriter
     private readonly SpoolLength _length;
     private readonly Action _committed;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _loop;
+    private readonly Channel<(Pending Pending, long Id)> _unsynced = Channel.CreateUnbounded<(Pending, long)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Task _writeLoop;
+    private readonly Task _syncLoop;
 
     public SpoolWriter(IMessageSpool spool, SpoolLength length, Action committed)
     {
         _spool = spool;
         _length = length;
         _committed = committed;
-        _loop = Task.Run(RunAsync);
+        _writeLoop = Task.Run(WriteAsync);
+        _syncLoop = Task.Run(SyncAsync);
     }
 
     /// <summary>Completes with the spool id once the entry is durable; faults when it could not be stored.</summary>
@@ -37,41 +41,83 @@ internal sealed class SpoolWriter
         return pending.Completion.Task;
     }
 
-    /// <summary>Stores what is queued already, then stops.</summary>
-    public Task StopAsync()
+    /// <summary>Stores and syncs what is queued already, then stops.</summary>
+    public async Task StopAsync()
     {
         _queue.Writer.TryComplete();
-        return _loop;
+        await _writeLoop.ConfigureAwait(false);
+        await _syncLoop.ConfigureAwait(false);
     }
 
-    private async Task RunAsync()
+    private async Task WriteAsync()
     {
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            var batch = new List<Pending>();
-            long bytes = 0;
-            while (batch.Count < MaxBatchCount && bytes < MaxBatchBytes && _queue.Reader.TryRead(out var next))
+            while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                batch.Add(next);
-                bytes += next.Entry.Size;
-            }
-            try
-            {
-                var ids = _spool.Append(batch.Select(p => p.Entry).ToList());
+                var batch = new List<Pending>();
+                long bytes = 0;
+                while (batch.Count < MaxBatchCount && bytes < MaxBatchBytes && _queue.Reader.TryRead(out var next))
+                {
+                    batch.Add(next);
+                    bytes += next.Entry.Size;
+                }
+                IReadOnlyList<long> ids;
+                try
+                {
+                    ids = _spool.Append(batch.Select(p => p.Entry).ToList());
+                }
+                catch (Exception e)
+                {
+                    foreach (var pending in batch)
+                    {
+                        pending.Completion.TrySetException(e);
+                    }
+                    continue;
+                }
                 _length.Add(ids.Count);
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    batch[i].Completion.TrySetResult(ids[i]);
+                    _unsynced.Writer.TryWrite((batch[i], ids[i]));
                 }
-                _committed();
+            }
+        }
+        finally
+        {
+            _unsynced.Writer.TryComplete();
+        }
+    }
+
+    private async Task SyncAsync()
+    {
+        var committed = new List<(Pending Pending, long Id)>();
+        while (await _unsynced.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            committed.Clear();
+            while (_unsynced.Reader.TryRead(out var next))
+            {
+                committed.Add(next);
+            }
+            try
+            {
+                // Every group committed before this call is on the disk when it returns.
+                _spool.Sync();
             }
             catch (Exception e)
             {
-                foreach (var pending in batch)
+                // Not answered 250: the sender retries, and the archive keeps one copy of a report
+                // (the stored one comes round as a duplicate).
+                foreach (var (pending, _) in committed)
                 {
                     pending.Completion.TrySetException(e);
                 }
+                continue;
             }
+            foreach (var (pending, id) in committed)
+            {
+                pending.Completion.TrySetResult(id);
+            }
+            _committed();
         }
     }
 

@@ -7,7 +7,8 @@ namespace MimecastJournaling.Engine.Listener;
 
 /// <summary>
 /// The spool: its own SQLite file beside the store (journaling.db → journaling.spool.db), in WAL
-/// mode with synchronous = FULL, so a committed append has been fsync'd. A file of its own keeps
+/// mode. Appends commit without an fsync (synchronous = NORMAL); <see cref="Sync"/> fsyncs the log,
+/// so the writer can commit the next group while the last one reaches the disk. A file of its own keeps
 /// the group commit from waiting behind the archive's transactions (they are fsync'd in parallel)
 /// and keeps the spool on the listener's own disk when the store is elsewhere.
 /// Exactly once across the two files: the archive stores at most one report per spool id, and an
@@ -42,7 +43,7 @@ public sealed class SqliteMessageSpool : IMessageSpool
     /// <summary>Opens (or creates, 0600) the spool of <paramref name="store"/>, and moves in what an older version spooled inside the store.</summary>
     public SqliteMessageSpool(SqliteJournalStore store)
     {
-        _db = new SqliteDatabase(store.SpoolLocation);
+        _db = new SqliteDatabase(store.SpoolLocation, syncAtCheckpointsOnly: true);
         _db.CreateFilePrivately();
         _db.Guard(() =>
         {
@@ -141,6 +142,8 @@ public sealed class SqliteMessageSpool : IMessageSpool
         System.Runtime.InteropServices.MemoryMarshal.TryGetArray(entry.Data, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
             : entry.Data.ToArray();
+
+    public void Sync() => _db.SyncLog();
 
     public int Count() => _db.Query("SELECT COUNT(*) FROM spool", r => r.GetInt32(0)).Single();
 

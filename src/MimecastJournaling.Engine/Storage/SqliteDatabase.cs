@@ -19,8 +19,17 @@ public sealed class SqliteDatabase
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> WriteTurns = new(StringComparer.Ordinal);
     private readonly object _writeTurn;
 
-    public SqliteDatabase(string path)
+    private readonly string _synchronous;
+
+    /// <param name="path">The database file.</param>
+    /// <param name="syncAtCheckpointsOnly">
+    /// True: commits are not fsync'd (SQLite's synchronous = NORMAL, which in WAL mode syncs at
+    /// checkpoints), and the caller makes them durable with <see cref="SyncLog"/>, outside the
+    /// write lock, so the next transaction can be written while the last one is synced.
+    /// </param>
+    public SqliteDatabase(string path, bool syncAtCheckpointsOnly = false)
     {
+        _synchronous = syncAtCheckpointsOnly ? "NORMAL" : "FULL";
         Location = Path.GetFullPath(path);
         _writeTurn = WriteTurns.GetOrAdd(Location, _ => new object());
         _connectionString = new SqliteConnectionStringBuilder
@@ -44,7 +53,7 @@ public sealed class SqliteDatabase
         if (!Configured.TryGetValue(handle, out _))
         {
             using var pragma = connection.CreateCommand();
-            pragma.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+            pragma.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {_synchronous};";
             pragma.ExecuteNonQuery();
             Configured.AddOrUpdate(handle, Marker);
         }
@@ -53,6 +62,26 @@ public sealed class SqliteDatabase
 
     private static readonly ConditionalWeakTable<object, object> Configured = new();
     private static readonly object Marker = new();
+
+    /// <summary>
+    /// Makes every transaction committed so far durable: one fsync of the write-ahead log. (A log
+    /// that is gone was checkpointed into the database file, which SQLite synced then.)
+    /// </summary>
+    public void SyncLog() => Guard(() =>
+    {
+        try
+        {
+            using var log = File.OpenHandle(Location + "-wal", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            RandomAccess.FlushToDisk(log);
+        }
+        catch (FileNotFoundException)
+        {
+        }
+        catch (IOException e)
+        {
+            throw new SqliteException($"The spool's log could not be synced to disk: {e.Message}", 10 /* SQLITE_IOERR */);
+        }
+    });
 
     public List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object? Value)[] parameters) =>
         Guard(() =>

@@ -274,6 +274,30 @@ public sealed class ListenerReplyCodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failed_fsync_of_the_spool_is_451_and_the_committed_copy_is_archived_once_when_the_sender_retries()
+    {
+        _h.Define("Plain", Service, s => s with { Encrypted = false, JournalNonInternalAddresses = true });
+        await _h.StartAsync(spool: new FailingSpool(_h.Spool, syncFails: true));
+
+        var report = Path.Combine(_h.Temp.Root, "fsync-failed.eml");
+        await File.WriteAllTextAsync(report, "From: <ndr@fabrikam.test>\r\nTo: <" + Service + ">\r\nSubject: fsync\r\n" +
+            "Date: Thu, 26 Nov 2026 10:00:00 +0000\r\nMessage-ID: <fsync-failed@fabrikam.test>\r\n\r\nbody\r\n");
+        var transcript = await _h.SwaksAsync("--to", Service, "--data", "@" + report);
+
+        AssertRefused(transcript, "451 4.3.0");
+        AssertNotAccepted(transcript);
+        // The commit that was not synced is still in the spool: it is archived, and a retry of the
+        // same report (as Exchange sends after a 4xx) merges into the same item.
+        await _h.Listener!.StopAsync(TimeSpan.FromSeconds(5));
+        await _h.StartAsync();
+        var retry = await _h.SwaksAsync("--to", Service, "--data", "@" + report);
+        Assert.Matches(new Regex(@"^<-  250 2\.0\.0", RegexOptions.Multiline), retry);
+        await ListenerHarness.WaitUntilAsync(() => _h.Spool.Count() == 0 && _h.Archive.GetOutcomes(new()).Count == 2, "both copies have outcomes");
+        var item = Assert.Single(_h.Archive.GetMessages(new()));
+        Assert.Equal("fsync-failed@fabrikam.test", item.MessageId);
+    }
+
+    [Fact]
     public async Task A_full_spool_answers_452_4_3_1()
     {
         _h.Define("Plain", Service, s => s with { Encrypted = false });
@@ -297,11 +321,24 @@ public sealed class ListenerReplyCodeTests : IAsyncLifetime
     }
 }
 
-/// <summary>A spool whose store is broken: every append fails as a full or locked database would.</summary>
-internal sealed class FailingSpool(IMessageSpool inner) : IMessageSpool
+/// <summary>
+/// A spool whose store is broken: every append fails as a full or locked database would, or (with
+/// <paramref name="syncFails"/>) appends commit but the fsync that makes them durable fails.
+/// </summary>
+internal sealed class FailingSpool(IMessageSpool inner, bool syncFails = false) : IMessageSpool
 {
-    public IReadOnlyList<long> Append(IReadOnlyList<SpoolEntry> entries) =>
-        throw new JournalConfigurationException("StoreUnavailable", JournalErrorKind.ResourceUnavailable, "database or disk is full");
+    public IReadOnlyList<long> Append(IReadOnlyList<SpoolEntry> entries) => syncFails
+        ? inner.Append(entries)
+        : throw new JournalConfigurationException("StoreUnavailable", JournalErrorKind.ResourceUnavailable, "database or disk is full");
+
+    public void Sync()
+    {
+        if (syncFails)
+        {
+            throw new JournalConfigurationException("StoreUnavailable", JournalErrorKind.ResourceUnavailable, "disk I/O error");
+        }
+        inner.Sync();
+    }
 
     public int Count() => inner.Count();
 
