@@ -21,7 +21,7 @@ public sealed class DirectorySyncTests : IDisposable
     private DirectorySyncResult Sync(IEnumerable<DirectoryUser> users, bool delta, string? link = "https://graph.microsoft.com/v1.0/users/delta?$deltatoken=x") =>
         Config.ApplyDirectorySync(Config.PlanDirectorySync(TenantDomains, users, delta, Tenant, Endpoint, link));
 
-    private Dictionary<string, InternalAddress> Directory() => Config.GetInternalAddresses().ToDictionary(a => a.Address, StringComparer.OrdinalIgnoreCase);
+    private Dictionary<string, InternalAddress> Directory() => Config.GetInternalAddresses().ToDictionary(a => a.EmailAddress, StringComparer.OrdinalIgnoreCase);
 
     private DirectoryUser[] Alice => new[]
     {

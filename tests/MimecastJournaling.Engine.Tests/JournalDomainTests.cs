@@ -132,7 +132,7 @@ public sealed class JournalDomainTests : IDisposable
         Config.UnregisterDomain("Contoso.test", removeAddresses: true);
 
         Assert.Equal(["fabrikam.test"], Config.GetDomains().Select(d => d.Name));
-        Assert.Equal(["ceo@fabrikam.test"], Config.GetInternalAddresses().Select(a => a.Address));
+        Assert.Equal(["ceo@fabrikam.test"], Config.GetInternalAddresses().Select(a => a.EmailAddress));
         var removed = Config.GetEvents().Where(e => e.Action == "Removed").Select(e => (e.ObjectType, e.ObjectName)).ToHashSet();
         Assert.Equal(new HashSet<(JournalObjectType, string)>
         {
@@ -176,7 +176,7 @@ public sealed class JournalDomainTests : IDisposable
 
         var added = Config.AddInternalAddress(" Anna.Schmidt@BÜCHER.test ", displayName: "  Anna Schmidt  ", source: "Csv");
 
-        Assert.Equal("Anna.Schmidt@xn--bcher-kva.test", added.Address);
+        Assert.Equal("Anna.Schmidt@xn--bcher-kva.test", added.EmailAddress);
         Assert.Equal("xn--bcher-kva.test", added.Domain);
         Assert.Equal(InternalAddressType.Mailbox, added.Type);
         Assert.Equal("Anna.Schmidt@xn--bcher-kva.test", added.Mailbox);
@@ -230,7 +230,7 @@ public sealed class JournalDomainTests : IDisposable
         Assert.Equal(first, Config.AddInternalAddress("CEO@Contoso.test", displayName: "The CEO", source: "Graph"));
         Assert.Equal(alias, Config.AddInternalAddress("Boss@contoso.test", InternalAddressType.Alias, "CEO@contoso.test", source: "Graph"));
 
-        Assert.Equal(["boss@contoso.test", "ceo@contoso.test"], Config.GetInternalAddresses().Select(a => a.Address));
+        Assert.Equal(["boss@contoso.test", "ceo@contoso.test"], Config.GetInternalAddresses().Select(a => a.EmailAddress));
         Assert.Equal(2, EventsOf(JournalObjectType.InternalAddress).Count);
     }
 

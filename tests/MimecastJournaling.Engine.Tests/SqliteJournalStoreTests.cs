@@ -157,7 +157,7 @@ public sealed class SqliteJournalStoreTests : IDisposable
 
         Assert.True(errors.IsEmpty, "Writers failed:\n" + string.Join("\n", errors.Select(e => e.ToString())));
         using var reader = _temp.OpenAnotherStore();
-        var addresses = reader.GetInternalAddresses("contoso.test").Select(a => a.Address).ToHashSet();
+        var addresses = reader.GetInternalAddresses("contoso.test").Select(a => a.EmailAddress).ToHashSet();
         Assert.Equal(threads * perThread, addresses.Count);
         for (var t = 0; t < threads; t++)
         {

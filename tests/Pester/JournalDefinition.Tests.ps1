@@ -152,7 +152,7 @@ Describe 'Journal definitions' {
             New-JournalDefinition 'Journal' journal@journal.contoso.test | Out-Null
             Add-JournalInternalAddress -Address journal@journal.contoso.test -ErrorVariable err2 -ErrorAction SilentlyContinue
             $err2[0].FullyQualifiedErrorId | Should -BeLike 'SelfJournalingRefused*'
-            Get-JournalInternalAddress | Select-Object -ExpandProperty Address | Should -Not -Contain 'journal@journal.contoso.test'
+            Get-JournalInternalAddress | Select-Object -ExpandProperty EmailAddress | Should -Not -Contain 'journal@journal.contoso.test'
         }
     }
 

@@ -27,10 +27,10 @@ Describe 'Internal directory' {
         Import-Csv $csv | Add-JournalInternalAddress -ErrorVariable err
         $err.Count | Should -Be 0
         $all = Get-JournalInternalAddress
-        ($all | ForEach-Object Address) | Sort-Object | Should -Be @('alice@contoso.test', 'bob@contoso.test', 'carol@fabrikam.test')
-        ($all | Where-Object Address -eq 'bob@contoso.test').DisplayName | Should -Be 'Bob, the Builder'
-        ($all | Where-Object Address -eq 'alice@contoso.test').Mailbox | Should -Be 'alice@contoso.test'
-        "$(($all | Where-Object Address -eq 'alice@contoso.test').Type)" | Should -Be 'Mailbox'
+        ($all | ForEach-Object EmailAddress) | Sort-Object | Should -Be @('alice@contoso.test', 'bob@contoso.test', 'carol@fabrikam.test')
+        ($all | Where-Object EmailAddress -eq 'bob@contoso.test').DisplayName | Should -Be 'Bob, the Builder'
+        ($all | Where-Object EmailAddress -eq 'alice@contoso.test').Mailbox | Should -Be 'alice@contoso.test'
+        "$(($all | Where-Object EmailAddress -eq 'alice@contoso.test').Type)" | Should -Be 'Mailbox'
     }
 
     It 'imports a CSV with an EmailAddress column, and aliases with Type and Mailbox' {
@@ -61,7 +61,15 @@ Describe 'Internal directory' {
         $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
         $err[0].TargetObject | Should -Be 'mallory@outside.example'
         $err[0].Exception.Message | Should -Match 'Register-JournalDomain -Name outside\.example'
-        (Get-JournalInternalAddress | ForEach-Object Address) | Sort-Object | Should -Be @('erin@contoso.test', 'frank@fabrikam.test')
+        (Get-JournalInternalAddress | ForEach-Object EmailAddress) | Sort-Object | Should -Be @('erin@contoso.test', 'frank@fabrikam.test')
+    }
+
+    It 'gives the addresses with member access on the whole result (the property is not called Address, which arrays have as a method)' {
+        Add-JournalInternalAddress -Address erin@contoso.test, frank@fabrikam.test
+        $addresses = (Get-JournalInternalAddress).EmailAddress
+        $addresses | Should -BeOfType [string]
+        $addresses | Sort-Object | Should -Be @('erin@contoso.test', 'frank@fabrikam.test')
+        (Get-JournalInternalAddress | Select-Object -First 1) | Get-Member -Name Address | Should -BeNullOrEmpty
     }
 
     It 'adding the same address again changes nothing and is no error' {
@@ -79,13 +87,13 @@ Describe 'Internal directory' {
         }
 
         It 'filters with -Domain' {
-            (Get-JournalInternalAddress -Domain fabrikam.test | ForEach-Object Address) | Should -Be 'anna@fabrikam.test'
-            (Get-JournalInternalAddress -Domain contoso.test | ForEach-Object Address) | Sort-Object | Should -Be @('albert@contoso.test', 'alice@contoso.test', 'bob@contoso.test')
+            (Get-JournalInternalAddress -Domain fabrikam.test | ForEach-Object EmailAddress) | Should -Be 'anna@fabrikam.test'
+            (Get-JournalInternalAddress -Domain contoso.test | ForEach-Object EmailAddress) | Sort-Object | Should -Be @('albert@contoso.test', 'alice@contoso.test', 'bob@contoso.test')
         }
 
         It 'matches wildcards, also together with -Domain' {
-            (Get-JournalInternalAddress -Address 'al*' | ForEach-Object Address) | Sort-Object | Should -Be @('albert@contoso.test', 'alice@contoso.test')
-            (Get-JournalInternalAddress -Address 'a*' -Domain fabrikam.test | ForEach-Object Address) | Should -Be 'anna@fabrikam.test'
+            (Get-JournalInternalAddress -Address 'al*' | ForEach-Object EmailAddress) | Sort-Object | Should -Be @('albert@contoso.test', 'alice@contoso.test')
+            (Get-JournalInternalAddress -Address 'a*' -Domain fabrikam.test | ForEach-Object EmailAddress) | Should -Be 'anna@fabrikam.test'
             Get-JournalInternalAddress -Address 'zz*' -ErrorVariable err | Should -BeNullOrEmpty
             $err.Count | Should -Be 0
         }
@@ -98,22 +106,22 @@ Describe 'Internal directory' {
 
         It 'removes by pipeline' {
             Get-JournalInternalAddress -Address 'al*' | Remove-JournalInternalAddress
-            (Get-JournalInternalAddress | ForEach-Object Address) | Sort-Object | Should -Be @('anna@fabrikam.test', 'bob@contoso.test')
+            (Get-JournalInternalAddress | ForEach-Object EmailAddress) | Sort-Object | Should -Be @('anna@fabrikam.test', 'bob@contoso.test')
             'bob@contoso.test' | Remove-JournalInternalAddress
-            (Get-JournalInternalAddress | ForEach-Object Address) | Should -Be 'anna@fabrikam.test'
+            (Get-JournalInternalAddress | ForEach-Object EmailAddress) | Should -Be 'anna@fabrikam.test'
         }
 
         It 'changes nothing under -WhatIf' {
             Add-JournalInternalAddress -Address zoe@contoso.test -WhatIf
             Get-JournalInternalAddress -Address '*' | Remove-JournalInternalAddress -WhatIf
             @(Get-JournalInternalAddress).Count | Should -Be 4
-            (Get-JournalInternalAddress | ForEach-Object Address) | Should -Not -Contain 'zoe@contoso.test'
+            (Get-JournalInternalAddress | ForEach-Object EmailAddress) | Should -Not -Contain 'zoe@contoso.test'
         }
 
         It 'reports removing an unknown address as ObjectNotFound and removes the others' {
             Remove-JournalInternalAddress -Address nobody@contoso.test, bob@contoso.test -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeLike 'InternalAddressNotFound*'
-            (Get-JournalInternalAddress | ForEach-Object Address) | Should -Not -Contain 'bob@contoso.test'
+            (Get-JournalInternalAddress | ForEach-Object EmailAddress) | Should -Not -Contain 'bob@contoso.test'
         }
     }
 }

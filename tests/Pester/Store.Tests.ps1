@@ -150,7 +150,7 @@ Describe 'Two processes writing the same store at once' {
         # The two sides really overlapped (the child was still running while this side wrote).
         $childRunningDuringParentWrites | Should -BeGreaterThan 0
 
-        $addresses = @(Get-JournalInternalAddress -Domain contoso.test | ForEach-Object Address)
+        $addresses = @(Get-JournalInternalAddress -Domain contoso.test | ForEach-Object EmailAddress)
         $addresses.Count | Should -Be 400
         $expected = @(0..199 | ForEach-Object { 'child{0:d3}@contoso.test' -f $_; 'parent{0:d3}@contoso.test' -f $_ }) | Sort-Object
         ($addresses | Sort-Object) | Should -Be $expected

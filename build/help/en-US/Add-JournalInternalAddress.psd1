@@ -48,7 +48,7 @@ ignored; a mailbox is its own Mailbox.
         @{ Type = 'System.Management.Automation.PSObject'; Description = 'You can pipe objects with an address property (Address, EmailAddress, PrimarySmtpAddress, SmtpAddress, Mail or UserPrincipalName) and optionally Type, Mailbox and DisplayName (or Name): CSV rows, Get-EXOMailbox or Get-MgUser output.' }
     )
     Outputs     = @{
-        'MimecastJournaling.Engine.Configuration.InternalAddress' = 'With -PassThru, one entry per address: Address, Domain, Type, Mailbox, DisplayName, Source and Added. Otherwise nothing.'
+        'MimecastJournaling.Engine.Configuration.InternalAddress' = 'With -PassThru, one entry per address: EmailAddress, Domain, Type, Mailbox, DisplayName, Source and Added. Otherwise nothing.'
     }
     Examples    = @(
         @{

@@ -26,7 +26,7 @@ addresses (of -Domain, if given) are returned.
         @{ Type = 'System.String'; Description = 'You can pipe addresses, or objects with an Address, EmailAddress, PrimarySmtpAddress, SmtpAddress or Mail property.' }
     )
     Outputs     = @{
-        'MimecastJournaling.Engine.Configuration.InternalAddress' = 'One entry per address. The default view is a table of Address, Type, Mailbox and DisplayName.'
+        'MimecastJournaling.Engine.Configuration.InternalAddress' = 'One entry per address. The address is in EmailAddress (not Address: PowerShell arrays have an Address method, so (Get-JournalInternalAddress).EmailAddress works on the whole result). The default view is a table of EmailAddress, Type, Mailbox, Source and DisplayName.'
     }
     Examples    = @(
         @{
@@ -39,7 +39,7 @@ Get-JournalInternalAddress -Domain contoso.com | Where-Object Type -eq Alias
         @{
             Title   = 'Compare the directory with Exchange Online in a runbook'
             Code    = @'
-$known = (Get-JournalInternalAddress -Domain contoso.com).Address
+$known = (Get-JournalInternalAddress -Domain contoso.com).EmailAddress
 $current = (Get-EXOMailbox -ResultSize Unlimited).PrimarySmtpAddress
 Compare-Object $known $current | Where-Object SideIndicator -eq '=>' | Select-Object -ExpandProperty InputObject
 '@

@@ -12,7 +12,7 @@ public sealed class InternalDirectory
     public InternalDirectory(IEnumerable<string> domains, IEnumerable<InternalAddress> addresses)
     {
         _domains = new HashSet<string>(domains.Select(d => d.ToLowerInvariant()), StringComparer.Ordinal);
-        _mailboxByAddress = addresses.ToDictionary(a => a.Address.ToLowerInvariant(), a => a.Mailbox, StringComparer.Ordinal);
+        _mailboxByAddress = addresses.ToDictionary(a => a.EmailAddress.ToLowerInvariant(), a => a.Mailbox, StringComparer.Ordinal);
     }
 
     public static InternalDirectory Load(IJournalStore store) =>

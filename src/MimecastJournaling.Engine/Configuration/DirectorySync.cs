@@ -162,7 +162,7 @@ public sealed partial class JournalConfiguration
             if (registered.Add(normalized)) newDomains.Add(NewDomainEntry(normalized));
         }
         var serviceAddresses = _store.GetDefinitions().Select(d => d.ServiceEmailAddress).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var existing = _store.GetInternalAddresses().ToDictionary(a => a.Address, StringComparer.OrdinalIgnoreCase);
+        var existing = _store.GetInternalAddresses().ToDictionary(a => a.EmailAddress, StringComparer.OrdinalIgnoreCase);
         var syncedBySource = existing.Values.Where(a => a.Source == DirectorySource && a.SourceId is not null)
             .GroupBy(a => a.SourceId!, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.OrdinalIgnoreCase);
 
@@ -187,12 +187,12 @@ public sealed partial class JournalConfiguration
         var skipped = new List<DirectorySyncSkip>();
         if (!delta)
         {
-            removalCandidates.UnionWith(existing.Values.Where(a => a.Source == DirectorySource).Select(a => a.Address));
+            removalCandidates.UnionWith(existing.Values.Where(a => a.Source == DirectorySource).Select(a => a.EmailAddress));
         }
         foreach (var user in merged.Values)
         {
             var old = syncedBySource.GetValueOrDefault(user.Id) ?? new List<InternalAddress>();
-            removalCandidates.UnionWith(old.Select(a => a.Address));
+            removalCandidates.UnionWith(old.Select(a => a.EmailAddress));
             if (user.Removed)
             {
                 continue;
@@ -210,7 +210,7 @@ public sealed partial class JournalConfiguration
                 var mailbox = primary is null ? normalized : SafeNormalize(primary) ?? normalized;
                 desired[normalized] = new InternalAddress
                 {
-                    Address = current?.Address ?? normalized,
+                    EmailAddress = current?.EmailAddress ?? normalized,
                     Domain = domain,
                     Type = string.Equals(mailbox, normalized, StringComparison.OrdinalIgnoreCase) ? InternalAddressType.Mailbox : InternalAddressType.Alias,
                     Mailbox = current is not null && string.Equals(current.Mailbox, mailbox, StringComparison.OrdinalIgnoreCase) ? current.Mailbox : mailbox,
@@ -227,7 +227,7 @@ public sealed partial class JournalConfiguration
         var unchanged = 0;
         foreach (var entry in desired.Values)
         {
-            if (!existing.TryGetValue(entry.Address, out var current)) { add.Add(entry); continue; }
+            if (!existing.TryGetValue(entry.EmailAddress, out var current)) { add.Add(entry); continue; }
             if (current.Source != DirectorySource) { unchanged++; continue; } // added by hand: a sync never touches it
             if (current.Type == entry.Type && current.Mailbox == entry.Mailbox && current.DisplayName == entry.DisplayName
                 && string.Equals(current.SourceId, entry.SourceId, StringComparison.OrdinalIgnoreCase))
@@ -238,7 +238,7 @@ public sealed partial class JournalConfiguration
             update.Add((current, entry));
         }
         var remove = removalCandidates.Where(a => !desired.ContainsKey(a)).Select(a => existing[a]).Where(a => a.Source == DirectorySource)
-            .OrderBy(a => a.Address, StringComparer.OrdinalIgnoreCase).ToList();
+            .OrderBy(a => a.EmailAddress, StringComparer.OrdinalIgnoreCase).ToList();
         var previous = GetDirectorySyncState();
         var state = new DirectorySyncState
         {
@@ -248,7 +248,7 @@ public sealed partial class JournalConfiguration
             LastSync = now,
             LastFullSync = delta ? previous?.LastFullSync : now,
         };
-        return new DirectorySyncPlan(delta, merged.Count, newDomains, add.OrderBy(a => a.Address, StringComparer.OrdinalIgnoreCase).ToList(),
+        return new DirectorySyncPlan(delta, merged.Count, newDomains, add.OrderBy(a => a.EmailAddress, StringComparer.OrdinalIgnoreCase).ToList(),
             update, remove, unchanged, skipped, state);
     }
 
@@ -274,8 +274,8 @@ public sealed partial class JournalConfiguration
         }
         else
         {
-            list.AddRange(stored.Select(a => a.Address));
-            primary = stored.FirstOrDefault(a => a.Type == InternalAddressType.Mailbox)?.Address ?? stored.FirstOrDefault()?.Mailbox;
+            list.AddRange(stored.Select(a => a.EmailAddress));
+            primary = stored.FirstOrDefault(a => a.Type == InternalAddressType.Mailbox)?.EmailAddress ?? stored.FirstOrDefault()?.Mailbox;
         }
         if (user.MailPresent && !string.IsNullOrWhiteSpace(user.Mail))
         {
@@ -325,15 +325,15 @@ public sealed partial class JournalConfiguration
                 }
                 else if (removed is not null)
                 {
-                    deletes.Add(removed.Address);
-                    events.Add(AddressEvent(removed.Address, "Removed", "Source", DirectorySource, null));
+                    deletes.Add(removed.EmailAddress);
+                    events.Add(AddressEvent(removed.EmailAddress, "Removed", "Source", DirectorySource, null));
                 }
                 else if (updated is { } u)
                 {
                     saves.Add(u.After);
                     void Compare(string property, object? o, object? n)
                     {
-                        if (!string.Equals(Show(o), Show(n), StringComparison.Ordinal)) events.Add(AddressEvent(u.Before.Address, "Changed", property, Show(o), Show(n)));
+                        if (!string.Equals(Show(o), Show(n), StringComparison.Ordinal)) events.Add(AddressEvent(u.Before.EmailAddress, "Changed", property, Show(o), Show(n)));
                     }
                     Compare(nameof(InternalAddress.Type), u.Before.Type, u.After.Type);
                     Compare(nameof(InternalAddress.Mailbox), u.Before.Mailbox, u.After.Mailbox);
@@ -343,7 +343,7 @@ public sealed partial class JournalConfiguration
                 else if (added is not null)
                 {
                     saves.Add(added);
-                    events.Add(AddressEvent(added.Address, "Created", "Source", null, DirectorySource));
+                    events.Add(AddressEvent(added.EmailAddress, "Created", "Source", null, DirectorySource));
                 }
             }
             if (last)

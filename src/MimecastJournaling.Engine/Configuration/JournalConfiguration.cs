@@ -461,7 +461,7 @@ public sealed partial class JournalConfiguration
         var events = new List<JournalEvent>();
         foreach (var address in addresses > 0 ? _store.GetInternalAddresses(domain.Name) : [])
         {
-            events.Add(AddressEvent(address.Address, "Removed", null, null, null));
+            events.Add(AddressEvent(address.EmailAddress, "Removed", null, null, null));
         }
         events.Add(DomainEvent(domain.Name, "Removed", null, null, null));
         _store.DeleteDomain(domain.Name, events);
@@ -495,7 +495,7 @@ public sealed partial class JournalConfiguration
             : normalized;
         var entry = new InternalAddress
         {
-            Address = normalized,
+            EmailAddress = normalized,
             Domain = domain,
             Type = type,
             Mailbox = owner,
@@ -510,7 +510,7 @@ public sealed partial class JournalConfiguration
             entry = entry with
             {
                 Added = existing.Added,
-                Address = existing.Address,
+                EmailAddress = existing.EmailAddress,
                 Mailbox = string.Equals(existing.Mailbox, entry.Mailbox, StringComparison.OrdinalIgnoreCase) ? existing.Mailbox : entry.Mailbox,
             };
             var events = new List<JournalEvent>();
@@ -518,7 +518,7 @@ public sealed partial class JournalConfiguration
             {
                 if (!string.Equals(Show(o), Show(n), StringComparison.Ordinal))
                 {
-                    events.Add(AddressEvent(existing.Address, "Changed", property, Show(o), Show(n)));
+                    events.Add(AddressEvent(existing.EmailAddress, "Changed", property, Show(o), Show(n)));
                 }
             }
             Compare(nameof(InternalAddress.Type), existing.Type, entry.Type);
@@ -529,7 +529,7 @@ public sealed partial class JournalConfiguration
                 return existing;
             }
             _store.SaveInternalAddress(entry with { Source = existing.Source, SourceId = existing.SourceId }, events);
-            return _store.GetInternalAddress(existing.Address)!;
+            return _store.GetInternalAddress(existing.EmailAddress)!;
         }
         _store.SaveInternalAddress(entry, [AddressEvent(normalized, "Created", null, null, null)]);
         return _store.GetInternalAddress(normalized)!;
@@ -540,7 +540,7 @@ public sealed partial class JournalConfiguration
         var normalized = Names.NormalizeAddress(address);
         var existing = _store.GetInternalAddress(normalized) ?? throw new JournalConfigurationException(
             "InternalAddressNotFound", JournalErrorKind.NotFound, $"{normalized} is not in the internal directory.", address);
-        _store.DeleteInternalAddress(existing.Address, [AddressEvent(existing.Address, "Removed", null, null, null)]);
+        _store.DeleteInternalAddress(existing.EmailAddress, [AddressEvent(existing.EmailAddress, "Removed", null, null, null)]);
     }
 
     // ---- events ----------------------------------------------------------------------------

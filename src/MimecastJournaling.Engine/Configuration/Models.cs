@@ -82,7 +82,11 @@ public enum InternalAddressType
 /// <summary>An address of the internal directory: a mailbox, or an alias of one.</summary>
 public sealed record InternalAddress
 {
-    public required string Address { get; init; }
+    /// <summary>
+    /// The address. Not called Address: PowerShell arrays have an Address() method, so
+    /// (Get-JournalInternalAddress).Address would give that method instead of the addresses.
+    /// </summary>
+    public required string EmailAddress { get; init; }
     public required string Domain { get; init; }
     public InternalAddressType Type { get; init; } = InternalAddressType.Mailbox;
     /// <summary>For an alias, the mailbox it delivers to; for a mailbox, its own address.</summary>
@@ -93,7 +97,7 @@ public sealed record InternalAddress
     public string? SourceId { get; init; }
     public DateTimeOffset Added { get; init; }
 
-    public override string ToString() => Address;
+    public override string ToString() => EmailAddress;
 }
 
 public enum JournalObjectType

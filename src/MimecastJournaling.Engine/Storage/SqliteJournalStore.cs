@@ -282,11 +282,11 @@ public sealed class SqliteJournalStore : IJournalStore
 
     private static void SaveAddress(SqliteConnection connection, SqliteTransaction transaction, InternalAddress a)
     {
-        Execute(connection, transaction, "DELETE FROM internal_addresses WHERE address_key = $k", ("$k", Key(a.Address)));
+        Execute(connection, transaction, "DELETE FROM internal_addresses WHERE address_key = $k", ("$k", Key(a.EmailAddress)));
         Execute(connection, transaction,
             "INSERT INTO internal_addresses (address, address_key, domain, type, mailbox, display_name, source, added, source_id) " +
             "VALUES ($a, $k, $d, $t, $m, $dn, $s, $added, $sid)",
-            ("$a", a.Address), ("$k", Key(a.Address)), ("$d", Key(a.Domain)), ("$t", a.Type.ToString()), ("$m", a.Mailbox),
+            ("$a", a.EmailAddress), ("$k", Key(a.EmailAddress)), ("$d", Key(a.Domain)), ("$t", a.Type.ToString()), ("$m", a.Mailbox),
             ("$dn", a.DisplayName), ("$s", a.Source), ("$added", FormatTime(a.Added)), ("$sid", a.SourceId));
     }
 
@@ -322,7 +322,7 @@ public sealed class SqliteJournalStore : IJournalStore
 
     private static InternalAddress ReadAddress(SqliteDataReader r) => new()
     {
-        Address = r.GetString(0),
+        EmailAddress = r.GetString(0),
         Domain = r.GetString(1),
         Type = Enum.Parse<InternalAddressType>(r.GetString(2)),
         Mailbox = r.GetString(3),

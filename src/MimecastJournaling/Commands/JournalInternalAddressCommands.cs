@@ -59,7 +59,7 @@ public sealed class GetJournalInternalAddressCommand : JournalCmdlet
 
     protected override void ProcessRecord() => Try(() =>
     {
-        foreach (var entry in Filter(Configuration.GetInternalAddresses(Domain), a => a.Address, Address, NotFound))
+        foreach (var entry in Filter(Configuration.GetInternalAddresses(Domain), a => a.EmailAddress, Address, NotFound))
         {
             WriteObject(entry);
         }

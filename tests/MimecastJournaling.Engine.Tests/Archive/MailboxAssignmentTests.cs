@@ -8,9 +8,9 @@ public class MailboxAssignmentTests
     private static readonly InternalDirectory Directory = new(
         ["contoso.com", "journal.contoso.com"],
         [
-            new InternalAddress { Address = "alice@contoso.com", Domain = "contoso.com", Mailbox = "alice@contoso.com" },
-            new InternalAddress { Address = "a.smith@contoso.com", Domain = "contoso.com", Type = InternalAddressType.Alias, Mailbox = "alice@contoso.com" },
-            new InternalAddress { Address = "bob@contoso.com", Domain = "contoso.com", Mailbox = "bob@contoso.com" },
+            new InternalAddress { EmailAddress = "alice@contoso.com", Domain = "contoso.com", Mailbox = "alice@contoso.com" },
+            new InternalAddress { EmailAddress = "a.smith@contoso.com", Domain = "contoso.com", Type = InternalAddressType.Alias, Mailbox = "alice@contoso.com" },
+            new InternalAddress { EmailAddress = "bob@contoso.com", Domain = "contoso.com", Mailbox = "bob@contoso.com" },
         ]);
 
     private static JournalDefinition Definition(bool nonInternal = false, bool unknownInternal = false) => new()
