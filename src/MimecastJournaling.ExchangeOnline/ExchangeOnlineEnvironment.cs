@@ -38,6 +38,9 @@ public sealed record ExchangeOnlineEnvironment(
     /// <summary>The OAuth 2.0 scope for app-only and delegated tokens: resource + "/.default".</summary>
     public string Scope => TokenResource.GetLeftPart(UriPartial.Authority) + "/.default";
 
+    /// <summary>The OAuth 2.0 scope for Microsoft Graph in this cloud: Graph base + "/.default".</summary>
+    public string GraphScope => GraphBase.GetLeftPart(UriPartial.Authority) + "/.default";
+
     /// <summary>Commercial and GCC.</summary>
     public static ExchangeOnlineEnvironment Global { get; } = new(
         ExchangeCloud.Global,
