@@ -29,8 +29,8 @@ public sealed record ExchangeOnlineConnectionRequest(string Tenant, ExchangeClou
     public Uri? ExchangeEndpoint { get; init; }
     /// <summary>
     /// Replaces the sign-in host of the cloud (https only: MSAL refuses anything else). MSAL does
-    /// not know such a host, so authority validation is off for it (MSAL then asks the host itself
-    /// for its instance metadata instead of login.microsoftonline.com).
+    /// not know such a host, so authority validation and instance discovery are off for it (both
+    /// would ask login.microsoftonline.com about it).
     /// </summary>
     public Uri? AuthorityHost { get; init; }
     /// <summary>A bearer token the caller already has.</summary>
@@ -198,8 +198,9 @@ public sealed class ExchangeOnlineConnection : IDisposable
         IAccessTokenProvider tokens;
         string? clientId = request.ClientId, upn = null, thumbprint = null;
         DateTimeOffset? expiry = null;
-        // A sign-in host given by the caller is unknown to MSAL: validating it would ask
-        // login.microsoftonline.com about a host it has never heard of.
+        // A sign-in host given by the caller is unknown to MSAL: validating it, or looking up its
+        // instance metadata, would ask login.microsoftonline.com about a host it has never heard
+        // of. So both are off for it; the clouds' own hosts keep MSAL's checks.
         var validateAuthority = request.AuthorityHost is null;
         switch (method)
         {

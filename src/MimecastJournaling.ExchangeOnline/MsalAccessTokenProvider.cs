@@ -75,7 +75,11 @@ public sealed class MsalAccessTokenProvider : IAccessTokenProvider, IDisposable
     /// <param name="tenant">Tenant id or domain.</param>
     /// <param name="clientId">The application (client) id.</param>
     /// <param name="clientSecret">The secret; kept by MSAL in memory only.</param>
-    /// <param name="validateAuthority">False for a sign-in host MSAL does not know (a proxy, a private cloud, an emulator).</param>
+    /// <param name="validateAuthority">
+    /// False for a sign-in host MSAL does not know (a proxy, a private cloud, an emulator): no
+    /// authority validation and no instance discovery. With either on, MSAL asks
+    /// login.microsoftonline.com about the host (seen with MSAL 4.61), which knows nothing of it.
+    /// </param>
     /// <param name="handler">Optional HTTP handler (proxy, tests); not disposed by the provider.</param>
     public static MsalAccessTokenProvider ForClientSecret(Uri authorityHost, string tenant, string clientId, string clientSecret, bool validateAuthority = true, HttpMessageHandler? handler = null)
     {
@@ -114,6 +118,7 @@ public sealed class MsalAccessTokenProvider : IAccessTokenProvider, IDisposable
         var http = handler is null ? null : new HttpClient(handler, disposeHandler: false);
         var builder = PublicClientApplicationBuilder.Create(clientId)
             .WithAuthority(authority.ToString(), validateAuthority)
+            .WithInstanceDiscovery(validateAuthority)
             .WithClientName("MimecastJournaling");
         if (http is not null) builder = builder.WithHttpClientFactory(new FixedHttpClientFactory(http));
         return new MsalAccessTokenProvider(new DeviceCodeFlow(builder.Build(), prompt), O365SignInMethod.DeviceCode, clientId, authority, http, null);
@@ -140,6 +145,7 @@ public sealed class MsalAccessTokenProvider : IAccessTokenProvider, IDisposable
         var http = handler is null ? null : new HttpClient(handler, disposeHandler: false);
         var builder = credential(ConfidentialClientApplicationBuilder.Create(clientId))
             .WithAuthority(authority.ToString(), validateAuthority)
+            .WithInstanceDiscovery(validateAuthority)
             .WithClientName("MimecastJournaling");
         if (http is not null) builder = builder.WithHttpClientFactory(new FixedHttpClientFactory(http));
         return new MsalAccessTokenProvider(new ConfidentialFlow(builder.Build()), method, clientId, authority, http, owned);

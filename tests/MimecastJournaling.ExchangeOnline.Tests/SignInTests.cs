@@ -37,8 +37,9 @@ public sealed class SignInTests : EmulatorTestBase
         Assert.Null(info.UserPrincipalName);
         Assert.InRange(info.TokenExpiresOn!.Value, DateTimeOffset.UtcNow.AddMinutes(55), DateTimeOffset.UtcNow.AddMinutes(61));
         Assert.Equal(1, Emulator.Grants("client_secret"));
-        // With authority validation off, MSAL went straight to the given host's token endpoint (https):
-        // no instance discovery at login.microsoftonline.com (which the loopback handler would have failed).
+        // With authority validation and instance discovery off, MSAL went straight to the given host's
+        // token endpoint (https): nothing asked login.microsoftonline.com (the loopback handler would
+        // have sent that here too, to the wrong port).
         var signIn = Assert.Single(Emulator.Requests, r => r.Listener == "login");
         Assert.Equal($"/{Emulator.TenantId}/oauth2/v2.0/token", signIn.PathAndQuery);
         var presented = AdminRequests.Last().Authorization!["Bearer ".Length..];
