@@ -45,6 +45,23 @@
         'New-O365JournalContact'
         'Get-O365JournalContact'
         'Remove-O365JournalContact'
+        'Get-O365AcceptedDomain'
+        'Sync-JournalDirectory'
+        'New-O365PartnerConnector'
+        'Get-O365PartnerConnector'
+        'Set-O365PartnerConnector'
+        'Remove-O365PartnerConnector'
+        'Test-O365PartnerConnector'
+        'Get-O365JournalNdrRecipient'
+        'Set-O365JournalNdrRecipient'
+        'New-O365JournalRule'
+        'Get-O365JournalRule'
+        'Set-O365JournalRule'
+        'Remove-O365JournalRule'
+        'Enable-O365JournalRule'
+        'Disable-O365JournalRule'
+        'Enable-O365Journaling'
+        'Test-O365Journaling'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -102,6 +102,7 @@ public sealed class ExchangeJournalingCommands
             .AddIfNotNull("IsValidated", request.IsValidated)
             .AddIfNotNull("LastValidationTimestamp", request.LastValidationTimestamp)
             .AddIfNotNull("ValidationRecipients", request.ValidationRecipients);
+        if (request.ClearTlsDomain && request.TlsDomain is null) p.Add("TlsDomain", null);
         return RunAsync("Set-OutboundConnector", p, cancellationToken);
     }
 
@@ -180,6 +181,7 @@ public sealed class ExchangeJournalingCommands
             .AddIfNotNull("JournalEmailAddress", request.JournalEmailAddress)
             .AddIfNotNull("Recipient", request.Recipient)
             .AddIfNotNull("Scope", request.Scope);
+        if (request.ClearRecipient && request.Recipient is null) p.Add("Recipient", null);
         return RunAsync("Set-JournalRule", p, cancellationToken);
     }
 
@@ -200,7 +202,7 @@ public sealed class ExchangeJournalingCommands
     /// <summary>Get-AcceptedDomain [-Identity].</summary>
     public async Task<IReadOnlyList<AcceptedDomain>> GetAcceptedDomainsAsync(string? identity = null, CancellationToken cancellationToken = default) =>
         (await RunAsync("Get-AcceptedDomain", new ExchangeParameters().AddIfNotNull("Identity", identity), cancellationToken).ConfigureAwait(false))
-            .Select(o => new AcceptedDomain(IdentityOf(o), o.GetString("Name") ?? "", o.GetString("DomainName") ?? o.GetString("Name") ?? "", o.GetString("DomainType"), o.GetBoolean("Default") ?? false))
+            .Select(o => new AcceptedDomain(IdentityOf(o), o.GetString("Name") ?? "", o.GetString("DomainName") ?? o.GetString("Name") ?? "", o.GetString("DomainType"), o.GetBoolean("Default") ?? false) { InitialDomain = o.GetBoolean("InitialDomain") ?? false })
             .ToArray();
 
     /// <summary>The accepted domain whose Default is true, or null.</summary>

@@ -39,6 +39,10 @@ public sealed record ExchangeOnlineConnectionRequest(string Tenant, ExchangeClou
     public string? ClientId { get; init; }
     /// <summary>The client secret, for app-only sign-in.</summary>
     public string? ClientSecret { get; init; }
+    /// <summary>Replaces Microsoft Graph's base of the cloud (a proxy, a loopback emulator); the token scope stays the cloud's Graph.</summary>
+    public Uri? GraphEndpoint { get; init; }
+    /// <summary>A Graph bearer token the caller already has (with -AccessToken, whose token is for Exchange only).</summary>
+    public string? GraphAccessToken { get; init; }
     /// <summary>A certificate with its private key, for app-only sign-in.</summary>
     public X509Certificate2? Certificate { get; init; }
     /// <summary>A .pfx (or .pem) file with the certificate and its private key, for app-only sign-in.</summary>
@@ -102,10 +106,12 @@ public sealed class O365JournalingConnection
     public ExchangeCloud Environment { get; init; }
     /// <summary>The admin API base the calls go to.</summary>
     public Uri ExchangeEndpoint { get; init; } = null!;
-    /// <summary>Microsoft Graph for this cloud (the same sign-in gives its tokens).</summary>
-    public Uri GraphEndpoint { get; init; } = null!;
     /// <summary>The sign-in host (not used by managed identity or a given token).</summary>
     public Uri AuthorityHost { get; init; } = null!;
+    /// <summary>Microsoft Graph's base the Graph cmdlets use (the cloud's, or -GraphEndpoint).</summary>
+    public Uri? GraphEndpoint { get; init; }
+    /// <summary>False when the session has no Graph token (-AccessToken without -GraphAccessToken): Graph cmdlets fall back to Exchange or stop.</summary>
+    public bool GraphAvailable { get; init; }
     /// <summary>When Connect-O365Journaling ran.</summary>
     public DateTimeOffset ConnectedOn { get; init; }
     /// <summary>
@@ -124,6 +130,8 @@ public sealed class ExchangeOnlineConnection : IDisposable
     private readonly ExchangeOnlineClient _client;
     private readonly O365JournalingConnection _info;
     private readonly DateTimeOffset? _staticExpiry;
+    private readonly object _graphGate = new();
+    private IGraphDirectory? _graph;
 
     private ExchangeOnlineConnection(ExchangeOnlineClient client, IAccessTokenProvider tokens, ExchangeOnlineEnvironment environment, O365JournalingConnection info, DateTimeOffset? staticExpiry)
     {
@@ -135,6 +143,36 @@ public sealed class ExchangeOnlineConnection : IDisposable
         Commands = new ExchangeJournalingCommands(client);
     }
 
+    /// <summary>
+    /// Where Graph tokens come from (asked for <see cref="ExchangeOnlineEnvironment.GraphScope"/>): the
+    /// sign-in's own provider, or the -GraphAccessToken; null when the session has no way to Graph.
+    /// </summary>
+    public IAccessTokenProvider? GraphTokens { get; private init; }
+
+    /// <summary>
+    /// Microsoft Graph for this session, created on first use (that is when the Graph SDK loads);
+    /// null when there is no Graph token. Replace it with <see cref="UseGraphDirectory"/> (tests).
+    /// </summary>
+    public IGraphDirectory? Graph
+    {
+        get
+        {
+            if (GraphTokens is null) return null;
+            lock (_graphGate) return _graph ??= GraphDirectoryFactory(GraphDirectoryOptions.For(Environment, GraphTokens));
+        }
+    }
+
+    /// <summary>Uses <paramref name="directory"/> instead of the SDK client.</summary>
+    public void UseGraphDirectory(IGraphDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        lock (_graphGate) { _graph?.Dispose(); _graph = directory; }
+    }
+
+    /// <summary>Creates the Graph client; a separate method so that nothing loads the SDK before it is called.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static IGraphDirectory GraphDirectoryFactory(GraphDirectoryOptions options) => new GraphSdkDirectory(options);
+
     /// <summary>Typed Exchange cmdlets over this session.</summary>
     public ExchangeJournalingCommands Commands { get; }
 
@@ -145,7 +183,7 @@ public sealed class ExchangeOnlineConnection : IDisposable
     /// </summary>
     public IAccessTokenProvider Tokens { get; }
 
-    /// <summary>The endpoints of this session (the cloud with the overrides applied).</summary>
+    /// <summary>The endpoints of this session: the cloud with the overrides given to Connect-O365Journaling applied (GraphBase included).</summary>
     public ExchangeOnlineEnvironment Environment { get; }
 
     /// <summary>Receives every step of every call while set (Write-Verbose). Never carries the token.</summary>
@@ -161,8 +199,9 @@ public sealed class ExchangeOnlineConnection : IDisposable
         CertificateThumbprint = _info.CertificateThumbprint,
         Environment = _info.Environment,
         ExchangeEndpoint = _info.ExchangeEndpoint,
-        GraphEndpoint = _info.GraphEndpoint,
         AuthorityHost = _info.AuthorityHost,
+        GraphEndpoint = _info.GraphEndpoint,
+        GraphAvailable = _info.GraphAvailable,
         ConnectedOn = _info.ConnectedOn,
         TokenExpiresOn = Tokens is MsalAccessTokenProvider msal ? msal.ExpiresOn(Environment.Scope) : _staticExpiry,
     };
@@ -187,6 +226,8 @@ public sealed class ExchangeOnlineConnection : IDisposable
             environment = environment with { AdminApiBase = endpoint, TrustedHostSuffixes = new[] { endpoint.Host } };
         if (request.AuthorityHost is { } authority)
             environment = environment with { AuthorityHost = authority };
+        if (request.GraphEndpoint is { } graphEndpoint)
+            environment = environment with { GraphTokenResource = environment.GraphTokenResource ?? environment.GraphBase, GraphBase = graphEndpoint };
         // MSAL and the admin API client share the handler; the admin API client follows redirects
         // itself, so switch automatic redirects off before anyone sends with it.
         switch (handler)
@@ -266,6 +307,9 @@ public sealed class ExchangeOnlineConnection : IDisposable
             CommandLog = e => connection?.Log?.Invoke(e),
         };
         var client = new ExchangeOnlineClient(options, tokens, handler);
+        // Graph: its own token when given; else the sign-in's provider unless that is a static Exchange token.
+        IAccessTokenProvider? graphTokens = !string.IsNullOrEmpty(request.GraphAccessToken) ? new StaticAccessTokenProvider(request.GraphAccessToken)
+            : tokens is StaticAccessTokenProvider ? null : tokens;
         var info = new O365JournalingConnection
         {
             TenantId = request.Tenant,
@@ -275,11 +319,12 @@ public sealed class ExchangeOnlineConnection : IDisposable
             CertificateThumbprint = thumbprint,
             Environment = request.Cloud,
             ExchangeEndpoint = environment.AdminApiBase,
-            GraphEndpoint = environment.GraphBase,
             AuthorityHost = environment.AuthorityHost,
+            GraphEndpoint = environment.GraphBase,
+            GraphAvailable = graphTokens is not null,
             ConnectedOn = DateTimeOffset.UtcNow,
         };
-        connection = new ExchangeOnlineConnection(client, tokens, environment, info, expiry);
+        connection = new ExchangeOnlineConnection(client, tokens, environment, info, expiry) { GraphTokens = graphTokens };
         return connection;
     }
 
@@ -315,6 +360,7 @@ public sealed class ExchangeOnlineConnection : IDisposable
     public void Dispose()
     {
         _client.Dispose();
+        lock (_graphGate) { _graph?.Dispose(); _graph = null; }
         (Tokens as IDisposable)?.Dispose();
     }
 }

@@ -38,8 +38,14 @@ public sealed record ExchangeOnlineEnvironment(
     /// <summary>The OAuth 2.0 scope for app-only and delegated tokens: resource + "/.default".</summary>
     public string Scope => TokenResource.GetLeftPart(UriPartial.Authority) + "/.default";
 
-    /// <summary>The OAuth 2.0 scope for Microsoft Graph in this cloud: Graph base + "/.default".</summary>
-    public string GraphScope => GraphBase.GetLeftPart(UriPartial.Authority) + "/.default";
+    /// <summary>
+    /// The token audience of Graph when <see cref="GraphBase"/> was replaced (a proxy, a loopback
+    /// emulator): the cloud's own Graph. Null: <see cref="GraphBase"/> itself.
+    /// </summary>
+    public Uri? GraphTokenResource { get; init; }
+
+    /// <summary>The OAuth 2.0 scope for Microsoft Graph: the Graph resource + "/.default".</summary>
+    public string GraphScope => (GraphTokenResource ?? GraphBase).GetLeftPart(UriPartial.Authority) + "/.default";
 
     /// <summary>Commercial and GCC.</summary>
     public static ExchangeOnlineEnvironment Global { get; } = new(

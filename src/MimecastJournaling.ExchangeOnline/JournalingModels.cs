@@ -108,6 +108,8 @@ public sealed record SetOutboundConnectorRequest(string Identity)
     public TlsAuthLevel? TlsSettings { get; init; }
     /// <summary>-TlsDomain.</summary>
     public string? TlsDomain { get; init; }
+    /// <summary>Sends -TlsDomain $null (a connector leaving DomainValidation must drop its TlsDomain).</summary>
+    public bool ClearTlsDomain { get; init; }
     /// <summary>-IsTransportRuleScoped.</summary>
     public bool? IsTransportRuleScoped { get; init; }
     /// <summary>-Enabled.</summary>
@@ -166,12 +168,18 @@ public sealed record SetJournalRuleRequest(string Identity)
     public string? JournalEmailAddress { get; init; }
     /// <summary>-Recipient.</summary>
     public string? Recipient { get; init; }
+    /// <summary>Sends -Recipient $null: the rule journals every recipient again.</summary>
+    public bool ClearRecipient { get; init; }
     /// <summary>-Scope.</summary>
     public JournalRuleScope? Scope { get; init; }
 }
 
 /// <summary>An accepted domain (Get-AcceptedDomain).</summary>
-public sealed record AcceptedDomain(string Identity, string Name, string DomainName, string? DomainType, bool Default);
+public sealed record AcceptedDomain(string Identity, string Name, string DomainName, string? DomainType, bool Default)
+{
+    /// <summary>The tenant's initial *.onmicrosoft.com domain (Exchange's InitialDomain), when reported.</summary>
+    public bool InitialDomain { get; init; }
+}
 
 /// <summary>A recipient (Get-Recipient).</summary>
 public sealed record ExchangeRecipient(

@@ -15,6 +15,8 @@
 # times each from writing the final "." to reading the reply: P50Ms/P99Ms are under the same load.
 # PeakRssMB is VmHWM of the listener's pwsh process (the child writes $PID to a file).
 # Targets: listener accepted/s >= 2x Postfix and >= 0.4x smtp-sink; listener peak RSS < 300 MB.
+# Then -LargeSessions reports of -LargeSize bytes at once into a fresh listener: its peak RSS must
+# stay under 300 MB, far from the LargeSessions x LargeSize it would cost held whole in memory.
 #
 # Installs postfix with apt when smtp-source is missing (root only; debconf preseeded to
 # "No configuration", and a system Postfix the install started is stopped again). Every process
@@ -24,7 +26,9 @@ param(
     [int] $Count = 10000,
     [int] $Sessions = 20,
     [int] $Size = 20000,
-    [int] $TimeoutSeconds = 900
+    [int] $TimeoutSeconds = 900,
+    [int] $LargeSessions = 20,
+    [int] $LargeSize = 25MB
 )
 
 $ErrorActionPreference = 'Stop'
@@ -319,6 +323,51 @@ exit 3
     $peak = [math]::Round($hwmKb / 1024, 1)
     Stop-Native $listener
     $results.Add((New-Result 'Start-JournalListener' $load $archived $peak))
+
+    # Large reports: -LargeSessions sessions at once, one report of -LargeSize bytes each, into a
+    # fresh listener (its own store, so VmHWM is this load's alone). Held whole in memory they would
+    # cost LargeSessions x LargeSize; the listener streams DATA past the library (1 MB in memory per
+    # session, then a private file) and copies it into the spool in chunks.
+    $port = Get-FreePort
+    $largeStore = Join-Path $work 'large/journaling.db'
+    New-Item -ItemType Directory -Path (Split-Path $largeStore) | Out-Null
+    $largePidFile = Join-Path $work 'large.pid'
+    $large = Start-Native 'dotnet' @('pwsh', '-NoProfile', '-NonInteractive', '-File', $listenerScript, $manifest, $largeStore, "$port", $largePidFile)
+    $script:started.Add($large)
+    Wait-For { $large.Process.HasExited -or ((Test-Path $largePidFile) -and (Test-Port $port)) } 120 'the listener for large reports to listen'
+    if ($large.Process.HasExited) { throw "The listener exited: $($large.Stderr.GetAwaiter().GetResult().Trim())" }
+    $largePid = [int](Get-Content -LiteralPath $largePidFile)
+    $large.Pids.Add($largePid)
+    Write-Host "Start-JournalListener (pid $largePid), $LargeSessions x $LargeSize bytes at once..."
+    $largeTarget = Join-Path $work 'large-target'
+    $largeWatcher = Start-Native 'dotnet' @('pwsh', '-NoProfile', '-NonInteractive', '-File', $watcherScript, $manifest, $largeStore, $largeTarget, "$TimeoutSeconds")
+    $script:started.Add($largeWatcher)
+    Start-Sleep -Seconds 3
+    $rssBefore = [long]((Get-Content -LiteralPath "/proc/$largePid/status" | Where-Object { $_ -match '^VmRSS:' }) -replace '\D', '')
+    $startTicks2 = [DateTime]::UtcNow.Ticks
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $source = Start-Native 'smtp-source' @('-d', '-s', "$LargeSessions", '-m', "$LargeSessions", '-l', "$LargeSize", '-f', $sender, '-t', $recipient, "127.0.0.1:$port")
+    $script:started.Add($source)
+    $source.Process.WaitForExit()
+    $acceptSeconds = $watch.Elapsed.TotalSeconds
+    if ($source.Process.ExitCode -ne 0) { throw "smtp-source (large) failed (exit code $($source.Process.ExitCode)): $($source.Stderr.GetAwaiter().GetResult().Trim())" }
+    Set-Content -LiteralPath $largeTarget -Value $LargeSessions
+    if (-not $largeWatcher.Process.WaitForExit($TimeoutSeconds * 1000)) { throw "The listener did not archive the large reports within $TimeoutSeconds s." }
+    $largeReport = $largeWatcher.Stdout.GetAwaiter().GetResult()
+    if ($largeWatcher.Process.ExitCode -ne 0 -or $largeReport -notmatch 'DONE (\d+) (.*)') { throw "The large-report watcher failed: $largeReport" }
+    Write-Host "Large-report store: $($Matches[2])"
+    $largeHwm = [long]((Get-Content -LiteralPath "/proc/$largePid/status" | Where-Object { $_ -match '^VmHWM:' }) -replace '\D', '')
+    Stop-Native $large
+    $largeResult = [pscustomobject]@{
+        Server          = 'Start-JournalListener (large reports)'
+        Reports         = $LargeSessions
+        SizeBytes       = $LargeSize
+        AcceptSeconds   = [math]::Round($acceptSeconds, 2)
+        ArchivedSeconds = [math]::Round(([long]$Matches[1] - $startTicks2) / [TimeSpan]::TicksPerSecond, 2)
+        RssBeforeMB     = [math]::Round($rssBefore / 1024, 1)
+        PeakRssMB       = [math]::Round($largeHwm / 1024, 1)
+        HeldWholeMB     = [math]::Round($LargeSessions * $LargeSize / 1MB, 1)
+    }
 } finally {
     if ($postfixConfig) { & postfix -c $postfixConfig stop *> $null; if ($LASTEXITCODE -ne 0) { & postfix -c $postfixConfig abort *> $null } }
     foreach ($s in $script:started) { try { Stop-Native $s } catch { Write-Warning "Could not stop process $($s.Process.Id): $_" } }
@@ -334,7 +383,10 @@ $targets = @(
     [pscustomobject]@{ Target = 'Listener accepted/s >= 2x Postfix'; Ratio = [math]::Round($listenerResult.AcceptedPerSec / $postfixResult.AcceptedPerSec, 2); Met = $listenerResult.AcceptedPerSec -ge 2 * $postfixResult.AcceptedPerSec }
     [pscustomobject]@{ Target = 'Listener accepted/s >= 0.4x smtp-sink'; Ratio = [math]::Round($listenerResult.AcceptedPerSec / $sinkResult.AcceptedPerSec, 2); Met = $listenerResult.AcceptedPerSec -ge 0.4 * $sinkResult.AcceptedPerSec }
     [pscustomobject]@{ Target = 'Listener peak RSS < 300 MB'; Ratio = [math]::Round($listenerResult.PeakRssMB / 300, 2); Met = $listenerResult.PeakRssMB -lt 300 }
+    [pscustomobject]@{ Target = "$LargeSessions x $([math]::Round($LargeSize / 1MB)) MB at once: peak RSS < 300 MB (held whole: $($largeResult.HeldWholeMB) MB)"; Ratio = [math]::Round($largeResult.PeakRssMB / 300, 2); Met = $largeResult.PeakRssMB -lt 300 }
 )
+$largeResult | Format-List | Out-String -Width 200 | Write-Host
 $targets | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 $results
+$largeResult
 $targets

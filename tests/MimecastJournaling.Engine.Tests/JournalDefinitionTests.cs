@@ -526,4 +526,31 @@ public sealed class JournalDefinitionTests : IDisposable
         Assert.False(credential.Removes);
         Assert.Equal("SmtpCredentialChange { UserName = journal-relay }", credential.ToString());
     }
+
+    [Fact]
+    public void Every_change_the_listener_reads_moves_the_configuration_version_and_nothing_else_does()
+    {
+        // The listener keeps its copy of definitions and settings until this number moves.
+        var store = _temp.Store;
+        var seen = new List<long> { store.GetConfigurationVersion() };
+        void Moved(Action change)
+        {
+            change();
+            var now = store.GetConfigurationVersion();
+            Assert.True(now > seen[^1], $"the version stayed at {now}");
+            seen.Add(now);
+        }
+
+        Moved(() => _temp.NewDefinition("Versioned", "journal@journal.contoso.test"));
+        Moved(() => Config.SetDefinition("Versioned", new DefinitionSettings { SourceIpRange = ["10.0.0.0/8"] }));
+        Moved(() => Config.SetDisabled("Versioned", true));
+        Moved(() => Config.SetDefinition("Versioned", new DefinitionSettings { SmtpCredential = Credential("relay", "Password-1") }));
+        Moved(() => Config.SetDefinition("Versioned", new DefinitionSettings { SmtpCredential = Credential("relay", "Password-2") }));
+        Moved(() => Config.SetListenerSettings(["192.0.2.0/24"], null));
+        Moved(() => Config.RemoveDefinition("Versioned"));
+
+        Config.RegisterDomain("contoso.test");
+        Config.AddInternalAddress("alice@contoso.test");
+        Assert.Equal(seen[^1], store.GetConfigurationVersion());
+    }
 }

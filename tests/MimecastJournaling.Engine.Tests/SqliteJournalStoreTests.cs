@@ -101,8 +101,12 @@ public sealed class SqliteJournalStoreTests : IDisposable
         const UnixFileMode ownerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_temp.FolderPath));
         Assert.Equal(ownerReadWrite, File.GetUnixFileMode(_temp.FilePath));
-        var companions = new[] { "-wal", "-shm" }.Select(s => _temp.FilePath + s).Where(File.Exists).ToList();
-        Assert.NotEmpty(companions);
+        // The listener's spool, a file of its own, holds whole reports: the same modes.
+        var spool = new MimecastJournaling.Engine.Listener.SqliteMessageSpool(_temp.Store);
+        Assert.Equal(_temp.Store.SpoolLocation, spool.Location);
+        Assert.Equal(ownerReadWrite, File.GetUnixFileMode(spool.Location));
+        var companions = new[] { "-wal", "-shm" }.SelectMany(s => new[] { _temp.FilePath + s, spool.Location + s }).Where(File.Exists).ToList();
+        Assert.Equal(4, companions.Count);
         foreach (var file in companions)
         {
             Assert.True(ownerReadWrite == File.GetUnixFileMode(file), $"{file} has mode {File.GetUnixFileMode(file)}");

@@ -153,8 +153,8 @@ function Invoke-ChildPwsh {
   the public part only); CertificateAuthorityPath (the PEM of the CA behind the https sign-in host);
   ManagedIdentityEndpoint and ManagedIdentityHeader (IDENTITY_ENDPOINT / IDENTITY_HEADER);
   UserAssignedClientId; SystemAssignedClientId; AdminUserPrincipalName }. Drive it with
-  Invoke-TestExchangeEmulator (see its Program.cs: token, deny/allow <Cmdlet>, issued-tokens,
-  device-codes, approve/decline <code>, ...).
+  Invoke-TestExchangeEmulator (see its Program.cs: token, graph-token, deny/allow <Cmdlet>,
+  issued-tokens, device-codes, approve/decline <code>, graph-seed <n>, exec, state, ...).
 #>
 function Start-TestExchangeEmulator {
     $dll = $env:MIMECASTJOURNALING_EXO_EMULATOR
@@ -253,10 +253,20 @@ function Stop-TestExchangeEmulator($Emulator) {
     $Emulator.Process.WaitForExit()
 }
 
-# Connect-O365Journaling to the emulator with a token it issued.
-function Connect-TestExchangeEmulator($Emulator) {
-    $token = ConvertTo-SecureString (Invoke-TestExchangeEmulator $Emulator 'token') -AsPlainText -Force
-    Connect-O365Journaling -TenantId $Emulator.TenantId -AccessToken $token -ExchangeEndpoint $Emulator.Endpoint
+# Connect-O365Journaling to the emulator with a token it issued. -Graph adds a Graph-audience token
+# it issued (-GraphAccessToken) and its /v1.0 endpoints (-GraphEndpoint), for the Graph cmdlets.
+# (MSAL sign-ins need https and a process that trusts the emulator's CA: Get-EmulatorChildEnvironment.)
+function Connect-TestExchangeEmulator($Emulator, [switch] $Graph) {
+    $parameters = @{
+        TenantId         = $Emulator.TenantId
+        AccessToken      = ConvertTo-SecureString (Invoke-TestExchangeEmulator $Emulator 'token') -AsPlainText -Force
+        ExchangeEndpoint = $Emulator.Endpoint
+    }
+    if ($Graph) {
+        $parameters.GraphAccessToken = ConvertTo-SecureString (Invoke-TestExchangeEmulator $Emulator 'graph-token') -AsPlainText -Force
+        $parameters.GraphEndpoint = $Emulator.Endpoint
+    }
+    Connect-O365Journaling @parameters
 }
 
 # A fresh store for the contoso.com organisation, made the session's default: the journal
@@ -326,8 +336,8 @@ function Add-TestSpoolEntry {
     $engine = ([System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'MimecastJournaling').Assemblies |
         Where-Object { $_.GetName().Name -eq 'MimecastJournaling.Engine' }
     $entryType = $engine.GetType('MimecastJournaling.Engine.Listener.SpoolEntry', $true)
-    $database = [Activator]::CreateInstance($engine.GetType('MimecastJournaling.Engine.Storage.SqliteDatabase', $true), [object[]]@($Store))
-    $spool = [Activator]::CreateInstance($engine.GetType('MimecastJournaling.Engine.Listener.SqliteMessageSpool', $true), [object[]]@($database))
+    $journalStore = [Activator]::CreateInstance($engine.GetType('MimecastJournaling.Engine.Storage.SqliteJournalStore', $true), [object[]]@($Store))
+    $spool = [Activator]::CreateInstance($engine.GetType('MimecastJournaling.Engine.Listener.SqliteMessageSpool', $true), [object[]]@($journalStore))
     $recipients = [string[]]@($Definition.ServiceEmailAddress)
     $entry = [Activator]::CreateInstance($entryType, [object[]]@(
             [DateTimeOffset]::UtcNow, $Source, $Definition.Id, $Definition.Description, 'ndr@contoso.com', $recipients, [ReadOnlyMemory[byte]]::new($Data)))

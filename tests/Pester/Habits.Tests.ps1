@@ -18,7 +18,12 @@ Describe 'ShouldProcess' {
 
     It 'covers every changing verb of the module' {
         $verbs = $Commands | Where-Object Verb -notin 'Get', 'Test', 'Read' | ForEach-Object Verb | Sort-Object -Unique
-        $verbs | Should -Be @('Add', 'Connect', 'Disable', 'Disconnect', 'Enable', 'Export', 'Import', 'New', 'Register', 'Remove', 'Send', 'Set', 'Start', 'Stop', 'Unregister', 'Update')
+        $verbs | Should -Be @('Add', 'Connect', 'Disable', 'Disconnect', 'Enable', 'Export', 'Import', 'New', 'Register', 'Remove', 'Send', 'Set', 'Start', 'Stop', 'Sync', 'Unregister', 'Update')
+    }
+
+    It 'Test-O365PartnerConnector sends test messages and marks the connector validated, so it has -WhatIf; Test-O365Journaling only reads' {
+        (Get-Command Test-O365PartnerConnector).Parameters.Keys | Should -Contain 'WhatIf'
+        (Get-Command Test-O365Journaling).Parameters.Keys | Should -Not -Contain 'WhatIf'
     }
 
     It 'Read-JournalReport only reads: it changes nothing, so it has no -WhatIf' {
@@ -26,8 +31,8 @@ Describe 'ShouldProcess' {
         (Get-Command -Module MimecastJournaling -Verb Read).Name | Should -Be 'Read-JournalReport'
     }
 
-    It 'asks before removing (ConfirmImpact High) on Remove-JournalDefinition, Unregister-JournalDomain and Remove-O365JournalContact' {
-        foreach ($name in 'Remove-JournalDefinition', 'Unregister-JournalDomain', 'Remove-O365JournalContact') {
+    It 'asks before removing (ConfirmImpact High) on Remove-JournalDefinition, Unregister-JournalDomain, the Remove-O365 cmdlets and Disable-O365JournalRule' {
+        foreach ($name in 'Remove-JournalDefinition', 'Unregister-JournalDomain', 'Remove-O365JournalContact', 'Remove-O365PartnerConnector', 'Remove-O365JournalRule', 'Disable-O365JournalRule') {
             $attribute = (Get-Command $name).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true)[0]
             "$($attribute.ConfirmImpact)" | Should -Be 'High' -Because $name
         }
@@ -86,12 +91,31 @@ Describe '[OutputType]' {
         $Output['Unregister-JournalDomain'] = Unregister-JournalDomain -Name contoso.test -Force -Confirm:$false
         # Exchange Online, against the loopback emulator.
         $script:Emulator = Start-TestExchangeEmulator
-        # MSAL sign-ins need a process that trusts the emulator's CA (ExchangeOnline.Tests.ps1); a token will do here.
-        $Output['Connect-O365Journaling'] = Connect-TestExchangeEmulator $Emulator
+        # MSAL sign-ins need a process that trusts the emulator's CA (ExchangeOnline.Tests.ps1); tokens the
+        # emulator issued, for Exchange and for Graph, will do here.
+        $Output['Connect-O365Journaling'] = Connect-TestExchangeEmulator $Emulator -Graph
         $Output['Get-O365JournalingConnection'] = Get-O365JournalingConnection
         $Output['New-O365JournalContact'] = New-O365JournalContact journal@journal.contoso.test -Name 'Types'
         $Output['Get-O365JournalContact'] = Get-O365JournalContact
         $Output['Remove-O365JournalContact'] = Remove-O365JournalContact 'Types' -Confirm:$false
+        # Microsoft Graph (with the Graph token given above).
+        $Output['Get-O365AcceptedDomain'] = Get-O365AcceptedDomain
+        $Output['Sync-JournalDirectory'] = Sync-JournalDirectory
+        $Output['New-O365PartnerConnector'] = New-O365PartnerConnector -RecipientDomain journal.contoso.test -SmartHost archive.contoso.test -Name 'Types'
+        $Output['Get-O365PartnerConnector'] = Get-O365PartnerConnector
+        $Output['Set-O365PartnerConnector'] = Set-O365PartnerConnector 'Types' -SmartHost archive2.contoso.test -PassThru
+        $Output['Test-O365PartnerConnector'] = Test-O365PartnerConnector 'Types' -Recipient journal@journal.contoso.test
+        $Output['Remove-O365PartnerConnector'] = Remove-O365PartnerConnector 'Types' -Confirm:$false
+        $Output['Set-O365JournalNdrRecipient'] = Set-O365JournalNdrRecipient ndr@archive.example -PassThru
+        $Output['Get-O365JournalNdrRecipient'] = Get-O365JournalNdrRecipient
+        $Output['New-O365JournalRule'] = New-O365JournalRule journal@journal.contoso.test -Name 'Types'
+        $Output['Get-O365JournalRule'] = Get-O365JournalRule
+        $Output['Set-O365JournalRule'] = Set-O365JournalRule 'Types' -Scope External -PassThru
+        $Output['Disable-O365JournalRule'] = Disable-O365JournalRule 'Types' -Confirm:$false -PassThru
+        $Output['Enable-O365JournalRule'] = Enable-O365JournalRule 'Types' -PassThru
+        $Output['Remove-O365JournalRule'] = Remove-O365JournalRule 'Types' -Confirm:$false
+        $Output['Enable-O365Journaling'] = Enable-O365Journaling 'Types' -ServiceEmailAddress journal@journal.contoso.test -SmartHost archive.contoso.test
+        $Output['Test-O365Journaling'] = Test-O365Journaling 'Types' -ServiceEmailAddress journal@journal.contoso.test -SmartHost archive.contoso.test
         $Output['Disconnect-O365Journaling'] = Disconnect-O365Journaling
     }
     AfterAll {
@@ -126,7 +150,10 @@ Describe '[OutputType]' {
             'Read-JournalReport', 'Import-JournalMessage', 'Get-JournalOutcome', 'Get-JournalMessage', 'Export-JournalMessage',
             'Start-JournalListener', 'Get-JournalListener', 'Stop-JournalListener', 'Send-JournalTestMessage', 'Test-JournalConnector', 'Get-JournalQueue',
             'Update-JournalExchangeOnlineRange', 'Set-JournalListenerSetting', 'Get-JournalListenerSetting',
-            'Get-O365JournalingConnection', 'New-O365JournalContact', 'Get-O365JournalContact') {
+            'Get-O365JournalingConnection', 'New-O365JournalContact', 'Get-O365JournalContact', 'Get-O365AcceptedDomain', 'Sync-JournalDirectory',
+            'New-O365PartnerConnector', 'Get-O365PartnerConnector', 'Set-O365PartnerConnector', 'Test-O365PartnerConnector',
+            'Set-O365JournalNdrRecipient', 'Get-O365JournalNdrRecipient', 'New-O365JournalRule', 'Get-O365JournalRule', 'Set-O365JournalRule',
+            'Disable-O365JournalRule', 'Enable-O365JournalRule', 'Enable-O365Journaling', 'Test-O365Journaling') {
             @($Output[$name]).Count | Should -BeGreaterThan 0 -Because $name
         }
     }

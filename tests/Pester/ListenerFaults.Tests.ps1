@@ -37,8 +37,13 @@ BeforeAll {
         try { $command.CommandText = $Sql; $command.ExecuteScalar() } finally { $command.Dispose() }
     }
 
+    # The listener's spool is a file of its own beside the store: journaling.db -> journaling.spool.db.
+    function Get-SpoolPath([string] $Store) {
+        Join-Path (Split-Path $Store) ([IO.Path]::GetFileNameWithoutExtension($Store) + '.spool' + [IO.Path]::GetExtension($Store))
+    }
+
     function Get-SpoolCount([string] $Store) {
-        $connection = New-StoreConnection $Store
+        $connection = New-StoreConnection (Get-SpoolPath $Store)
         try { [int](Invoke-StoreSql $connection 'SELECT COUNT(*) FROM spool') } finally { $connection.Dispose() }
     }
 
@@ -274,8 +279,9 @@ Describe 'Garbage and abuse keep the listener serving' {
     }
 
     It 'stores nothing from a session cut in the middle of DATA' {
+        # The earlier tests' probes leave the spool once archived; start from an empty spool.
+        Wait-Until { (Get-SpoolCount $Store) -eq 0 } | Should -BeTrue
         $before = Get-JournalListener -Id $Listener.Id
-        $spoolBefore = Get-SpoolCount $Store
         $connection = Open-SmtpConnection $Port
         try {
             $connection.First | Should -Match '^220 '
@@ -296,7 +302,7 @@ Describe 'Garbage and abuse keep the listener serving' {
         $after = Get-JournalListener -Id $Listener.Id
         $after.Received | Should -Be $before.Received -Because 'an unfinished DATA is not a received message'
         $after.Accepted | Should -Be $before.Accepted
-        Get-SpoolCount $Store | Should -Be $spoolBefore
+        Get-SpoolCount $Store | Should -Be 0
         Assert-StillServing 'garbage-after-cut'
         Get-JournalMessage -Store $Store -MessageId 'cut-mid-data@contoso.com' | Should -BeNullOrEmpty
     }
@@ -369,9 +375,9 @@ Describe 'A store that cannot be written' {
         Remove-TestStore $Store
     }
 
-    It 'answers 451 4.3.0 while another connection holds the write lock, and 250 once it is released' {
+    It 'answers 451 4.3.0 while another connection holds the spool''s write lock, and 250 once it is released' {
         $report = New-FaultReport $Folder 'locked-store'
-        $lock = New-StoreConnection $Store
+        $lock = New-StoreConnection (Get-SpoolPath $Store)
         try {
             Invoke-StoreSql $lock 'BEGIN IMMEDIATE' | Out-Null
             $replies = Send-Report $Port $report
@@ -392,5 +398,25 @@ Describe 'A store that cannot be written' {
         $retry | Where-Object { $_ -match '^250 2\.0\.0 Queued' } | Should -HaveCount 1
         Wait-Until { Get-JournalMessage -Store $Store -MessageId 'locked-store@contoso.com' } | Should -BeTrue
         @((Get-JournalMessage -Store $Store -MessageId 'locked-store@contoso.com').Reports).Count | Should -Be 1
+    }
+
+    It 'answers 250 while the archive''s store is locked (the report waits in the spool), and archives it once the lock is released' {
+        $report = New-FaultReport $Folder 'locked-archive'
+        $acceptedBefore = (Get-JournalListener -Id $Listener.Id).Accepted
+        $lock = New-StoreConnection $Store
+        try {
+            Invoke-StoreSql $lock 'BEGIN IMMEDIATE' | Out-Null
+            $replies = Send-Report $Port $report
+            $replies | Where-Object { $_ -match '^250 2\.0\.0 Queued' } | Should -HaveCount 1
+            Start-Sleep -Seconds 2
+            Get-SpoolCount $Store | Should -Be 1 -Because 'the archive cannot write while the lock is held'
+        } finally {
+            Invoke-StoreSql $lock 'ROLLBACK' | Out-Null
+            $lock.Dispose()
+        }
+        (Get-JournalListener -Id $Listener.Id).Accepted | Should -Be ($acceptedBefore + 1)
+        Wait-Until { Get-JournalMessage -Store $Store -MessageId 'locked-archive@contoso.com' } | Should -BeTrue
+        Wait-Until { (Get-SpoolCount $Store) -eq 0 } | Should -BeTrue
+        @((Get-JournalMessage -Store $Store -MessageId 'locked-archive@contoso.com').Reports).Count | Should -Be 1
     }
 }

@@ -27,19 +27,29 @@ way to sign in per parameter set:
   identity Exchange.ManageAsApp and an Exchange role.
 
 - -AccessToken: a token you already have for https://outlook.office365.com (or the sovereign
-  cloud's host). It cannot be refreshed: connect again when it expires.
+  cloud's host). It cannot be refreshed: connect again when it expires. It is for Exchange only;
+  give a separate Microsoft Graph token with -GraphAccessToken for the Graph cmdlets.
 
 The token for the Exchange admin API is fetched at once, so a wrong secret, an unknown client id,
 an unusable certificate or a declined device code fails here, with its own error id. MSAL keeps
-the tokens in memory only and renews them before they expire (the same sign-in also gives
-Microsoft Graph tokens to the cmdlets that use Graph). Tokens, secrets and passwords are never
-written to output, verbose messages or errors; Get-O365JournalingConnection shows where you are
-connected, as whom, and when the current token expires.
+the tokens in memory only and renews them before they expire.
+
+Microsoft Graph (Get-O365AcceptedDomain, Sync-JournalDirectory) uses the same sign-in: with every
+MSAL sign-in (client secret, certificate, device code, managed identity) MSAL also gives Graph
+tokens for the cloud's Graph (app-only sign-in needs the Graph application permissions
+Domain.Read.All and User.Read.All; a device code user needs the delegated ones). With
+-AccessToken, give a separate Graph token with -GraphAccessToken. Without one, Get-O365AcceptedDomain
+reads Exchange's accepted domains instead and Sync-JournalDirectory stops with an error that says so.
+
+Tokens, secrets and passwords are never written to output, verbose messages or errors;
+Get-O365JournalingConnection shows where you are connected, as whom, and when the current token
+expires.
 
 Error ids: O365SignInFailed (refused by the sign-in service; its AADSTS text is shown),
 O365CertificateNotFound, O365CertificateWithoutPrivateKey, O365CertificateUnreadable (names the
 file, never the password), O365DeviceCodeDeclined, O365DeviceCodeExpired,
-O365ManagedIdentityUnavailable, O365SignInUnreachable, O365InvalidEndpoint.
+O365ManagedIdentityUnavailable, O365SignInUnreachable, O365InvalidEndpoint, O365EmptyAccessToken,
+O365EmptyGraphAccessToken.
 '@
     Parameters  = @{
         TenantId                = @{
@@ -51,6 +61,23 @@ A bearer token for the Exchange Online admin API (audience https://outlook.offic
 sovereign cloud's host), with or without the "Bearer " prefix. Give it as a SecureString, for
 example ConvertTo-SecureString $token -AsPlainText -Force.
 '@
+        }
+        GraphAccessToken        = @{
+            Description = @'
+A bearer token for Microsoft Graph (audience https://graph.microsoft.com, or the sovereign cloud's
+Graph), as a SecureString, for the Graph cmdlets when you sign in with -AccessToken. It needs
+Domain.Read.All (Get-O365AcceptedDomain) and User.Read.All (Sync-JournalDirectory). It cannot be
+refreshed and is never shown.
+'@
+            Default     = 'None: Get-O365AcceptedDomain falls back to Exchange, Sync-JournalDirectory cannot run'
+        }
+        GraphEndpoint           = @{
+            Description = @'
+Replaces the cloud's Microsoft Graph base (scheme, host and port; /v1.0 is added), for a proxy or a
+test emulator. The token is still asked for the cloud's Graph scope and is sent only to this host.
+Must be https, except for a loopback address.
+'@
+            Default     = "The cloud's Graph host, e.g. https://graph.microsoft.com"
         }
         ClientId                = @{
             Description = @'
@@ -175,6 +202,16 @@ Connect-O365Journaling -TenantId 9f3c6a2e-5d1b-4c8e-a7f0-3b2d1e4c5a60 -AccessTok
 '@
             Remarks = 'Connects with a token obtained elsewhere. Connect again when it expires.'
         }
+        @{
+            Title   = 'Tokens you already have, for Exchange and for Microsoft Graph'
+            Code    = @'
+$exchange = (Get-AzAccessToken -ResourceUrl https://outlook.office365.com -AsSecureString).Token
+$graph = (Get-AzAccessToken -ResourceTypeName MSGraph -AsSecureString).Token
+Connect-O365Journaling -TenantId contoso.onmicrosoft.com -AccessToken $exchange -GraphAccessToken $graph
+Sync-JournalDirectory
+'@
+            Remarks = 'Connects with two tokens, so that the Graph cmdlets can run too.'
+        }
     )
-    Links       = @('Disconnect-O365Journaling', 'Get-O365JournalingConnection', 'New-O365JournalContact')
+    Links       = @('Disconnect-O365Journaling', 'Get-O365JournalingConnection', 'New-O365JournalContact', 'Get-O365AcceptedDomain', 'Sync-JournalDirectory')
 }

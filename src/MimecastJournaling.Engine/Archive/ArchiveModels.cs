@@ -101,9 +101,10 @@ public sealed record ArchiveSubmission
     public string? Definition { get; init; }
     public required ReadOnlyMemory<byte> RawReport { get; init; }
     /// <summary>
-    /// The listener's spool entry this report came from, or null. The archive removes that entry
-    /// in the same transaction that stores the report, and refuses the batch when the entry is
-    /// already gone (another processor archived it): a spooled report is archived exactly once.
+    /// The listener's spool entry this report came from, or null. Spool ids are never reused, and
+    /// the archive stores at most one report per spool id: offered again (a crash between the
+    /// archive's commit and the spool's removal, or a second listener on the same store), it
+    /// returns the outcome it recorded the first time and stores nothing.
     /// </summary>
     public long? SpoolId { get; init; }
     public ArchiveDisposition Disposition { get; init; }

@@ -21,10 +21,10 @@ public sealed class SqliteJournalArchive : IJournalArchive
 
     private static JournalOutcome StoreOne(SqliteConnection c, SqliteTransaction t, ArchiveSubmission s)
     {
-        if (s.SpoolId is { } spoolId && Execute(c, t, "DELETE FROM spool WHERE id = $id", ("$id", spoolId)) == 0)
+        if (s.SpoolId is { } spoolId
+            && Query(c, t, $"SELECT {OutcomeColumns} FROM reports WHERE spool_id = $id", ReadOutcome, ("$id", spoolId)).FirstOrDefault() is { } earlier)
         {
-            // Rolls the whole batch back: the entry was archived already (by another processor).
-            throw new SpoolEntryGoneException(spoolId);
+            return earlier;
         }
         var rawHash = PutBlob(c, t, s.RawReport.Span);
         long? itemId = null;
@@ -254,26 +254,30 @@ public sealed class SqliteJournalArchive : IJournalArchive
             p.Add(("$after", FormatTime(after)));
         }
         p.Add(("$limit", (long?)q.First ?? -1));
-        var sql = "SELECT id, received, source, definition, outcome, reason, rule, item_id, format, message_id, sender, subject, size, defects FROM reports"
+        var sql = $"SELECT {OutcomeColumns} FROM reports"
             + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : string.Empty) + " ORDER BY id DESC LIMIT $limit";
-        return _db.Query(sql, r => new JournalOutcome
-        {
-            ReportId = r.GetInt64(0),
-            Received = ParseTime(r, 1) ?? default,
-            Source = r.GetString(2),
-            Definition = GetStringOrNull(r, 3),
-            Outcome = Enum.Parse<JournalOutcomeKind>(r.GetString(4)),
-            Reason = GetStringOrNull(r, 5),
-            Rule = GetStringOrNull(r, 6),
-            ItemId = r.IsDBNull(7) ? null : r.GetInt64(7),
-            Format = GetStringOrNull(r, 8),
-            MessageId = GetStringOrNull(r, 9),
-            Sender = GetStringOrNull(r, 10),
-            Subject = GetStringOrNull(r, 11),
-            Size = r.GetInt64(12),
-            Defects = r.IsDBNull(13) ? Array.Empty<string>() : JsonSerializer.Deserialize<string[]>(r.GetString(13)) ?? Array.Empty<string>(),
-        }, p.ToArray());
+        return _db.Query(sql, ReadOutcome, p.ToArray());
     }
+
+    private const string OutcomeColumns = "id, received, source, definition, outcome, reason, rule, item_id, format, message_id, sender, subject, size, defects";
+
+    private static JournalOutcome ReadOutcome(SqliteDataReader r) => new()
+    {
+        ReportId = r.GetInt64(0),
+        Received = ParseTime(r, 1) ?? default,
+        Source = r.GetString(2),
+        Definition = GetStringOrNull(r, 3),
+        Outcome = Enum.Parse<JournalOutcomeKind>(r.GetString(4)),
+        Reason = GetStringOrNull(r, 5),
+        Rule = GetStringOrNull(r, 6),
+        ItemId = r.IsDBNull(7) ? null : r.GetInt64(7),
+        Format = GetStringOrNull(r, 8),
+        MessageId = GetStringOrNull(r, 9),
+        Sender = GetStringOrNull(r, 10),
+        Subject = GetStringOrNull(r, 11),
+        Size = r.GetInt64(12),
+        Defects = r.IsDBNull(13) ? Array.Empty<string>() : JsonSerializer.Deserialize<string[]>(r.GetString(13)) ?? Array.Empty<string>(),
+    };
 
     public IReadOnlyList<long> CompleteDueItems(DateTimeOffset now) => _db.Write((c, t) =>
     {
@@ -315,11 +319,4 @@ public sealed class SqliteJournalArchive : IJournalArchive
         }
         return like.ToString();
     }
-}
-
-/// <summary>A spooled report was already archived: the batch that carried it again was rolled back.</summary>
-public sealed class SpoolEntryGoneException(long spoolId)
-    : InvalidOperationException($"Spool entry {spoolId} was archived already; the batch was rolled back so it is not archived twice.")
-{
-    public long SpoolId { get; } = spoolId;
 }

@@ -8,7 +8,7 @@ namespace MimecastJournaling.Engine.Configuration;
 /// The journaling-side configuration rules: validation, uniqueness, self-journaling, and the
 /// event log entry for every change. Cmdlets call this and nothing below it.
 /// </summary>
-public sealed class JournalConfiguration
+public sealed partial class JournalConfiguration
 {
     public const int MaxDescriptionLength = 128;
     public const int MaxDeliveryWaitAttempts = 100;
@@ -422,15 +422,18 @@ public sealed class JournalConfiguration
         {
             return existing;
         }
-        var domain = new JournalDomain
-        {
-            Name = normalized,
-            VerificationCode = VerificationPrefix + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant(),
-            Registered = _clock.GetUtcNow(),
-        };
+        var domain = NewDomainEntry(normalized);
         _store.InsertDomain(domain, [DomainEvent(normalized, "Created", null, null, null)]);
         return _store.GetDomain(normalized)!;
     }
+
+    /// <summary>A new, unverified domain entry with a fresh verification code.</summary>
+    private JournalDomain NewDomainEntry(string normalized) => new()
+    {
+        Name = normalized,
+        VerificationCode = VerificationPrefix + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant(),
+        Registered = _clock.GetUtcNow(),
+    };
 
     /// <summary>Records the outcome of a DNS check: verified when the TXT record carries the code.</summary>
     public JournalDomain RecordVerification(string name, IEnumerable<string> txtRecords)
@@ -525,7 +528,7 @@ public sealed class JournalConfiguration
             {
                 return existing;
             }
-            _store.SaveInternalAddress(entry with { Source = existing.Source }, events);
+            _store.SaveInternalAddress(entry with { Source = existing.Source, SourceId = existing.SourceId }, events);
             return _store.GetInternalAddress(existing.Address)!;
         }
         _store.SaveInternalAddress(entry, [AddressEvent(normalized, "Created", null, null, null)]);

@@ -89,6 +89,8 @@ public sealed record InternalAddress
     public required string Mailbox { get; init; }
     public string? DisplayName { get; init; }
     public string Source { get; init; } = "Manual";
+    /// <summary>For an address a directory sync added: the directory object it belongs to (a Graph user id).</summary>
+    public string? SourceId { get; init; }
     public DateTimeOffset Added { get; init; }
 
     public override string ToString() => Address;
@@ -100,6 +102,7 @@ public enum JournalObjectType
     Domain,
     InternalAddress,
     ListenerSetting,
+    DirectorySync,
 }
 
 /// <summary>

@@ -5,35 +5,81 @@ using MimecastJournaling.Engine.Storage;
 namespace MimecastJournaling.Engine.Listener;
 
 /// <summary>
-/// Reads journal definitions from the store on every question, so an admin's change (disable,
-/// new range, new password) applies to the next connection or command without a restart.
+/// The journal definitions and listener settings as the listener sees them. Every question first
+/// asks the store for its configuration version (one indexed read), and the copy is read again
+/// only when that moved, so an admin's change (disable, new range, new password) still applies to
+/// the next connection or command without a restart. Ranges are parsed once per copy.
 /// A definition with no SourceIpRange accepts only from the installation's ranges (fail closed).
 /// </summary>
 internal sealed class DefinitionLookup
 {
     private readonly IJournalStore _store;
+    private volatile Snapshot? _snapshot;
 
     public DefinitionLookup(IJournalStore store) => _store = store;
 
     /// <summary>Connect-time check: is the address in the range of any definition (enabled or not), or in the installation's ranges?</summary>
     public bool IsAllowedByAnyDefinition(IPAddress address)
     {
-        var everyDefinition = JournalConfiguration.ReadListenerSettings(_store).RangesForEveryDefinition().ToList();
-        return _store.GetDefinitions().Any(d => InRanges(d.SourceIpRange.Concat(everyDefinition), address));
+        var current = Current();
+        return current.Definitions.Any(d => current.IsAllowed(d, address));
     }
 
     /// <summary>RCPT-time check: the definition's own ranges, the authorized ranges, and Exchange Online's when turned on.</summary>
-    public bool IsAllowed(JournalDefinition definition, IPAddress address) =>
-        InRanges(definition.SourceIpRange.Concat(JournalConfiguration.ReadListenerSettings(_store).RangesForEveryDefinition()), address);
+    public bool IsAllowed(JournalDefinition definition, IPAddress address) => Current().IsAllowed(definition, address);
 
-    public JournalDefinition? FindByServiceAddress(string address) => _store.GetDefinitionByServiceAddress(address);
+    public JournalDefinition? FindByServiceAddress(string address) =>
+        Current().ByServiceAddress.GetValueOrDefault(Names.AddressKey(address));
 
-    public JournalDefinition? FindById(Guid id) => _store.GetDefinitions().FirstOrDefault(d => d.Id == id);
+    public JournalDefinition? FindById(Guid id) => Current().ById.GetValueOrDefault(id);
 
     /// <summary>Definitions that expect this SMTP user name.</summary>
     public IReadOnlyList<JournalDefinition> FindBySmtpUser(string userName) =>
-        _store.GetDefinitions().Where(d => d.SmtpAuthentication && string.Equals(d.SmtpUserName, userName, StringComparison.Ordinal)).ToList();
+        Current().Definitions.Where(d => d.SmtpAuthentication && string.Equals(d.SmtpUserName, userName, StringComparison.Ordinal)).ToList();
 
-    private static bool InRanges(IEnumerable<string> ranges, IPAddress address) =>
-        ranges.Any(r => IpRange.TryParse(r, out var range, out _) && range.Contains(address));
+    private Snapshot Current()
+    {
+        // The version is read before the data: a change committed in between is newer than the
+        // copy's version, so the next question reads again.
+        var version = _store.GetConfigurationVersion();
+        var snapshot = _snapshot;
+        if (snapshot is not null && snapshot.Version == version)
+        {
+            return snapshot;
+        }
+        snapshot = new Snapshot(version, _store.GetDefinitions(), JournalConfiguration.ReadListenerSettings(_store));
+        _snapshot = snapshot;
+        return snapshot;
+    }
+
+    private sealed class Snapshot
+    {
+        private readonly IpRange[] _everyDefinition;
+        private readonly Dictionary<Guid, IpRange[]> _ranges;
+
+        public Snapshot(long version, IReadOnlyList<JournalDefinition> definitions, JournalListenerSettings settings)
+        {
+            Version = version;
+            Definitions = definitions;
+            ById = definitions.ToDictionary(d => d.Id);
+            ByServiceAddress = definitions.ToDictionary(d => Names.AddressKey(d.ServiceEmailAddress), StringComparer.Ordinal);
+            _everyDefinition = Parse(settings.RangesForEveryDefinition());
+            _ranges = definitions.ToDictionary(d => d.Id, d => Parse(d.SourceIpRange));
+        }
+
+        public long Version { get; }
+        public IReadOnlyList<JournalDefinition> Definitions { get; }
+        public Dictionary<Guid, JournalDefinition> ById { get; }
+        public Dictionary<string, JournalDefinition> ByServiceAddress { get; }
+
+        public bool IsAllowed(JournalDefinition definition, IPAddress address)
+        {
+            // A definition removed since this copy was read has no ranges of its own here.
+            var own = _ranges.GetValueOrDefault(definition.Id) ?? Parse(definition.SourceIpRange);
+            return own.Any(r => r.Contains(address)) || _everyDefinition.Any(r => r.Contains(address));
+        }
+
+        private static IpRange[] Parse(IEnumerable<string> ranges) =>
+            ranges.Select(r => (Valid: IpRange.TryParse(r, out var range, out _), Range: range)).Where(p => p.Valid).Select(p => p.Range).ToArray();
+    }
 }

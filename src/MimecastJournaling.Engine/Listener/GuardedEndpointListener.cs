@@ -21,9 +21,11 @@ internal sealed class GuardedEndpointListener : IEndpointListener
     private readonly bool _implicitTls;
     private readonly ConnectionGate _gate;
     private readonly string _serverName;
+    private readonly DataStreamingOptions _data;
 
-    public GuardedEndpointListener(TcpListener socket, bool implicitTls, ConnectionGate gate, string serverName)
+    public GuardedEndpointListener(TcpListener socket, bool implicitTls, ConnectionGate gate, string serverName, DataStreamingOptions data)
     {
+        _data = data;
         _socket = socket;
         _implicitTls = implicitTls;
         _gate = gate;
@@ -45,7 +47,7 @@ internal sealed class GuardedEndpointListener : IEndpointListener
             }
             context.Properties[EndpointListener.LocalEndPointKey] = client.Client.LocalEndPoint!;
             context.Properties[EndpointListener.RemoteEndPointKey] = remote;
-            return new SlotHoldingPipe(pipe, _gate);
+            return new SlotHoldingPipe(new DataStreamingPipe(pipe, context, _data), _gate);
         }
     }
 
@@ -88,9 +90,11 @@ internal sealed class GuardedEndpointListenerFactory : IEndpointListenerFactory
     private readonly IReadOnlyDictionary<IPEndPoint, (TcpListener Socket, bool ImplicitTls)> _sockets;
     private readonly ConnectionGate _gate;
     private readonly string _serverName;
+    private readonly DataStreamingOptions _data;
 
-    public GuardedEndpointListenerFactory(IReadOnlyDictionary<IPEndPoint, (TcpListener Socket, bool ImplicitTls)> sockets, ConnectionGate gate, string serverName)
+    public GuardedEndpointListenerFactory(IReadOnlyDictionary<IPEndPoint, (TcpListener Socket, bool ImplicitTls)> sockets, ConnectionGate gate, string serverName, DataStreamingOptions data)
     {
+        _data = data;
         _sockets = sockets;
         _gate = gate;
         _serverName = serverName;
@@ -99,7 +103,7 @@ internal sealed class GuardedEndpointListenerFactory : IEndpointListenerFactory
     public IEndpointListener CreateListener(IEndpointDefinition endpointDefinition)
     {
         var (socket, implicitTls) = _sockets[endpointDefinition.Endpoint];
-        return new GuardedEndpointListener(socket, implicitTls, _gate, _serverName);
+        return new GuardedEndpointListener(socket, implicitTls, _gate, _serverName, _data);
     }
 }
 

@@ -8,7 +8,16 @@ public sealed record SpoolEntry(
     string Definition,
     string? MailFrom,
     IReadOnlyList<string> Recipients,
-    ReadOnlyMemory<byte> Data);
+    ReadOnlyMemory<byte> Data)
+{
+    /// <summary>
+    /// A message too large to keep in memory: its content is in this file instead of
+    /// <see cref="Data"/>, and is copied into the spool in chunks.
+    /// </summary>
+    public FileInfo? DataFile { get; init; }
+
+    public long Size => DataFile?.Length ?? Data.Length;
+}
 
 /// <summary>Waiting: not tried yet. Failed: archiving failed at least once; it is retried at NextAttempt.</summary>
 public enum QueuedReportState
@@ -41,8 +50,9 @@ public sealed record QueuedReport
 public sealed record SpooledMessage(long Id, SpoolEntry Entry, int Attempts);
 
 /// <summary>
-/// Durable storage of messages between the 250 and the archive. Removal is not here: the archive
-/// deletes an entry in the same transaction that stores its report (ArchiveSubmission.SpoolId).
+/// Durable storage of messages between the 250 and the archive. An entry is removed only after the
+/// archive committed its report; the archive ignores a spool id it has stored already
+/// (ArchiveSubmission.SpoolId), so an entry offered twice is archived once.
 /// </summary>
 public interface IMessageSpool
 {
@@ -50,6 +60,9 @@ public interface IMessageSpool
     IReadOnlyList<long> Append(IReadOnlyList<SpoolEntry> entries);
 
     int Count();
+
+    /// <summary>Removes entries whose reports the archive has committed.</summary>
+    void Remove(IReadOnlyList<long> ids);
 
     /// <summary>The oldest entries due for an attempt, up to about <paramref name="maxBytes"/> of data (at least one).</summary>
     IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes);

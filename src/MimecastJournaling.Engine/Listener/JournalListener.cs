@@ -50,7 +50,8 @@ public sealed class JournalListener : IAsyncDisposable
 
     /// <summary>The listener over the embedded SQLite store: configuration, spool and archive in one file.</summary>
     public static JournalListener ForStore(SqliteJournalStore store, ListenerOptions options, TimeProvider? clock = null) =>
-        new(store, new SqliteJournalArchive(store.Database), new SqliteMessageSpool(store.Database), options, clock);
+        new(store, new SqliteJournalArchive(store.Database), new SqliteMessageSpool(store),
+            options with { TemporaryDirectory = options.TemporaryDirectory ?? store.IncomingLocation }, clock);
 
     public ListenerCounters Counters { get; } = new();
 
@@ -92,14 +93,17 @@ public sealed class JournalListener : IAsyncDisposable
         var definitions = new DefinitionLookup(_store);
         var gate = new ConnectionGate(definitions, Counters, _options.MaxConnections);
         var health = new DefinitionHealth(_store, _options.FailuresBeforeError, _clock);
-        _processor = new SpoolProcessor(_spool, new JournalIngest(_store, _archive, _clock), definitions, health, _options.RetryDelay, _clock);
-        _writer = new SpoolWriter(_spool, _processor.Wake);
+        var spoolLength = new SpoolLength();
+        _processor = new SpoolProcessor(_spool, spoolLength, new JournalIngest(_store, _archive, _clock), definitions, health, _options.RetryDelay, _clock);
+        _writer = new SpoolWriter(_spool, spoolLength, _processor.Wake);
 
         var services = new ServiceProvider();
-        services.Add(new GuardedEndpointListenerFactory(bound, gate, _options.ServerName));
+        var temporary = _options.TemporaryDirectory ?? Path.Combine(Path.GetTempPath(), "MimecastJournaling-" + Environment.UserName);
+        ReceivedMessage.DeleteLeftovers(temporary);
+        services.Add(new GuardedEndpointListenerFactory(bound, gate, _options.ServerName, new DataStreamingOptions(_options.MaxMessageSize, temporary, Counters)));
         services.Add(new JournalAuthenticator(definitions, _store, new VerifiedCredentialCache(_options.CredentialCacheDuration, _clock), Counters));
         services.Add(new JournalMailboxFilter(new RecipientPolicy(definitions, _options.MaxRecipientsPerMessage), Counters));
-        services.Add(new SpoolingMessageStore(_writer, _spool, definitions, Counters, _options.MaxSpoolLength, _clock, () => _stopping));
+        services.Add(new SpoolingMessageStore(_writer, spoolLength, definitions, Counters, _options.MaxSpoolLength, _clock, () => _stopping));
 
         var serverName = _options.ServerName;
         var builder = new SmtpServerOptionsBuilder()

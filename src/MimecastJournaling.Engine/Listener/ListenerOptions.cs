@@ -43,4 +43,10 @@ public sealed record ListenerOptions
 
     /// <summary>How long the spool processor waits before retrying after a failure.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Where DATA content beyond 1 MB waits (0600 files in a 0700 folder) until it is in the spool.
+    /// Null: beside the store for a SQLite store, else a per-user folder in the system temp folder.
+    /// </summary>
+    public string? TemporaryDirectory { get; init; }
 }

@@ -13,6 +13,7 @@ internal static class SessionFacts
     private const string VerifiedDefinitionsKey = "MimecastJournaling:VerifiedDefinitions";
     private const string TransactionDefinitionKey = "MimecastJournaling:TransactionDefinition";
     private const string TransactionRecipientsKey = "MimecastJournaling:TransactionRecipients";
+    private const string ReceivedMessageKey = "MimecastJournaling:ReceivedMessage";
 
     public static IPAddress RemoteAddress(ISessionContext context)
     {
@@ -55,5 +56,23 @@ internal static class SessionFacts
     {
         context.Properties[TransactionDefinitionKey] = definitionId;
         context.Properties[TransactionRecipientsKey] = TransactionRecipients(context) + 1;
+    }
+
+    /// <summary>The content of the DATA command that just ended, streamed past the library (see DataStreamingPipe).</summary>
+    public static void PutReceivedMessage(ISessionContext context, ReceivedMessage message)
+    {
+        TakeReceivedMessage(context)?.Dispose();
+        context.Properties[ReceivedMessageKey] = message;
+    }
+
+    /// <summary>Hands the received content to the caller, who disposes it.</summary>
+    public static ReceivedMessage? TakeReceivedMessage(ISessionContext context)
+    {
+        if (!context.Properties.TryGetValue(ReceivedMessageKey, out var value))
+        {
+            return null;
+        }
+        context.Properties.Remove(ReceivedMessageKey);
+        return value as ReceivedMessage;
     }
 }

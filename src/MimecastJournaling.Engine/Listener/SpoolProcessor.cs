@@ -5,17 +5,19 @@ namespace MimecastJournaling.Engine.Listener;
 
 /// <summary>
 /// Moves spooled messages into the archive through the one ingest path (JournalIngest), a batch
-/// per definition. Each report carries its spool id, and the archive deletes the spool entry in
-/// the transaction that stores the report: a crash before that commit leaves the entry to be
-/// processed again, a crash after it leaves nothing to redo. Runs at start (unfinished entries
+/// per definition. Each report carries its spool id; entries leave the spool after the archive
+/// committed them. A crash before that commit leaves the entry to be processed again; a crash
+/// between the commit and the removal leaves an entry the archive recognises by its spool id. Runs at start (unfinished entries
 /// first), after every spool commit, and on a timer for retries.
 /// </summary>
 internal sealed class SpoolProcessor
 {
     private const int BatchCount = 32;
-    private const long BatchBytes = 64L * 1024 * 1024;
+    // At least one report per batch; beyond that, large reports go one or two at a time.
+    private const long BatchBytes = 16L * 1024 * 1024;
 
     private readonly IMessageSpool _spool;
+    private readonly SpoolLength _length;
     private readonly JournalIngest _ingest;
     private readonly DefinitionLookup _definitions;
     private readonly DefinitionHealth _health;
@@ -25,9 +27,10 @@ internal sealed class SpoolProcessor
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
-    public SpoolProcessor(IMessageSpool spool, JournalIngest ingest, DefinitionLookup definitions, DefinitionHealth health, TimeSpan retryDelay, TimeProvider clock)
+    public SpoolProcessor(IMessageSpool spool, SpoolLength length, JournalIngest ingest, DefinitionLookup definitions, DefinitionHealth health, TimeSpan retryDelay, TimeProvider clock)
     {
         _spool = spool;
+        _length = length;
         _ingest = ingest;
         _definitions = definitions;
         _health = health;
@@ -109,15 +112,15 @@ internal sealed class SpoolProcessor
     internal bool ProcessDue()
     {
         var due = _spool.TakeDue(_clock.GetUtcNow(), BatchCount, BatchBytes);
-        if (due.Count == 0)
+        if (due.Count > 0)
         {
-            return false;
+            foreach (var group in due.GroupBy(m => m.Entry.DefinitionId))
+            {
+                ProcessDefinition(group.ToList());
+            }
         }
-        foreach (var group in due.GroupBy(m => m.Entry.DefinitionId))
-        {
-            ProcessDefinition(group.ToList());
-        }
-        return true;
+        _length.Set(_spool.Count());
+        return due.Count > 0;
     }
 
     private void ProcessDefinition(IReadOnlyList<SpooledMessage> messages)
@@ -129,16 +132,20 @@ internal sealed class SpoolProcessor
         {
             _ingest.Ingest(definition, reports);
         }
-        catch (SpoolEntryGoneException)
-        {
-            // Another processor on the same store archived them first; the next round re-reads the spool.
-            return;
-        }
         catch (Exception e)
         {
             _spool.RecordFailure(messages.Select(m => m.Id).ToList(), e.Message, _clock.GetUtcNow() + _retryDelay);
             _health.Failed(definition, messages.Max(m => m.Attempts) + 1, e.Message);
             return;
+        }
+        try
+        {
+            _spool.Remove(messages.Select(m => m.Id).ToList());
+        }
+        catch (Exception)
+        {
+            // Spool trouble after the archive committed: the entries come round again, and the
+            // archive answers them with the outcomes it recorded the first time.
         }
         _health.Archived(definition, messages.Max(m => m.Entry.Received));
     }

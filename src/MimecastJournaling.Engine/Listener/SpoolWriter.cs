@@ -13,13 +13,15 @@ internal sealed class SpoolWriter
     private const long MaxBatchBytes = 256L * 1024 * 1024;
 
     private readonly IMessageSpool _spool;
+    private readonly SpoolLength _length;
     private readonly Action _committed;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
-    public SpoolWriter(IMessageSpool spool, Action committed)
+    public SpoolWriter(IMessageSpool spool, SpoolLength length, Action committed)
     {
         _spool = spool;
+        _length = length;
         _committed = committed;
         _loop = Task.Run(RunAsync);
     }
@@ -51,11 +53,12 @@ internal sealed class SpoolWriter
             while (batch.Count < MaxBatchCount && bytes < MaxBatchBytes && _queue.Reader.TryRead(out var next))
             {
                 batch.Add(next);
-                bytes += next.Entry.Data.Length;
+                bytes += next.Entry.Size;
             }
             try
             {
                 var ids = _spool.Append(batch.Select(p => p.Entry).ToList());
+                _length.Add(ids.Count);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Completion.TrySetResult(ids[i]);

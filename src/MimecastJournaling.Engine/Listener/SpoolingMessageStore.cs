@@ -6,26 +6,26 @@ using SmtpServer.Storage;
 namespace MimecastJournaling.Engine.Listener;
 
 /// <summary>
-/// SmtpServer's DATA hook: copies the message out of the library's buffer, hands it to the group
-/// commit, and answers 250 only once it is durable. Every failure is answered here with a 4xx,
+/// SmtpServer's DATA hook: takes the message content the session streamed aside (or, without it,
+/// copies the library's buffer), hands it to the group commit, and answers 250 only once it is durable. Every failure is answered here with a 4xx,
 /// because an exception escaping SaveAsync becomes a permanent 554 in the library.
 /// Not IDisposable: the library disposes such services after every command.
 /// </summary>
 internal sealed class SpoolingMessageStore : IMessageStore
 {
     private readonly SpoolWriter _writer;
-    private readonly IMessageSpool _spool;
+    private readonly SpoolLength _spoolLength;
     private readonly DefinitionLookup _definitions;
     private readonly ListenerCounters _counters;
     private readonly int _maxSpoolLength;
     private readonly TimeProvider _clock;
     private readonly Func<bool> _stopping;
 
-    public SpoolingMessageStore(SpoolWriter writer, IMessageSpool spool, DefinitionLookup definitions, ListenerCounters counters,
+    public SpoolingMessageStore(SpoolWriter writer, SpoolLength spoolLength, DefinitionLookup definitions, ListenerCounters counters,
         int maxSpoolLength, TimeProvider clock, Func<bool> stopping)
     {
         _writer = writer;
-        _spool = spool;
+        _spoolLength = spoolLength;
         _definitions = definitions;
         _counters = counters;
         _maxSpoolLength = maxSpoolLength;
@@ -36,6 +36,8 @@ internal sealed class SpoolingMessageStore : IMessageStore
     public async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
         _counters.MessageReceived();
+        // The content itself came past the library (DataStreamingPipe); the buffer holds a placeholder then.
+        using var received = SessionFacts.TakeReceivedMessage(context);
         try
         {
             if (_stopping())
@@ -52,7 +54,7 @@ internal sealed class SpoolingMessageStore : IMessageStore
             {
                 return Refuse(RefusalReason.DefinitionDisabled, SmtpReplies.DefinitionDisabled);
             }
-            if (_spool.Count() >= _maxSpoolLength)
+            if (_spoolLength.Value >= _maxSpoolLength)
             {
                 return Refuse(RefusalReason.SpoolFull, SmtpReplies.SpoolFull);
             }
@@ -63,7 +65,10 @@ internal sealed class SpoolingMessageStore : IMessageStore
                 definition.Description,
                 transaction.From is null ? null : JournalMailboxFilter.Address(transaction.From),
                 transaction.To.Select(JournalMailboxFilter.Address).ToList(),
-                buffer.ToArray());
+                received is null ? buffer.ToArray() : received.InMemory)
+            {
+                DataFile = received?.File,
+            };
             // Not cancelled once queued: the commit is short, and the 250 must follow it.
             var spoolId = await _writer.AppendAsync(entry).ConfigureAwait(false);
             _counters.MessageAccepted();

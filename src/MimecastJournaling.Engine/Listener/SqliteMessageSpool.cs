@@ -1,28 +1,150 @@
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using MimecastJournaling.Engine.Storage;
 using static MimecastJournaling.Engine.Storage.SqliteDatabase;
 
 namespace MimecastJournaling.Engine.Listener;
 
 /// <summary>
-/// The spool as a table in the store's SQLite file (schema 3). Every connection runs with
-/// synchronous = FULL in WAL mode, so a committed append has been fsync'd.
+/// The spool: its own SQLite file beside the store (journaling.db → journaling.spool.db), in WAL
+/// mode with synchronous = FULL, so a committed append has been fsync'd. A file of its own keeps
+/// the group commit from waiting behind the archive's transactions (they are fsync'd in parallel)
+/// and keeps the spool on the listener's own disk when the store is elsewhere.
+/// Exactly once across the two files: the archive stores at most one report per spool id, and an
+/// entry leaves the spool only after the archive committed it. Ids are never reused: a new spool
+/// file continues after every id the archive has seen.
 /// </summary>
 public sealed class SqliteMessageSpool : IMessageSpool
 {
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS spool (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            received TEXT NOT NULL,
+            source TEXT NOT NULL,
+            definition_id TEXT NOT NULL,
+            definition TEXT NOT NULL,
+            mail_from TEXT NULL,
+            recipients TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt TEXT NULL,
+            last_error TEXT NULL
+        );
+        CREATE INDEX IF NOT EXISTS spool_definition ON spool(definition_id, id);
+        """;
+
+    private const string Columns = "id, received, source, definition_id, definition, mail_from, recipients, size, data, attempts, next_attempt, last_error";
+
     private readonly SqliteDatabase _db;
 
-    public SqliteMessageSpool(SqliteDatabase database) => _db = database;
+    /// <summary>Opens (or creates, 0600) the spool of <paramref name="store"/>, and moves in what an older version spooled inside the store.</summary>
+    public SqliteMessageSpool(SqliteJournalStore store)
+    {
+        _db = new SqliteDatabase(store.SpoolLocation);
+        _db.CreateFilePrivately();
+        _db.Guard(() =>
+        {
+            using var connection = _db.Open();
+            Execute(connection, null, "PRAGMA journal_mode = WAL;");
+        });
+        _db.Write((c, t) => Execute(c, t, Schema));
+        ContinueIdsAfter(store.Database);
+        MoveInOlderSpool(store.Database);
+    }
+
+    public string Location => _db.Location;
+
+    private void ContinueIdsAfter(SqliteDatabase store)
+    {
+        var floor = store.Query("SELECT MAX(COALESCE((SELECT MAX(spool_id) FROM reports), 0), COALESCE((SELECT MAX(id) FROM spool), 0))", r => r.GetInt64(0)).Single();
+        _db.Write((c, t) =>
+        {
+            // sqlite_sequence exists once the AUTOINCREMENT table does; its row appears with the first insert.
+            if (Execute(c, t, "UPDATE sqlite_sequence SET seq = MAX(seq, $floor) WHERE name = 'spool'", ("$floor", floor)) == 0)
+            {
+                Execute(c, t, "INSERT INTO sqlite_sequence (name, seq) VALUES ('spool', MAX($floor, COALESCE((SELECT MAX(id) FROM spool), 0)))", ("$floor", floor));
+            }
+            return true;
+        });
+    }
+
+    /// <summary>Schema 3 kept the spool inside the store: copy each entry here (same id) first, then remove it there.</summary>
+    private void MoveInOlderSpool(SqliteDatabase store)
+    {
+        while (true)
+        {
+            var older = store.Query($"SELECT {Columns} FROM spool ORDER BY id LIMIT 16", r => Enumerable.Range(0, 12).Select(r.GetValue).ToArray());
+            if (older.Count == 0)
+            {
+                return;
+            }
+            _db.Write((c, t) =>
+            {
+                foreach (var row in older)
+                {
+                    Execute(c, t, $"INSERT OR IGNORE INTO spool ({Columns}) VALUES ($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                        row.Select((value, i) => ("$" + i, value is DBNull ? null : value)).ToArray());
+                }
+                return true;
+            });
+            store.Write((c, t) => Execute(c, t, $"DELETE FROM spool WHERE id IN ({string.Join(',', older.Select(r => (long)r[0]))})"));
+        }
+    }
 
     public IReadOnlyList<long> Append(IReadOnlyList<SpoolEntry> entries) =>
-        _db.Write((c, t) => entries.Select(e => InsertReturningId(c, t,
-            "INSERT INTO spool (received, source, definition_id, definition, mail_from, recipients, size, data) " +
-            "VALUES ($received, $source, $did, $definition, $from, $rcpt, $size, $data)",
-            ("$received", FormatTime(e.Received)), ("$source", e.Source), ("$did", e.DefinitionId.ToString()),
-            ("$definition", e.Definition), ("$from", e.MailFrom), ("$rcpt", JsonSerializer.Serialize(e.Recipients)),
-            ("$size", (long)e.Data.Length), ("$data", e.Data.ToArray()))).ToList());
+        _db.Write((c, t) =>
+        {
+            // One statement, prepared once and bound per entry: a group commit carries dozens.
+            using var insert = c.CreateCommand();
+            insert.Transaction = t;
+            insert.CommandText = "INSERT INTO spool (received, source, definition_id, definition, mail_from, recipients, size, data) " +
+                "VALUES ($received, $source, $did, $definition, $from, $rcpt, $size, COALESCE($data, zeroblob($size))) RETURNING id";
+            var parameters = new[] { "$received", "$source", "$did", "$definition", "$from", "$rcpt", "$size", "$data" }
+                .Select(name => insert.Parameters.Add(name, SqliteTypeOf(name))).ToArray();
+            insert.Prepare();
+            var ids = new List<long>(entries.Count);
+            foreach (var e in entries)
+            {
+                object?[] values =
+                [
+                    FormatTime(e.Received), e.Source, e.DefinitionId.ToString(), e.Definition, e.MailFrom,
+                    JsonSerializer.Serialize(e.Recipients), e.Size, e.DataFile is null ? DataOf(e) : null,
+                ];
+                for (var i = 0; i < parameters.Length; i++)
+                {
+                    parameters[i].Value = values[i] ?? DBNull.Value;
+                }
+                var id = (long)insert.ExecuteScalar()!;
+                if (e.DataFile is { } file)
+                {
+                    // A large message goes in by chunks, never whole in memory.
+                    using var source = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+                    using var blob = new SqliteBlob(c, "spool", "data", id);
+                    source.CopyTo(blob, 64 * 1024);
+                }
+                ids.Add(id);
+            }
+            return ids;
+        });
+
+    private static SqliteType SqliteTypeOf(string parameter) => parameter switch
+    {
+        "$size" => SqliteType.Integer,
+        "$data" => SqliteType.Blob,
+        _ => SqliteType.Text,
+    };
+
+    // The writer's entries own their arrays; copy only when the memory is a slice of something larger.
+    private static byte[] DataOf(SpoolEntry entry) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(entry.Data, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : entry.Data.ToArray();
 
     public int Count() => _db.Query("SELECT COUNT(*) FROM spool", r => r.GetInt32(0)).Single();
+
+    public void Remove(IReadOnlyList<long> ids) =>
+        _db.Write((c, t) => Execute(c, t, $"DELETE FROM spool WHERE id IN ({string.Join(',', ids)})"));
 
     public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes)
     {
@@ -40,8 +162,13 @@ public sealed class SqliteMessageSpool : IMessageSpool
             chosen.Add(id);
             total += size;
         }
-        return chosen.SelectMany(id => _db.Query(
-            "SELECT id, received, source, definition_id, definition, mail_from, recipients, data, attempts FROM spool WHERE id = $id",
+        if (chosen.Count == 0)
+        {
+            return [];
+        }
+        // One read for the whole batch (ids are integers, so they go into the statement as such).
+        return _db.Query(
+            $"SELECT id, received, source, definition_id, definition, mail_from, recipients, data, attempts FROM spool WHERE id IN ({string.Join(',', chosen)}) ORDER BY id",
             r => new SpooledMessage(
                 r.GetInt64(0),
                 new SpoolEntry(
@@ -52,8 +179,7 @@ public sealed class SqliteMessageSpool : IMessageSpool
                     GetStringOrNull(r, 5),
                     JsonSerializer.Deserialize<string[]>(r.GetString(6)) ?? [],
                     (byte[])r.GetValue(7)),
-                r.GetInt32(8)),
-            ("$id", id))).ToList();
+                r.GetInt32(8)));
     }
 
     public void RecordFailure(IReadOnlyList<long> ids, string error, DateTimeOffset nextAttempt) =>

@@ -39,6 +39,21 @@ public sealed record JournalEventQuery
 }
 
 /// <summary>
+/// One batch of a directory sync, written in one transaction with its events: domains to register,
+/// addresses to delete, addresses to insert or replace (by address), and optionally a setting
+/// (the sync's state, written with the last batch).
+/// </summary>
+public sealed record DirectoryChanges
+{
+    public IReadOnlyList<JournalDomain> NewDomains { get; init; } = Array.Empty<JournalDomain>();
+    public IReadOnlyList<string> DeleteAddresses { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<InternalAddress> SaveAddresses { get; init; } = Array.Empty<InternalAddress>();
+    public string? SettingName { get; init; }
+    public string? SettingValue { get; init; }
+    public DateTimeOffset Updated { get; init; }
+}
+
+/// <summary>
 /// Persistence for configuration, directory and event log. Every write takes the events that
 /// describe it and stores both atomically. Names are compared case-insensitively by the store
 /// (it keeps a lower-case key), so implementations need no collation tricks. A unique-key
@@ -57,6 +72,12 @@ public interface IJournalStore : IDisposable
     IReadOnlyDictionary<Guid, DefinitionCounters> GetDefinitionCounters();
     JournalDefinition? GetDefinition(string description);
     JournalDefinition? GetDefinitionByServiceAddress(string serviceEmailAddress);
+    /// <summary>
+    /// A number that grows whenever a definition or a listener setting changes (the newest event
+    /// about one: every such change writes its event in the same transaction), so the listener can
+    /// keep its copy of both until it moves instead of reading them for every SMTP command.
+    /// </summary>
+    long GetConfigurationVersion();
     string? GetSmtpPasswordHash(Guid definitionId);
     void InsertDefinition(JournalDefinition definition, string? smtpPasswordHash, IReadOnlyList<JournalEvent> events);
     void UpdateDefinition(JournalDefinition definition, PasswordHashChange passwordHash, IReadOnlyList<JournalEvent> events);
@@ -88,6 +109,8 @@ public interface IJournalStore : IDisposable
     /// <summary>Inserts or replaces the address.</summary>
     void SaveInternalAddress(InternalAddress address, IReadOnlyList<JournalEvent> events);
     void DeleteInternalAddress(string address, IReadOnlyList<JournalEvent> events);
+    /// <summary>A batch of a directory sync, all or nothing: new domains, deleted and saved addresses, and the sync's own setting.</summary>
+    void ApplyDirectoryChanges(DirectoryChanges changes, IReadOnlyList<JournalEvent> events);
 
     /// <summary>An installation-wide setting (a JSON value), or null when never set.</summary>
     string? GetSetting(string name);

@@ -29,6 +29,17 @@ public sealed class SqliteJournalStore : IJournalStore
 
     public string Location => _db.Location;
 
+    /// <summary>
+    /// The listener's spool, a file of its own beside the store (journaling.db → journaling.spool.db);
+    /// see SqliteMessageSpool.
+    /// </summary>
+    public string SpoolLocation =>
+        Path.Combine(Path.GetDirectoryName(Location)!, Path.GetFileNameWithoutExtension(Location) + ".spool" + Path.GetExtension(Location));
+
+    /// <summary>The listener's folder for DATA content beyond 1 MB until it is in the spool (journaling.db → journaling.incoming).</summary>
+    public string IncomingLocation =>
+        Path.Combine(Path.GetDirectoryName(Location)!, Path.GetFileNameWithoutExtension(Location) + ".incoming");
+
     /// <summary>The database file, shared with the archive that lives in the same store.</summary>
     public SqliteDatabase Database => _db;
 
@@ -54,6 +65,10 @@ public sealed class SqliteJournalStore : IJournalStore
     public JournalDefinition? GetDefinitionByServiceAddress(string serviceEmailAddress) =>
         Query($"SELECT {DefinitionColumns} FROM definitions WHERE service_address_key = $k", ReadDefinition,
             ("$k", Key(serviceEmailAddress))).FirstOrDefault();
+
+    public long GetConfigurationVersion() =>
+        Query("SELECT MAX(COALESCE((SELECT MAX(id) FROM events WHERE object_type = 'Definition'), 0), " +
+              "COALESCE((SELECT MAX(id) FROM events WHERE object_type = 'ListenerSetting'), 0))", r => r.GetInt64(0)).Single();
 
     public string? GetSmtpPasswordHash(Guid definitionId) =>
         Query("SELECT smtp_password_hash FROM definitions WHERE id = $id", r => r.IsDBNull(0) ? null : r.GetString(0),
@@ -162,13 +177,32 @@ public sealed class SqliteJournalStore : IJournalStore
         Modified = ParseTime(r, 20) ?? default,
     };
 
+    /// <summary>The spool's entries per definition (and any an older version left inside the store); the spool file is not created to count it.</summary>
+    private IEnumerable<(Guid Definition, int Queued)> QueuedPerDefinition()
+    {
+        const string sql = "SELECT definition_id, COUNT(*) FROM spool GROUP BY definition_id";
+        static (Guid, int) Read(SqliteDataReader r) => (Guid.Parse(r.GetString(0)), r.GetInt32(1));
+        var queued = Query(sql, Read);
+        if (File.Exists(SpoolLocation) && new FileInfo(SpoolLocation).Length > 0)
+        {
+            var spool = new SqliteDatabase(SpoolLocation);
+            queued.AddRange(spool.Guard(() =>
+            {
+                using var connection = spool.Open();
+                var hasTable = SqliteDatabase.Query(connection, null, "SELECT 1 FROM sqlite_master WHERE name = 'spool'", r => true).Count > 0;
+                return hasTable ? SqliteDatabase.Query(connection, null, sql, Read) : [];
+            }));
+        }
+        return queued;
+    }
+
     public IReadOnlyDictionary<Guid, DefinitionCounters> GetDefinitionCounters()
     {
         var counters = new Dictionary<Guid, DefinitionCounters>();
         DefinitionCounters For(Guid id) => counters.TryGetValue(id, out var c) ? c : counters[id] = new DefinitionCounters();
-        foreach (var (id, queued) in Query("SELECT definition_id, COUNT(*) FROM spool GROUP BY definition_id", r => (Guid.Parse(r.GetString(0)), r.GetInt32(1))))
+        foreach (var (id, queued) in QueuedPerDefinition())
         {
-            counters[id] = For(id) with { QueueLength = queued };
+            counters[id] = For(id) with { QueueLength = For(id).QueueLength + queued };
         }
         foreach (var (id, outcome, count) in Query(
             "SELECT definition_id, outcome, COUNT(*) FROM reports WHERE definition_id IS NOT NULL GROUP BY definition_id, outcome",
@@ -227,7 +261,7 @@ public sealed class SqliteJournalStore : IJournalStore
 
     // ---- internal directory ----------------------------------------------------------------
 
-    private const string AddressColumns = "address, domain, type, mailbox, display_name, source, added";
+    private const string AddressColumns = "address, domain, type, mailbox, display_name, source, added, source_id";
 
     public IReadOnlyList<InternalAddress> GetInternalAddresses(string? domain = null) => domain is null
         ? Query($"SELECT {AddressColumns} FROM internal_addresses ORDER BY address_key", ReadAddress)
@@ -244,14 +278,42 @@ public sealed class SqliteJournalStore : IJournalStore
         Query("SELECT COUNT(*) FROM internal_addresses WHERE domain = $d", r => r.GetInt32(0), ("$d", Key(domain))).Single();
 
     public void SaveInternalAddress(InternalAddress a, IReadOnlyList<JournalEvent> events) =>
+        Write(events, (connection, transaction) => SaveAddress(connection, transaction, a));
+
+    private static void SaveAddress(SqliteConnection connection, SqliteTransaction transaction, InternalAddress a)
+    {
+        Execute(connection, transaction, "DELETE FROM internal_addresses WHERE address_key = $k", ("$k", Key(a.Address)));
+        Execute(connection, transaction,
+            "INSERT INTO internal_addresses (address, address_key, domain, type, mailbox, display_name, source, added, source_id) " +
+            "VALUES ($a, $k, $d, $t, $m, $dn, $s, $added, $sid)",
+            ("$a", a.Address), ("$k", Key(a.Address)), ("$d", Key(a.Domain)), ("$t", a.Type.ToString()), ("$m", a.Mailbox),
+            ("$dn", a.DisplayName), ("$s", a.Source), ("$added", FormatTime(a.Added)), ("$sid", a.SourceId));
+    }
+
+    public void ApplyDirectoryChanges(DirectoryChanges changes, IReadOnlyList<JournalEvent> events) =>
         Write(events, (connection, transaction) =>
         {
-            Execute(connection, transaction, "DELETE FROM internal_addresses WHERE address_key = $k", ("$k", Key(a.Address)));
-            Execute(connection, transaction,
-                "INSERT INTO internal_addresses (address, address_key, domain, type, mailbox, display_name, source, added) " +
-                "VALUES ($a, $k, $d, $t, $m, $dn, $s, $added)",
-                ("$a", a.Address), ("$k", Key(a.Address)), ("$d", Key(a.Domain)), ("$t", a.Type.ToString()), ("$m", a.Mailbox),
-                ("$dn", a.DisplayName), ("$s", a.Source), ("$added", FormatTime(a.Added)));
+            foreach (var domain in changes.NewDomains)
+            {
+                Execute(connection, transaction,
+                    "INSERT INTO domains (name, verification_code, verified, verified_at, registered) VALUES ($n, $c, $v, $va, $r)",
+                    ("$n", Key(domain.Name)), ("$c", domain.VerificationCode), ("$v", domain.Verified),
+                    ("$va", FormatTime(domain.VerifiedAt)), ("$r", FormatTime(domain.Registered)));
+            }
+            foreach (var address in changes.DeleteAddresses)
+            {
+                Execute(connection, transaction, "DELETE FROM internal_addresses WHERE address_key = $k", ("$k", Key(address)));
+            }
+            foreach (var address in changes.SaveAddresses)
+            {
+                SaveAddress(connection, transaction, address);
+            }
+            if (changes.SettingName is { } name)
+            {
+                Execute(connection, transaction,
+                    "INSERT INTO settings (name, value, updated) VALUES ($n, $v, $u) ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated = excluded.updated",
+                    ("$n", name), ("$v", changes.SettingValue ?? ""), ("$u", FormatTime(changes.Updated)));
+            }
         });
 
     public void DeleteInternalAddress(string address, IReadOnlyList<JournalEvent> events) =>
@@ -267,6 +329,7 @@ public sealed class SqliteJournalStore : IJournalStore
         DisplayName = r.IsDBNull(4) ? null : r.GetString(4),
         Source = r.GetString(5),
         Added = ParseTime(r, 6) ?? default,
+        SourceId = r.IsDBNull(7) ? null : r.GetString(7),
     };
 
     // ---- settings -------------------------------------------------------------------------

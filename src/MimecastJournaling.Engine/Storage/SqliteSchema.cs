@@ -180,6 +180,12 @@ internal static class SqliteSchema
         """
         CREATE INDEX events_type_id ON events(object_type, id);
         """,
+        // 7: where a synced internal address came from (the directory object id, e.g. a Graph user),
+        // so a directory sync changes and removes only what it added itself
+        """
+        ALTER TABLE internal_addresses ADD COLUMN source_id TEXT NULL;
+        CREATE INDEX internal_addresses_source ON internal_addresses(source, source_id);
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -44,11 +44,14 @@ public abstract class O365Cmdlet : PSCmdlet, IDisposable
     {
         if (O365Session.Current is null)
         {
-            ThrowTerminatingError(new ErrorRecord(
-                new InvalidOperationException("Not connected to Exchange Online. Run Connect-O365Journaling first, for example: Connect-O365Journaling -TenantId contoso.onmicrosoft.com -ClientId <application id> -ClientSecret (Read-Host -AsSecureString)."),
-                "O365NotConnected", ErrorCategory.InvalidOperation, null));
+            ThrowTerminatingError(NotConnectedError());
         }
     }
+
+    /// <summary>The error for a cmdlet that needs Connect-O365Journaling first.</summary>
+    internal static ErrorRecord NotConnectedError() => new(
+        new InvalidOperationException("Not connected to Exchange Online. Run Connect-O365Journaling first, for example: Connect-O365Journaling -TenantId contoso.onmicrosoft.com -ClientId <application id> -ClientSecret (Read-Host -AsSecureString)."),
+        "O365NotConnected", ErrorCategory.InvalidOperation, null);
 
     /// <inheritdoc />
     public void Dispose()
@@ -61,34 +64,15 @@ public abstract class O365Cmdlet : PSCmdlet, IDisposable
     protected override void StopProcessing() => _stopping.Cancel();
 
     /// <summary>Runs Exchange calls; each Exchange cmdlet invoked (with its parameters), retry and redirect is written with Write-Verbose.</summary>
-    protected T Invoke<T>(Func<ExchangeJournalingCommands, CancellationToken, Task<T>> work)
-    {
-        var connection = Connection;
-        using var messages = new BlockingCollection<string>();
-        connection.Log = e =>
-        {
-            if (e.Kind is ExchangeCommandEventKind.Invoking or ExchangeCommandEventKind.Retrying or ExchangeCommandEventKind.Redirected
-                or ExchangeCommandEventKind.Reauthenticating or ExchangeCommandEventKind.Failed)
-            {
-                try { messages.Add("Exchange: " + e); }
-                catch (InvalidOperationException) { /* the call is over */ }
-            }
-        };
-        try
-        {
-            var task = Task.Run(() => work(connection.Commands, _stopping.Token));
-            _ = task.ContinueWith(_ => messages.CompleteAdding(), TaskScheduler.Default);
-            foreach (var message in messages.GetConsumingEnumerable())
-            {
-                WriteVerbose(message);
-            }
-            return task.GetAwaiter().GetResult();
-        }
-        finally
-        {
-            connection.Log = null;
-        }
-    }
+    protected T Invoke<T>(Func<ExchangeJournalingCommands, CancellationToken, Task<T>> work) =>
+        O365Pump.Run(this, Connection, (connection, _, ct) => work(connection.Commands, ct), _stopping.Token);
+
+    /// <summary>
+    /// Runs work on the connection (Exchange and Graph); what it posts (text for Write-Verbose, a
+    /// ProgressRecord) is written on the pipeline thread as it comes, with the Exchange call log.
+    /// </summary>
+    protected T Invoke<T>(Func<ExchangeOnlineConnection, Action<object>, CancellationToken, Task<T>> work) =>
+        O365Pump.Run(this, Connection, work, _stopping.Token);
 
     /// <summary>Runs one unit of work; an Exchange failure becomes a non-terminating error and the pipeline goes on.</summary>
     protected void Try(Action action, object? target = null)
@@ -105,10 +89,42 @@ public abstract class O365Cmdlet : PSCmdlet, IDisposable
         {
             WriteError(new ErrorRecord(e, "O365ConnectionFailed", ErrorCategory.ConnectionError, target));
         }
+        catch (GraphDirectoryException e)
+        {
+            WriteError(ToErrorRecord(e, target));
+        }
+        catch (AccessTokenException e)
+        {
+            WriteError(new ErrorRecord(e, "O365SignInFailed", ErrorCategory.AuthenticationError, target));
+        }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
+    }
+
+    /// <summary>Graph's own text, with the category that matches what went wrong, and the permission to grant when it refused.</summary>
+    internal static ErrorRecord ToErrorRecord(GraphDirectoryException e, object? target)
+    {
+        var (id, category) = e.Kind switch
+        {
+            GraphErrorKind.AccessDenied => ("GraphAccessDenied", ErrorCategory.PermissionDenied),
+            GraphErrorKind.Unauthorized => ("GraphUnauthorized", ErrorCategory.AuthenticationError),
+            GraphErrorKind.Throttled => ("GraphThrottled", ErrorCategory.LimitsExceeded),
+            GraphErrorKind.NotFound => ("GraphObjectNotFound", ErrorCategory.ObjectNotFound),
+            _ => ("GraphRequestFailed", ErrorCategory.NotSpecified),
+        };
+        var record = new ErrorRecord(e, id, category, target);
+        record.CategoryInfo.Activity = "Microsoft Graph";
+        if (e.Kind is GraphErrorKind.AccessDenied or GraphErrorKind.Unauthorized)
+        {
+            record.ErrorDetails = new ErrorDetails(e.Message)
+            {
+                RecommendedAction = "Give the app the Microsoft Graph application permissions User.Read.All and Domain.Read.All (admin consent), " +
+                    "or connect with a -GraphAccessToken whose audience is Microsoft Graph and that carries them.",
+            };
+        }
+        return record;
     }
 
     /// <summary>Exchange's own text, with the category that matches what went wrong.</summary>
@@ -133,5 +149,45 @@ public abstract class O365Cmdlet : PSCmdlet, IDisposable
             };
         }
         return record;
+    }
+}
+
+/// <summary>
+/// Runs asynchronous Exchange/Graph work off the pipeline thread and writes, on the pipeline thread,
+/// what it posts (text: Write-Verbose; a ProgressRecord: Write-Progress) and the Exchange call log.
+/// </summary>
+internal static class O365Pump
+{
+    public static T Run<T>(Cmdlet cmdlet, ExchangeOnlineConnection connection, Func<ExchangeOnlineConnection, Action<object>, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        using var messages = new BlockingCollection<object>();
+        void Post(object message)
+        {
+            try { messages.Add(message); }
+            catch (InvalidOperationException) { /* the call is over */ }
+        }
+        connection.Log = e =>
+        {
+            if (e.Kind is ExchangeCommandEventKind.Invoking or ExchangeCommandEventKind.Retrying or ExchangeCommandEventKind.Redirected
+                or ExchangeCommandEventKind.Reauthenticating or ExchangeCommandEventKind.Failed)
+            {
+                Post("Exchange: " + e);
+            }
+        };
+        try
+        {
+            var task = Task.Run(() => work(connection, Post, cancellationToken), cancellationToken);
+            _ = task.ContinueWith(_ => messages.CompleteAdding(), TaskScheduler.Default);
+            foreach (var message in messages.GetConsumingEnumerable())
+            {
+                if (message is ProgressRecord progress) cmdlet.WriteProgress(progress);
+                else cmdlet.WriteVerbose(message.ToString() ?? string.Empty);
+            }
+            return task.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            connection.Log = null;
+        }
     }
 }

@@ -31,6 +31,10 @@ public sealed class ConnectO365JournalingCommand : PSCmdlet, IDisposable
     [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet)]
     public SecureString AccessToken { get; set; } = null!;
 
+    /// <summary>A Microsoft Graph token for the Graph cmdlets (the -AccessToken is Exchange's only).</summary>
+    [Parameter(ParameterSetName = AccessTokenSet)]
+    public SecureString? GraphAccessToken { get; set; }
+
     [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet)]
     [Parameter(Mandatory = true, ParameterSetName = CertificateFileSet)]
     [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
@@ -79,12 +83,19 @@ public sealed class ConnectO365JournalingCommand : PSCmdlet, IDisposable
     [ValidateNotNull]
     public Uri? AuthorityHost { get; set; }
 
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? GraphEndpoint { get; set; }
+
     protected override void ProcessRecord()
     {
-        if (ExchangeEndpoint is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && !(endpoint.Scheme == Uri.UriSchemeHttp && endpoint.IsLoopback))))
+        foreach (var (name, uri) in new[] { (nameof(ExchangeEndpoint), ExchangeEndpoint), (nameof(GraphEndpoint), GraphEndpoint) })
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-ExchangeEndpoint must be an absolute https URL (http only for a loopback address): {endpoint}"),
-                "O365InvalidEndpoint", ErrorCategory.InvalidArgument, endpoint));
+            if (uri is not null && (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))))
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-{name} must be an absolute https URL (http only for a loopback address): {uri}"),
+                    "O365InvalidEndpoint", ErrorCategory.InvalidArgument, uri));
+            }
         }
         if (AuthorityHost is { } authority && (!authority.IsAbsoluteUri || authority.Scheme != Uri.UriSchemeHttps))
         {
@@ -122,10 +133,16 @@ public sealed class ConnectO365JournalingCommand : PSCmdlet, IDisposable
             DeviceCodePrompt = ParameterSetName == DeviceCodeSet ? p => TryAdd(prompts, p.Message) : null,
             ManagedIdentity = ParameterSetName == ManagedIdentitySet,
             ManagedIdentityClientId = ParameterSetName == ManagedIdentitySet ? ManagedIdentityClientId : null,
+            GraphEndpoint = GraphEndpoint,
+            GraphAccessToken = ParameterSetName == AccessTokenSet && GraphAccessToken is not null ? Plain(GraphAccessToken) : null,
         };
         if (ParameterSetName == AccessTokenSet && string.IsNullOrWhiteSpace(request.AccessToken))
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-AccessToken is empty."), "O365EmptyAccessToken", ErrorCategory.InvalidArgument, null));
+        }
+        if (GraphAccessToken is not null && string.IsNullOrWhiteSpace(request.GraphAccessToken))
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-GraphAccessToken is empty."), "O365EmptyGraphAccessToken", ErrorCategory.InvalidArgument, null));
         }
         ExchangeOnlineConnection connection;
         try

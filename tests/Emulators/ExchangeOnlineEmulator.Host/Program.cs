@@ -53,6 +53,79 @@ try
                 lock (emulator.State) emulator.State.DeniedCmdlets.Remove(parts[1]);
                 answer = "ok";
                 break;
+            // Microsoft Graph: tokens, the 403 switch, and the directory the tests change between syncs.
+            case "graph-token":
+                answer = emulator.IssueGraphToken();
+                break;
+            case "graph-deny":
+                emulator.Graph.Forbidden = true;
+                answer = "ok";
+                break;
+            case "graph-allow":
+                emulator.Graph.Forbidden = false;
+                answer = "ok";
+                break;
+            case "graph-seed" when parts.Length == 2:
+                emulator.Graph.SeedUsers(int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+                answer = "ok";
+                break;
+            case "graph-add-user" when parts.Length == 2:
+            {
+                // graph-add-user <upn> <mail> <proxy,proxy,…>
+                var a = parts[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                emulator.Graph.AddUser(a[0], a[0], a.Length > 1 ? a[1] : null, a.Length > 2 ? a[2].Split(',') : Array.Empty<string>());
+                answer = "ok";
+                break;
+            }
+            case "graph-set-proxy" when parts.Length == 2:
+            {
+                // graph-set-proxy <upn> <proxy,proxy,…>
+                var a = parts[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                emulator.Graph.SetProxyAddresses(a[0], a.Length > 1 ? a[1].Split(',') : Array.Empty<string>());
+                answer = "ok";
+                break;
+            }
+            case "graph-remove-user" when parts.Length == 2:
+                emulator.Graph.RemoveUser(parts[1].Trim());
+                answer = "ok";
+                break;
+            case "graph-expire-delta":
+                emulator.Graph.ExpireDeltaTokens();
+                answer = "ok";
+                break;
+            case "graph-users":
+                answer = JsonSerializer.Serialize(emulator.Graph.Users.Select(u => new { u.Id, u.UserPrincipalName, u.Mail, u.ProxyAddresses, u.AccountEnabled }));
+                break;
+            case "graph-domains":
+                answer = JsonSerializer.Serialize(emulator.Graph.Domains);
+                break;
+            // Changes behind the module's back, and what the module sent (issue 5 seed-procedure tests).
+            case "exec" when parts.Length == 2:
+                answer = Exec(emulator.State, parts[1]);
+                break;
+            case "executed":
+                answer = JsonSerializer.Serialize(emulator.State.ExecutedCmdlets());
+                break;
+            case "clear-executed":
+                emulator.State.ClearExecuted();
+                answer = "ok";
+                break;
+            case "state":
+                answer = emulator.State.Snapshot();
+                break;
+            case "set-ndr" when parts.Length == 2:
+                // JournalingReportNdrTo as an older setting may have left it, without Set-TransportConfig's checks.
+                emulator.State.Change(s => s.TransportConfig["JournalingReportNdrTo"] = parts[1]);
+                answer = "ok";
+                break;
+            case "unreachable" when parts.Length == 2:
+                emulator.State.Change(s => s.UnreachableSmartHosts.Add(parts[1]));
+                answer = "ok";
+                break;
+            case "reachable" when parts.Length == 2:
+                emulator.State.Change(s => s.UnreachableSmartHosts.Remove(parts[1]));
+                answer = "ok";
+                break;
             case "tokens-issued":
                 answer = emulator.TokensIssuedByEndpoint.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 break;
@@ -100,4 +173,16 @@ try
 finally
 {
     files.Delete(recursive: true);
+}
+
+// "exec <Cmdlet> [<json parameters>]": runs an Exchange cmdlet on the state directly (no HTTP), and
+// answers "ok <json objects>" or "error <ExId>|<Type>|<Text>" on one line.
+static string Exec(EmulatorState state, string text)
+{
+    var parts = text.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    using var parameters = JsonDocument.Parse(parts.Length == 2 ? parts[1] : "{}");
+    var outcome = state.Execute(parts[0], parameters.RootElement.Clone());
+    if (outcome.Forbidden) return "error 403";
+    if (outcome.Error is { } e) return $"error {e.ExId}|{e.Type}|{e.Text}";
+    return "ok " + JsonSerializer.Serialize(outcome.Objects);
 }

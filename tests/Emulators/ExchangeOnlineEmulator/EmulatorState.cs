@@ -55,6 +55,40 @@ public sealed class EmulatorState
     public int MaxJournalRules { get; set; } = 10;
     /// <summary>Every cmdlet executed with its parameters as received (JSON text).</summary>
     public List<(string Cmdlet, string Parameters)> Executed { get; } = new();
+    /// <summary>Smart hosts that Validate-OutboundConnector cannot reach (its connectivity task fails).</summary>
+    public HashSet<string> UnreachableSmartHosts { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The names of the cmdlets executed so far, in order (a copy, taken under the state's lock).</summary>
+    public IReadOnlyList<string> ExecutedCmdlets()
+    {
+        lock (_lock) return Executed.Select(e => e.Cmdlet).ToArray();
+    }
+
+    /// <summary>Forgets the executed cmdlets.</summary>
+    public void ClearExecuted()
+    {
+        lock (_lock) Executed.Clear();
+    }
+
+    /// <summary>Runs an action on the state under its lock (for changes behind the client's back).</summary>
+    public void Change(Action<EmulatorState> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_lock) change(this);
+    }
+
+    /// <summary>The tenant's journaling objects as JSON (contacts, connectors, transport config, rules), for before/after comparisons.</summary>
+    public string Snapshot()
+    {
+        lock (_lock)
+        {
+            return JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["MailContacts"] = MailContacts, ["OutboundConnectors"] = OutboundConnectors,
+                ["TransportConfig"] = TransportConfig, ["JournalRules"] = JournalRules,
+            });
+        }
+    }
 
     /// <summary>Creates a tenant with two accepted domains, an admin mailbox, an Exchange Online mailbox and a group.</summary>
     public EmulatorState()
@@ -63,6 +97,7 @@ public sealed class EmulatorState
         AcceptedDomains.Add(Domain("contoso.com", isDefault: true));
         Recipients.Add(Recipient("Admin", "admin@contoso.onmicrosoft.com", "UserMailbox", "UserMailbox"));
         Recipients.Add(Recipient("Journal Mailbox", "journal-mbx@contoso.com", "UserMailbox", "UserMailbox"));
+        Recipients.Add(Recipient("Journal NDR Shared", "ndr-shared@contoso.com", "UserMailbox", "SharedMailbox"));
         Recipients.Add(Recipient("All Staff", "allstaff@contoso.com", "MailUniversalDistributionGroup", "MailUniversalDistributionGroup"));
         Recipients.Add(Recipient("Archive Mail User", "archive-user@archive.example", "MailUser", "MailUser"));
 
@@ -266,10 +301,32 @@ public sealed class EmulatorState
     private EmulatorOutcome ValidateConnector(Params p)
     {
         if (Find(OutboundConnectors, p.Str("Identity")!) is not { } connector) return NotFound(p.Str("Identity")!);
+        // Validate-OutboundConnector.md: SMTP connectivity to each smart host, then a test message to
+        // each recipient "in the domain that's configured on the connector". The reference has only
+        // TaskName and IsTaskSuccessful; Target and Details are the emulator's.
         var results = new List<Dictionary<string, object?>>();
+        var hosts = (List<string>)connector["SmartHosts"]!;
+        var reachable = true;
         if (connector["UseMXRecord"] is false)
-            results.Add(new() { ["TaskName"] = "Validate SmartHosts connectivity", ["IsTaskSuccessful"] = true, ["Details"] = string.Join(",", (List<string>)connector["SmartHosts"]!) });
-        results.Add(new() { ["TaskName"] = "Send test email", ["IsTaskSuccessful"] = true, ["Details"] = string.Join(",", p.Strs("Recipients")) });
+        {
+            foreach (var host in hosts)
+            {
+                var ok = !UnreachableSmartHosts.Contains(host);
+                reachable &= ok;
+                results.Add(new() { ["TaskName"] = "Validate SmartHost connectivity", ["Target"] = host, ["IsTaskSuccessful"] = ok,
+                    ["Details"] = ok ? $"Connected to {host} on port 25 and started TLS." : $"Unable to connect to {host} on port 25." });
+            }
+        }
+        var domains = (List<string>)connector["RecipientDomains"]!;
+        foreach (var recipient in p.Strs("Recipients"))
+        {
+            var domain = recipient.Contains('@', StringComparison.Ordinal) ? recipient[(recipient.LastIndexOf('@') + 1)..] : "";
+            var inDomain = domains.Any(d => d.Equals(domain, StringComparison.OrdinalIgnoreCase)
+                || (d.StartsWith("*.", StringComparison.Ordinal) && domain.EndsWith(d[1..], StringComparison.OrdinalIgnoreCase)));
+            var ok = inDomain && reachable;
+            results.Add(new() { ["TaskName"] = "Send test email", ["Target"] = recipient, ["IsTaskSuccessful"] = ok,
+                ["Details"] = !inDomain ? $"The recipient {recipient} is not in a domain of the connector." : ok ? $"Test email sent to {recipient}." : $"Test email to {recipient} could not be delivered." });
+        }
         return EmulatorOutcome.Ok(results);
     }
 

@@ -119,6 +119,15 @@ public sealed partial class ExchangeOnlineEmulator
     /// <summary>Mints a valid Exchange token for the registered app (for a static-token client).</summary>
     public string IssueToken() => Mint(new EmulatorToken("https://outlook.office365.com", ClientId, null, "static"));
 
+    /// <summary>
+    /// Mints a valid Microsoft Graph token for the registered app (audience Graph: the admin API
+    /// refuses it, as Graph refuses Exchange's).
+    /// </summary>
+    public string IssueGraphToken() => Mint(new EmulatorToken("https://graph.microsoft.com", ClientId, null, "static"));
+
+    /// <summary>True for Microsoft Graph's audience in any cloud (graph.microsoft.com, graph.microsoft.us, microsoftgraph.chinacloudapi.cn, ...).</summary>
+    internal static bool IsGraphAudience(string audience) => audience.Contains("graph", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Invalidates every access token issued so far (the next call answers 401). Refresh tokens stay valid.</summary>
     public void ExpireTokens() => _validTokens.Clear();
 
@@ -548,12 +557,12 @@ public sealed partial class ExchangeOnlineEmulator
         {
             claims["upn"] = upn;
             claims["oid"] = UserObjectId(upn);
-            claims["scp"] = "Exchange.Manage";
+            claims["scp"] = IsGraphAudience(what.Audience) ? "Domain.Read.All User.Read.All" : "Exchange.Manage";
             claims["idtyp"] = "user";
         }
         else
         {
-            claims["roles"] = new[] { "Exchange.ManageAsApp" };
+            claims["roles"] = IsGraphAudience(what.Audience) ? new[] { "Domain.Read.All", "User.Read.All" } : new[] { "Exchange.ManageAsApp" };
             claims["idtyp"] = "app";
         }
         var token = Jwt(claims);

@@ -29,6 +29,7 @@ public sealed record RecordedRequest(
 /// </summary>
 public sealed partial class ExchangeOnlineEmulator : IAsyncDisposable
 {
+    private readonly ConcurrentDictionary<string, (List<System.Text.Json.Nodes.JsonObject> Items, int Offset, long DeltaToken)> _graphContinuations = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentDictionary<string, (List<Dictionary<string, object?>> Items, int Offset)> _continuations = new(StringComparer.Ordinal);
     private readonly object _switchLock = new();
@@ -56,6 +57,9 @@ public sealed partial class ExchangeOnlineEmulator : IAsyncDisposable
     public Uri RegionalBase => new($"http://127.0.0.1:{RegionalPort}");
     /// <summary>The tenant state (contacts, connectors, transport config, rules, domains, recipients).</summary>
     public EmulatorState State { get; } = new();
+
+    /// <summary>Microsoft Graph's side of the tenant (domains, users with delta tracking), served under /v1.0 on both listeners.</summary>
+    public GraphState Graph { get; } = new();
 
     /// <summary>Page size when the request has no <c>Prefer: odata.maxpagesize</c>.</summary>
     public int DefaultPageSize { get; set; } = 1000;
@@ -160,6 +164,11 @@ public sealed partial class ExchangeOnlineEmulator : IAsyncDisposable
             await InvokeCommandAsync(listener, ctx, segments[2], body).ConfigureAwait(false);
             return;
         }
+        if (segments.Length >= 2 && segments[0] == "v1.0")
+        {
+            await GraphAsync(ctx, segments).ConfigureAwait(false);
+            return;
+        }
         if (segments.Length >= 2 && segments[0].Equals("adminapi", StringComparison.OrdinalIgnoreCase) && segments[1] == "v1.0")
         {
             // The v1.0 route does not take InvokeCommand (measured 405 by a public client).
@@ -182,7 +191,7 @@ public sealed partial class ExchangeOnlineEmulator : IAsyncDisposable
         // Only tokens issued here, and not those for another resource (Microsoft Graph).
         var auth = ctx.Request.Headers.Authorization.ToString();
         if (!auth.StartsWith("Bearer ", StringComparison.Ordinal) || !_validTokens.TryGetValue(auth[7..], out var presented)
-            || presented.Audience.Contains("graph", StringComparison.OrdinalIgnoreCase))
+            || IsGraphAudience(presented.Audience))
         {
             ctx.Response.StatusCode = 401;
             ctx.Response.Headers.WWWAuthenticate = "Bearer client_id=\"00000002-0000-0ff1-ce00-000000000000\", trusted_issuers=\"00000001-0000-0000-c000-000000000000@*\", error=\"invalid_token\"";
@@ -319,6 +328,140 @@ public sealed partial class ExchangeOnlineEmulator : IAsyncDisposable
         ctx.Response.Headers["Rate-Limit-Remaining"] = "29990";
         ctx.Response.Headers["X-ConcurrencyCount"] = "0";
         await WriteJsonAsync(ctx, response, "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8").ConfigureAwait(false);
+    }
+
+    // ---- Microsoft Graph ------------------------------------------------------------------------------
+
+    private async Task GraphAsync(HttpContext ctx, string[] segments)
+    {
+        var auth = ctx.Request.Headers.Authorization.ToString();
+        // Only tokens issued here for Microsoft Graph's audience (an Exchange token is refused, as by Graph).
+        if (!auth.StartsWith("Bearer ", StringComparison.Ordinal) || !_validTokens.TryGetValue(auth[7..], out var presented)
+            || !IsGraphAudience(presented.Audience))
+        {
+            ctx.Response.StatusCode = 401;
+            ctx.Response.Headers.WWWAuthenticate = "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"";
+            await WriteGraphErrorAsync(ctx, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.").ConfigureAwait(false);
+            return;
+        }
+        if (Graph.Forbidden)
+        {
+            ctx.Response.StatusCode = 403;
+            await WriteGraphErrorAsync(ctx, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.").ConfigureAwait(false);
+            return;
+        }
+        if (!HttpMethods.IsGet(ctx.Request.Method)) { ctx.Response.StatusCode = 405; return; }
+        var root = $"{ctx.Request.Scheme}://{ctx.Request.Host}/v1.0";
+        if (segments.Length == 2 && segments[1] == "domains")
+        {
+            var value = Graph.Domains.Select(d => new Dictionary<string, object?>
+            {
+                ["id"] = d.Id, ["authenticationType"] = "Managed", ["isAdminManaged"] = true, ["isDefault"] = d.IsDefault,
+                ["isInitial"] = d.IsInitial, ["isRoot"] = true, ["isVerified"] = d.IsVerified, ["supportedServices"] = d.SupportedServices,
+            }).ToList();
+            await WriteJsonAsync(ctx, new Dictionary<string, object?> { ["@odata.context"] = root + "/$metadata#domains", ["value"] = value }, "application/json;odata.metadata=minimal;charset=utf-8").ConfigureAwait(false);
+            return;
+        }
+        if (segments.Length == 3 && segments[1] == "users" && segments[2] is "delta" or "delta()") // the SDK calls the function as delta()
+        {
+            await UsersDeltaAsync(ctx, root).ConfigureAwait(false);
+            return;
+        }
+        ctx.Response.StatusCode = 404;
+        await WriteGraphErrorAsync(ctx, "Request_ResourceNotFound", $"Resource '{ctx.Request.Path}' does not exist.").ConfigureAwait(false);
+    }
+
+    private async Task UsersDeltaAsync(HttpContext ctx, string root)
+    {
+        var pageSize = GraphPageSize(ctx.Request.Headers["Prefer"].ToString());
+        var skipToken = ctx.Request.Query["$skiptoken"].ToString();
+        var deltaTokenText = ctx.Request.Query["$deltatoken"].ToString();
+        List<System.Text.Json.Nodes.JsonObject> items;
+        int offset;
+        long nextToken;
+        if (!string.IsNullOrEmpty(skipToken))
+        {
+            if (!_graphContinuations.TryGetValue(skipToken, out var cont))
+            {
+                ctx.Response.StatusCode = 400;
+                await WriteGraphErrorAsync(ctx, "BadRequest", "The skip token is not valid.").ConfigureAwait(false);
+                return;
+            }
+            (items, offset, nextToken) = cont;
+        }
+        else
+        {
+            long? deltaToken = null;
+            if (!string.IsNullOrEmpty(deltaTokenText))
+            {
+                if (!long.TryParse(deltaTokenText[1..], System.Globalization.CultureInfo.InvariantCulture, out var t))
+                {
+                    ctx.Response.StatusCode = 400;
+                    await WriteGraphErrorAsync(ctx, "BadRequest", "The delta token is not valid.").ConfigureAwait(false);
+                    return;
+                }
+                deltaToken = t;
+            }
+            var select = ctx.Request.Query["$select"].ToString();
+            var properties = string.IsNullOrEmpty(select) ? GraphState.DefaultSelect : select.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var round = Graph.DeltaRound(deltaToken, properties);
+            if (round is null)
+            {
+                ctx.Response.StatusCode = 410;
+                await WriteGraphErrorAsync(ctx, "syncStateNotFound", "The delta token has expired or is not valid. Start a new round without it.").ConfigureAwait(false);
+                return;
+            }
+            (items, nextToken) = round.Value;
+            offset = 0;
+            // Graph carries $select in the links it hands out: the emulator keeps it with the continuation.
+            _selectByToken[nextToken] = properties;
+        }
+        var page = items.Skip(offset).Take(pageSize).ToList();
+        var response = new System.Text.Json.Nodes.JsonObject { ["@odata.context"] = root + "/$metadata#users(" + string.Join(",", _selectByToken.GetValueOrDefault(nextToken) ?? GraphState.DefaultSelect) + ")" };
+        if (offset + page.Count < items.Count)
+        {
+            var token = "g" + Interlocked.Increment(ref _continuationSerial).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _graphContinuations[token] = (items, offset + page.Count, nextToken);
+            response["@odata.nextLink"] = root + "/users/delta?$skiptoken=" + token;
+        }
+        else
+        {
+            var select = _selectByToken.GetValueOrDefault(nextToken) ?? GraphState.DefaultSelect;
+            response["@odata.deltaLink"] = root + "/users/delta?$deltatoken=d" + nextToken.ToString(System.Globalization.CultureInfo.InvariantCulture) + "&$select=" + string.Join(",", select);
+        }
+        response["value"] = new System.Text.Json.Nodes.JsonArray(page.Select(i => (System.Text.Json.Nodes.JsonNode?)i.DeepClone()).ToArray());
+        ctx.Response.ContentType = "application/json;odata.metadata=minimal;charset=utf-8";
+        await ctx.Response.WriteAsync(GraphState.Serialize(response)).ConfigureAwait(false);
+    }
+
+    private readonly ConcurrentDictionary<long, IReadOnlyCollection<string>> _selectByToken = new();
+
+    private int GraphPageSize(string prefer)
+    {
+        const string key = "odata.maxpagesize=";
+        var i = prefer.IndexOf(key, StringComparison.OrdinalIgnoreCase);
+        if (i >= 0)
+        {
+            var digits = new string(prefer[(i + key.Length)..].TakeWhile(char.IsDigit).ToArray());
+            if (int.TryParse(digits, out var n) && n > 0) return Math.Min(n, MaxGraphPageSize);
+        }
+        return Graph.DefaultPageSize;
+    }
+
+    /// <summary>The largest page the Graph side serves, whatever Prefer asks (real Graph: 999 for users); small values make more pages.</summary>
+    public int MaxGraphPageSize { get; set; } = 999;
+
+    private static Task WriteGraphErrorAsync(HttpContext ctx, string code, string message)
+    {
+        ctx.Response.ContentType = "application/json";
+        return ctx.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["error"] = new Dictionary<string, object?>
+            {
+                ["code"] = code, ["message"] = message,
+                ["innerError"] = new Dictionary<string, object?> { ["date"] = DateTime.UtcNow.ToString("s", System.Globalization.CultureInfo.InvariantCulture), ["request-id"] = Guid.NewGuid().ToString(), ["client-request-id"] = Guid.NewGuid().ToString() },
+            },
+        }));
     }
 
     private int PageSize(string prefer)

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimecastJournaling.Engine.Archive;
@@ -170,7 +172,7 @@ public sealed class ListenerDeliveryTests : IAsyncLifetime
         // What another process sees in the file: the spooled message, nothing archived.
         using (var reopened = _h.Temp.OpenAnotherStore())
         {
-            Assert.Equal(1, new SqliteMessageSpool(reopened.Database).Count());
+            Assert.Equal(1, new SqliteMessageSpool(reopened).Count());
             Assert.Empty(new SqliteJournalArchive(reopened.Database).GetOutcomes(new()));
         }
 
@@ -183,6 +185,36 @@ public sealed class ListenerDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_report_larger_than_the_memory_limit_streams_through_a_private_file_and_arrives_byte_for_byte()
+    {
+        _h.Define("Plain", Service, s => s with { Encrypted = false, JournalNonInternalAddresses = true });
+        await _h.StartAsync();
+        // About 6 MB, with lines that start with dots (stuffed on the wire) and no final line break.
+        var line = new string('x', 70);
+        var body = new StringBuilder();
+        for (var i = 0; body.Length < 6 * ReceivedMessage.MemoryLimit; i++)
+        {
+            body.Append(i % 50 == 0 ? "." + line : line).Append("\r\n");
+        }
+        var raw = Encoding.ASCII.GetBytes("From: <ndr@fabrikam.test>\r\nTo: <" + Service + ">\r\nSubject: large\r\nMessage-ID: <large-1@fabrikam.test>\r\n\r\n" + body + "..last line");
+        var path = Path.Combine(_h.Temp.Root, "large.eml");
+        await File.WriteAllBytesAsync(path, raw);
+
+        var transcript = await _h.SwaksAsync("--to", Service, "--data", "@" + path);
+
+        Assert.Matches(new Regex(@"^<-  250 2\.0\.0 Queued as \d+", RegexOptions.Multiline), transcript);
+        await ListenerHarness.WaitUntilAsync(() => _h.Archive.GetMessages(new()).Count == 1 && _h.Spool.Count() == 0, "the report is archived");
+        var outcome = Assert.Single(_h.Archive.GetOutcomes(new()));
+        // swaks ends the content with the line break that precedes the final dot.
+        Assert.Equal([.. raw, .. "\r\n"u8.ToArray()], _h.Archive.GetReport(outcome.ReportId)!);
+        Assert.Empty(Directory.EnumerateFiles(_h.Temp.Store.IncomingLocation));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_h.Temp.Store.IncomingLocation));
+        }
+    }
+
+    [Fact]
     public void A_spool_entry_is_archived_exactly_once_even_when_offered_twice()
     {
         var definition = _h.Define("Contoso EXO", Service);
@@ -191,12 +223,52 @@ public sealed class ListenerDeliveryTests : IAsyncLifetime
         var ingest = new JournalIngest(_h.Temp.Store, _h.Archive);
         var report = new IncomingReport(Parsing.Fixtures.Report(Fixture), "smtp:127.0.0.1", DateTimeOffset.UtcNow, id);
 
-        ingest.Ingest(definition, [report]);
-        // A second processor (or a restart that read the entry before the first commit) tries again.
-        Assert.Throws<SpoolEntryGoneException>(() => ingest.Ingest(definition, [report]));
+        var first = Assert.Single(ingest.Ingest(definition, [report]));
+        // A second processor, or a restart after the archive committed but before the entry left
+        // the spool, offers it again: the archive answers with the first outcome and stores nothing.
+        var again = Assert.Single(ingest.Ingest(definition, [report]));
+
+        Assert.Equal(first.ReportId, again.ReportId);
+        Assert.Equal(JournalOutcomeKind.Archived, again.Outcome);
+        Assert.Single(_h.Archive.GetOutcomes(new()));
+        Assert.Single(_h.Archive.GetMessages(new()));
+        Assert.Equal(1, _h.Spool.Count());   // removing it is the spool processor's step
+    }
+
+    [Fact]
+    public async Task A_listener_restarted_after_the_archive_committed_but_before_the_spool_removal_archives_nothing_twice()
+    {
+        var definition = _h.Define("Contoso EXO", Service);
+        var id = _h.Spool.Append([new SpoolEntry(DateTimeOffset.UtcNow, "smtp:127.0.0.1", definition.Id, definition.Description,
+            null, [Service], Parsing.Fixtures.Report(Fixture))]).Single();
+        // The crash window: the report is in the archive, and its entry is still in the spool.
+        new JournalIngest(_h.Temp.Store, _h.Archive).Ingest(definition, [new IncomingReport(Parsing.Fixtures.Report(Fixture), "smtp:127.0.0.1", DateTimeOffset.UtcNow, id)]);
+
+        await _h.StartAsync();
+        await ListenerHarness.WaitUntilAsync(() => _h.Spool.Count() == 0, "the spool is empty");
 
         Assert.Single(_h.Archive.GetOutcomes(new()));
-        Assert.Equal(0, _h.Spool.Count());
+        Assert.Single(_h.Archive.GetMessages(new()));
+    }
+
+    [Fact]
+    public void A_new_spool_file_continues_after_every_spool_id_the_archive_has_seen()
+    {
+        var definition = _h.Define("Contoso EXO", Service);
+        var entry = new SpoolEntry(DateTimeOffset.UtcNow, "smtp:127.0.0.1", definition.Id, definition.Description, null, [Service], Parsing.Fixtures.Report(Fixture));
+        var id = _h.Spool.Append([entry]).Single();
+        new JournalIngest(_h.Temp.Store, _h.Archive).Ingest(definition, [new IncomingReport(entry.Data, entry.Source, entry.Received, id)]);
+        _h.Spool.Remove([id]);
+        // The spool file is lost (deleted by hand, a new disk): a reused id would look archived already.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { "", "-wal", "-shm" }.Select(suffix => _h.Temp.Store.SpoolLocation + suffix).Where(File.Exists))
+        {
+            File.Delete(file);
+        }
+
+        var next = new SqliteMessageSpool(_h.Temp.Store).Append([entry]).Single();
+
+        Assert.True(next > id, $"the new spool reused id {next}");
     }
 
     [Fact]
@@ -307,6 +379,7 @@ internal sealed class GatedSpool(IMessageSpool inner) : IMessageSpool
     }
 
     public int Count() => inner.Count();
+    public void Remove(IReadOnlyList<long> ids) => inner.Remove(ids);
     public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes) => inner.TakeDue(now, maxCount, maxBytes);
     public void RecordFailure(IReadOnlyList<long> ids, string error, DateTimeOffset nextAttempt) => inner.RecordFailure(ids, error, nextAttempt);
     public void MakeAllDue() => inner.MakeAllDue();

@@ -28,7 +28,7 @@ public sealed class ListenerHarness : IAsyncDisposable
     public ListenerHarness()
     {
         Archive = new SqliteJournalArchive(Temp.Store.Database);
-        Spool = new SqliteMessageSpool(Temp.Store.Database);
+        Spool = new SqliteMessageSpool(Temp.Store);
         Temp.Configuration.RegisterDomain("contoso.com");
         foreach (var mailbox in new[] { "alice@contoso.com", "bob@contoso.com", "dave@contoso.com" })
         {
@@ -62,6 +62,7 @@ public sealed class ListenerHarness : IAsyncDisposable
             Certificate = Certificate,
             ServerName = ServerName,
             RetryDelay = TimeSpan.FromSeconds(1),
+            TemporaryDirectory = Temp.Store.IncomingLocation,
         };
         Listener = new JournalListener(store ?? Temp.Store, Archive, spool ?? Spool, (change ?? (o => o))(options));
         await Listener.StartAsync();

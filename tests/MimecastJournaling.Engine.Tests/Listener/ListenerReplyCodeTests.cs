@@ -104,14 +104,15 @@ public sealed class ListenerReplyCodeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Store_trouble_while_reading_the_source_ranges_at_RCPT_is_a_451()
+    public async Task Store_trouble_while_reading_the_configuration_at_RCPT_is_a_451()
     {
         _h.Define("Plain", Service, s => s with { Encrypted = false });
-        // The definition is found; reading the installation's ranges then fails.
-        var (store, control) = FailingStore.Around(_h.Temp.Store, nameof(IJournalStore.GetSetting));
+        // The listener keeps a copy of the definitions, but asks the store at every RCPT whether it
+        // is still current; that read fails.
+        var (store, control) = FailingStore.Around(_h.Temp.Store, nameof(IJournalStore.GetConfigurationVersion));
         await _h.StartAsync(store: store);
         control.Failing = true;
-        control.CallsBeforeFailure = 1;   // the connect-time check reads the ranges first and succeeds
+        control.CallsBeforeFailure = 1;   // the connect-time check reads the version first and succeeds
 
         var transcript = await _h.SwaksAsync("--to", Service);
 
@@ -145,6 +146,26 @@ public sealed class ListenerReplyCodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Changes_to_the_definition_apply_to_the_running_listener_at_the_next_message()
+    {
+        // The listener keeps a copy of the definitions; each change below must reach it at once.
+        _h.Define("Plain", Service, s => s with { Encrypted = false });
+        await _h.StartAsync();
+        Assert.Matches(new Regex(@"^<-  250 2\.0\.0", RegexOptions.Multiline), await _h.SwaksAsync("--to", Service));
+
+        _h.Temp.Configuration.SetDisabled("Plain", true);
+        AssertRefused(await _h.SwaksAsync("--to", Service), "451 4.3.2");
+
+        _h.Temp.Configuration.SetDisabled("Plain", false);
+        _h.Temp.Configuration.SetDefinition("Plain", new DefinitionSettings { Encrypted = true });
+        AssertRefused(await _h.SwaksAsync("--to", Service), "530 5.7.0");
+
+        _h.Temp.Configuration.SetDefinition("Plain", new DefinitionSettings { Encrypted = false, ServiceEmailAddress = "archive@journal.contoso.com" });
+        AssertRefused(await _h.SwaksAsync("--to", Service), "550 5.1.1");
+        Assert.Matches(new Regex(@"^<-  250 2\.0\.0", RegexOptions.Multiline), await _h.SwaksAsync("--to", "archive@journal.contoso.com"));
+    }
+
+    [Fact]
     public async Task A_message_over_the_size_limit_is_cut_off_during_DATA()
     {
         _h.Define("Plain", Service, s => s with { Encrypted = false });
@@ -154,8 +175,8 @@ public sealed class ListenerReplyCodeTests : IAsyncLifetime
 
         var transcript = await _h.SwaksAsync("--to", Service, "--body", "@" + body);
 
-        // SmtpServer 11.1.0 (Strict) answers this, without an enhanced status code, and closes the session.
-        AssertRefused(transcript, "552 message size exceeds fixed maximium message size");
+        // The content streams past SmtpServer; the listener answers as soon as the limit is passed, and closes the session.
+        AssertRefused(transcript, "552 5.3.4 Message size exceeds the limit of 65536 bytes");
         AssertNotAccepted(transcript);
         Assert.Equal(0, _h.Spool.Count());
         await ListenerHarness.WaitUntilAsync(() => _h.Listener!.Counters.Snapshot().Refused.GetValueOrDefault(RefusalReason.TooLarge) == 1, "the refusal is counted");
@@ -283,6 +304,8 @@ internal sealed class FailingSpool(IMessageSpool inner) : IMessageSpool
         throw new JournalConfigurationException("StoreUnavailable", JournalErrorKind.ResourceUnavailable, "database or disk is full");
 
     public int Count() => inner.Count();
+
+    public void Remove(IReadOnlyList<long> ids) => inner.Remove(ids);
 
     public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes) => inner.TakeDue(now, maxCount, maxBytes);
 

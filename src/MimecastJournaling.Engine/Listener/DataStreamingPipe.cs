@@ -1,0 +1,312 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using SmtpServer;
+using SmtpServer.IO;
+using SmtpServer.Protocol;
+
+namespace MimecastJournaling.Engine.Listener;
+
+/// <summary>What the DATA stream needs from the listener.</summary>
+internal sealed record DataStreamingOptions(int MaxMessageSize, string TemporaryDirectory, ListenerCounters Counters);
+
+/// <summary>
+/// The session's pipe, taking the message content out of SmtpServer's hands. The library reads a
+/// whole DATA block into memory before it calls the message store, and its DATA command cannot be
+/// replaced (its command type has an internal abstract method). So when DATA is about to run, the
+/// reader copies the incoming content into a <see cref="ReceivedMessage"/> as it arrives (memory
+/// up to 1 MB, then a private file), enforces the size limit on the way (552 and the connection
+/// closed, as soon as the limit is passed), and then hands the library a one-byte placeholder
+/// block; <see cref="SpoolingMessageStore"/> takes the real content from the session.
+/// </summary>
+internal sealed class DataStreamingPipe : ISecurableDuplexPipe
+{
+    private readonly ISecurableDuplexPipe _inner;
+    private readonly ISessionContext _context;
+    private readonly DataStreamingReader _reader;
+
+    public DataStreamingPipe(ISecurableDuplexPipe inner, ISessionContext context, DataStreamingOptions options)
+    {
+        _inner = inner;
+        _context = context;
+        _reader = new DataStreamingReader(inner, context, options);
+        // DATA runs only after at least one accepted recipient; otherwise the library refuses it
+        // without a 354, and the client sends no content.
+        context.CommandExecuting += (_, e) =>
+        {
+            if (e.Command is DataCommand && SessionFacts.TransactionRecipients(context) > 0)
+            {
+                _reader.ExpectContent();
+            }
+        };
+    }
+
+    public PipeReader Input => _reader;
+    public PipeWriter Output => _inner.Output;
+    public bool IsSecure => _inner.IsSecure;
+    public SslProtocols SslProtocol => _inner.SslProtocol;
+
+    public Task UpgradeAsync(X509Certificate certificate, SslProtocols protocols, CancellationToken cancellationToken = default) =>
+        _inner.UpgradeAsync(certificate, protocols, cancellationToken);
+
+    public void Dispose()
+    {
+        // A message whose DATA ended but that never reached the store (the session broke first).
+        SessionFacts.TakeReceivedMessage(_context)?.Dispose();
+        _inner.Dispose();
+    }
+}
+
+/// <summary>Passes the session's input through, except for the content of a DATA command (see <see cref="DataStreamingPipe"/>).</summary>
+internal sealed class DataStreamingReader : PipeReader
+{
+    // What the library gets instead of the content: one byte and the end-of-data line.
+    private static readonly byte[] Placeholder = "X\r\n.\r\n"u8.ToArray();
+
+    private readonly ISecurableDuplexPipe _pipe;
+    private readonly ISessionContext _context;
+    private readonly DataStreamingOptions _options;
+    private bool _contentExpected;
+    private bool _closed;
+    private ReadOnlySequence<byte>? _placeholder;
+
+    public DataStreamingReader(ISecurableDuplexPipe pipe, ISessionContext context, DataStreamingOptions options)
+    {
+        _pipe = pipe;
+        _context = context;
+        _options = options;
+    }
+
+    // The pipe's reader changes when STARTTLS upgrades the connection.
+    private PipeReader Inner => _pipe.Input;
+
+    public void ExpectContent() => _contentExpected = true;
+
+    public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        if (_closed)
+        {
+            return ValueTask.FromResult(new ReadResult(ReadOnlySequence<byte>.Empty, false, true));
+        }
+        if (_placeholder is { } placeholder)
+        {
+            return ValueTask.FromResult(new ReadResult(placeholder, false, false));
+        }
+        if (_contentExpected)
+        {
+            _contentExpected = false;
+            return ReceiveContentAsync(cancellationToken);
+        }
+        return Inner.ReadAsync(cancellationToken);
+    }
+
+    public override bool TryRead(out ReadResult result)
+    {
+        if (_closed || _placeholder is not null || _contentExpected)
+        {
+            result = default;
+            return false;
+        }
+        return Inner.TryRead(out result);
+    }
+
+    public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
+
+    public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
+    {
+        if (_placeholder is { } placeholder)
+        {
+            var rest = placeholder.Slice(consumed);
+            _placeholder = rest.IsEmpty ? null : rest;
+            return;
+        }
+        if (!_closed)
+        {
+            Inner.AdvanceTo(consumed, examined);
+        }
+    }
+
+    public override void CancelPendingRead() => Inner.CancelPendingRead();
+
+    public override void Complete(Exception? exception = null) => Inner.Complete(exception);
+
+    private async ValueTask<ReadResult> ReceiveContentAsync(CancellationToken cancellationToken)
+    {
+        var message = new ReceivedMessage(_options.TemporaryDirectory);
+        var unstuffer = new DotUnstuffer();
+        var pieces = new List<ReadOnlyMemory<byte>>();
+        try
+        {
+            while (true)
+            {
+                var result = await Inner.ReadAsync(cancellationToken).ConfigureAwait(false);
+                pieces.Clear();
+                var (consumed, ended) = unstuffer.Scan(result.Buffer, pieces);
+                long size = message.Length;
+                foreach (var piece in pieces)
+                {
+                    size += piece.Length;
+                }
+                if (size > _options.MaxMessageSize)
+                {
+                    Inner.AdvanceTo(result.Buffer.End);
+                    message.Dispose();
+                    return await RefuseTooLargeAsync(cancellationToken).ConfigureAwait(false);
+                }
+                foreach (var piece in pieces)
+                {
+                    await message.WriteAsync(piece, cancellationToken).ConfigureAwait(false);
+                }
+                var position = result.Buffer.GetPosition(consumed);
+                Inner.AdvanceTo(position, ended ? position : result.Buffer.End);
+                if (ended)
+                {
+                    break;
+                }
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    // The peer went away in the middle of DATA: nothing was received.
+                    message.Dispose();
+                    return new ReadResult(ReadOnlySequence<byte>.Empty, result.IsCanceled, result.IsCompleted);
+                }
+            }
+            await message.CompleteAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            message.Dispose();
+            throw;
+        }
+        SessionFacts.PutReceivedMessage(_context, message);
+        var placeholder = new ReadOnlySequence<byte>(Placeholder);
+        _placeholder = placeholder;
+        return new ReadResult(placeholder, false, false);
+    }
+
+    /// <summary>Answers 552 as soon as the content passes the limit, and ends the session (as SmtpServer's strict limit does).</summary>
+    private async ValueTask<ReadResult> RefuseTooLargeAsync(CancellationToken cancellationToken)
+    {
+        _options.Counters.Refused(RefusalReason.TooLarge);
+        _closed = true;
+        try
+        {
+            await _pipe.Output.WriteAsync(Encoding.ASCII.GetBytes($"552 5.3.4 Message size exceeds the limit of {_options.MaxMessageSize} bytes\r\n"), cancellationToken).ConfigureAwait(false);
+            await _pipe.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        {
+            // The peer is gone already.
+        }
+        _pipe.Dispose();
+        return new ReadResult(ReadOnlySequence<byte>.Empty, false, true);
+    }
+}
+
+/// <summary>
+/// Finds the end of SMTP DATA (a line holding only ".") and removes dot-stuffing (RFC 5321
+/// 4.5.2), across reads that split lines anywhere. The content keeps the line break that ends
+/// its last line. Lines end with CRLF; a bare LF is content, not a line end.
+/// </summary>
+internal sealed class DotUnstuffer
+{
+    private static readonly ReadOnlyMemory<byte> HeldCarriageReturn = new byte[] { (byte)'\r' };
+
+    private enum State
+    {
+        LineStart,
+        InLine,
+        Dot,
+        DotCarriageReturn,
+    }
+
+    private State _state = State.LineStart;
+    private bool _previousWasCarriageReturn;
+
+    /// <summary>
+    /// Adds the content in <paramref name="buffer"/> to <paramref name="content"/> (slices of the
+    /// buffer, valid until it is advanced). Returns how many bytes were used, and whether the end
+    /// of data was among them.
+    /// </summary>
+    public (long Consumed, bool Ended) Scan(ReadOnlySequence<byte> buffer, List<ReadOnlyMemory<byte>> content)
+    {
+        long offset = 0;
+        foreach (var memory in buffer)
+        {
+            var span = memory.Span;
+            var i = 0;
+            var from = 0;
+            while (i < span.Length)
+            {
+                switch (_state)
+                {
+                    case State.InLine:
+                        var lineFeed = span[i..].IndexOf((byte)'\n');
+                        if (lineFeed < 0)
+                        {
+                            _previousWasCarriageReturn = span[^1] == '\r';
+                            i = span.Length;
+                            break;
+                        }
+                        var at = i + lineFeed;
+                        var endsLine = at > 0 ? span[at - 1] == '\r' : _previousWasCarriageReturn;
+                        _previousWasCarriageReturn = false;
+                        i = at + 1;
+                        if (endsLine)
+                        {
+                            _state = State.LineStart;
+                        }
+                        break;
+                    case State.LineStart:
+                        if (span[i] == '.')
+                        {
+                            Add(content, memory, from, i);
+                            i++;
+                            from = i;
+                            _state = State.Dot;
+                        }
+                        else
+                        {
+                            _state = State.InLine;
+                        }
+                        break;
+                    case State.Dot:
+                        if (span[i] == '\r')
+                        {
+                            i++;
+                            from = i;
+                            _state = State.DotCarriageReturn;
+                        }
+                        else
+                        {
+                            // A stuffed dot: it is dropped, the rest of the line is content.
+                            _state = State.InLine;
+                        }
+                        break;
+                    case State.DotCarriageReturn:
+                        if (span[i] == '\n')
+                        {
+                            return (offset + i + 1, true);
+                        }
+                        // ".\r" then something else: a stuffed dot before a carriage return.
+                        content.Add(HeldCarriageReturn);
+                        _previousWasCarriageReturn = true;
+                        _state = State.InLine;
+                        break;
+                }
+            }
+            Add(content, memory, from, span.Length);
+            offset += span.Length;
+        }
+        return (offset, false);
+    }
+
+    private static void Add(List<ReadOnlyMemory<byte>> content, ReadOnlyMemory<byte> memory, int from, int to)
+    {
+        if (to > from)
+        {
+            content.Add(memory[from..to]);
+        }
+    }
+}

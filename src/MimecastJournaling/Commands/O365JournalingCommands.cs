@@ -1,0 +1,137 @@
+using System.Management.Automation;
+using MimecastJournaling.ExchangeOnline;
+
+namespace MimecastJournaling.Commands;
+
+/// <summary>
+/// What Enable-O365Journaling and Test-O365Journaling share: the journal definition (by name and
+/// service address, bound from Get-JournalDefinition's output by property name, or read from the
+/// store), the listener's smart hosts, and the names and options of the Exchange objects.
+/// </summary>
+public abstract class O365JournalingSetupCmdlet : O365JournalingCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Description", "Name")]
+    [ArgumentCompleter(typeof(DefinitionNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Definition { get; set; } = string.Empty;
+
+    /// <summary>The definition's service address; read from the store when not given.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? ServiceEmailAddress { get; set; }
+
+    [Parameter(Mandatory = true)]
+    [Alias("SmartHosts")]
+    [ValidateNotNullOrEmpty]
+    public string[] SmartHost { get; set; } = Array.Empty<string>();
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? NdrRecipient { get; set; }
+
+    [Parameter]
+    [Alias("RecipientDomains")]
+    [ValidateNotNullOrEmpty]
+    public string[]? RecipientDomain { get; set; }
+
+    [Parameter]
+    public TlsAuthLevel TlsSettings { get; set; } = TlsAuthLevel.CertificateValidation;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TlsDomain { get; set; }
+
+    [Parameter]
+    public JournalRuleScope Scope { get; set; } = JournalRuleScope.Global;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Recipient { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ContactName { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConnectorName { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RuleName { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
+
+    /// <summary>The target, checked locally (names, smart hosts, TLS) before any call.</summary>
+    protected JournalingTarget BuildTarget(bool showContact = false, IReadOnlyList<string>? validationRecipients = null)
+    {
+        var address = ServiceEmailAddress ?? ReadDefinition(Definition, Store).ServiceEmailAddress;
+        return new JournalingTarget(Definition, address, SmartHost, RecipientDomain, TlsSettings, TlsDomain, ContactName, ConnectorName, RuleName)
+        {
+            NdrRecipient = NdrRecipient is null ? null : JournalingChecks.CheckAddress(NdrRecipient, "NDR recipient"),
+            Scope = Scope,
+            Recipient = Recipient,
+            ShowContactInAddressList = showContact,
+            ValidationRecipients = validationRecipients,
+        };
+    }
+}
+
+/// <summary>
+/// Sets up Exchange Online journaling for a journal definition: the mail contact, the partner
+/// connector (validated), the NDR recipient and the journal rule, in that order; converges.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Enable, "O365Journaling", SupportsShouldProcess = true)]
+[OutputType(typeof(O365JournalingStep))]
+public sealed class EnableO365JournalingCommand : O365JournalingSetupCmdlet
+{
+    [Parameter]
+    public SwitchParameter ShowInAddressList { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? ValidationRecipient { get; set; }
+
+    protected override void ProcessRecord() => Run(() =>
+    {
+        var setup = new JournalingSetup(Connection.Commands, BuildTarget(ShowInAddressList, ValidationRecipient));
+        Invoke(async (_, ct) => { await setup.PreflightAsync(ct).ConfigureAwait(false); return true; });
+        foreach (var kind in JournalingSetup.Steps)
+        {
+            var plan = Invoke((_, ct) => setup.PlanAsync(kind, ct));
+            if (!plan.IsUnchanged && !ShouldProcess($"{kind} '{plan.Name}'", plan.Description))
+            {
+                continue;
+            }
+            var step = Invoke((_, ct) => setup.ApplyAsync(plan, ct));
+            WriteObject(step);
+            if (step.Action == O365JournalingAction.Failed)
+            {
+                WriteError(new ErrorRecord(
+                    new InvalidOperationException($"The connector '{plan.Name}' did not pass Validate-OutboundConnector: {step.Detail}. The NDR recipient and the journal rule were left alone: make the listener reachable on port 25 with a certificate Exchange trusts, then run Enable-O365Journaling again."),
+                    "ConnectorValidationFailed", ErrorCategory.ConnectionError, plan.Name));
+                return;
+            }
+        }
+    }, Definition);
+}
+
+/// <summary>Compares Exchange Online with a journal definition and reports drift, with Passed overall.</summary>
+[Cmdlet(VerbsDiagnostic.Test, "O365Journaling")]
+[OutputType(typeof(O365JournalingTestResult))]
+public sealed class TestO365JournalingCommand : O365JournalingSetupCmdlet
+{
+    protected override void ProcessRecord() => Run(() =>
+    {
+        var setup = new JournalingSetup(Connection.Commands, BuildTarget());
+        var result = Invoke((_, ct) => setup.TestAsync(ct));
+        foreach (var drift in result.Drift)
+        {
+            WriteVerbose("Drift: " + drift);
+        }
+        WriteObject(result);
+    }, Definition);
+}
