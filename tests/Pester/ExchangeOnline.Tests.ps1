@@ -41,6 +41,12 @@ BeforeAll {
                     $records.Add(($connection | ConvertTo-Json))
                     $r.Contacts = @(Get-O365JournalContact -Verbose *>&1 | ForEach-Object { $records.Add($_); $_ } |
                             Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Count
+                    $r.GraphAvailable = $connection.GraphAvailable
+                    if ("$($connection.GraphEndpoint)".TrimEnd('/') -eq "$($E.Endpoint)".TrimEnd('/')) {
+                        # -GraphEndpoint pointed at the emulator: Graph through the same sign-in.
+                        $r.Domains = @(Get-O365AcceptedDomain -Verbose *>&1 | ForEach-Object { $records.Add($_); $_ } |
+                                Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] } | ForEach-Object { "$($_.DomainName)|$($_.Source)" })
+                    }
                 }
             } catch {
                 $r.ErrorId = $_.FullyQualifiedErrorId
@@ -163,12 +169,13 @@ Describe 'Connect-O365Journaling app-only with MSAL (a client secret, a certific
             $secret = ConvertTo-SecureString $E.ClientSecret -AsPlainText -Force
             $password = ConvertTo-SecureString $E.ClientCertificatePassword -AsPlainText -Force
             Step Secret { Connect-O365Journaling @Emu -ClientId $E.ClientId -ClientSecret $secret }
+            Step SecretGraph { Connect-O365Journaling @Emu -ClientId $E.ClientId -ClientSecret $secret -GraphEndpoint $E.Endpoint }
             Step WrongSecret { Connect-O365Journaling @Emu -ClientId $E.ClientId -ClientSecret (ConvertTo-SecureString 'not-the-secret' -AsPlainText -Force) }
             Step UnknownClient { Connect-O365Journaling @Emu -ClientId 00000000-1111-2222-3333-444444444444 -ClientSecret $secret }
             Step CertificateFile { Connect-O365Journaling @Emu -ClientId $E.ClientId -CertificatePath $E.ClientCertificatePath -CertificatePassword $password }
             Step WrongPassword { Connect-O365Journaling @Emu -ClientId $E.ClientId -CertificatePath $E.ClientCertificatePath -CertificatePassword (ConvertTo-SecureString 'Wr0ng-Pfx-Passw0rd' -AsPlainText -Force) }
             $certificate = [System.Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12FromFile($E.ClientCertificatePath, $E.ClientCertificatePassword)
-            Step CertificateObject { Connect-O365Journaling @Emu -ClientId $E.ClientId -Certificate $certificate }
+            Step CertificateObject { Connect-O365Journaling @Emu -ClientId $E.ClientId -Certificate $certificate -GraphEndpoint $E.Endpoint }
             $public = [System.Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadCertificateFromFile($E.ClientCertificatePublicPath)
             Step NoPrivateKey { Connect-O365Journaling @Emu -ClientId $E.ClientId -Certificate $public }
             Step ThumbprintMissing { Connect-O365Journaling @Emu -ClientId $E.ClientId -CertificateThumbprint $E.ClientCertificateThumbprint }
@@ -197,6 +204,19 @@ Describe 'Connect-O365Journaling app-only with MSAL (a client secret, a certific
         [DateTimeOffset]::FromUnixTimeSeconds($R.Secret.TokenExpiresOn) | Should -BeGreaterThan ([DateTimeOffset]::UtcNow.AddMinutes(50))
         $R.Secret.Contacts | Should -Be 0
         $R.Secret.Verbose | Should -Contain 'Exchange: Invoking Get-MailContact -ResultSize ''Unlimited'''
+    }
+
+    It 'the same MSAL sign-in gives Microsoft Graph tokens: Get-O365AcceptedDomain reads Graph, not Exchange' {
+        $R.SecretGraph.Connected | Should -BeTrue -Because $R.SecretGraph.Message
+        $R.SecretGraph.GraphAvailable | Should -BeTrue
+        $R.SecretGraph.Domains | Should -Be @('contoso.com|Graph', 'contoso.onmicrosoft.com|Graph')
+        $R.CertificateObject.Domains | Should -Be @('contoso.com|Graph', 'contoso.onmicrosoft.com|Graph')
+        # MSAL asked the token endpoint for the cloud's Graph scope (the emulator gives that audience its own tokens).
+        $audiences = @(Get-EmulatorIssuedToken $Emulator | ForEach-Object {
+                $part = $_.Split('.')[1].Replace('-', '+').Replace('_', '/')
+                ([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($part.PadRight($part.Length + (4 - $part.Length % 4) % 4, '='))) | ConvertFrom-Json).aud
+            })
+        $audiences | Should -Contain 'https://graph.microsoft.com'
     }
 
     It 'a wrong client secret is an authentication error with the sign-in service''s text, and no connection' {
@@ -312,7 +332,7 @@ Describe 'Connect-O365Journaling -ManagedIdentity' {
         # App Service style: MSAL finds the endpoint and its secret header in the environment (of the child only).
         $script:Run = Invoke-SignInChild -Environment @{ IDENTITY_ENDPOINT = $Emulator.ManagedIdentityEndpoint; IDENTITY_HEADER = $Emulator.ManagedIdentityHeader } -Script {
             $mi = @{ TenantId = $E.TenantId; ExchangeEndpoint = $E.Endpoint }
-            Step SystemAssigned { Connect-O365Journaling @mi -ManagedIdentity }
+            Step SystemAssigned { Connect-O365Journaling @mi -ManagedIdentity -GraphEndpoint $E.Endpoint }
             Step UserAssigned { Connect-O365Journaling @mi -ManagedIdentity -ManagedIdentityClientId $E.UserAssignedClientId }
             Step Unknown { Connect-O365Journaling @mi -ManagedIdentity -ManagedIdentityClientId 11111111-2222-3333-4444-555555555555 }
         }.ToString()
@@ -330,6 +350,9 @@ Describe 'Connect-O365Journaling -ManagedIdentity' {
         $R.SystemAssigned.ClientId | Should -BeNullOrEmpty
         $R.SystemAssigned.TokenExpiresOn | Should -BeGreaterThan 0
         $R.SystemAssigned.Contacts | Should -Be 0
+        # Graph through the same identity (a token for the Graph resource).
+        $R.SystemAssigned.GraphAvailable | Should -BeTrue
+        $R.SystemAssigned.Domains | Should -Be @('contoso.com|Graph', 'contoso.onmicrosoft.com|Graph')
     }
 
     It 'signs in as a user-assigned identity by its client id' {
