@@ -78,11 +78,13 @@ function Get-NuGetPackagesFolder {
 function Invoke-Test {
     Invoke-Build
     Install-TestPrerequisites
-    Write-Host '==> Restoring test tools (Pester, DnsClient 1.6.1) from NuGet' -ForegroundColor Cyan
+    Write-Host '==> Restoring test tools (Pester, DnsClient 1.6.1, MSAL 4.61.3) from NuGet' -ForegroundColor Cyan
     Invoke-Native dotnet @('restore', (Join-Path $root 'tests/Tools/TestTools.csproj'), '--nologo', '-v', 'quiet')
     $packages = Get-NuGetPackagesFolder
     $env:MIMECASTJOURNALING_PESTER = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
     $env:MIMECASTJOURNALING_OLD_DNSCLIENT = Join-Path $packages 'dnsclient/1.6.1/lib/netstandard2.1/DnsClient.dll'
+    $env:MIMECASTJOURNALING_OLD_MSAL = Join-Path $packages 'microsoft.identity.client/4.61.3/lib/net6.0/Microsoft.Identity.Client.dll'
+    $env:MIMECASTJOURNALING_OLD_MSAL_ABSTRACTIONS = Join-Path $packages 'microsoft.identitymodel.abstractions/6.35.0/lib/net6.0/Microsoft.IdentityModel.Abstractions.dll'
     # The Exchange Online emulator, as a child process for the Pester tests (127.0.0.1 only).
     Write-Host '==> Building the Exchange Online emulator host' -ForegroundColor Cyan
     $emulatorProject = Join-Path $root 'tests/Emulators/ExchangeOnlineEmulator.Host'

@@ -65,10 +65,10 @@ public sealed class ExchangeOnlineClient : IExchangeCommandRunner, IDisposable
                     PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 };
                 break;
-            case SocketsHttpHandler s:
+            case SocketsHttpHandler { AllowAutoRedirect: true } s:
                 s.AllowAutoRedirect = false;
                 break;
-            case HttpClientHandler h:
+            case HttpClientHandler { AllowAutoRedirect: true } h:
                 h.AllowAutoRedirect = false;
                 break;
         }

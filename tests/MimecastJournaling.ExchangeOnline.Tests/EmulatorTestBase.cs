@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using MimecastJournaling.Emulators.ExchangeOnline;
 using MimecastJournaling.ExchangeOnline;
 
@@ -25,10 +27,14 @@ public abstract class EmulatorTestBase : IAsyncLifetime
 
     public async Task DisposeAsync() => await Emulator.DisposeAsync();
 
-    /// <summary>Every connection goes to 127.0.0.1 on the URL's port, whatever the host name.</summary>
-    protected static SocketsHttpHandler LoopbackHandler() => new()
+    /// <summary>
+    /// Every connection goes to 127.0.0.1 on the URL's port, whatever the host name; https is
+    /// trusted when the emulator's CA issued the certificate (and only then).
+    /// </summary>
+    protected SocketsHttpHandler LoopbackHandler() => new()
     {
         AllowAutoRedirect = false,
+        SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = TrustEmulatorCertificateAuthority },
         ConnectCallback = async (context, ct) =>
         {
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -44,6 +50,20 @@ public abstract class EmulatorTestBase : IAsyncLifetime
             }
         },
     };
+
+    private bool TrustEmulatorCertificateAuthority(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (certificate is null) return false;
+        if ((errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None) return false; // name mismatch, no certificate
+        using var custom = new X509Chain();
+        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        custom.ChainPolicy.CustomTrustStore.Add(Emulator.CertificateAuthority);
+        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return custom.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+    }
+
+    /// <summary>The emulator's sign-in host (https on 127.0.0.1).</summary>
+    protected Uri Login => Emulator.LoginBase;
 
     protected ExchangeOnlineClientOptions Options(Action<ExchangeOnlineClientOptions>? configure = null)
     {
@@ -62,8 +82,9 @@ public abstract class EmulatorTestBase : IAsyncLifetime
     protected ExchangeOnlineClient Client(Action<ExchangeOnlineClientOptions>? configure = null, IAccessTokenProvider? tokens = null) =>
         new(Options(configure), tokens ?? new StaticAccessTokenProvider(Emulator.IssueToken()), LoopbackHandler());
 
-    protected ClientCredentialsTokenProvider ClientCredentials(string? secret = null) =>
-        new(new Uri(FrontDoor, $"/{Emulator.TenantId}/oauth2/v2.0/token"), Emulator.ClientId, secret ?? Emulator.ClientSecret, new HttpClient(LoopbackHandler()));
+    /// <summary>MSAL app-only sign-in with the client secret at the emulator (authority validation off: MSAL does not know the host).</summary>
+    protected MsalAccessTokenProvider ClientCredentials(string? secret = null, string? clientId = null) =>
+        MsalAccessTokenProvider.ForClientSecret(Login, Emulator.TenantId, clientId ?? Emulator.ClientId, secret ?? Emulator.ClientSecret, validateAuthority: false, handler: LoopbackHandler());
 
     protected IReadOnlyList<RecordedRequest> AdminRequests =>
         Emulator.Requests.Where(r => r.PathAndQuery.StartsWith("/adminapi/", StringComparison.Ordinal)).ToList();

@@ -41,10 +41,19 @@ public sealed class EnvironmentTests
     }
 
     [Fact]
-    public void The_token_endpoint_follows_the_clouds_authority()
+    public void The_msal_authority_follows_the_clouds_sign_in_host()
     {
-        var uri = ClientCredentialsTokenProvider.TokenEndpointFor(ExchangeOnlineEnvironment.USGovGCCHigh, "9f3c6a2e-5d1b-4c8e-a7f0-3b2d1e4c5a60");
+        var uri = MsalAccessTokenProvider.AuthorityFor(ExchangeOnlineEnvironment.USGovGCCHigh.AuthorityHost, "9f3c6a2e-5d1b-4c8e-a7f0-3b2d1e4c5a60");
 
-        Assert.Equal("https://login.microsoftonline.us/9f3c6a2e-5d1b-4c8e-a7f0-3b2d1e4c5a60/oauth2/v2.0/token", uri.ToString());
+        Assert.Equal("https://login.microsoftonline.us/9f3c6a2e-5d1b-4c8e-a7f0-3b2d1e4c5a60", uri.ToString());
+        Assert.Equal("https://graph.microsoft.us/.default", ExchangeOnlineEnvironment.USGovGCCHigh.GraphScope);
+        Assert.Equal("https://microsoftgraph.chinacloudapi.cn/.default", ExchangeOnlineEnvironment.China.GraphScope);
+    }
+
+    [Fact]
+    public void Msal_refuses_a_sign_in_host_that_is_not_https()
+    {
+        var e = Assert.Throws<ArgumentException>(() => MsalAccessTokenProvider.AuthorityFor(new Uri("http://127.0.0.1:8080"), "contoso.onmicrosoft.com"));
+        Assert.Contains("https", e.Message, StringComparison.Ordinal);
     }
 }

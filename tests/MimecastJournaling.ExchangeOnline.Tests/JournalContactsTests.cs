@@ -58,10 +58,10 @@ public sealed class JournalContactsTests : EmulatorTestBase
         using var connection = await ExchangeOnlineConnection.ConnectAsync(new ExchangeOnlineConnectionRequest(Emulator.TenantId, ExchangeCloud.Global)
         {
             ExchangeEndpoint = Emulator.FrontDoorBase,
-            AuthorityHost = Emulator.FrontDoorBase,
+            AuthorityHost = Emulator.LoginBase,
             ClientId = Emulator.ClientId,
             ClientSecret = Emulator.ClientSecret,
-        });
+        }, LoopbackHandler());
         Assert.Equal(1, Emulator.TokensIssuedByEndpoint);
         var info = connection.Info;
         Assert.Equal(O365SignInMethod.ClientSecret, info.SignInMethod);
@@ -78,10 +78,10 @@ public sealed class JournalContactsTests : EmulatorTestBase
         var e = await Assert.ThrowsAsync<AccessTokenException>(() => ExchangeOnlineConnection.ConnectAsync(new ExchangeOnlineConnectionRequest(Emulator.TenantId, ExchangeCloud.Global)
         {
             ExchangeEndpoint = Emulator.FrontDoorBase,
-            AuthorityHost = Emulator.FrontDoorBase,
+            AuthorityHost = Emulator.LoginBase,
             ClientId = Emulator.ClientId,
             ClientSecret = "wrong",
-        }));
+        }, LoopbackHandler()));
         Assert.Equal("invalid_client", e.ErrorCode);
         Assert.DoesNotContain("wrong", e.Message, StringComparison.Ordinal);
     }

@@ -67,7 +67,7 @@ public sealed class RedirectAndAuthTests : EmulatorTestBase
         var result = await client.InvokeAsync("Get-TransportConfig");
 
         Assert.Single(result.Objects);
-        Assert.Equal(2, tokens.TokensAcquired);
+        Assert.Equal(2, tokens.TokensFromService);
         Assert.Equal(2, Emulator.TokensIssuedByEndpoint);
         Assert.Equal(new[] { 200, 401, 200 }, AdminRequests.Select(r => r.StatusCode));
         Assert.NotEqual(AdminRequests[1].Authorization, AdminRequests[2].Authorization);
@@ -97,8 +97,9 @@ public sealed class RedirectAndAuthTests : EmulatorTestBase
         await client.InvokeAsync("Get-TransportConfig");
         await client.InvokeAsync("Get-JournalRule");
 
-        Assert.Equal(1, tokens.TokensAcquired);
+        Assert.Equal(1, tokens.TokensFromService);
         var tokenRequest = Assert.Single(Emulator.Requests, r => r.PathAndQuery.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal));
+        Assert.Equal("login", tokenRequest.Listener); // https, as MSAL insists
         Assert.Contains("grant_type=client_credentials", tokenRequest.Body, StringComparison.Ordinal);
         Assert.Contains("scope=https%3A%2F%2Foutlook.office365.com%2F.default", tokenRequest.Body, StringComparison.Ordinal);
     }

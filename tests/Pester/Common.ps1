@@ -147,8 +147,14 @@ function Invoke-ChildPwsh {
 <#
   The loopback Exchange Online emulator (tests/Emulators) as a child process on 127.0.0.1, free
   ports. build.ps1 -Task Test builds it and sets $env:MIMECASTJOURNALING_EXO_EMULATOR; when run
-  alone, this builds it. Returns @{ Process; Endpoint; TenantId; InitialDomain; ClientId;
-  ClientSecret }; drive it with Invoke-TestExchangeEmulator (token | deny <Cmdlet> | allow <Cmdlet>).
+  alone, this builds it. Returns @{ Process; Endpoint; LoginEndpoint (https, for -AuthorityHost);
+  TenantId; InitialDomain; ClientId; ClientSecret; the app's certificate (ClientCertificatePath, a
+  .pfx, with ClientCertificatePassword and ClientCertificateThumbprint; ClientCertificatePublicPath,
+  the public part only); CertificateAuthorityPath (the PEM of the CA behind the https sign-in host);
+  ManagedIdentityEndpoint and ManagedIdentityHeader (IDENTITY_ENDPOINT / IDENTITY_HEADER);
+  UserAssignedClientId; SystemAssignedClientId; AdminUserPrincipalName }. Drive it with
+  Invoke-TestExchangeEmulator (see its Program.cs: token, graph-token, deny/allow <Cmdlet>,
+  issued-tokens, device-codes, approve/decline <code>, graph-seed <n>, exec, state, ...).
 #>
 function Start-TestExchangeEmulator {
     $dll = $env:MIMECASTJOURNALING_EXO_EMULATOR
@@ -174,13 +180,62 @@ function Start-TestExchangeEmulator {
     }
     $started = $line.Result | ConvertFrom-Json
     [pscustomobject]@{
-        Process       = $process
-        Endpoint      = [uri]"http://127.0.0.1:$($started.FrontDoorPort)"
-        TenantId      = $started.TenantId
-        InitialDomain = $started.InitialDomain
-        ClientId      = $started.ClientId
-        ClientSecret  = $started.ClientSecret
+        Process                     = $process
+        Endpoint                    = [uri]"http://127.0.0.1:$($started.FrontDoorPort)"
+        LoginEndpoint               = [uri]"https://127.0.0.1:$($started.LoginPort)"
+        TenantId                    = $started.TenantId
+        InitialDomain               = $started.InitialDomain
+        ClientId                    = $started.ClientId
+        ClientSecret                = $started.ClientSecret
+        CertificateAuthorityPath    = $started.CertificateAuthorityPath
+        ClientCertificatePath       = $started.ClientCertificatePath
+        ClientCertificatePublicPath = $started.ClientCertificatePublicPath
+        ClientCertificatePassword   = $started.ClientCertificatePassword
+        ClientCertificateThumbprint = $started.ClientCertificateThumbprint
+        ManagedIdentityEndpoint     = $started.ManagedIdentityEndpoint
+        ManagedIdentityHeader       = $started.ManagedIdentityHeader
+        SystemAssignedClientId      = $started.SystemAssignedClientId
+        UserAssignedClientId        = $started.UserAssignedClientId
+        AdminUserPrincipalName      = $started.AdminUserPrincipalName
     }
+}
+
+<#
+  The environment of a child pwsh that signs in with MSAL at the emulator. MSAL accepts https
+  authorities only, and the emulator's sign-in host has a certificate from a CA made for the run:
+  .NET on Linux honours SSL_CERT_FILE (OpenSSL's variable) for its trusted roots, so the child
+  trusts that CA, and nothing else, without any switch in the module. SSL_CERT_FILE is read when
+  the process starts, which is why this needs a child process rather than the Pester session.
+  -IsolatedHome also gives the child a temporary HOME (its own CurrentUser certificate stores)
+  while the dotnet tool manifest keeps finding pwsh in the real NuGet packages folder.
+#>
+function Get-EmulatorChildEnvironment($Emulator, [hashtable] $Extra = @{}, [string] $IsolatedHome) {
+    $environment = @{ SSL_CERT_FILE = $Emulator.CertificateAuthorityPath }
+    if ($IsolatedHome) {
+        $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+        $environment.HOME = $IsolatedHome
+        $environment.NUGET_PACKAGES = $packages
+        # dotnet finds restored local tools (pwsh) through its cache under DOTNET_CLI_HOME.
+        $environment.DOTNET_CLI_HOME = if ($env:DOTNET_CLI_HOME) { $env:DOTNET_CLI_HOME } else { $HOME }
+    }
+    foreach ($name in $Extra.Keys) { $environment[$name] = $Extra[$name] }
+    $environment
+}
+
+# Every access token the emulator issued (tests assert that none of them reached any output).
+function Get-EmulatorIssuedToken($Emulator) {
+    @(Invoke-TestExchangeEmulator $Emulator 'issued-tokens' | ConvertFrom-Json)
+}
+
+# Polls the emulator until a device code is pending and returns it (or throws after -Seconds).
+function Wait-EmulatorDeviceCode($Emulator, [int] $Seconds = 60) {
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        $codes = "$(Invoke-TestExchangeEmulator $Emulator 'device-codes')".Trim()
+        if ($codes) { return ($codes -split ' ')[0] }
+        Start-Sleep -Milliseconds 100
+    }
+    throw "No device code was requested from the emulator within $Seconds s."
 }
 
 function Invoke-TestExchangeEmulator($Emulator, [string] $Command) {
@@ -198,10 +253,20 @@ function Stop-TestExchangeEmulator($Emulator) {
     $Emulator.Process.WaitForExit()
 }
 
-# Connect-O365Journaling to the emulator with a token it issued.
-function Connect-TestExchangeEmulator($Emulator) {
-    $token = ConvertTo-SecureString (Invoke-TestExchangeEmulator $Emulator 'token') -AsPlainText -Force
-    Connect-O365Journaling -TenantId $Emulator.TenantId -AccessToken $token -ExchangeEndpoint $Emulator.Endpoint -AuthorityHost $Emulator.Endpoint
+# Connect-O365Journaling to the emulator with a token it issued. -Graph adds a Graph-audience token
+# it issued (-GraphAccessToken) and its /v1.0 endpoints (-GraphEndpoint), for the Graph cmdlets.
+# (MSAL sign-ins need https and a process that trusts the emulator's CA: Get-EmulatorChildEnvironment.)
+function Connect-TestExchangeEmulator($Emulator, [switch] $Graph) {
+    $parameters = @{
+        TenantId         = $Emulator.TenantId
+        AccessToken      = ConvertTo-SecureString (Invoke-TestExchangeEmulator $Emulator 'token') -AsPlainText -Force
+        ExchangeEndpoint = $Emulator.Endpoint
+    }
+    if ($Graph) {
+        $parameters.GraphAccessToken = ConvertTo-SecureString (Invoke-TestExchangeEmulator $Emulator 'graph-token') -AsPlainText -Force
+        $parameters.GraphEndpoint = $Emulator.Endpoint
+    }
+    Connect-O365Journaling @parameters
 }
 
 # A fresh store for the contoso.com organisation, made the session's default: the journal

@@ -91,14 +91,14 @@ Describe '[OutputType]' {
         $Output['Unregister-JournalDomain'] = Unregister-JournalDomain -Name contoso.test -Force -Confirm:$false
         # Exchange Online, against the loopback emulator.
         $script:Emulator = Start-TestExchangeEmulator
-        $Output['Connect-O365Journaling'] = Connect-O365Journaling -TenantId $Emulator.TenantId -ClientId $Emulator.ClientId `
-            -ClientSecret (ConvertTo-SecureString $Emulator.ClientSecret -AsPlainText -Force) -ExchangeEndpoint $Emulator.Endpoint -AuthorityHost $Emulator.Endpoint `
-            -GraphEndpoint $Emulator.Endpoint
+        # MSAL sign-ins need a process that trusts the emulator's CA (ExchangeOnline.Tests.ps1); tokens the
+        # emulator issued, for Exchange and for Graph, will do here.
+        $Output['Connect-O365Journaling'] = Connect-TestExchangeEmulator $Emulator -Graph
         $Output['Get-O365JournalingConnection'] = Get-O365JournalingConnection
         $Output['New-O365JournalContact'] = New-O365JournalContact journal@journal.contoso.test -Name 'Types'
         $Output['Get-O365JournalContact'] = Get-O365JournalContact
         $Output['Remove-O365JournalContact'] = Remove-O365JournalContact 'Types' -Confirm:$false
-        # Microsoft Graph (the app-only sign-in above gets a Graph token too).
+        # Microsoft Graph (with the Graph token given above).
         $Output['Get-O365AcceptedDomain'] = Get-O365AcceptedDomain
         $Output['Sync-JournalDirectory'] = Sync-JournalDirectory
         $Output['New-O365PartnerConnector'] = New-O365PartnerConnector -RecipientDomain journal.contoso.test -SmartHost archive.contoso.test -Name 'Types'

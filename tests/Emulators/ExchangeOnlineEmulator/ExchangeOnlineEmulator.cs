@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -21,21 +22,20 @@ public sealed record RecordedRequest(
 }
 
 /// <summary>
-/// Exchange Online on 127.0.0.1: a "front door" listener and a "regional" listener (for 302
-/// tests), both serving the token endpoint (<c>POST /{tenant}/oauth2/v2.0/token</c>) and
-/// <c>/adminapi/beta/{tenant}/InvokeCommand</c> over one shared state.
+/// Exchange Online on 127.0.0.1: a "front door" listener and a "regional" listener (http, for 302
+/// tests) serving <c>/adminapi/beta/{tenant}/InvokeCommand</c> and the managed identity endpoint,
+/// and an https "login" listener for MSAL (see the Identity part); every listener answers every
+/// route, over one shared state.
 /// </summary>
-public sealed class ExchangeOnlineEmulator : IAsyncDisposable
+public sealed partial class ExchangeOnlineEmulator : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, byte> _validTokens = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> _graphTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (List<System.Text.Json.Nodes.JsonObject> Items, int Offset, long DeltaToken)> _graphContinuations = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentDictionary<string, (List<Dictionary<string, object?>> Items, int Offset)> _continuations = new(StringComparer.Ordinal);
     private readonly object _switchLock = new();
     private int _throttleCount, _throttleRetryAfter, _concurrencyCount, _concurrencyStatus, _failAfterExecuteCount;
-    private int _tokenSerial, _continuationSerial;
-    private WebApplication? _frontDoor, _regional;
+    private int _continuationSerial;
+    private WebApplication? _frontDoor, _regional, _login;
 
     private ExchangeOnlineEmulator() { }
 
@@ -83,16 +83,22 @@ public sealed class ExchangeOnlineEmulator : IAsyncDisposable
     public static async Task<ExchangeOnlineEmulator> StartAsync(CancellationToken cancellationToken = default)
     {
         var emulator = new ExchangeOnlineEmulator();
-        (emulator._frontDoor, emulator.FrontDoorPort) = await StartListenerAsync("front-door", emulator, cancellationToken).ConfigureAwait(false);
-        (emulator._regional, emulator.RegionalPort) = await StartListenerAsync("regional", emulator, cancellationToken).ConfigureAwait(false);
+        emulator.CreateCertificates();
+        (emulator._frontDoor, emulator.FrontDoorPort) = await StartListenerAsync("front-door", emulator, null, cancellationToken).ConfigureAwait(false);
+        (emulator._regional, emulator.RegionalPort) = await StartListenerAsync("regional", emulator, null, cancellationToken).ConfigureAwait(false);
+        (emulator._login, emulator.LoginPort) = await StartListenerAsync("login", emulator, emulator._serverCertificate, cancellationToken).ConfigureAwait(false);
         return emulator;
     }
 
-    private static async Task<(WebApplication, int)> StartListenerAsync(string name, ExchangeOnlineEmulator emulator, CancellationToken ct)
+    private static async Task<(WebApplication, int)> StartListenerAsync(string name, ExchangeOnlineEmulator emulator, System.Security.Cryptography.X509Certificates.X509Certificate2? https, CancellationToken ct)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "ExchangeOnlineEmulator", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o =>
+        {
+            if (https is not null) o.UseHttps(https);
+        }));
         var app = builder.Build();
         app.Run(ctx => emulator.HandleAsync(name, ctx));
         await app.StartAsync(ct).ConfigureAwait(false);
@@ -126,32 +132,6 @@ public sealed class ExchangeOnlineEmulator : IAsyncDisposable
         lock (_switchLock) { _failAfterExecuteCount = count; }
     }
 
-    /// <summary>Mints a valid token (for a static-token client).</summary>
-    public string IssueToken()
-    {
-        var token = "emu." + Guid.NewGuid().ToString("N") + "." + Interlocked.Increment(ref _tokenSerial);
-        _validTokens[token] = 0;
-        return token;
-    }
-
-    /// <summary>Mints a valid Microsoft Graph token (audience Graph: the admin API refuses it, as Graph refuses Exchange's).</summary>
-    public string IssueGraphToken()
-    {
-        var token = "emugraph." + Guid.NewGuid().ToString("N") + "." + Interlocked.Increment(ref _tokenSerial);
-        _graphTokens[token] = 0;
-        return token;
-    }
-
-    /// <summary>Invalidates every token issued so far (the next call answers 401).</summary>
-    public void ExpireTokens()
-    {
-        _validTokens.Clear();
-        _graphTokens.Clear();
-    }
-
-    /// <summary>How many tokens the token endpoint issued.</summary>
-    public int TokensIssuedByEndpoint { get; private set; }
-
     // ---- HTTP ---------------------------------------------------------------------------------------
 
     private async Task HandleAsync(string listener, HttpContext ctx)
@@ -174,9 +154,8 @@ public sealed class ExchangeOnlineEmulator : IAsyncDisposable
     private async Task RouteAsync(string listener, HttpContext ctx, string body)
     {
         var segments = (ctx.Request.Path.Value ?? "").Trim('/').Split('/');
-        if (segments.Length == 4 && segments[1] == "oauth2" && segments[2] == "v2.0" && segments[3] == "token" && HttpMethods.IsPost(ctx.Request.Method))
+        if (await RouteIdentityAsync(ctx, segments, body).ConfigureAwait(false))
         {
-            await TokenAsync(ctx, segments[0], body).ConfigureAwait(false);
             return;
         }
         if (segments.Length == 4 && segments[0].Equals("adminapi", StringComparison.OrdinalIgnoreCase) && segments[1] == "beta"
@@ -199,30 +178,6 @@ public sealed class ExchangeOnlineEmulator : IAsyncDisposable
         ctx.Response.StatusCode = 404;
     }
 
-    private async Task TokenAsync(HttpContext ctx, string tenant, string body)
-    {
-        // The body was already read for the request log; parse the form from it.
-        var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(body);
-        object? error = null;
-        if (!string.Equals(tenant, TenantId, StringComparison.OrdinalIgnoreCase) && !string.Equals(tenant, InitialDomain, StringComparison.OrdinalIgnoreCase))
-            error = new { error = "invalid_request", error_description = $"AADSTS90002: Tenant '{tenant}' not found." };
-        else if (form.GetValueOrDefault("grant_type") != "client_credentials")
-            error = new { error = "unsupported_grant_type", error_description = "AADSTS70003: The grant type is not supported." };
-        else if (form.GetValueOrDefault("client_id") != ClientId || form.GetValueOrDefault("client_secret") != ClientSecret)
-            error = new { error = "invalid_client", error_description = "AADSTS7000215: Invalid client secret provided." };
-        else if (!form.GetValueOrDefault("scope").ToString().EndsWith("/.default", StringComparison.Ordinal))
-            error = new { error = "invalid_scope", error_description = "AADSTS1002012: The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier." };
-        if (error is not null)
-        {
-            ctx.Response.StatusCode = 400;
-            await ctx.Response.WriteAsJsonAsync(error).ConfigureAwait(false);
-            return;
-        }
-        var token = form.GetValueOrDefault("scope").ToString().Contains("graph.", StringComparison.OrdinalIgnoreCase) ? IssueGraphToken() : IssueToken();
-        TokensIssuedByEndpoint++;
-        await ctx.Response.WriteAsJsonAsync(new { token_type = "Bearer", expires_in = 3599, ext_expires_in = 3599, access_token = token }).ConfigureAwait(false);
-    }
-
     private async Task InvokeCommandAsync(string listener, HttpContext ctx, string tenant, string body)
     {
         // 302 to a regional host, as the front door sometimes does.
@@ -233,8 +188,10 @@ public sealed class ExchangeOnlineEmulator : IAsyncDisposable
             return;
         }
 
+        // Only tokens issued here, and not those for another resource (Microsoft Graph).
         var auth = ctx.Request.Headers.Authorization.ToString();
-        if (!auth.StartsWith("Bearer ", StringComparison.Ordinal) || !_validTokens.ContainsKey(auth[7..]))
+        if (!auth.StartsWith("Bearer ", StringComparison.Ordinal) || !_validTokens.TryGetValue(auth[7..], out var presented)
+            || IsGraphAudience(presented.Audience))
         {
             ctx.Response.StatusCode = 401;
             ctx.Response.Headers.WWWAuthenticate = "Bearer client_id=\"00000002-0000-0ff1-ce00-000000000000\", trusted_issuers=\"00000001-0000-0000-c000-000000000000@*\", error=\"invalid_token\"";
@@ -378,7 +335,9 @@ public sealed class ExchangeOnlineEmulator : IAsyncDisposable
     private async Task GraphAsync(HttpContext ctx, string[] segments)
     {
         var auth = ctx.Request.Headers.Authorization.ToString();
-        if (!auth.StartsWith("Bearer ", StringComparison.Ordinal) || !_graphTokens.ContainsKey(auth[7..]))
+        // Only tokens issued here for Microsoft Graph's audience (an Exchange token is refused, as by Graph).
+        if (!auth.StartsWith("Bearer ", StringComparison.Ordinal) || !_validTokens.TryGetValue(auth[7..], out var presented)
+            || !IsGraphAudience(presented.Audience))
         {
             ctx.Response.StatusCode = 401;
             ctx.Response.Headers.WWWAuthenticate = "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"";
@@ -568,6 +527,10 @@ public sealed class ExchangeOnlineEmulator : IAsyncDisposable
     {
         if (_frontDoor is not null) { await _frontDoor.StopAsync().ConfigureAwait(false); await _frontDoor.DisposeAsync().ConfigureAwait(false); }
         if (_regional is not null) { await _regional.StopAsync().ConfigureAwait(false); await _regional.DisposeAsync().ConfigureAwait(false); }
+        if (_login is not null) { await _login.StopAsync().ConfigureAwait(false); await _login.DisposeAsync().ConfigureAwait(false); }
+        _serverCertificate?.Dispose();
+        ClientCertificate?.Dispose();
+        _signingKey.Dispose();
     }
 }
 
