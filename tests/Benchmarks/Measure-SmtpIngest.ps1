@@ -14,6 +14,8 @@
 # one extra session from this script (a .NET TcpClient) sends 20 KB messages one after another and
 # times each from writing the final "." to reading the reply: P50Ms/P99Ms are under the same load.
 # PeakRssMB is VmHWM of the listener's pwsh process (the child writes $PID to a file).
+# Each server first gets -WarmupCount messages of the same load, unmeasured, and is measured once it
+# has caught up with them (delivered, or archived).
 # Targets: listener accepted/s >= 2x Postfix and >= 0.4x smtp-sink; listener peak RSS < 300 MB.
 # Then -LargeSessions reports of -LargeSize bytes at once into a fresh listener: its peak RSS must
 # stay under 300 MB, far from the LargeSessions x LargeSize it would cost held whole in memory.
@@ -27,6 +29,7 @@ param(
     [int] $Sessions = 20,
     [int] $Size = 20000,
     [int] $TimeoutSeconds = 900,
+    [int] $WarmupCount = 4000,
     [int] $LargeSessions = 20,
     [int] $LargeSize = 25MB
 )
@@ -161,8 +164,19 @@ function Get-Percentile([double[]] $Values, [double] $P) {
 }
 
 # Runs smtp-source against the port while the probe session measures latency; returns the figures.
-function Invoke-Load([int] $Port) {
+function Invoke-Load([int] $Port, [scriptblock] $Settled = { $true }) {
+    # Warm-up: the same load, not measured, so every server is measured in its steady state (the
+    # listener's JIT compiles about 14,000 methods in its first thousands of messages; a service
+    # runs for days). Then wait until the server has caught up (delivered or archived the warm-up).
+    if ($WarmupCount -gt 0) {
+        $warm = Start-Native 'smtp-source' @('-d', '-s', "$Sessions", '-m', "$WarmupCount", '-l', "$Size", '-f', $sender, '-t', $recipient, "127.0.0.1:$Port")
+        $script:started.Add($warm)
+        $warm.Process.WaitForExit()
+        if ($warm.Process.ExitCode -ne 0) { throw "smtp-source (warm-up) failed (exit code $($warm.Process.ExitCode)): $($warm.Stderr.GetAwaiter().GetResult().Trim())" }
+        Wait-For $Settled $TimeoutSeconds 'the server to catch up with the warm-up'
+    }
     $arguments = @('-d', '-s', "$Sessions", '-m', "$Count", '-l', "$Size", '-f', $sender, '-t', $recipient, "127.0.0.1:$Port")
+    $startTicks = [DateTime]::UtcNow.Ticks
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
     $source = Start-Native 'smtp-source' $arguments
     $script:started.Add($source)
@@ -172,7 +186,7 @@ function Invoke-Load([int] $Port) {
     if ($source.Process.ExitCode -ne 0) {
         throw "smtp-source failed (exit code $($source.Process.ExitCode)): $($source.Stderr.GetAwaiter().GetResult().Trim())"
     }
-    [pscustomobject]@{ Watch = $watch; Seconds = $seconds; Latency = $latency }
+    [pscustomobject]@{ Watch = $watch; Seconds = $seconds; Latency = $latency; StartTicks = $startTicks }
 }
 
 function New-Result([string] $Server, $Load, $ArchivedSeconds, $PeakRssMB) {
@@ -252,9 +266,9 @@ try {
     }
     Wait-For { Test-Port $port } 30 'Postfix to listen'
     Write-Host "Postfix (Maildir) on port $port..."
-    $load = Invoke-Load $port
-    $target = $Count + $load.Latency.Count
     $newDir = Join-Path $maildir 'new'
+    $load = Invoke-Load $port { (Test-Path $newDir) -and [IO.Directory]::GetFiles($newDir).Count -ge $WarmupCount }
+    $target = $WarmupCount + $Count + $load.Latency.Count
     Wait-For { (Test-Path $newDir) -and [IO.Directory]::GetFiles($newDir).Count -ge $target } $TimeoutSeconds 'Postfix to deliver every message'
     $delivered = $load.Watch.Elapsed.TotalSeconds
     & postfix -c $postfixConfig stop *> $null
@@ -308,9 +322,13 @@ exit 3
     $watcher = Start-Native 'dotnet' @('pwsh', '-NoProfile', '-NonInteractive', '-File', $watcherScript, $manifest, $store, $targetFile, "$TimeoutSeconds")
     $script:started.Add($watcher)
     Start-Sleep -Seconds 3   # let the watcher import the module before the load starts
-    $startTicks = [DateTime]::UtcNow.Ticks
-    $load = Invoke-Load $port
-    Set-Content -LiteralPath $targetFile -Value ($Count + $load.Latency.Count)
+    Import-Module $manifest
+    $load = Invoke-Load $port {
+        $d = Get-JournalDefinition 'Bench' -Store $store
+        $d.ReceivedCount -ge $WarmupCount -and $d.QueueLength -eq 0
+    }
+    $startTicks = $load.StartTicks
+    Set-Content -LiteralPath $targetFile -Value ($WarmupCount + $Count + $load.Latency.Count)
     if (-not $watcher.Process.WaitForExit($TimeoutSeconds * 1000)) { throw "The listener did not archive everything within $TimeoutSeconds s." }
     $report = $watcher.Stdout.GetAwaiter().GetResult()
     if ($watcher.Process.ExitCode -ne 0 -or $report -notmatch 'DONE (\d+) (.*)') {
@@ -355,6 +373,7 @@ exit 3
     if (-not $largeWatcher.Process.WaitForExit($TimeoutSeconds * 1000)) { throw "The listener did not archive the large reports within $TimeoutSeconds s." }
     $largeReport = $largeWatcher.Stdout.GetAwaiter().GetResult()
     if ($largeWatcher.Process.ExitCode -ne 0 -or $largeReport -notmatch 'DONE (\d+) (.*)') { throw "The large-report watcher failed: $largeReport" }
+    $largeDoneTicks = [long]$Matches[1]
     Write-Host "Large-report store: $($Matches[2])"
     $largeHwm = [long]((Get-Content -LiteralPath "/proc/$largePid/status" | Where-Object { $_ -match '^VmHWM:' }) -replace '\D', '')
     Stop-Native $large
@@ -363,7 +382,7 @@ exit 3
         Reports         = $LargeSessions
         SizeBytes       = $LargeSize
         AcceptSeconds   = [math]::Round($acceptSeconds, 2)
-        ArchivedSeconds = [math]::Round(([long]$Matches[1] - $startTicks2) / [TimeSpan]::TicksPerSecond, 2)
+        ArchivedSeconds = [math]::Round(($largeDoneTicks - $startTicks2) / [TimeSpan]::TicksPerSecond, 2)
         RssBeforeMB     = [math]::Round($rssBefore / 1024, 1)
         PeakRssMB       = [math]::Round($largeHwm / 1024, 1)
         HeldWholeMB     = [math]::Round($LargeSessions * $LargeSize / 1MB, 1)

@@ -12,7 +12,8 @@ internal sealed class ReceivedMessage : IDisposable
     private const string FilePrefix = "data-";
 
     private readonly string _directory;
-    private MemoryStream? _memory = new();
+    // Sized for a typical journal report (tens of KB) so it rarely grows, below the large object heap.
+    private MemoryStream? _memory = new(64 * 1024);
     private FileStream? _file;
     private string? _path;
 

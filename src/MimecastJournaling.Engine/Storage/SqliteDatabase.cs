@@ -83,6 +83,43 @@ public sealed class SqliteDatabase
         }
     });
 
+    /// <summary>
+    /// A number-valued query asked very often (the listener's configuration version, at every
+    /// RCPT): one connection and one prepared statement, used in turns, reopened after trouble.
+    /// </summary>
+    public sealed class FrequentScalar(SqliteDatabase database, string sql)
+    {
+        private readonly object _turn = new();
+        private SqliteConnection? _connection;
+        private SqliteCommand? _command;
+
+        public long Read() => database.Guard(() =>
+        {
+            lock (_turn)
+            {
+                try
+                {
+                    if (_command is null)
+                    {
+                        _connection = database.Open();
+                        _command = _connection.CreateCommand();
+                        _command.CommandText = sql;
+                        _command.Prepare();
+                    }
+                    return (long)_command.ExecuteScalar()!;
+                }
+                catch
+                {
+                    _command?.Dispose();
+                    _connection?.Dispose();
+                    _command = null;
+                    _connection = null;
+                    throw;
+                }
+            }
+        });
+    }
+
     public List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object? Value)[] parameters) =>
         Guard(() =>
         {

@@ -15,6 +15,7 @@ namespace MimecastJournaling.Engine.Storage;
 public sealed class SqliteJournalStore : IJournalStore
 {
     private readonly SqliteDatabase _db;
+    private readonly SqliteDatabase.FrequentScalar _configurationVersion;
 
     public SqliteJournalStore(string path)
     {
@@ -25,6 +26,9 @@ public sealed class SqliteJournalStore : IJournalStore
             using var connection = _db.Open();
             SqliteSchema.Migrate(connection);
         });
+        _configurationVersion = new SqliteDatabase.FrequentScalar(_db,
+            "SELECT MAX(COALESCE((SELECT MAX(id) FROM events WHERE object_type = 'Definition'), 0), " +
+            "COALESCE((SELECT MAX(id) FROM events WHERE object_type = 'ListenerSetting'), 0))");
     }
 
     public string Location => _db.Location;
@@ -66,9 +70,7 @@ public sealed class SqliteJournalStore : IJournalStore
         Query($"SELECT {DefinitionColumns} FROM definitions WHERE service_address_key = $k", ReadDefinition,
             ("$k", Key(serviceEmailAddress))).FirstOrDefault();
 
-    public long GetConfigurationVersion() =>
-        Query("SELECT MAX(COALESCE((SELECT MAX(id) FROM events WHERE object_type = 'Definition'), 0), " +
-              "COALESCE((SELECT MAX(id) FROM events WHERE object_type = 'ListenerSetting'), 0))", r => r.GetInt64(0)).Single();
+    public long GetConfigurationVersion() => _configurationVersion.Read();
 
     public string? GetSmtpPasswordHash(Guid definitionId) =>
         Query("SELECT smtp_password_hash FROM definitions WHERE id = $id", r => r.IsDBNull(0) ? null : r.GetString(0),
