@@ -10,7 +10,8 @@ using SmtpServer.Protocol;
 namespace MimecastJournaling.Engine.Listener;
 
 /// <summary>What the DATA stream needs from the listener.</summary>
-internal sealed record DataStreamingOptions(int MaxMessageSize, string TemporaryDirectory, ListenerCounters Counters);
+/// <param name="TlsFailed">Told of a failed TLS handshake (STARTTLS or implicit TLS) and the peer's address.</param>
+internal sealed record DataStreamingOptions(int MaxMessageSize, string TemporaryDirectory, ListenerCounters Counters, Action<System.Net.IPAddress, Exception>? TlsFailed = null);
 
 /// <summary>
 /// The session's pipe, taking the message content out of SmtpServer's hands. The library reads a
@@ -25,12 +26,14 @@ internal sealed class DataStreamingPipe : ISecurableDuplexPipe
 {
     private readonly ISecurableDuplexPipe _inner;
     private readonly ISessionContext _context;
+    private readonly DataStreamingOptions _options;
     private readonly DataStreamingReader _reader;
 
     public DataStreamingPipe(ISecurableDuplexPipe inner, ISessionContext context, DataStreamingOptions options)
     {
         _inner = inner;
         _context = context;
+        _options = options;
         _reader = new DataStreamingReader(inner, context, options);
         // DATA runs only after at least one accepted recipient; otherwise the library refuses it
         // without a 354, and the client sends no content.
@@ -48,8 +51,18 @@ internal sealed class DataStreamingPipe : ISecurableDuplexPipe
     public bool IsSecure => _inner.IsSecure;
     public SslProtocols SslProtocol => _inner.SslProtocol;
 
-    public Task UpgradeAsync(X509Certificate certificate, SslProtocols protocols, CancellationToken cancellationToken = default) =>
-        _inner.UpgradeAsync(certificate, protocols, cancellationToken);
+    public async Task UpgradeAsync(X509Certificate certificate, SslProtocols protocols, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _inner.UpgradeAsync(certificate, protocols, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _options.TlsFailed?.Invoke(SessionFacts.RemoteAddress(_context), e);
+            throw;
+        }
+    }
 
     public void Dispose()
     {

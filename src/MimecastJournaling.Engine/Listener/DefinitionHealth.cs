@@ -4,9 +4,10 @@ using MimecastJournaling.Engine.Storage;
 namespace MimecastJournaling.Engine.Listener;
 
 /// <summary>
-/// Keeps a definition's Status and LastReceived in step with what the spool processor sees:
+/// Keeps a definition's Status and LastReceived in step with what the listener sees:
 /// AwaitingInitialRun or Error → OK on a report archived; Error (with the reason) after repeated
-/// failures. Every status change is a StatusChanged event in the event log.
+/// failures — archiving, reports that cannot be parsed, and senders failing TLS or SMTP AUTH.
+/// Every status change is a StatusChanged event in the event log.
 /// </summary>
 internal sealed class DefinitionHealth
 {
@@ -23,8 +24,48 @@ internal sealed class DefinitionHealth
         _clock = clock;
     }
 
-    public void Archived(JournalDefinition definition, DateTimeOffset lastReceived) =>
+    // Failures in a row since the last good report, per definition (this listener's view).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, int> _failuresInARow = new();
+
+    public void Archived(JournalDefinition definition, DateTimeOffset lastReceived)
+    {
+        _failuresInARow.TryRemove(definition.Id, out _);
         _store.RecordDefinitionHealth(definition.Id, JournalStatus.OK, null, lastReceived, StatusEvents(definition, JournalStatus.OK));
+    }
+
+    /// <summary>
+    /// A delivery for this definition failed on the sender's side or could not be used (TLS,
+    /// AUTH, an unparseable report). After FailuresBeforeError of them without a good report in
+    /// between, the definition is in Error with <paramref name="reason"/>. Never throws: the
+    /// SMTP reply must not depend on the status being written.
+    /// </summary>
+    public void DeliveryFailed(JournalDefinition definition, string reason, DateTimeOffset? lastReceived = null)
+    {
+        try
+        {
+            var inARow = _failuresInARow.AddOrUpdate(definition.Id, 1, (_, n) => n + 1);
+            if (inARow < _failuresBeforeError)
+            {
+                if (lastReceived is not null)
+                {
+                    _store.RecordDefinitionHealth(definition.Id, definition.Status, definition.StatusReason, lastReceived, []);
+                }
+                return;
+            }
+            var text = $"{reason} ({inARow} failures in a row)";
+            if (definition.Status == JournalStatus.Error && SameCause(definition.StatusReason, reason) && lastReceived is null)
+            {
+                return;
+            }
+            _store.RecordDefinitionHealth(definition.Id, JournalStatus.Error, text, lastReceived, StatusEvents(definition, JournalStatus.Error));
+        }
+        catch (Exception)
+        {
+            // Store trouble: the status catches up at the next failure or report.
+        }
+    }
+
+    private static bool SameCause(string? current, string reason) => current is not null && current.StartsWith(reason, StringComparison.Ordinal);
 
     public void Failed(JournalDefinition definition, int attempts, string reason)
     {

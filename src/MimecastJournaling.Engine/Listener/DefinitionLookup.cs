@@ -28,6 +28,13 @@ internal sealed class DefinitionLookup
     /// <summary>RCPT-time check: the definition's own ranges, the authorized ranges, and Exchange Online's when turned on.</summary>
     public bool IsAllowed(JournalDefinition definition, IPAddress address) => Current().IsAllowed(definition, address);
 
+    /// <summary>The definitions that accept reports from <paramref name="address"/> (own ranges or the installation's).</summary>
+    public IReadOnlyList<JournalDefinition> AcceptingFrom(IPAddress address)
+    {
+        var current = Current();
+        return current.Definitions.Where(d => current.IsAllowed(d, address)).ToList();
+    }
+
     public JournalDefinition? FindByServiceAddress(string address) =>
         Current().ByServiceAddress.GetValueOrDefault(Names.AddressKey(address));
 

@@ -19,9 +19,11 @@ internal sealed class JournalAuthenticator : IUserAuthenticator
     private readonly JournalConfiguration _configuration;
     private readonly VerifiedCredentialCache _cache;
     private readonly ListenerCounters _counters;
+    private readonly DefinitionHealth _health;
 
-    public JournalAuthenticator(DefinitionLookup definitions, IJournalStore store, VerifiedCredentialCache cache, ListenerCounters counters)
+    public JournalAuthenticator(DefinitionLookup definitions, IJournalStore store, VerifiedCredentialCache cache, ListenerCounters counters, DefinitionHealth health)
     {
+        _health = health;
         _definitions = definitions;
         _store = store;
         _configuration = new JournalConfiguration(store, "JournalListener");
@@ -37,10 +39,31 @@ internal sealed class JournalAuthenticator : IUserAuthenticator
         if (verified.Count == 0)
         {
             _counters.Refused(RefusalReason.AuthenticationFailed);
+            RecordFailure(context, user);
             return false;
         }
         SessionFacts.AddVerified(context, verified);
         return true;
+    }
+
+    /// <summary>A wrong password counts against the definitions that expect this user name (never the password itself).</summary>
+    private void RecordFailure(ISessionContext context, string user)
+    {
+        if (string.IsNullOrEmpty(user))
+        {
+            return;
+        }
+        try
+        {
+            foreach (var definition in _definitions.FindBySmtpUser(user))
+            {
+                _health.DeliveryFailed(definition, $"SMTP AUTH as '{user}' from {SessionFacts.RemoteAddress(context)} failed (wrong password); the sender gets 535 5.7.8");
+            }
+        }
+        catch (Exception)
+        {
+            // Store trouble: the refusal stands; the status catches up later.
+        }
     }
 
     private List<Guid> Verify(string user, string password)

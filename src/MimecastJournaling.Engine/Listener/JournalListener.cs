@@ -100,9 +100,23 @@ public sealed class JournalListener : IAsyncDisposable
         var services = new ServiceProvider();
         var temporary = _options.TemporaryDirectory ?? Path.Combine(Path.GetTempPath(), "MimecastJournaling-" + Environment.UserName);
         ReceivedMessage.DeleteLeftovers(temporary);
-        services.Add(new GuardedEndpointListenerFactory(bound, gate, _options.ServerName, new DataStreamingOptions(_options.MaxMessageSize, temporary, Counters)));
-        services.Add(new JournalAuthenticator(definitions, _store, new VerifiedCredentialCache(_options.CredentialCacheDuration, _clock), Counters));
-        services.Add(new JournalMailboxFilter(new RecipientPolicy(definitions, _options.MaxRecipientsPerMessage), Counters));
+        void TlsFailed(IPAddress peer, Exception e)
+        {
+            try
+            {
+                foreach (var definition in definitions.AcceptingFrom(peer))
+                {
+                    health.DeliveryFailed(definition, $"The TLS handshake with {peer} failed: {e.GetBaseException().Message}");
+                }
+            }
+            catch (Exception)
+            {
+                // Store trouble: the session ends either way.
+            }
+        }
+        services.Add(new GuardedEndpointListenerFactory(bound, gate, _options.ServerName, new DataStreamingOptions(_options.MaxMessageSize, temporary, Counters, TlsFailed)));
+        services.Add(new JournalAuthenticator(definitions, _store, new VerifiedCredentialCache(_options.CredentialCacheDuration, _clock), Counters, health));
+        services.Add(new JournalMailboxFilter(new RecipientPolicy(definitions, health, _options.MaxRecipientsPerMessage), Counters));
         services.Add(new SpoolingMessageStore(_writer, spoolLength, definitions, Counters, _options.MaxSpoolLength, _clock, () => _stopping));
 
         var serverName = _options.ServerName;

@@ -13,11 +13,13 @@ namespace MimecastJournaling.Engine.Listener;
 internal sealed class RecipientPolicy
 {
     private readonly DefinitionLookup _definitions;
+    private readonly DefinitionHealth _health;
     private readonly int _maxRecipients;
 
-    public RecipientPolicy(DefinitionLookup definitions, int maxRecipients)
+    public RecipientPolicy(DefinitionLookup definitions, DefinitionHealth health, int maxRecipients)
     {
         _definitions = definitions;
+        _health = health;
         _maxRecipients = maxRecipients;
     }
 
@@ -55,10 +57,12 @@ internal sealed class RecipientPolicy
         }
         if (definition.Encrypted && !SessionFacts.IsSecure(context))
         {
+            _health.DeliveryFailed(definition, $"Reports from {SessionFacts.RemoteAddress(context)} arrive without TLS, which this definition requires (Encrypted); they are refused with 530 5.7.0");
             return Verdict.Refuse(RefusalReason.TlsRequired, SmtpReplies.TlsRequired);
         }
         if (definition.SmtpAuthentication && !SessionFacts.HasVerified(context, definition.Id))
         {
+            _health.DeliveryFailed(definition, $"Reports from {SessionFacts.RemoteAddress(context)} arrive without SMTP AUTH, which this definition requires (it has a credential); they are refused with 530 5.7.0");
             return Verdict.Refuse(RefusalReason.AuthenticationRequired, SmtpReplies.AuthenticationRequired);
         }
         if (definition.Disabled)

@@ -136,9 +136,10 @@ internal sealed class SpoolProcessor
         var first = messages[0].Entry;
         var definition = _definitions.FindById(first.DefinitionId) ?? RemovedDefinition(first);
         var reports = messages.Select(m => new IncomingReport(m.Entry.Data, m.Entry.Source, m.Entry.Received, m.Id)).ToList();
+        IReadOnlyList<JournalOutcome> outcomes;
         try
         {
-            _ingest.Ingest(definition, reports);
+            outcomes = _ingest.Ingest(definition, reports);
         }
         catch (Exception e)
         {
@@ -155,7 +156,15 @@ internal sealed class SpoolProcessor
             // Spool trouble after the archive committed: the entries come round again, and the
             // archive answers them with the outcomes it recorded the first time.
         }
-        _health.Archived(definition, messages.Max(m => m.Entry.Received));
+        var lastReceived = messages.Max(m => m.Entry.Received);
+        if (outcomes.Count > 0 && outcomes.All(o => o.Outcome == JournalOutcomeKind.Quarantined))
+        {
+            // Received and kept (quarantined with the raw bytes), but nothing could be archived.
+            var last = outcomes[^1];
+            _health.DeliveryFailed(definition, $"Reports from {last.Source} cannot be parsed and are quarantined: {last.Reason}", lastReceived);
+            return;
+        }
+        _health.Archived(definition, lastReceived);
     }
 
     /// <summary>
