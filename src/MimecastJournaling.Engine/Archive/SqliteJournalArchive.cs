@@ -75,7 +75,8 @@ public sealed class SqliteJournalArchive : IJournalArchive
         JournalOutcomeKind outcome;
         if (existing.Id == 0)
         {
-            var originalHash = PutBlob(c, t, s.Original.Span);
+            // A plain message (stepped down, or imported EML) is its own original: stored and hashed once.
+            var originalHash = s.Original.Span.SequenceEqual(s.RawReport.Span) ? rawHash : PutBlob(c, t, s.Original.Span);
             var clearTextHash = s.ClearTextCopy.IsEmpty ? null : PutBlob(c, t, s.ClearTextCopy.Span);
             var pending = s.ProcessAfter is { } after && after > s.Received;
             itemId = InsertReturningId(c, t,

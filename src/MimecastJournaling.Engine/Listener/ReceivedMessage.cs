@@ -12,8 +12,8 @@ internal sealed class ReceivedMessage : IDisposable
     private const string FilePrefix = "data-";
 
     private readonly string _directory;
-    // Sized for a typical journal report (tens of KB) so it rarely grows, below the large object heap.
-    private MemoryStream? _memory = new(64 * 1024);
+    // Pooled (a new buffer would be zeroed for every message), sized for a typical journal report.
+    private byte[]? _memory = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
     private FileStream? _file;
     private string? _path;
 
@@ -22,7 +22,7 @@ internal sealed class ReceivedMessage : IDisposable
     public long Length { get; private set; }
 
     /// <summary>The content when it stayed in memory (empty once it moved to a file).</summary>
-    public ReadOnlyMemory<byte> InMemory => _memory is null ? ReadOnlyMemory<byte>.Empty : _memory.GetBuffer().AsMemory(0, (int)_memory.Length);
+    public ReadOnlyMemory<byte> InMemory => _memory is null ? ReadOnlyMemory<byte>.Empty : _memory.AsMemory(0, (int)Length);
 
     /// <summary>The file that holds the content, once it outgrew memory (complete after <see cref="CompleteAsync"/>).</summary>
     public FileInfo? File => _path is null ? null : new FileInfo(_path);
@@ -33,7 +33,7 @@ internal sealed class ReceivedMessage : IDisposable
         {
             _file = CreatePrivateFile();
             await _file.WriteAsync(InMemory, cancellationToken).ConfigureAwait(false);
-            _memory = null;
+            ReturnMemory();
         }
         if (_file is not null)
         {
@@ -41,7 +41,14 @@ internal sealed class ReceivedMessage : IDisposable
         }
         else
         {
-            _memory!.Write(bytes.Span);
+            if (Length + bytes.Length > _memory!.Length)
+            {
+                var larger = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Min(MemoryLimit, Math.Max(_memory.Length * 2L, Length + bytes.Length)));
+                _memory.AsSpan(0, (int)Length).CopyTo(larger);
+                System.Buffers.ArrayPool<byte>.Shared.Return(_memory);
+                _memory = larger;
+            }
+            bytes.Span.CopyTo(_memory.AsSpan((int)Length));
         }
         Length += bytes.Length;
     }
@@ -60,11 +67,20 @@ internal sealed class ReceivedMessage : IDisposable
     {
         _file?.Dispose();
         _file = null;
-        _memory = null;
+        ReturnMemory();
         if (_path is not null)
         {
             TryDelete(_path);
             _path = null;
+        }
+    }
+
+    private void ReturnMemory()
+    {
+        if (_memory is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(_memory);
+            _memory = null;
         }
     }
 
