@@ -29,7 +29,7 @@ param(
     [int] $Sessions = 20,
     [int] $Size = 20000,
     [int] $TimeoutSeconds = 900,
-    [int] $WarmupCount = 4000,
+    [int] $WarmupCount = 10000,
     [int] $LargeSessions = 20,
     [int] $LargeSize = 25MB
 )

@@ -21,27 +21,27 @@ public static class ContentFingerprint
         var headerEnd = FindHeaderEnd(message, out var bodyStart);
         var headers = message[..headerEnd];
         var body = TrimTrailingLineEnds(message[bodyStart..]);
-        var buffer = ArrayPool<byte>.Shared.Rent(headers.Length + body.Length + 128);
+        var buffer = ArrayPool<byte>.Shared.Rent(headers.Length + 128);
         try
         {
-            // One buffer, one hash call: the identity headers (unfolded, spaces collapsed), then
-            // the body with CRLF turned into LF so CRLF and LF copies of one message agree.
+            // The identity headers (unfolded, spaces collapsed), then the body with CRLF turned
+            // into LF so CRLF and LF copies of one message agree. Hashed as it goes: a copy of a
+            // 25 MB body would stay in the shared pool for good.
             var length = 0;
             foreach (var name in IdentityHeaders)
             {
                 length += AppendHeader(headers, name, buffer.AsSpan(length));
             }
-            // Copy the runs between carriage returns (IndexOf is vectorised; a byte loop was not).
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            hash.AppendData(buffer.AsSpan(0, length));
             var rest = body;
             while (!rest.IsEmpty)
             {
                 var cr = rest.IndexOf((byte)'\r');
-                var run = cr < 0 ? rest : rest[..cr];
-                run.CopyTo(buffer.AsSpan(length));
-                length += run.Length;
+                hash.AppendData(cr < 0 ? rest : rest[..cr]);
                 rest = cr < 0 ? ReadOnlySpan<byte>.Empty : rest[(cr + 1)..];
             }
-            return Convert.ToHexString(SHA256.HashData(buffer.AsSpan(0, length))).ToLowerInvariant();
+            return Convert.ToHexString(hash.GetCurrentHash()).ToLowerInvariant();
         }
         finally
         {
