@@ -35,9 +35,21 @@ $env:DOTNET_NOLOGO = '1'
 
 function Invoke-Native {
     [CmdletBinding()]
-    param([Parameter(Mandatory)] [string] $FilePath, [string[]] $Arguments)
-    & $FilePath @Arguments
-    if ($LASTEXITCODE -ne 0) { throw "'$FilePath $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
+    param([Parameter(Mandatory)] [string] $FilePath, [string[]] $Arguments, [switch] $Literal)
+    if ($Literal) {
+        # PowerShell expands wildcards in a native command's arguments on Unix (a BenchmarkDotNet
+        # filter '*' became the list of files here), so these arguments go to the process as they are.
+        $info = [System.Diagnostics.ProcessStartInfo]::new($FilePath)
+        foreach ($argument in $Arguments) { $info.ArgumentList.Add($argument) }
+        $info.UseShellExecute = $false
+        $process = [System.Diagnostics.Process]::Start($info)
+        $process.WaitForExit()
+        $exitCode = $process.ExitCode
+    } else {
+        & $FilePath @Arguments
+        $exitCode = $LASTEXITCODE
+    }
+    if ($exitCode -ne 0) { throw "'$FilePath $($Arguments -join ' ')' failed with exit code $exitCode." }
 }
 
 function Invoke-Build {
@@ -224,7 +236,7 @@ function Invoke-Bench {
     # Pass a filter through $env:MIMECASTJOURNALING_BENCH_FILTER (e.g. '*Parse*') to run a subset.
     $filter = if ($env:MIMECASTJOURNALING_BENCH_FILTER) { $env:MIMECASTJOURNALING_BENCH_FILTER } else { '*' }
     Write-Host "==> BenchmarkDotNet ($filter)" -ForegroundColor Cyan
-    Invoke-Native dotnet @('run', '-c', 'Release', '--project', (Join-Path $root 'tests/Benchmarks/MimecastJournaling.Benchmarks'), '--',
+    Invoke-Native -Literal dotnet @('run', '-c', 'Release', '--project', (Join-Path $root 'tests/Benchmarks/MimecastJournaling.Benchmarks'), '--',
         '--filter', $filter, '--artifacts', (Join-Path $root 'BenchmarkDotNet.Artifacts'))
     # SMTP ingest: the listener against a private Postfix and smtp-sink under smtp-source's load
     # (10,000 messages of 20 KB over 20 sessions). It needs postfix (installed with apt as root);
