@@ -97,27 +97,16 @@ public sealed class SqliteMessageSpool : IMessageSpool
     public IReadOnlyList<long> Append(IReadOnlyList<SpoolEntry> entries) =>
         _db.Write((c, t) =>
         {
-            // One statement, prepared once and bound per entry: a group commit carries dozens.
-            using var insert = c.CreateCommand();
-            insert.Transaction = t;
-            insert.CommandText = "INSERT INTO spool (received, source, definition_id, definition, mail_from, recipients, size, data) " +
-                "VALUES ($received, $source, $did, $definition, $from, $rcpt, $size, COALESCE($data, zeroblob($size))) RETURNING id";
-            var parameters = new[] { "$received", "$source", "$did", "$definition", "$from", "$rcpt", "$size", "$data" }
-                .Select(name => insert.Parameters.Add(name, SqliteTypeOf(name))).ToArray();
-            insert.Prepare();
+            // The Write transaction keeps the INSERT prepared across the group.
             var ids = new List<long>(entries.Count);
             foreach (var e in entries)
             {
-                object?[] values =
-                [
-                    FormatTime(e.Received), e.Source, e.DefinitionId.ToString(), e.Definition, e.MailFrom,
-                    JsonSerializer.Serialize(e.Recipients), e.Size, e.DataFile is null ? DataOf(e) : null,
-                ];
-                for (var i = 0; i < parameters.Length; i++)
-                {
-                    parameters[i].Value = values[i] ?? DBNull.Value;
-                }
-                var id = (long)insert.ExecuteScalar()!;
+                var id = InsertReturningId(c, t,
+                    "INSERT INTO spool (received, source, definition_id, definition, mail_from, recipients, size, data) " +
+                    "VALUES ($received, $source, $did, $definition, $from, $rcpt, $size, COALESCE($data, zeroblob($size)))",
+                    ("$received", FormatTime(e.Received)), ("$source", e.Source), ("$did", e.DefinitionId.ToString()),
+                    ("$definition", e.Definition), ("$from", e.MailFrom), ("$rcpt", JsonSerializer.Serialize(e.Recipients)),
+                    ("$size", e.Size), ("$data", e.DataFile is null ? DataOf(e) : null));
                 if (e.DataFile is { } file)
                 {
                     // A large message goes in by chunks, never whole in memory.
@@ -129,13 +118,6 @@ public sealed class SqliteMessageSpool : IMessageSpool
             }
             return ids;
         });
-
-    private static SqliteType SqliteTypeOf(string parameter) => parameter switch
-    {
-        "$size" => SqliteType.Integer,
-        "$data" => SqliteType.Blob,
-        _ => SqliteType.Text,
-    };
 
     // The writer's entries own their arrays; copy only when the memory is a slice of something larger.
     private static byte[] DataOf(SpoolEntry entry) =>
