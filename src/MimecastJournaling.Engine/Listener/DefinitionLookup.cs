@@ -25,9 +25,6 @@ internal sealed class DefinitionLookup
         return current.Definitions.Any(d => current.IsAllowed(d, address));
     }
 
-    /// <summary>RCPT-time check: the definition's own ranges, the authorized ranges, and Exchange Online's when turned on.</summary>
-    public bool IsAllowed(JournalDefinition definition, IPAddress address) => Current().IsAllowed(definition, address);
-
     /// <summary>The definitions that accept reports from <paramref name="address"/> (own ranges or the installation's).</summary>
     public IReadOnlyList<JournalDefinition> AcceptingFrom(IPAddress address)
     {
@@ -35,8 +32,17 @@ internal sealed class DefinitionLookup
         return current.Definitions.Where(d => current.IsAllowed(d, address)).ToList();
     }
 
-    public JournalDefinition? FindByServiceAddress(string address) =>
-        Current().ByServiceAddress.GetValueOrDefault(Names.AddressKey(address));
+    /// <summary>
+    /// RCPT-time lookup, from one copy (one version read): the definition of the service address
+    /// (null: none), and whether <paramref name="source"/> is in its own ranges, the authorized
+    /// ranges, or Exchange Online's when turned on.
+    /// </summary>
+    public (JournalDefinition? Definition, bool Allowed) FindForRecipient(string serviceAddress, IPAddress source)
+    {
+        var current = Current();
+        var definition = current.ByServiceAddress.GetValueOrDefault(Names.AddressKey(serviceAddress));
+        return (definition, definition is not null && current.IsAllowed(definition, source));
+    }
 
     public JournalDefinition? FindById(Guid id) => Current().ById.GetValueOrDefault(id);
 

@@ -40,8 +40,7 @@ internal sealed class RecipientPolicy
         try
         {
             // Every store read of this check happens here, so store trouble is a 451, never a 5xx.
-            definition = _definitions.FindByServiceAddress(recipient);
-            allowed = definition is not null && _definitions.IsAllowed(definition, SessionFacts.RemoteAddress(context));
+            (definition, allowed) = _definitions.FindForRecipient(recipient, SessionFacts.RemoteAddress(context));
         }
         catch (Exception)
         {
