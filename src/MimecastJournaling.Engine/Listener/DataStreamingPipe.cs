@@ -166,11 +166,22 @@ internal sealed class DataStreamingReader : PipeReader
                 {
                     Inner.AdvanceTo(result.Buffer.End);
                     message.Dispose();
-                    return await RefuseTooLargeAsync(cancellationToken).ConfigureAwait(false);
+                    return await RefuseAndCloseAsync(RefusalReason.TooLarge, SmtpReplies.TooLarge(_options.MaxMessageSize), cancellationToken).ConfigureAwait(false);
                 }
-                foreach (var piece in pieces)
+                try
                 {
-                    await message.WriteAsync(piece, cancellationToken).ConfigureAwait(false);
+                    foreach (var piece in pieces)
+                    {
+                        await message.WriteAsync(piece, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Local trouble (a full disk, an unusable folder for large content), not the
+                    // sender's fault: a temporary refusal, so Exchange keeps the report and retries.
+                    Inner.AdvanceTo(result.Buffer.End);
+                    message.Dispose();
+                    return await RefuseAndCloseAsync(RefusalReason.StoreUnavailable, SmtpReplies.StoreUnavailable, cancellationToken).ConfigureAwait(false);
                 }
                 var position = result.Buffer.GetPosition(consumed);
                 Inner.AdvanceTo(position, ended ? position : result.Buffer.End);
@@ -185,7 +196,15 @@ internal sealed class DataStreamingReader : PipeReader
                     return new ReadResult(ReadOnlySequence<byte>.Empty, result.IsCanceled, result.IsCompleted);
                 }
             }
-            await message.CompleteAsync().ConfigureAwait(false);
+            try
+            {
+                await message.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                message.Dispose();
+                return await RefuseAndCloseAsync(RefusalReason.StoreUnavailable, SmtpReplies.StoreUnavailable, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
@@ -198,14 +217,17 @@ internal sealed class DataStreamingReader : PipeReader
         return new ReadResult(placeholder, false, false);
     }
 
-    /// <summary>Answers 552 as soon as the content passes the limit, and ends the session (as SmtpServer's strict limit does).</summary>
-    private async ValueTask<ReadResult> RefuseTooLargeAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Answers in the middle of DATA and ends the session (as SmtpServer's strict size limit does):
+    /// the rest of the content is not read.
+    /// </summary>
+    private async ValueTask<ReadResult> RefuseAndCloseAsync(RefusalReason reason, SmtpResponse reply, CancellationToken cancellationToken)
     {
-        _options.Counters.Refused(RefusalReason.TooLarge);
+        _options.Counters.Refused(reason);
         _closed = true;
         try
         {
-            await _pipe.Output.WriteAsync(Encoding.ASCII.GetBytes($"552 5.3.4 Message size exceeds the limit of {_options.MaxMessageSize} bytes\r\n"), cancellationToken).ConfigureAwait(false);
+            await _pipe.Output.WriteAsync(Encoding.ASCII.GetBytes($"{(int)reply.ReplyCode} {reply.Message}\r\n"), cancellationToken).ConfigureAwait(false);
             await _pipe.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)

@@ -298,6 +298,26 @@ public sealed class ListenerReplyCodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Trouble_storing_large_content_during_DATA_is_451_not_5xx_and_stores_nothing()
+    {
+        _h.Define("Plain", Service, s => s with { Encrypted = false });
+        // The folder for content beyond 1 MB cannot be created: a file stands where it should be.
+        var blocked = Path.Combine(_h.Temp.Root, "not-a-folder");
+        await File.WriteAllTextAsync(blocked, "in the way");
+        await _h.StartAsync(o => o with { TemporaryDirectory = blocked });
+        var body = Path.Combine(_h.Temp.Root, "large.txt");
+        await File.WriteAllTextAsync(body, string.Concat(Enumerable.Repeat(new string('x', 76) + "\r\n", 20_000)));
+
+        var transcript = await _h.SwaksAsync("--to", Service, "--body", "@" + body);
+
+        AssertRefused(transcript, "451 4.3.0");
+        Assert.DoesNotMatch(new Regex(@"^<[-~]\*? +5\d\d ", RegexOptions.Multiline), transcript);
+        AssertNotAccepted(transcript);
+        Assert.Equal(1, _h.Listener!.Counters.Snapshot().Refused[RefusalReason.StoreUnavailable]);
+        Assert.Equal(0, _h.Spool.Count());
+    }
+
+    [Fact]
     public async Task A_full_spool_answers_452_4_3_1()
     {
         _h.Define("Plain", Service, s => s with { Encrypted = false });
