@@ -8,6 +8,7 @@
            the engine and of the Exchange Online client (against its loopback emulator) and the
            Pester tests against the built module in a fresh pwsh, prints each runner's summary and
            a total, and exits non-zero on any failure or skipped test.
+           -PesterPath runs only the given Pester files; -SkipXunit leaves the xunit projects out.
     Demo   builds, then uses the module in a temporary store and shows the result.
     Bench  builds, then runs the benchmarks in tests/Benchmarks and prints their figures (the SMTP
            ingest one installs postfix with apt when missing, and is skipped with a warning if it cannot).
@@ -22,7 +23,13 @@ param(
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Test only: run these Pester files (or folders) instead of all of tests/Pester.
+    [string[]] $PesterPath,
+
+    # Test only: leave out the xunit projects (with -PesterPath, to try one Pester file quickly).
+    [switch] $SkipXunit
 )
 
 $ErrorActionPreference = 'Stop'
@@ -110,6 +117,7 @@ function Invoke-Test {
         'xunit engine'          = 'tests/MimecastJournaling.Engine.Tests'
         'xunit Exchange Online' = 'tests/MimecastJournaling.ExchangeOnline.Tests'
     }
+    if ($SkipXunit) { $xunitProjects.Clear() }
     foreach ($name in $xunitProjects.Keys) {
         Write-Host "==> ${name}: $($xunitProjects[$name])" -ForegroundColor Cyan
         $output = & dotnet test (Join-Path $root $xunitProjects[$name]) -c $Configuration --nologo 2>&1 | ForEach-Object { "$_" }
@@ -128,7 +136,10 @@ function Invoke-Test {
 
     Write-Host '==> Pester: module tests in a fresh pwsh' -ForegroundColor Cyan
     $resultFile = Join-Path ([IO.Path]::GetTempPath()) "mj-pester-$PID.json"
-    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Invoke-PesterTests.ps1') -ResultFile $resultFile
+    $pesterArguments = @('-ResultFile', $resultFile)
+    # One comma-separated argument: pwsh -File binds it to the runner's [string[]] -Path.
+    if ($PesterPath) { $pesterArguments += @('-Path', (($PesterPath | ForEach-Object { (Resolve-Path $_).Path }) -join ',')) }
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Invoke-PesterTests.ps1') @pesterArguments
     if (Test-Path $resultFile) {
         $p = Get-Content $resultFile -Raw | ConvertFrom-Json
         $results['Pester'] = @{ Passed = $p.Passed; Failed = $p.Failed; Skipped = $p.Skipped }

@@ -1,11 +1,11 @@
 # Runs the Pester suite (tests/Pester) against the built module; started by build.ps1 -Task Test
 # in a fresh pwsh. Pester comes from the NuGet package that build.ps1 restored.
-param([Parameter(Mandatory)] [string] $ResultFile)
+param([Parameter(Mandatory)] [string] $ResultFile, [string[]] $Path)
 
 $ErrorActionPreference = 'Stop'
 Import-Module $env:MIMECASTJOURNALING_PESTER -Force
 $configuration = New-PesterConfiguration
-$configuration.Run.Path = Join-Path $PSScriptRoot 'Pester'
+$configuration.Run.Path = if ($Path) { @($Path | ForEach-Object { $_ -split ',' } | Where-Object { $_ }) } else { Join-Path $PSScriptRoot 'Pester' }
 $configuration.Run.PassThru = $true
 $configuration.Output.Verbosity = 'Detailed'
 $result = Invoke-Pester -Configuration $configuration
