@@ -81,6 +81,8 @@ public sealed record JournalOutcome
     public string? Subject { get; init; }
     public long Size { get; init; }
     public IReadOnlyList<string> Defects { get; init; } = Array.Empty<string>();
+    /// <summary>The listener node that received the report (null: imported, or stored before nodes were recorded).</summary>
+    public string? Node { get; init; }
 }
 
 /// <summary>What the ingest pipeline decided for a report, handed to the archive to store atomically.</summary>
@@ -107,6 +109,8 @@ public sealed record ArchiveSubmission
     /// returns the outcome it recorded the first time and stores nothing.
     /// </summary>
     public long? SpoolId { get; init; }
+    /// <summary>The listener node that received the report (null: imported).</summary>
+    public string? Node { get; init; }
     public ArchiveDisposition Disposition { get; init; }
     public string? Reason { get; init; }
     public string? Rule { get; init; }

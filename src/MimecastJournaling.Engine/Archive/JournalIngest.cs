@@ -8,7 +8,7 @@ namespace MimecastJournaling.Engine.Archive;
 /// A report to ingest: its raw bytes, where it came from, and when it arrived. A report from the
 /// listener's spool carries its spool id, so the archive can store it exactly once.
 /// </summary>
-public sealed record IncomingReport(ReadOnlyMemory<byte> Raw, string Source, DateTimeOffset Received, long? SpoolId = null);
+public sealed record IncomingReport(ReadOnlyMemory<byte> Raw, string Source, DateTimeOffset Received, long? SpoolId = null, string? Node = null);
 
 /// <summary>
 /// The one ingest path, shared by the listener and Import-JournalMessage: parse, decide
@@ -81,6 +81,7 @@ public sealed class JournalIngest
             Definition = definition.Description,
             RawReport = incoming.Raw,
             SpoolId = incoming.SpoolId,
+            Node = incoming.Node,
             Format = report.Format.ToString(),
             MessageId = report.MessageId,
             Sender = report.Sender,

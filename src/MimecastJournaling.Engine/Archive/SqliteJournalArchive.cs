@@ -7,128 +7,110 @@ using static MimecastJournaling.Engine.Storage.SqliteDatabase;
 namespace MimecastJournaling.Engine.Archive;
 
 /// <summary>The archive in the embedded SQLite store (same file as the configuration).</summary>
-public sealed class SqliteJournalArchive : IJournalArchive
+internal sealed class SqliteJournalArchive : IJournalArchive
 {
     private readonly SqliteDatabase _db;
+    private readonly TimeProvider _clock;
 
-    public SqliteJournalArchive(SqliteDatabase database)
+    /// <param name="clock">"Now" for the state readers see (see ArchiveMerge.EffectiveState).</param>
+    public SqliteJournalArchive(SqliteDatabase database, TimeProvider? clock = null)
     {
         _db = database;
+        _clock = clock ?? TimeProvider.System;
     }
 
     public IReadOnlyList<JournalOutcome> Store(IReadOnlyList<ArchiveSubmission> batch) =>
-        _db.Write((connection, transaction) => batch.Select(s => StoreOne(connection, transaction, s)).ToList());
+        _db.Write((connection, transaction) =>
+        {
+            var t = new WriteTransaction(connection, transaction);
+            return batch.Select(s => ArchiveMerge.Store(t, s)).ToList();
+        });
 
-    private static JournalOutcome StoreOne(SqliteConnection c, SqliteTransaction t, ArchiveSubmission s)
+    /// <summary>Match and merge's primitives in one IMMEDIATE transaction (the file is locked for writers, so FindItem needs no row lock).</summary>
+    private sealed class WriteTransaction(SqliteConnection c, SqliteTransaction t) : IArchiveWriteTransaction
     {
-        if (s.SpoolId is { } spoolId
-            && Query(c, t, $"SELECT {OutcomeColumns} FROM reports WHERE spool_id = $id", ReadOutcome, ("$id", spoolId)).FirstOrDefault() is { } earlier)
-        {
-            return earlier;
-        }
-        var rawHash = PutBlob(c, t, s.RawReport.Span);
-        long? itemId = null;
-        var outcome = s.Disposition switch
-        {
-            ArchiveDisposition.Quarantine => JournalOutcomeKind.Quarantined,
-            ArchiveDisposition.Reject => JournalOutcomeKind.Rejected,
-            _ => JournalOutcomeKind.Archived,
-        };
-        if (s.Disposition == ArchiveDisposition.Accept)
-        {
-            (itemId, outcome) = MergeIntoItem(c, t, s, rawHash);
-        }
-        var reportId = InsertReturningId(c, t,
-            "INSERT INTO reports (received, source, definition_id, definition, raw_hash, size, outcome, reason, rule, item_id, format, message_id, sender, subject, defects, spool_id) " +
-            "VALUES ($received, $source, $did, $definition, $raw, $size, $outcome, $reason, $rule, $item, $format, $mid, $sender, $subject, $defects, $spool)",
-            ("$received", FormatTime(s.Received)), ("$source", s.Source), ("$did", s.DefinitionId?.ToString()), ("$definition", s.Definition),
-            ("$raw", rawHash), ("$size", (long)s.RawReport.Length), ("$outcome", outcome.ToString()), ("$reason", s.Reason), ("$rule", s.Rule),
-            ("$item", itemId), ("$format", s.Format), ("$mid", s.MessageId), ("$sender", s.Sender), ("$subject", s.Subject),
-            ("$defects", s.Defects.Count == 0 ? null : JsonSerializer.Serialize(s.Defects)), ("$spool", s.SpoolId));
-        return new JournalOutcome
-        {
-            ReportId = reportId,
-            Received = s.Received,
-            Source = s.Source,
-            Definition = s.Definition,
-            Outcome = outcome,
-            Reason = s.Reason,
-            Rule = s.Rule,
-            ItemId = itemId,
-            Format = s.Format,
-            MessageId = s.MessageId,
-            Sender = s.Sender,
-            Subject = s.Subject,
-            Size = s.RawReport.Length,
-            Defects = s.Defects,
-        };
-    }
+        public JournalOutcome? FindOutcomeBySpoolId(long spoolId) =>
+            Query(c, t, $"SELECT {OutcomeColumns} FROM reports WHERE spool_id = $id", ReadOutcome, ("$id", spoolId)).FirstOrDefault();
 
-    private static (long ItemId, JournalOutcomeKind Outcome) MergeIntoItem(SqliteConnection c, SqliteTransaction t, ArchiveSubmission s, string rawHash)
-    {
-        var fingerprint = ContentFingerprint.Compute(s.Original.Span);
-        var messageKey = s.MessageId is null ? string.Empty : Key(s.MessageId);
-        var existing = Query(c, t, "SELECT id, clear_text_hash FROM items WHERE message_key = $k AND fingerprint = $f",
-            r => (Id: r.GetInt64(0), HasClearText: !r.IsDBNull(1)), ("$k", messageKey), ("$f", fingerprint)).FirstOrDefault();
-        var now = FormatTime(s.Received);
-        long itemId;
-        JournalOutcomeKind outcome;
-        if (existing.Id == 0)
+        public string PutReportBlob(ReadOnlySpan<byte> data) => PutBlob(data);
+
+        public string PutOriginalBlob(ReadOnlySpan<byte> data) => PutBlob(data);
+
+        private string PutBlob(ReadOnlySpan<byte> data)
         {
-            // A plain message (stepped down, or imported EML) is its own original: stored and hashed once.
-            var originalHash = s.Original.Span.SequenceEqual(s.RawReport.Span) ? rawHash : PutBlob(c, t, s.Original.Span);
-            var clearTextHash = s.ClearTextCopy.IsEmpty ? null : PutBlob(c, t, s.ClearTextCopy.Span);
-            var pending = s.ProcessAfter is { } after && after > s.Received;
-            itemId = InsertReturningId(c, t,
+            var hash = ContentFingerprint.Sha256(data);
+            if (Query(c, t, "SELECT 1 FROM blobs WHERE hash = $h", r => true, ("$h", hash)).Count == 0)
+            {
+                Execute(c, t, "INSERT INTO blobs (hash, size, codec, data) VALUES ($h, $size, $codec, $data)",
+                    ("$h", hash), ("$size", (long)data.Length), ("$codec", BlobCodec.Brotli), ("$data", BlobCodec.Compress(data)));
+            }
+            return hash;
+        }
+
+        public ExistingItem? FindItem(string messageKey, string fingerprint) =>
+            Query(c, t, "SELECT id, clear_text_hash FROM items WHERE message_key = $k AND fingerprint = $f",
+                r => new ExistingItem(r.GetInt64(0), !r.IsDBNull(1)), ("$k", messageKey), ("$f", fingerprint)).FirstOrDefault();
+
+        public long? InsertItemIfAbsent(NewItem i)
+        {
+            var now = FormatTime(i.FirstReceived);
+            return Query(c, t,
                 "INSERT INTO items (message_id, message_key, fingerprint, original_hash, clear_text_hash, sender, sender_key, subject, sent, size, " +
                 "definition_id, definition, state, process_after, attempts, max_attempts, attempt_interval_seconds, first_received, updated) " +
-                "VALUES ($mid, $k, $f, $orig, $clear, $sender, $skey, $subject, $sent, $size, $did, $definition, $state, $after, 0, $max, $interval, $now, $now)",
-                ("$mid", s.MessageId), ("$k", messageKey), ("$f", fingerprint), ("$orig", originalHash), ("$clear", clearTextHash),
-                ("$sender", s.Sender), ("$skey", s.Sender is null ? null : Key(s.Sender)), ("$subject", s.Subject), ("$sent", FormatTime(s.Date)),
-                ("$size", (long)s.Original.Length), ("$did", s.DefinitionId?.ToString()), ("$definition", s.Definition),
-                ("$state", (pending ? JournalItemState.Pending : JournalItemState.Archived).ToString()),
-                ("$after", pending ? FormatTime(s.ProcessAfter) : null),
-                ("$max", (long)s.WaitAttempts), ("$interval", (long)s.WaitInterval.TotalSeconds), ("$now", now));
-            outcome = JournalOutcomeKind.Archived;
+                "VALUES ($mid, $k, $f, $orig, $clear, $sender, $skey, $subject, $sent, $size, $did, $definition, $state, $after, 0, $max, $interval, $now, $now) " +
+                "ON CONFLICT (message_key, fingerprint) DO NOTHING RETURNING id",
+                r => (long?)r.GetInt64(0),
+                ("$mid", i.MessageId), ("$k", i.MessageKey), ("$f", i.Fingerprint), ("$orig", i.OriginalHash), ("$clear", i.ClearTextHash),
+                ("$sender", i.Sender), ("$skey", i.Sender is null ? null : Key(i.Sender)), ("$subject", i.Subject), ("$sent", FormatTime(i.Sent)),
+                ("$size", i.Size), ("$did", i.DefinitionId?.ToString()), ("$definition", i.Definition), ("$state", i.State.ToString()),
+                ("$after", FormatTime(i.ProcessAfter)), ("$max", (long)i.MaxAttempts), ("$interval", i.AttemptIntervalSeconds), ("$now", now)).FirstOrDefault();
         }
-        else
-        {
-            itemId = existing.Id;
-            var sameReport = Query(c, t, "SELECT 1 FROM reports WHERE item_id = $id AND raw_hash = $raw LIMIT 1", r => true,
-                ("$id", itemId), ("$raw", rawHash)).Count > 0;
-            outcome = sameReport ? JournalOutcomeKind.Duplicate : JournalOutcomeKind.Merged;
-            if (!existing.HasClearText && !s.ClearTextCopy.IsEmpty)
-            {
-                Execute(c, t, "UPDATE items SET clear_text_hash = $h WHERE id = $id", ("$h", PutBlob(c, t, s.ClearTextCopy.Span)), ("$id", itemId));
-            }
-            Execute(c, t, "UPDATE items SET updated = $now WHERE id = $id", ("$now", now), ("$id", itemId));
-        }
-        foreach (var r in s.Recipients)
-        {
-            // The union of recipients; a later report may tell the exact type of an untyped one.
+
+        public bool ItemHasReport(long itemId, string rawHash) =>
+            Query(c, t, "SELECT 1 FROM reports WHERE item_id = $id AND raw_hash = $raw LIMIT 1", r => true, ("$id", itemId), ("$raw", rawHash)).Count > 0;
+
+        public void SetClearText(long itemId, string hash) =>
+            Execute(c, t, "UPDATE items SET clear_text_hash = $h WHERE id = $id", ("$h", hash), ("$id", itemId));
+
+        public void TouchItem(long itemId, DateTimeOffset updated) =>
+            Execute(c, t, "UPDATE items SET updated = $now WHERE id = $id", ("$now", FormatTime(updated)), ("$id", itemId));
+
+        public IReadOnlyDictionary<string, ArchivedRecipient> GetRecipients(long itemId) =>
+            Query(c, t, "SELECT address_key, address, type, expanded_from, forwarded_from FROM item_recipients WHERE item_id = $id",
+                r => (Key: r.GetString(0), Recipient: new ArchivedRecipient(r.GetString(1), r.GetString(2), GetStringOrNull(r, 3), GetStringOrNull(r, 4))),
+                ("$id", itemId)).ToDictionary(x => x.Key, x => x.Recipient, StringComparer.Ordinal);
+
+        public void InsertRecipient(long itemId, ArchivedRecipient r) =>
             Execute(c, t,
-                "INSERT INTO item_recipients (item_id, address, address_key, type, expanded_from, forwarded_from) VALUES ($id, $a, $k, $type, $e, $f) " +
-                "ON CONFLICT (item_id, address_key) DO UPDATE SET type = CASE WHEN item_recipients.type = 'Recipient' THEN excluded.type ELSE item_recipients.type END, " +
-                "expanded_from = COALESCE(item_recipients.expanded_from, excluded.expanded_from), forwarded_from = COALESCE(item_recipients.forwarded_from, excluded.forwarded_from)",
+                "INSERT INTO item_recipients (item_id, address, address_key, type, expanded_from, forwarded_from) VALUES ($id, $a, $k, $type, $e, $f)",
                 ("$id", itemId), ("$a", r.Address), ("$k", Key(r.Address)), ("$type", r.Type), ("$e", r.ExpandedFrom), ("$f", r.ForwardedFrom));
-        }
-        foreach (var mailbox in s.Mailboxes)
-        {
+
+        public void UpdateRecipient(long itemId, ArchivedRecipient r) =>
+            Execute(c, t, "UPDATE item_recipients SET type = $type, expanded_from = $e, forwarded_from = $f WHERE item_id = $id AND address_key = $k",
+                ("$id", itemId), ("$k", Key(r.Address)), ("$type", r.Type), ("$e", r.ExpandedFrom), ("$f", r.ForwardedFrom));
+
+        public void AddMailbox(long itemId, string mailbox) =>
             Execute(c, t, "INSERT INTO item_mailboxes (item_id, mailbox_key, mailbox) VALUES ($id, $k, $m) ON CONFLICT DO NOTHING",
                 ("$id", itemId), ("$k", Key(mailbox)), ("$m", mailbox));
-        }
-        return (itemId, outcome);
-    }
 
-    private static string PutBlob(SqliteConnection c, SqliteTransaction t, ReadOnlySpan<byte> data)
-    {
-        var hash = ContentFingerprint.Sha256(data);
-        if (Query(c, t, "SELECT 1 FROM blobs WHERE hash = $h", r => true, ("$h", hash)).Count == 0)
-        {
-            Execute(c, t, "INSERT INTO blobs (hash, size, codec, data) VALUES ($h, $size, $codec, $data)",
-                ("$h", hash), ("$size", (long)data.Length), ("$codec", BlobCodec.Brotli), ("$data", BlobCodec.Compress(data)));
-        }
-        return hash;
+        public long InsertReport(ArchiveSubmission s, string rawHash, JournalOutcomeKind outcome, long? itemId) =>
+            InsertReturningId(c, t,
+                "INSERT INTO reports (received, source, definition_id, definition, raw_hash, size, outcome, reason, rule, item_id, format, message_id, sender, subject, defects, spool_id, node) " +
+                "VALUES ($received, $source, $did, $definition, $raw, $size, $outcome, $reason, $rule, $item, $format, $mid, $sender, $subject, $defects, $spool, $node)",
+                ("$received", FormatTime(s.Received)), ("$source", s.Source), ("$did", s.DefinitionId?.ToString()), ("$definition", s.Definition),
+                ("$raw", rawHash), ("$size", (long)s.RawReport.Length), ("$outcome", outcome.ToString()), ("$reason", s.Reason), ("$rule", s.Rule),
+                ("$item", itemId), ("$format", s.Format), ("$mid", s.MessageId), ("$sender", s.Sender), ("$subject", s.Subject),
+                ("$defects", s.Defects.Count == 0 ? null : JsonSerializer.Serialize(s.Defects)), ("$spool", s.SpoolId), ("$node", s.Node));
+
+        public IReadOnlyList<DueItem> DueItems(DateTimeOffset now) =>
+            Query(c, t, "SELECT id, attempts, max_attempts, attempt_interval_seconds FROM items WHERE state = 'Pending' AND process_after <= $now",
+                r => new DueItem(r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), r.GetInt64(3)), ("$now", FormatTime(now)));
+
+        public void SetAttempt(long itemId, int attempts, DateTimeOffset? processAfter, bool archived) =>
+            Execute(c, t, archived
+                    ? "UPDATE items SET state = 'Archived', attempts = $a, process_after = NULL WHERE id = $id"
+                    : "UPDATE items SET attempts = $a, process_after = $next WHERE id = $id",
+                ("$a", attempts), ("$next", FormatTime(processAfter)), ("$id", itemId));
     }
 
     public IReadOnlyList<JournalMessage> GetMessages(JournalMessageQuery q)
@@ -179,22 +161,23 @@ public sealed class SqliteJournalArchive : IJournalArchive
         return _db.Guard(() =>
         {
             using var connection = _db.Open();
-            return Query(connection, null, sql, ReadItem, p.ToArray()).Select(i => Complete(connection, i)).ToList();
+            return Query(connection, null, sql, r => ReadItem(_clock.GetUtcNow(), r), p.ToArray()).Select(i => Complete(connection, i)).ToList();
         });
     }
 
     public JournalMessage? GetMessage(long itemId) => _db.Guard(() =>
     {
         using var connection = _db.Open();
-        return Query(connection, null, $"SELECT {ItemColumns} FROM items WHERE id = $id", ReadItem, ("$id", itemId))
+        return Query(connection, null, $"SELECT {ItemColumns} FROM items WHERE id = $id", r => ReadItem(_clock.GetUtcNow(), r), ("$id", itemId))
             .Select(i => Complete(connection, i)).FirstOrDefault();
     });
 
     private const string ItemColumns =
         "items.id, items.message_id, items.sender, items.subject, items.sent, items.size, items.definition, items.state, " +
-        "items.clear_text_hash IS NOT NULL, items.first_received, items.updated, items.original_hash";
+        "items.clear_text_hash IS NOT NULL, items.first_received, items.updated, items.original_hash, " +
+        "items.process_after, items.attempts, items.max_attempts, items.attempt_interval_seconds";
 
-    private static JournalMessage ReadItem(SqliteDataReader r) => new()
+    private static JournalMessage ReadItem(DateTimeOffset now, SqliteDataReader r) => new()
     {
         Id = r.GetInt64(0),
         MessageId = GetStringOrNull(r, 1),
@@ -203,7 +186,8 @@ public sealed class SqliteJournalArchive : IJournalArchive
         Date = ParseTime(r, 4),
         Size = r.GetInt64(5),
         Definition = GetStringOrNull(r, 6),
-        State = Enum.Parse<JournalItemState>(r.GetString(7)),
+        State = ArchiveMerge.EffectiveState(Enum.Parse<JournalItemState>(r.GetString(7)), ParseTime(r, 12), r.GetInt32(13), r.GetInt32(14),
+            r.GetInt64(15), now),
         HasClearTextCopy = r.GetBoolean(8),
         FirstReceived = ParseTime(r, 9) ?? default,
         Updated = ParseTime(r, 10) ?? default,
@@ -260,7 +244,7 @@ public sealed class SqliteJournalArchive : IJournalArchive
         return _db.Query(sql, ReadOutcome, p.ToArray());
     }
 
-    private const string OutcomeColumns = "id, received, source, definition, outcome, reason, rule, item_id, format, message_id, sender, subject, size, defects";
+    private const string OutcomeColumns = "id, received, source, definition, outcome, reason, rule, item_id, format, message_id, sender, subject, size, defects, node";
 
     private static JournalOutcome ReadOutcome(SqliteDataReader r) => new()
     {
@@ -278,31 +262,11 @@ public sealed class SqliteJournalArchive : IJournalArchive
         Subject = GetStringOrNull(r, 11),
         Size = r.GetInt64(12),
         Defects = r.IsDBNull(13) ? Array.Empty<string>() : JsonSerializer.Deserialize<string[]>(r.GetString(13)) ?? Array.Empty<string>(),
+        Node = GetStringOrNull(r, 14),
     };
 
-    public IReadOnlyList<long> CompleteDueItems(DateTimeOffset now) => _db.Write((c, t) =>
-    {
-        var due = Query(c, t, "SELECT id, attempts, max_attempts, attempt_interval_seconds FROM items WHERE state = 'Pending' AND process_after <= $now",
-            r => (Id: r.GetInt64(0), Attempts: r.GetInt32(1), Max: r.GetInt32(2), Interval: r.GetInt64(3)), ("$now", FormatTime(now)));
-        var archived = new List<long>();
-        foreach (var item in due)
-        {
-            // Reports of the message merge the moment they arrive; an attempt only asks whether
-            // the wait is over. After the last attempt the item is final (later reports still merge).
-            var attempts = item.Attempts + 1;
-            if (attempts >= Math.Max(1, item.Max))
-            {
-                Execute(c, t, "UPDATE items SET state = 'Archived', attempts = $a, process_after = NULL WHERE id = $id", ("$a", attempts), ("$id", item.Id));
-                archived.Add(item.Id);
-            }
-            else
-            {
-                Execute(c, t, "UPDATE items SET attempts = $a, process_after = $next WHERE id = $id",
-                    ("$a", attempts), ("$next", FormatTime(now.AddSeconds(item.Interval))), ("$id", item.Id));
-            }
-        }
-        return archived;
-    });
+    public IReadOnlyList<long> CompleteDueItems(DateTimeOffset now) =>
+        _db.Write((c, t) => ArchiveMerge.CompleteDue(new WriteTransaction(c, t), now));
 
     /// <summary>PowerShell wildcards (* and ?) to a LIKE pattern; %, _ and \ are literal.</summary>
     internal static string ToLike(string pattern)

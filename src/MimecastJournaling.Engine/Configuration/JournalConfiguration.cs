@@ -33,11 +33,26 @@ public sealed partial class JournalConfiguration
     // ---- journal definitions ---------------------------------------------------------------
 
     /// <summary>The definitions with their queue length and outcome counters, as admins see them.</summary>
+    /// <remarks>
+    /// Reading writes nothing (a read-only database role can list definitions): a definition
+    /// silent for longer than its InactivityPeriod is shown as Down here, and the listener records
+    /// that change with its event (MarkInactiveDefinitions).
+    /// </remarks>
     public IReadOnlyList<JournalDefinition> GetDefinitions()
     {
         var counters = _store.GetDefinitionCounters();
-        return _store.GetDefinitions().Select(d => WithCounters(d, counters)).ToList();
+        var now = _clock.GetUtcNow();
+        return _store.GetDefinitions().Select(d => WithInactivity(WithCounters(d, counters), now)).ToList();
     }
+
+    /// <summary>Down with its reason when an enabled OK definition has been silent for longer than its InactivityPeriod, else unchanged.</summary>
+    private static JournalDefinition WithInactivity(JournalDefinition d, DateTimeOffset now) =>
+        InactivityReason(d, now) is { } reason ? d with { Status = JournalStatus.Down, StatusReason = reason } : d;
+
+    private static string? InactivityReason(JournalDefinition d, DateTimeOffset now) =>
+        d.Disabled || d.Status != JournalStatus.OK || d.LastReceived is not { } last || now - last <= d.InactivityPeriod
+            ? null
+            : $"No journal report since {last:u} (InactivityPeriod {d.InactivityPeriod.TotalMinutes:0} minutes).";
 
     public JournalDefinition GetDefinition(string description) =>
         _store.GetDefinition(description.Trim()) ?? throw DefinitionNotFound(description);
@@ -160,11 +175,10 @@ public sealed partial class JournalConfiguration
         var marked = new List<JournalDefinition>();
         foreach (var d in _store.GetDefinitions())
         {
-            if (d.Disabled || d.Status != JournalStatus.OK || d.LastReceived is not { } last || now - last <= d.InactivityPeriod)
+            if (InactivityReason(d, now) is not { } reason)
             {
                 continue;
             }
-            var reason = $"No journal report since {last:u} (InactivityPeriod {d.InactivityPeriod.TotalMinutes:0} minutes).";
             _store.RecordDefinitionHealth(d.Id, JournalStatus.Down, reason, null,
                 [Event(d, "StatusChanged", nameof(JournalDefinition.Status), d.Status.ToString(), JournalStatus.Down.ToString())]);
             marked.Add(d with { Status = JournalStatus.Down, StatusReason = reason });

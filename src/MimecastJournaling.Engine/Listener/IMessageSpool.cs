@@ -17,6 +17,9 @@ public sealed record SpoolEntry(
     public FileInfo? DataFile { get; init; }
 
     public long Size => DataFile?.Length ?? Data.Length;
+
+    /// <summary>The listener node that received it (set by the spool from its own node name).</summary>
+    public string? Node { get; init; }
 }
 
 /// <summary>Waiting: not tried yet. Failed: archiving failed at least once; it is retried at NextAttempt.</summary>
@@ -44,6 +47,8 @@ public sealed record QueuedReport
     public DateTimeOffset? NextAttempt { get; init; }
     public string? LastError { get; init; }
     public QueuedReportState State { get; init; }
+    /// <summary>The listener node that received it (with a shared store, every node's reports are listed).</summary>
+    public string? Node { get; init; }
 }
 
 /// <summary>A message in the spool, answered 250 and not archived yet.</summary>

@@ -39,6 +39,7 @@ public sealed class JournalListener : IAsyncDisposable
     private SpoolProcessor? _processor;
     private volatile bool _stopping;
 
+    /// <remarks>Cmdlets get a listener from <see cref="JournalBackend.CreateListener"/>, which picks the backend's archive and spool.</remarks>
     public JournalListener(IJournalStore store, IJournalArchive archive, IMessageSpool spool, ListenerOptions options, TimeProvider? clock = null)
     {
         _store = store;
@@ -47,11 +48,6 @@ public sealed class JournalListener : IAsyncDisposable
         _options = options;
         _clock = clock ?? TimeProvider.System;
     }
-
-    /// <summary>The listener over the embedded SQLite store: configuration, spool and archive in one file.</summary>
-    public static JournalListener ForStore(SqliteJournalStore store, ListenerOptions options, TimeProvider? clock = null) =>
-        new(store, new SqliteJournalArchive(store.Database), new SqliteMessageSpool(store),
-            options with { TemporaryDirectory = options.TemporaryDirectory ?? store.IncomingLocation }, clock);
 
     public ListenerCounters Counters { get; } = new();
 

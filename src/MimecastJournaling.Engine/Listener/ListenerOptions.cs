@@ -49,4 +49,13 @@ public sealed record ListenerOptions
     /// Null: beside the store for a SQLite store, else a per-user folder in the system temp folder.
     /// </summary>
     public string? TemporaryDirectory { get; init; }
+
+    /// <summary>This listener's node name, recorded with every report it receives (default: the host name).</summary>
+    public string NodeName { get; init; } = Dns.GetHostName();
+
+    /// <summary>
+    /// With a shared (PostgreSQL) spool: how long a node holds reports it is archiving before
+    /// another node may take them over (the node died). Longer than any one archive batch takes.
+    /// </summary>
+    public TimeSpan SpoolLease { get; init; } = TimeSpan.FromMinutes(2);
 }

@@ -135,7 +135,7 @@ internal sealed class SpoolProcessor
     {
         var first = messages[0].Entry;
         var definition = _definitions.FindById(first.DefinitionId) ?? RemovedDefinition(first);
-        var reports = messages.Select(m => new IncomingReport(m.Entry.Data, m.Entry.Source, m.Entry.Received, m.Id)).ToList();
+        var reports = messages.Select(m => new IncomingReport(m.Entry.Data, m.Entry.Source, m.Entry.Received, m.Id, m.Entry.Node)).ToList();
         IReadOnlyList<JournalOutcome> outcomes;
         try
         {

@@ -15,7 +15,7 @@ namespace MimecastJournaling.Engine.Listener;
 /// entry leaves the spool only after the archive committed it. Ids are never reused: a new spool
 /// file continues after every id the archive has seen.
 /// </summary>
-public sealed class SqliteMessageSpool : IMessageSpool
+internal sealed class SqliteMessageSpool : IMessageSpool
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS spool (
@@ -30,6 +30,7 @@ public sealed class SqliteMessageSpool : IMessageSpool
             attempts INTEGER NOT NULL DEFAULT 0,
             next_attempt TEXT NULL,
             last_error TEXT NULL,
+            node TEXT NULL,
             -- Last, so INSERT ... zeroblob(size) stays a zero tail instead of 25 MB of zeros in memory.
             data BLOB NOT NULL
         );
@@ -39,10 +40,13 @@ public sealed class SqliteMessageSpool : IMessageSpool
     private const string Columns = "id, received, source, definition_id, definition, mail_from, recipients, size, data, attempts, next_attempt, last_error";
 
     private readonly SqliteDatabase _db;
+    private readonly string _node;
 
     /// <summary>Opens (or creates, 0600) the spool of <paramref name="store"/>, and moves in what an older version spooled inside the store.</summary>
-    public SqliteMessageSpool(SqliteJournalStore store)
+    /// <param name="node">The listener node whose entries these are (shown by Get-JournalQueue and outcomes).</param>
+    public SqliteMessageSpool(SqliteJournalStore store, string? node = null)
     {
+        _node = node ?? System.Net.Dns.GetHostName();
         _db = new SqliteDatabase(store.SpoolLocation, syncAtCheckpointsOnly: true);
         _db.CreateFilePrivately();
         _db.Guard(() =>
@@ -51,6 +55,15 @@ public sealed class SqliteMessageSpool : IMessageSpool
             Execute(connection, null, "PRAGMA journal_mode = WAL;");
         });
         _db.Write((c, t) => Execute(c, t, Schema));
+        _db.Write((c, t) =>
+        {
+            // A spool file from before nodes were recorded.
+            if (SqliteDatabase.Query(c, t, "SELECT 1 FROM pragma_table_info('spool') WHERE name = 'node'", r => true).Count == 0)
+            {
+                Execute(c, t, "ALTER TABLE spool ADD COLUMN node TEXT NULL");
+            }
+            return true;
+        });
         ContinueIdsAfter(store.Database);
         MoveInOlderSpool(store.Database);
     }
@@ -102,11 +115,11 @@ public sealed class SqliteMessageSpool : IMessageSpool
             foreach (var e in entries)
             {
                 var id = InsertReturningId(c, t,
-                    "INSERT INTO spool (received, source, definition_id, definition, mail_from, recipients, size, data) " +
-                    "VALUES ($received, $source, $did, $definition, $from, $rcpt, $size, COALESCE($data, zeroblob($size)))",
+                    "INSERT INTO spool (received, source, definition_id, definition, mail_from, recipients, size, node, data) " +
+                    "VALUES ($received, $source, $did, $definition, $from, $rcpt, $size, $node, COALESCE($data, zeroblob($size)))",
                     ("$received", FormatTime(e.Received)), ("$source", e.Source), ("$did", e.DefinitionId.ToString()),
                     ("$definition", e.Definition), ("$from", e.MailFrom), ("$rcpt", JsonSerializer.Serialize(e.Recipients)),
-                    ("$size", e.Size), ("$data", e.DataFile is null ? DataOf(e) : null));
+                    ("$size", e.Size), ("$node", _node), ("$data", e.DataFile is null ? DataOf(e) : null));
                 if (e.DataFile is { } file)
                 {
                     // A large message goes in by chunks, never whole in memory.
@@ -154,7 +167,7 @@ public sealed class SqliteMessageSpool : IMessageSpool
         }
         // One read for the whole batch (ids are integers, so they go into the statement as such).
         return _db.Query(
-            $"SELECT id, received, source, definition_id, definition, mail_from, recipients, data, attempts FROM spool WHERE id IN ({string.Join(',', chosen)}) ORDER BY id",
+            $"SELECT id, received, source, definition_id, definition, mail_from, recipients, data, attempts, node FROM spool WHERE id IN ({string.Join(',', chosen)}) ORDER BY id",
             r => new SpooledMessage(
                 r.GetInt64(0),
                 new SpoolEntry(
@@ -164,7 +177,10 @@ public sealed class SqliteMessageSpool : IMessageSpool
                     r.GetString(4),
                     GetStringOrNull(r, 5),
                     JsonSerializer.Deserialize<string[]>(r.GetString(6)) ?? [],
-                    ReadData(r, 7)),
+                    ReadData(r, 7))
+                {
+                    Node = GetStringOrNull(r, 9),
+                },
                 r.GetInt32(8)));
     }
 
@@ -193,7 +209,7 @@ public sealed class SqliteMessageSpool : IMessageSpool
 
     public IReadOnlyList<QueuedReport> List(Guid? definitionId, int? first)
     {
-        var sql = "SELECT id, received, source, definition, mail_from, recipients, size, attempts, next_attempt, last_error, data FROM spool"
+        var sql = "SELECT id, received, source, definition, mail_from, recipients, size, attempts, next_attempt, last_error, data, node FROM spool"
             + (definitionId is null ? string.Empty : " WHERE definition_id = $did") + " ORDER BY id LIMIT $max";
         return _db.Query(sql, r =>
         {
@@ -214,6 +230,7 @@ public sealed class SqliteMessageSpool : IMessageSpool
                 NextAttempt = ParseTime(r, 8),
                 LastError = GetStringOrNull(r, 9),
                 State = attempts == 0 ? QueuedReportState.Waiting : QueuedReportState.Failed,
+                Node = GetStringOrNull(r, 11),
             };
         }, ("$did", definitionId?.ToString()), ("$max", (long?)first ?? -1));
     }

@@ -10,7 +10,7 @@ namespace MimecastJournaling.Engine.Storage;
 /// transactions, and one translation of SQLite failures into the engine's error kinds (a busy or
 /// full database is "unavailable", so the listener can answer 4xx; a unique clash is "exists").
 /// </summary>
-public sealed class SqliteDatabase
+internal sealed class SqliteDatabase
 {
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(15);
 

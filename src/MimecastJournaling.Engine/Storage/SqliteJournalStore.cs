@@ -12,7 +12,7 @@ namespace MimecastJournaling.Engine.Storage;
 /// files the same mode). Writes run in IMMEDIATE transactions; a busy database is retried for
 /// <see cref="SqliteDatabase.BusyTimeout"/> before it is reported as unavailable.
 /// </summary>
-public sealed class SqliteJournalStore : IJournalStore
+internal sealed class SqliteJournalStore : IJournalStore
 {
     private readonly SqliteDatabase _db;
     private readonly SqliteDatabase.FrequentScalar _configurationVersion;

@@ -186,6 +186,11 @@ internal static class SqliteSchema
         ALTER TABLE internal_addresses ADD COLUMN source_id TEXT NULL;
         CREATE INDEX internal_addresses_source ON internal_addresses(source, source_id);
         """,
+        // 8: which listener node received a report (several hosts share a PostgreSQL store; the
+        // SQLite store records its one node the same way)
+        """
+        ALTER TABLE reports ADD COLUMN node TEXT NULL;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

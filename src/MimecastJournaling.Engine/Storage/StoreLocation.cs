@@ -1,24 +1,33 @@
 namespace MimecastJournaling.Engine.Storage;
 
-/// <summary>Where the embedded store lives: an explicit path, the environment variable, or the per-user default.</summary>
+/// <summary>
+/// Where the store lives: an explicit location, the environment variable, or the per-user default
+/// file. A location is a file path (SQLite) or a PostgreSQL connection string
+/// (<c>postgresql://user@host:port/db?sslmode=require</c> or <c>Host=…;Database=…</c>); see
+/// <see cref="JournalBackend"/>.
+/// </summary>
 public static class StoreLocation
 {
     public const string EnvironmentVariable = "MIMECASTJOURNALING_STORE";
     public const string DefaultFileName = "journaling.db";
 
-    public static string Resolve(string? explicitPath)
+    /// <summary>The location to open: a connection string unchanged, a path made absolute.</summary>
+    public static string Resolve(string? explicitLocation)
     {
-        if (!string.IsNullOrWhiteSpace(explicitPath))
+        if (!string.IsNullOrWhiteSpace(explicitLocation))
         {
-            return Path.GetFullPath(explicitPath);
+            return IsConnectionString(explicitLocation) ? explicitLocation : Path.GetFullPath(explicitLocation);
         }
         var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
         {
-            return Path.GetFullPath(fromEnvironment);
+            return IsConnectionString(fromEnvironment) ? fromEnvironment : Path.GetFullPath(fromEnvironment);
         }
         return Path.Combine(DefaultDirectory(), DefaultFileName);
     }
+
+    /// <summary>True for a PostgreSQL location (URI or keyword form); everything else is a file path.</summary>
+    public static bool IsConnectionString(string location) => PostgresLocation.IsPostgres(location);
 
     /// <summary>%LOCALAPPDATA%\MimecastJournaling, ~/.local/share/MimecastJournaling, ~/Library/Application Support/MimecastJournaling.</summary>
     public static string DefaultDirectory()

@@ -14,9 +14,9 @@ public abstract class StoreNameCompleter : IArgumentCompleter
         IEnumerable<string> names;
         try
         {
-            var path = StoreLocation.Resolve(fakeBoundParameters.Contains("Store") ? fakeBoundParameters["Store"] as string : null);
+            var location = fakeBoundParameters.Contains("Store") ? fakeBoundParameters["Store"] as string : null;
             // Completing a name must not create a store that does not exist yet.
-            names = File.Exists(path) ? Names(StoreCache.Open(path)) : [];
+            names = JournalBackend.Exists(location) ? Names(JournalBackend.Open(location).Store) : [];
         }
         catch (Exception)
         {

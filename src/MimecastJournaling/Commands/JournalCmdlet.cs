@@ -12,20 +12,28 @@ namespace MimecastJournaling.Commands;
 public abstract class JournalCmdlet : PSCmdlet
 {
     private JournalConfiguration? _configuration;
-    private IJournalArchive? _archive;
 
-    /// <summary>Path of the store file; default: $env:MIMECASTJOURNALING_STORE, then the per-user data folder.</summary>
+    /// <summary>
+    /// The store: a file path (SQLite) or a PostgreSQL connection string; default:
+    /// $env:MIMECASTJOURNALING_STORE, then the per-user data folder.
+    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Store { get; set; }
 
-    protected JournalConfiguration Configuration => _configuration ??= new JournalConfiguration(OpenStore(), Actor);
+    protected JournalConfiguration Configuration => _configuration ??= new JournalConfiguration(OpenBackend().Store, Actor);
 
     /// <summary>The archive in the same store.</summary>
-    protected IJournalArchive Archive => _archive ??= new SqliteJournalArchive(OpenStore().Database);
+    protected IJournalArchive Archive => OpenBackend().Archive;
 
-    protected SqliteJournalStore OpenStore() =>
-        StoreCache.Open(StoreLocation.Resolve(Store is null ? null : GetUnresolvedProviderPathFromPSPath(Store)));
+    protected JournalBackend OpenBackend() => OpenBackend(this, Store);
+
+    /// <summary>The backend of a -Store value (a PowerShell path is resolved against the current location; a connection string is taken as it is).</summary>
+    internal static JournalBackend OpenBackend(PSCmdlet cmdlet, string? store) =>
+        JournalBackend.Open(ResolveLocation(cmdlet, store));
+
+    internal static string? ResolveLocation(PSCmdlet cmdlet, string? store) =>
+        store is null || StoreLocation.IsConnectionString(store) ? store : cmdlet.GetUnresolvedProviderPathFromPSPath(store);
 
     /// <summary>Who makes a change, for the event log.</summary>
     internal static string Actor => OperatingSystem.IsWindows()
@@ -93,23 +101,5 @@ public abstract class JournalCmdlet : PSCmdlet
                 WriteError(ToErrorRecord(notFound(pattern)));
             }
         }
-    }
-}
-
-/// <summary>One store object per path and process: the schema check runs once, connections are pooled.</summary>
-internal static class StoreCache
-{
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SqliteJournalStore> Stores = new(StringComparer.Ordinal);
-
-    public static SqliteJournalStore Open(string path)
-    {
-        // A file deleted behind our back (a test's temporary store) must be re-created with its schema.
-        if (Stores.TryGetValue(path, out var cached) && File.Exists(path))
-        {
-            return cached;
-        }
-        var store = new SqliteJournalStore(path);
-        Stores[path] = store;
-        return store;
     }
 }

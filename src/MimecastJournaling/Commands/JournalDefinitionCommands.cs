@@ -102,10 +102,6 @@ public sealed class GetJournalDefinitionCommand : JournalCmdlet
     [ArgumentCompleter(typeof(DefinitionNameCompleter))]
     public string[]? Description { get; set; }
 
-    protected override void BeginProcessing() =>
-        // A definition silent for longer than its InactivityPeriod is shown (and logged) as Down.
-        Try(() => Configuration.MarkInactiveDefinitions());
-
     protected override void ProcessRecord() => Try(() =>
     {
         foreach (var definition in Filter(Configuration.GetDefinitions(), d => d.Description, Description, NotFound))

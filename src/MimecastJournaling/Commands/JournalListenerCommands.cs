@@ -17,6 +17,9 @@ public sealed record JournalListenerInfo
     public bool IsRunning { get; init; }
     public IReadOnlyList<string> Endpoints { get; init; } = Array.Empty<string>();
     public string ServerName { get; init; } = string.Empty;
+    /// <summary>The node name recorded with every report this listener receives.</summary>
+    public string NodeName { get; init; } = string.Empty;
+    /// <summary>Where the store is (a path, or postgresql://user@host:port/db: never a password).</summary>
     public string Store { get; init; } = string.Empty;
     public DateTimeOffset Started { get; init; }
     public string? CertificateSubject { get; init; }
@@ -36,13 +39,13 @@ internal static class ListenerRegistry
     private static readonly Dictionary<int, Entry> Entries = new();
     private static int _nextId;
 
-    internal sealed record Entry(int Id, JournalListener Listener, string Store, string ServerName, DateTimeOffset Started, X509Certificate2? Certificate);
+    internal sealed record Entry(int Id, JournalListener Listener, string Store, string ServerName, string NodeName, DateTimeOffset Started, X509Certificate2? Certificate);
 
-    public static Entry Add(JournalListener listener, string store, string serverName, X509Certificate2? certificate)
+    public static Entry Add(JournalListener listener, string store, string serverName, string nodeName, X509Certificate2? certificate)
     {
         lock (Gate)
         {
-            var entry = new Entry(++_nextId, listener, store, serverName, DateTimeOffset.Now, certificate);
+            var entry = new Entry(++_nextId, listener, store, serverName, nodeName, DateTimeOffset.Now, certificate);
             Entries[entry.Id] = entry;
             return entry;
         }
@@ -73,6 +76,7 @@ internal static class ListenerRegistry
             IsRunning = e.Listener.IsRunning,
             Endpoints = e.Listener.BoundEndpoints.Select(b => b.ToString()).ToArray(),
             ServerName = e.ServerName,
+            NodeName = e.NodeName,
             Store = e.Store,
             Started = e.Started,
             CertificateSubject = e.Certificate?.Subject,
@@ -130,6 +134,17 @@ public sealed class StartJournalListenerCommand : JournalCmdlet
     [ValidateRange(1, 100_000)]
     public int MaxConnections { get; set; } = 100;
 
+    /// <summary>This host's name among the listeners of a shared store, recorded with every report (default: the host name).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ValidateLength(1, 128)]
+    public string? NodeName { get; set; }
+
+    /// <summary>With a PostgreSQL store: how long this node holds the reports it is archiving before another node may take them over (seconds).</summary>
+    [Parameter]
+    [ValidateRange(5, 86_400)]
+    public int SpoolLeaseSeconds { get; set; } = 120;
+
     /// <summary>Run in the foreground until Ctrl+C or a stop signal (services, runbooks).</summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
@@ -149,7 +164,7 @@ public sealed class StartJournalListenerCommand : JournalCmdlet
         {
             endpoints.Add(new ListenerEndpoint(address!, ImplicitTlsPort, ImplicitTls: true));
         }
-        var store = OpenStore();
+        var backend = OpenBackend();
         if (certificate is null && Configuration.GetDefinitions().Any(d => d.Encrypted && !d.Disabled))
         {
             WriteWarning("No certificate was given, so STARTTLS is not offered: definitions with Encrypted (TLS required) will refuse every report with 530. Give -Certificate or -CertificatePath.");
@@ -161,12 +176,14 @@ public sealed class StartJournalListenerCommand : JournalCmdlet
             ServerName = ServerName ?? Dns.GetHostName(),
             MaxMessageSize = MaxMessageSize,
             MaxConnections = MaxConnections,
+            NodeName = NodeName ?? Dns.GetHostName(),
+            SpoolLease = TimeSpan.FromSeconds(SpoolLeaseSeconds),
         };
         if (!ShouldProcess(string.Join(", ", endpoints), "Start the journal listener"))
         {
             return;
         }
-        var listener = JournalListener.ForStore(store, options);
+        var listener = backend.CreateListener(options);
         try
         {
             listener.StartAsync().GetAwaiter().GetResult();
@@ -175,7 +192,7 @@ public sealed class StartJournalListenerCommand : JournalCmdlet
         {
             ThrowTerminating(e);
         }
-        var entry = ListenerRegistry.Add(listener, store.Location, options.ServerName, certificate);
+        var entry = ListenerRegistry.Add(listener, backend.Location, options.ServerName, options.NodeName, certificate);
         WriteObject(ListenerRegistry.Describe(entry));
         if (Wait)
         {

@@ -53,10 +53,6 @@ public sealed class GetJournalMessageCommand : JournalCmdlet
     [ValidateRange(0, int.MaxValue)]
     public int Skip { get; set; }
 
-    protected override void BeginProcessing() =>
-        // Items whose merge window has closed are shown as Archived even if nothing arrived since.
-        Try(() => Archive.CompleteDueItems(DateTimeOffset.UtcNow));
-
     protected override void ProcessRecord() => Try(() =>
     {
         if (ParameterSetName == IdSet)

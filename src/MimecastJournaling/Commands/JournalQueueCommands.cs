@@ -20,8 +20,7 @@ public sealed class GetJournalQueueCommand : JournalCmdlet
     protected override void ProcessRecord() => Try(() =>
     {
         var definitionId = Definition is null ? (Guid?)null : Configuration.GetDefinition(Definition).Id;
-        var spool = new SqliteMessageSpool(OpenStore());
-        foreach (var queued in spool.List(definitionId, MyInvocation.BoundParameters.ContainsKey(nameof(First)) ? First : null))
+        foreach (var queued in OpenBackend().ListQueue(definitionId, MyInvocation.BoundParameters.ContainsKey(nameof(First)) ? First : null))
         {
             WriteObject(queued);
         }

@@ -216,6 +216,6 @@ public sealed class TestJournalConnectorCommand : JournalSmtpTestCmdlet
             Thread.Sleep(200);
         }
         return new ConnectorCheck("Archived", false,
-            $"not in the archive of {OpenStore().Location} after {TimeoutSeconds} s; Get-JournalOutcome shows whether it was rejected or quarantined");
+            $"not in the archive of {OpenBackend().Location} after {TimeoutSeconds} s; Get-JournalOutcome shows whether it was rejected or quarantined");
     }
 }

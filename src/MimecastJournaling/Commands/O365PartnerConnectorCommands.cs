@@ -49,7 +49,7 @@ public abstract class O365JournalingCmdlet : O365Cmdlet
 
     /// <summary>A journal definition from the store (-Store, else the default one).</summary>
     internal JournalDefinition ReadDefinition(string name, string? store) =>
-        new JournalConfiguration(StoreCache.Open(StoreLocation.Resolve(store is null ? null : GetUnresolvedProviderPathFromPSPath(store))), JournalCmdlet.Actor).GetDefinition(name);
+        new JournalConfiguration(JournalCmdlet.OpenBackend(this, store).Store, JournalCmdlet.Actor).GetDefinition(name);
 }
 
 /// <summary>

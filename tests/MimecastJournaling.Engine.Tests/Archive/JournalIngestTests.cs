@@ -15,7 +15,7 @@ public sealed class JournalIngestTests : IDisposable
 
     public JournalIngestTests()
     {
-        _archive = new SqliteJournalArchive(_temp.Store.Database);
+        _archive = new SqliteJournalArchive(_temp.Store.Database, _temp.Clock);
         _ingest = new JournalIngest(_temp.Store, _archive, _temp.Clock);
         _temp.Configuration.RegisterDomain("contoso.com");
         _temp.Configuration.RegisterDomain("journal.contoso.com");

@@ -313,7 +313,7 @@ public sealed class ListenerDeliveryTests : IAsyncLifetime
         {
             await Assert.ThrowsAnyAsync<SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, endpoint.Port));
         }
-        await using var second = JournalListener.ForStore(_h.Temp.Store, new ListenerOptions { Endpoints = [endpoint], Certificate = _h.Certificate });
+        await using var second = MimecastJournaling.Engine.Storage.JournalBackend.Open(_h.Temp.FilePath).CreateListener(new ListenerOptions { Endpoints = [endpoint], Certificate = _h.Certificate });
         await second.StartAsync();
         Assert.True(second.IsRunning);
         await second.StopAsync(TimeSpan.FromSeconds(5));

@@ -17,7 +17,7 @@ namespace MimecastJournaling.Engine.Tests.Listener;
 /// A journal listener on 127.0.0.1 (an ephemeral port) over a temporary store, with a
 /// self-signed certificate made for the test, and the two real clients: MailKit and swaks.
 /// </summary>
-public sealed class ListenerHarness : IAsyncDisposable
+internal sealed class ListenerHarness : IAsyncDisposable
 {
     public const string ServerName = "journal.test";
     public const string SmtpUser = "exchange";

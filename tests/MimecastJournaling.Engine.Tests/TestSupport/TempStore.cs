@@ -10,7 +10,7 @@ namespace MimecastJournaling.Engine.Tests.TestSupport;
 /// test controls. The store file lives in a sub-folder that does not exist beforehand, so the
 /// store itself creates the folder (and its permissions can be checked).
 /// </summary>
-public sealed class TempStore : IDisposable
+internal sealed class TempStore : IDisposable
 {
     public const string Actor = @"CONTOSO\admin";
 
@@ -88,7 +88,7 @@ public sealed class TempStore : IDisposable
 }
 
 /// <summary>A clock that only moves when the test says so.</summary>
-public sealed class ManualClock : TimeProvider
+internal sealed class ManualClock : TimeProvider
 {
     private DateTimeOffset _now;
 

@@ -2,21 +2,24 @@ using System.Text;
 using MimecastJournaling.Engine.Archive;
 using MimecastJournaling.Engine.Storage;
 
-namespace MimecastJournaling.Engine.Tests.Archive;
+using MimecastJournaling.Engine.Tests.TestSupport;
 
-public sealed class JournalArchiveTests : IDisposable
+namespace MimecastJournaling.Engine.Tests.Contracts;
+
+/// <summary>The archive's contract (IJournalArchive), run against every backend.</summary>
+public abstract class JournalArchiveContract : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "mj-archive-" + Guid.NewGuid().ToString("n"));
-    private readonly SqliteJournalArchive _archive;
+    private readonly BackendUnderTest _backend;
+    private readonly IJournalArchive _archive;
 
-    public JournalArchiveTests()
+    private protected JournalArchiveContract(BackendUnderTest backend)
     {
-        var path = Path.Combine(_directory, "journaling.db");
-        _archive = new SqliteJournalArchive(new SqliteJournalStore(path).Database);
+        _backend = backend;
+        _archive = backend.Open().ArchiveWithClock(new ManualClock(T0));
     }
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _backend.Dispose();
 
     private static byte[] Original(string transportHeader = "Received: from mbx1.contoso.com", string body = "Quarterly numbers attached.\r\n") =>
         Encoding.ASCII.GetBytes(
@@ -138,3 +141,7 @@ public sealed class JournalArchiveTests : IDisposable
         Assert.Empty(_archive.GetMessages(new JournalMessageQuery { Skip = 1 }));
     }
 }
+
+public sealed class SqliteJournalArchiveContract() : JournalArchiveContract(new SqliteBackendUnderTest());
+
+public sealed class PostgresJournalArchiveContract() : JournalArchiveContract(new PostgresBackendUnderTest());

@@ -1,0 +1,277 @@
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using MimecastJournaling.Engine.Storage;
+using static MimecastJournaling.Engine.Storage.PostgresDatabase;
+
+namespace MimecastJournaling.Engine.Archive;
+
+/// <summary>
+/// The archive in the shared PostgreSQL store. Match and merge is ArchiveMerge's; here are its
+/// primitives: an item found is locked (FOR UPDATE) until the batch commits, and an item insert
+/// that meets another host's row of the same message (the unique key waits for that host's
+/// commit) yields to it, so two reports of one message at two hosts still become one item.
+/// </summary>
+internal sealed class PostgresJournalArchive : IJournalArchive
+{
+    private readonly PostgresDatabase _db;
+    private readonly TimeProvider _clock;
+
+    /// <param name="clock">"Now" for the state readers see (see ArchiveMerge.EffectiveState).</param>
+    public PostgresJournalArchive(PostgresDatabase database, TimeProvider? clock = null)
+    {
+        _db = database;
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    public IReadOnlyList<JournalOutcome> Store(IReadOnlyList<ArchiveSubmission> batch) =>
+        _db.Write((connection, transaction) =>
+        {
+            var t = new WriteTransaction(connection, transaction);
+            return batch.Select(s => ArchiveMerge.Store(t, s)).ToList();
+        });
+
+    /// <summary>Match and merge's primitives in one READ COMMITTED transaction.</summary>
+    private sealed class WriteTransaction(NpgsqlConnection c, NpgsqlTransaction t) : IArchiveWriteTransaction
+    {
+        public JournalOutcome? FindOutcomeBySpoolId(long spoolId) =>
+            Query(c, t, $"SELECT {OutcomeColumns} FROM reports WHERE spool_id = @id", ReadOutcome, ("@id", spoolId)).FirstOrDefault();
+
+        public string PutReportBlob(ReadOnlySpan<byte> data) => PutBlob(data);
+
+        public string PutOriginalBlob(ReadOnlySpan<byte> data) => PutBlob(data);
+
+        private string PutBlob(ReadOnlySpan<byte> data)
+        {
+            var hash = ContentFingerprint.Sha256(data);
+            if (Query(c, t, "SELECT 1 FROM blobs WHERE hash = @h", r => true, ("@h", hash)).Count == 0)
+            {
+                // Another host may store the same bytes at the same moment: the first one's row serves both.
+                Execute(c, t, "INSERT INTO blobs (hash, size, codec, data) VALUES (@h, @size, @codec, @data) ON CONFLICT (hash) DO NOTHING",
+                    ("@h", hash), ("@size", (long)data.Length), ("@codec", BlobCodec.Brotli), ("@data", BlobCodec.Compress(data)));
+            }
+            return hash;
+        }
+
+        public ExistingItem? FindItem(string messageKey, string fingerprint) =>
+            Query(c, t, "SELECT id, clear_text_hash FROM items WHERE message_key = @k AND fingerprint = @f FOR UPDATE",
+                r => new ExistingItem(r.GetInt64(0), !r.IsDBNull(1)), ("@k", messageKey), ("@f", fingerprint)).FirstOrDefault();
+
+        public long? InsertItemIfAbsent(NewItem i)
+        {
+            var now = i.FirstReceived;
+            return Query(c, t,
+                "INSERT INTO items (message_id, message_key, fingerprint, original_hash, clear_text_hash, sender, sender_key, subject, sent, size, " +
+                "definition_id, definition, state, process_after, attempts, max_attempts, attempt_interval_seconds, first_received, updated) " +
+                "VALUES (@mid, @k, @f, @orig, @clear, @sender, @skey, @subject, @sent, @size, @did, @definition, @state, @after, 0, @max, @interval, @now, @now) " +
+                "ON CONFLICT (message_key, fingerprint) DO NOTHING RETURNING id",
+                r => (long?)r.GetInt64(0),
+                ("@mid", i.MessageId), ("@k", i.MessageKey), ("@f", i.Fingerprint), ("@orig", i.OriginalHash), ("@clear", i.ClearTextHash),
+                ("@sender", i.Sender), ("@skey", i.Sender is null ? null : Key(i.Sender)), ("@subject", i.Subject), ("@sent", i.Sent),
+                ("@size", i.Size), ("@did", i.DefinitionId?.ToString()), ("@definition", i.Definition), ("@state", i.State.ToString()),
+                ("@after", i.ProcessAfter), ("@max", (long)i.MaxAttempts), ("@interval", i.AttemptIntervalSeconds), ("@now", now)).FirstOrDefault();
+        }
+
+        public bool ItemHasReport(long itemId, string rawHash) =>
+            Query(c, t, "SELECT 1 FROM reports WHERE item_id = @id AND raw_hash = @raw LIMIT 1", r => true, ("@id", itemId), ("@raw", rawHash)).Count > 0;
+
+        public void SetClearText(long itemId, string hash) =>
+            Execute(c, t, "UPDATE items SET clear_text_hash = @h WHERE id = @id", ("@h", hash), ("@id", itemId));
+
+        public void TouchItem(long itemId, DateTimeOffset updated) =>
+            Execute(c, t, "UPDATE items SET updated = @now WHERE id = @id", ("@now", updated), ("@id", itemId));
+
+        public IReadOnlyDictionary<string, ArchivedRecipient> GetRecipients(long itemId) =>
+            Query(c, t, "SELECT address_key, address, type, expanded_from, forwarded_from FROM item_recipients WHERE item_id = @id",
+                r => (Key: r.GetString(0), Recipient: new ArchivedRecipient(r.GetString(1), r.GetString(2), GetStringOrNull(r, 3), GetStringOrNull(r, 4))),
+                ("@id", itemId)).ToDictionary(x => x.Key, x => x.Recipient, StringComparer.Ordinal);
+
+        public void InsertRecipient(long itemId, ArchivedRecipient r) =>
+            Execute(c, t,
+                "INSERT INTO item_recipients (item_id, address, address_key, type, expanded_from, forwarded_from) VALUES (@id, @a, @k, @type, @e, @f)",
+                ("@id", itemId), ("@a", r.Address), ("@k", Key(r.Address)), ("@type", r.Type), ("@e", r.ExpandedFrom), ("@f", r.ForwardedFrom));
+
+        public void UpdateRecipient(long itemId, ArchivedRecipient r) =>
+            Execute(c, t, "UPDATE item_recipients SET type = @type, expanded_from = @e, forwarded_from = @f WHERE item_id = @id AND address_key = @k",
+                ("@id", itemId), ("@k", Key(r.Address)), ("@type", r.Type), ("@e", r.ExpandedFrom), ("@f", r.ForwardedFrom));
+
+        public void AddMailbox(long itemId, string mailbox) =>
+            Execute(c, t, "INSERT INTO item_mailboxes (item_id, mailbox_key, mailbox) VALUES (@id, @k, @m) ON CONFLICT DO NOTHING",
+                ("@id", itemId), ("@k", Key(mailbox)), ("@m", mailbox));
+
+        public long InsertReport(ArchiveSubmission s, string rawHash, JournalOutcomeKind outcome, long? itemId) =>
+            Scalar<long>(c, t,
+                "INSERT INTO reports (received, source, definition_id, definition, raw_hash, size, outcome, reason, rule, item_id, format, message_id, sender, subject, defects, spool_id, node) " +
+                "VALUES (@received, @source, @did, @definition, @raw, @size, @outcome, @reason, @rule, @item, @format, @mid, @sender, @subject, @defects, @spool, @node) RETURNING id",
+                ("@received", s.Received), ("@source", s.Source), ("@did", s.DefinitionId?.ToString()), ("@definition", s.Definition),
+                ("@raw", rawHash), ("@size", (long)s.RawReport.Length), ("@outcome", outcome.ToString()), ("@reason", s.Reason), ("@rule", s.Rule),
+                ("@item", itemId), ("@format", s.Format), ("@mid", s.MessageId), ("@sender", s.Sender), ("@subject", s.Subject),
+                ("@defects", s.Defects.Count == 0 ? null : JsonSerializer.Serialize(s.Defects)), ("@spool", s.SpoolId), ("@node", s.Node));
+
+        public IReadOnlyList<DueItem> DueItems(DateTimeOffset now) =>
+            Query(c, t, "SELECT id, attempts, max_attempts, attempt_interval_seconds FROM items WHERE state = 'Pending' AND process_after <= @now",
+                r => new DueItem(r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), r.GetInt64(3)), ("@now", now));
+
+        public void SetAttempt(long itemId, int attempts, DateTimeOffset? processAfter, bool archived) =>
+            Execute(c, t, archived
+                    ? "UPDATE items SET state = 'Archived', attempts = @a, process_after = NULL WHERE id = @id"
+                    : "UPDATE items SET attempts = @a, process_after = @next WHERE id = @id",
+                ("@a", attempts), ("@next", processAfter), ("@id", itemId));
+    }
+
+    public IReadOnlyList<JournalMessage> GetMessages(JournalMessageQuery q)
+    {
+        var where = new List<string>();
+        var p = new List<(string, object?)>();
+        void Like(string column, string? pattern, string name)
+        {
+            if (pattern is null)
+            {
+                return;
+            }
+            // E'\\\\' is one backslash; with a plain '\\' Npgsql takes the backslash as an escape and stops reading parameters.
+            where.Add($"{column} LIKE @{name} ESCAPE E'\\\\'");
+            p.Add(("@" + name, SqliteJournalArchive.ToLike(pattern)));
+        }
+        Like("items.message_key", q.MessageId?.Trim('<', '>').ToLowerInvariant(), "mid");
+        Like("items.sender_key", q.Sender?.ToLowerInvariant(), "sender");
+        Like("items.subject", q.Subject, "subject");
+        if (q.Recipient is not null)
+        {
+            where.Add("EXISTS (SELECT 1 FROM item_recipients r WHERE r.item_id = items.id AND r.address_key LIKE @rcpt ESCAPE E'\\\\')");
+            p.Add(("@rcpt", SqliteJournalArchive.ToLike(q.Recipient.ToLowerInvariant())));
+        }
+        if (q.Mailbox is not null)
+        {
+            where.Add("EXISTS (SELECT 1 FROM item_mailboxes m WHERE m.item_id = items.id AND m.mailbox_key LIKE @mbx ESCAPE E'\\\\')");
+            p.Add(("@mbx", SqliteJournalArchive.ToLike(q.Mailbox.ToLowerInvariant())));
+        }
+        if (q.After is { } after)
+        {
+            where.Add("COALESCE(items.sent, items.first_received) > @after");
+            p.Add(("@after", after));
+        }
+        if (q.Before is { } before)
+        {
+            where.Add("COALESCE(items.sent, items.first_received) < @before");
+            p.Add(("@before", before));
+        }
+        if (q.DefinitionId is { } definitionId)
+        {
+            where.Add("items.definition_id = @did");
+            p.Add(("@did", definitionId.ToString()));
+        }
+        var sql = $"SELECT {ItemColumns} FROM items" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : string.Empty)
+            + " ORDER BY items.id LIMIT @limit OFFSET @skip";
+        p.Add(("@limit", (long?)q.First ?? long.MaxValue));
+        p.Add(("@skip", (long)q.Skip));
+        return _db.Guard(() =>
+        {
+            using var connection = _db.Open();
+            return Query(connection, null, sql, r => ReadItem(_clock.GetUtcNow(), r), p.ToArray()).Select(i => Complete(connection, i)).ToList();
+        });
+    }
+
+    public JournalMessage? GetMessage(long itemId) => _db.Guard(() =>
+    {
+        using var connection = _db.Open();
+        return Query(connection, null, $"SELECT {ItemColumns} FROM items WHERE id = @id", r => ReadItem(_clock.GetUtcNow(), r), ("@id", itemId))
+            .Select(i => Complete(connection, i)).FirstOrDefault();
+    });
+
+    private const string ItemColumns =
+        "items.id, items.message_id, items.sender, items.subject, items.sent, items.size, items.definition, items.state, " +
+        "items.clear_text_hash IS NOT NULL, items.first_received, items.updated, items.original_hash, " +
+        "items.process_after, items.attempts, items.max_attempts, items.attempt_interval_seconds";
+
+    private static JournalMessage ReadItem(DateTimeOffset now, NpgsqlDataReader r) => new()
+    {
+        Id = r.GetInt64(0),
+        MessageId = GetStringOrNull(r, 1),
+        Sender = GetStringOrNull(r, 2),
+        Subject = GetStringOrNull(r, 3),
+        Date = GetTime(r, 4),
+        Size = r.GetInt64(5),
+        Definition = GetStringOrNull(r, 6),
+        State = ArchiveMerge.EffectiveState(Enum.Parse<JournalItemState>(r.GetString(7)), GetTime(r, 12), r.GetInt32(13), r.GetInt32(14),
+            r.GetInt64(15), now),
+        HasClearTextCopy = r.GetBoolean(8),
+        FirstReceived = GetTime(r, 9) ?? default,
+        Updated = GetTime(r, 10) ?? default,
+        ContentHash = r.GetString(11),
+    };
+
+    private static JournalMessage Complete(NpgsqlConnection c, JournalMessage item) => item with
+    {
+        Recipients = Query(c, null, "SELECT address, type, expanded_from, forwarded_from FROM item_recipients WHERE item_id = @id ORDER BY ordinal",
+            r => new ArchivedRecipient(r.GetString(0), r.GetString(1), GetStringOrNull(r, 2), GetStringOrNull(r, 3)), ("@id", item.Id)),
+        Mailboxes = Query(c, null, "SELECT mailbox FROM item_mailboxes WHERE item_id = @id ORDER BY mailbox_key", r => r.GetString(0), ("@id", item.Id)),
+        Reports = Query(c, null, "SELECT id, received, source, definition, outcome FROM reports WHERE item_id = @id ORDER BY id",
+            r => new JournalContribution
+            {
+                ReportId = r.GetInt64(0),
+                Received = GetTime(r, 1) ?? default,
+                Source = r.GetString(2),
+                Definition = GetStringOrNull(r, 3),
+                Outcome = Enum.Parse<JournalOutcomeKind>(r.GetString(4)),
+            }, ("@id", item.Id)),
+    };
+
+    public byte[]? GetOriginal(long itemId) =>
+        ReadBlob("SELECT b.codec, b.data, b.size FROM items i JOIN blobs b ON b.hash = i.original_hash WHERE i.id = @id", itemId);
+
+    public byte[]? GetReport(long reportId) =>
+        ReadBlob("SELECT b.codec, b.data, b.size FROM reports r JOIN blobs b ON b.hash = r.raw_hash WHERE r.id = @id", reportId);
+
+    private byte[]? ReadBlob(string sql, long id) =>
+        _db.Query(sql, r => BlobCodec.Decompress(r.GetString(0), (byte[])r.GetValue(1), r.GetInt64(2)), ("@id", id)).FirstOrDefault();
+
+    public IReadOnlyList<JournalOutcome> GetOutcomes(JournalOutcomeQuery q)
+    {
+        var where = new List<string>();
+        var p = new List<(string, object?)>();
+        if (q.Outcome is { } outcome)
+        {
+            where.Add("outcome = @outcome");
+            p.Add(("@outcome", outcome.ToString()));
+        }
+        if (q.DefinitionId is { } definitionId)
+        {
+            where.Add("definition_id = @did");
+            p.Add(("@did", definitionId.ToString()));
+        }
+        if (q.After is { } after)
+        {
+            where.Add("received > @after");
+            p.Add(("@after", after));
+        }
+        p.Add(("@limit", (long?)q.First ?? long.MaxValue));
+        var sql = $"SELECT {OutcomeColumns} FROM reports"
+            + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : string.Empty) + " ORDER BY id DESC LIMIT @limit";
+        return _db.Query(sql, ReadOutcome, p.ToArray());
+    }
+
+    private const string OutcomeColumns = "id, received, source, definition, outcome, reason, rule, item_id, format, message_id, sender, subject, size, defects, node";
+
+    private static JournalOutcome ReadOutcome(NpgsqlDataReader r) => new()
+    {
+        ReportId = r.GetInt64(0),
+        Received = GetTime(r, 1) ?? default,
+        Source = r.GetString(2),
+        Definition = GetStringOrNull(r, 3),
+        Outcome = Enum.Parse<JournalOutcomeKind>(r.GetString(4)),
+        Reason = GetStringOrNull(r, 5),
+        Rule = GetStringOrNull(r, 6),
+        ItemId = r.IsDBNull(7) ? null : r.GetInt64(7),
+        Format = GetStringOrNull(r, 8),
+        MessageId = GetStringOrNull(r, 9),
+        Sender = GetStringOrNull(r, 10),
+        Subject = GetStringOrNull(r, 11),
+        Size = r.GetInt64(12),
+        Defects = r.IsDBNull(13) ? Array.Empty<string>() : JsonSerializer.Deserialize<string[]>(r.GetString(13)) ?? Array.Empty<string>(),
+        Node = GetStringOrNull(r, 14),
+    };
+
+    public IReadOnlyList<long> CompleteDueItems(DateTimeOffset now) =>
+        _db.Write((c, t) => ArchiveMerge.CompleteDue(new WriteTransaction(c, t), now));
+}

@@ -1,0 +1,170 @@
+using System.Text.Json;
+using MimecastJournaling.Engine.Storage;
+using Npgsql;
+using NpgsqlTypes;
+using static MimecastJournaling.Engine.Storage.PostgresDatabase;
+
+namespace MimecastJournaling.Engine.Listener;
+
+/// <summary>
+/// The spool in the shared PostgreSQL store: an entry is answered 250 only after PostgreSQL
+/// committed it (a commit is durable there, so <see cref="Sync"/> has nothing left to do), and
+/// every host can finish every entry. A host takes due entries under a lease (lease_owner,
+/// lease_until; FOR UPDATE SKIP LOCKED, so two hosts never take the same row at once); when a
+/// host dies, its leases run out and another host takes the entries over. Exactly once holds
+/// even if a slow host's lease ran out meanwhile: the archive keeps at most one report per
+/// spool id (a unique index), and the ids come from one sequence, unique across hosts.
+/// </summary>
+internal sealed class PostgresMessageSpool : IMessageSpool
+{
+    public static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(2);
+
+    private readonly PostgresDatabase _db;
+    private readonly string _node;
+    private readonly TimeSpan _lease;
+
+    public PostgresMessageSpool(PostgresDatabase database, string node, TimeSpan? lease = null)
+    {
+        _db = database;
+        _node = node;
+        _lease = lease ?? DefaultLease;
+    }
+
+    public string Node => _node;
+
+    public IReadOnlyList<long> Append(IReadOnlyList<SpoolEntry> entries) =>
+        _db.Write((c, t) =>
+        {
+            var ids = new List<long>(entries.Count);
+            foreach (var e in entries)
+            {
+                using var command = new NpgsqlCommand(
+                    "INSERT INTO spool (received, source, definition_id, definition, mail_from, recipients, size, data, node) " +
+                    "VALUES (@received, @source, @did, @definition, @from, @rcpt, @size, @data, @node) RETURNING id", c, t);
+                command.Parameters.AddWithValue("received", e.Received.ToUniversalTime());
+                command.Parameters.AddWithValue("source", e.Source);
+                command.Parameters.AddWithValue("did", e.DefinitionId.ToString());
+                command.Parameters.AddWithValue("definition", e.Definition);
+                command.Parameters.AddWithValue("from", (object?)e.MailFrom ?? DBNull.Value);
+                command.Parameters.AddWithValue("rcpt", JsonSerializer.Serialize(e.Recipients));
+                command.Parameters.AddWithValue("size", e.Size);
+                command.Parameters.AddWithValue("node", _node);
+                FileStream? file = null;
+                try
+                {
+                    // A large message is streamed from its file, never whole in memory.
+                    if (e.DataFile is { } dataFile)
+                    {
+                        file = new FileStream(dataFile.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+                        command.Parameters.Add(new NpgsqlParameter("data", NpgsqlDbType.Bytea) { Value = file, Size = checked((int)file.Length) });
+                    }
+                    else
+                    {
+                        command.Parameters.Add(new NpgsqlParameter("data", NpgsqlDbType.Bytea) { Value = e.Data.ToArray() });
+                    }
+                    ids.Add((long)command.ExecuteScalar()!);
+                }
+                finally
+                {
+                    file?.Dispose();
+                }
+            }
+            return ids;
+        });
+
+    /// <summary>Nothing to do: the commit in <see cref="Append"/> is PostgreSQL's durable commit.</summary>
+    public void Sync()
+    {
+    }
+
+    public int Count() => (int)_db.Query("SELECT COUNT(*) FROM spool", r => r.GetInt64(0)).Single();
+
+    public void Remove(IReadOnlyList<long> ids)
+    {
+        if (ids.Count > 0)
+        {
+            _db.Write((c, t) => Execute(c, t, "DELETE FROM spool WHERE id = ANY(@ids)", ("ids", ids.ToArray())));
+        }
+    }
+
+    public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes) =>
+        _db.Write((c, t) =>
+        {
+            // Due, and not leased by a live host (this host's own leases are its to renew).
+            var candidates = Query(c, t,
+                "SELECT id, size FROM spool WHERE (next_attempt IS NULL OR next_attempt <= @now) " +
+                "AND (lease_until IS NULL OR lease_until <= @now OR lease_owner = @node) ORDER BY id LIMIT @max FOR UPDATE SKIP LOCKED",
+                r => (Id: r.GetInt64(0), Size: r.GetInt64(1)), ("now", now), ("node", _node), ("max", (long)maxCount));
+            var chosen = new List<long>();
+            long total = 0;
+            foreach (var (id, size) in candidates)
+            {
+                if (chosen.Count > 0 && total + size > maxBytes)
+                {
+                    break;
+                }
+                chosen.Add(id);
+                total += size;
+            }
+            if (chosen.Count == 0)
+            {
+                return (IReadOnlyList<SpooledMessage>)[];
+            }
+            return Query(c, t,
+                "UPDATE spool SET lease_owner = @node, lease_until = @until WHERE id = ANY(@ids) " +
+                "RETURNING id, received, source, definition_id, definition, mail_from, recipients, data, attempts, node",
+                r => new SpooledMessage(
+                    r.GetInt64(0),
+                    new SpoolEntry(
+                        GetTime(r, 1) ?? default,
+                        r.GetString(2),
+                        Guid.Parse(r.GetString(3)),
+                        r.GetString(4),
+                        GetStringOrNull(r, 5),
+                        JsonSerializer.Deserialize<string[]>(r.GetString(6)) ?? [],
+                        r.GetFieldValue<byte[]>(7))
+                    {
+                        Node = GetStringOrNull(r, 9),
+                    },
+                    r.GetInt32(8)),
+                ("node", _node), ("until", now + _lease), ("ids", chosen.ToArray())).OrderBy(m => m.Id).ToList();
+        });
+
+    public void RecordFailure(IReadOnlyList<long> ids, string error, DateTimeOffset nextAttempt) =>
+        _db.Write((c, t) => Execute(c, t,
+            "UPDATE spool SET attempts = attempts + 1, last_error = @e, next_attempt = @next, lease_owner = NULL, lease_until = NULL WHERE id = ANY(@ids)",
+            ("e", error), ("next", nextAttempt), ("ids", ids.ToArray())));
+
+    /// <summary>Makes this node's deferred entries due, and the entries of leases that ran out (another node's after it died).</summary>
+    public void MakeAllDue() =>
+        _db.Write((c, t) => Execute(c, t,
+            "UPDATE spool SET next_attempt = NULL, lease_owner = NULL, lease_until = NULL WHERE next_attempt IS NOT NULL AND (node = @node OR lease_owner = @node OR lease_until IS NULL OR lease_until <= now())",
+            ("node", _node)));
+
+    public IReadOnlyList<QueuedReport> List(Guid? definitionId, int? first)
+    {
+        var sql = "SELECT id, received, source, definition, mail_from, recipients, size, attempts, next_attempt, last_error, data, node FROM spool"
+            + (definitionId is null ? string.Empty : " WHERE definition_id = @did") + " ORDER BY id LIMIT @max";
+        return _db.Query(sql, r =>
+        {
+            var report = Parsing.JournalReportParser.Parse(r.GetFieldValue<byte[]>(10));
+            var attempts = r.GetInt32(7);
+            return new QueuedReport
+            {
+                Id = r.GetInt64(0),
+                Received = GetTime(r, 1) ?? default,
+                Source = r.GetString(2),
+                Definition = r.GetString(3),
+                Sender = report.Sender ?? GetStringOrNull(r, 4),
+                Recipient = string.Join(", ", JsonSerializer.Deserialize<string[]>(r.GetString(5)) ?? []),
+                Subject = report.Subject,
+                Size = r.GetInt64(6),
+                Attempts = attempts,
+                NextAttempt = GetTime(r, 8),
+                LastError = GetStringOrNull(r, 9),
+                State = attempts == 0 ? QueuedReportState.Waiting : QueuedReportState.Failed,
+                Node = GetStringOrNull(r, 11),
+            };
+        }, ("did", definitionId?.ToString()), ("max", (long?)first ?? long.MaxValue));
+    }
+}

@@ -1,0 +1,140 @@
+using System.Net.Sockets;
+using MimecastJournaling.Engine.Configuration;
+using Npgsql;
+
+namespace MimecastJournaling.Engine.Storage;
+
+/// <summary>
+/// One PostgreSQL database through one pooled Npgsql data source (no multiplexing): short
+/// transactions at READ COMMITTED, row locks where two hosts could meet, and one translation of
+/// failures into the engine's error kinds (unreachable or shutting down: "unavailable", so the
+/// listener answers 4xx; a unique clash: "exists"; no privilege: "invalid operation").
+/// </summary>
+internal sealed class PostgresDatabase : IDisposable
+{
+    private readonly NpgsqlDataSource _source;
+
+    public PostgresDatabase(PostgresLocation location)
+    {
+        Location = location.Display;
+        _source = NpgsqlDataSource.Create(location.ConnectionString);
+    }
+
+    /// <summary>For display: no password.</summary>
+    public string Location { get; }
+
+    public NpgsqlConnection Open() => _source.OpenConnection();
+
+    public void Dispose() => _source.Dispose();
+
+    public List<T> Query<T>(string sql, Func<NpgsqlDataReader, T> read, params (string Name, object? Value)[] parameters) =>
+        Guard(() =>
+        {
+            using var connection = Open();
+            return Query(connection, null, sql, read, parameters);
+        });
+
+    /// <summary>Runs <paramref name="work"/> in one transaction: all of it is committed (and durable) on return, or none of it.</summary>
+    /// <remarks>A deadlock or serialization failure between two hosts is retried a few times, as PostgreSQL advises.</remarks>
+    public T Write<T>(Func<NpgsqlConnection, NpgsqlTransaction, T> work) =>
+        Guard(() =>
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                using var connection = Open();
+                using var transaction = connection.BeginTransaction();
+                try
+                {
+                    var result = work(connection, transaction);
+                    transaction.Commit();
+                    return result;
+                }
+                catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < 5)
+                {
+                    Thread.Sleep(Random.Shared.Next(5, 50) * attempt);
+                }
+            }
+        });
+
+    public static List<T> Query<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, Func<NpgsqlDataReader, T> read,
+        params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var results = new List<T>();
+        while (reader.Read())
+        {
+            results.Add(read(reader));
+        }
+        return results;
+    }
+
+    public static int Execute(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    public static T Scalar<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        return (T)command.ExecuteScalar()!;
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(value switch
+            {
+                null => new NpgsqlParameter(name, DBNull.Value),
+                DateTimeOffset time => new NpgsqlParameter(name, time.ToUniversalTime()),
+                _ => new NpgsqlParameter(name, value),
+            });
+        }
+        return command;
+    }
+
+    public T Guard<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new JournalConfigurationException("StoreConstraintViolation", JournalErrorKind.AlreadyExists,
+                "The change clashes with an existing entry (another session may have made it first). Read the current state and try again.", Location, e);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ReadOnlySqlTransaction)
+        {
+            throw new JournalConfigurationException("StorePermissionDenied", JournalErrorKind.InvalidOperation,
+                $"The PostgreSQL role cannot make this change in '{Location}': {e.MessageText}. Use a role with write access (README: what a PostgreSQL role needs).", Location, e);
+        }
+        catch (PostgresException e) when (e.SqlState.StartsWith("28", StringComparison.Ordinal))
+        {
+            throw new JournalConfigurationException("StoreAuthenticationFailed", JournalErrorKind.ConnectionError,
+                $"PostgreSQL refused the sign-in to '{Location}': {e.MessageText}. Check the user name and the password (PGPASSWORD or .pgpass).", Location, e);
+        }
+        catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException or IOException or InvalidOperationException { Source: "Npgsql" })
+        {
+            throw new JournalConfigurationException("StoreUnavailable", JournalErrorKind.ResourceUnavailable,
+                $"The store '{Location}' cannot be used: {PostgresLocation.Redact(e.Message)}", Location, e);
+        }
+    }
+
+    public void Guard(Action action) => Guard(() =>
+    {
+        action();
+        return true;
+    });
+
+    public static DateTimeOffset? GetTime(NpgsqlDataReader r, int ordinal) =>
+        r.IsDBNull(ordinal) ? null : r.GetFieldValue<DateTimeOffset>(ordinal);
+
+    /// <summary>The lower-case key the store compares names by (the same as the SQLite store's).</summary>
+    public static string Key(string value) => SqliteDatabase.Key(value);
+
+    public static string? GetStringOrNull(NpgsqlDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
+}
