@@ -221,20 +221,29 @@ internal static class PostgresSchema
         {
             return;
         }
-        using var transaction = connection.BeginTransaction();
-        PostgresDatabase.Execute(connection, transaction, "SELECT pg_advisory_xact_lock(@k)", ("k", MigrationLock));
-        current = CurrentVersion(connection, transaction);
-        if (current < 0)
+        // The lock is taken before the transaction begins: a transaction that starts after the
+        // other host's commit sees its tables (one that waited inside could miss them).
+        PostgresDatabase.Execute(connection, null, "SELECT pg_advisory_lock(@k)", ("k", MigrationLock));
+        try
         {
-            PostgresDatabase.Execute(connection, transaction, "CREATE TABLE schema_version (version INTEGER NOT NULL)");
-            current = 0;
+            using var transaction = connection.BeginTransaction();
+            current = CurrentVersion(connection, transaction);
+            if (current < 0)
+            {
+                PostgresDatabase.Execute(connection, transaction, "CREATE TABLE schema_version (version INTEGER NOT NULL)");
+                current = 0;
+            }
+            for (var version = current + 1; version <= LatestVersion; version++)
+            {
+                PostgresDatabase.Execute(connection, transaction, Migrations[version - 1]);
+                PostgresDatabase.Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES (@v)", ("v", version));
+            }
+            transaction.Commit();
         }
-        for (var version = current + 1; version <= LatestVersion; version++)
+        finally
         {
-            PostgresDatabase.Execute(connection, transaction, Migrations[version - 1]);
-            PostgresDatabase.Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES (@v)", ("v", version));
+            PostgresDatabase.Execute(connection, null, "SELECT pg_advisory_unlock(@k)", ("k", MigrationLock));
         }
-        transaction.Commit();
     });
 
     /// <summary>The schema version; -1 when the database has no schema yet.</summary>

@@ -1,0 +1,86 @@
+using System.Text;
+using MimecastJournaling.Engine.Listener;
+
+namespace MimecastJournaling.Engine.Tests.Contracts;
+
+/// <summary>The spool's contract (IMessageSpool), run against every backend.</summary>
+public abstract class MessageSpoolContract : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
+    private static readonly Guid DefinitionA = Guid.NewGuid();
+    private static readonly Guid DefinitionB = Guid.NewGuid();
+    private readonly BackendUnderTest _backend;
+    private readonly IMessageSpool _spool;
+
+    private protected MessageSpoolContract(BackendUnderTest backend)
+    {
+        _backend = backend;
+        _spool = backend.Open().OpenSpool("node-a");
+    }
+
+    public void Dispose() => _backend.Dispose();
+
+    internal static SpoolEntry Entry(string subject, Guid? definition = null, int padding = 0) => new(
+        T0, "smtp:192.0.2.10", definition ?? DefinitionA, definition == DefinitionB ? "B" : "A", "postmaster@contoso.com", ["journal@journal.contoso.test"],
+        Encoding.ASCII.GetBytes($"From: alice@contoso.com\r\nTo: bob@contoso.com\r\nSubject: {subject}\r\n\r\nbody{new string('x', padding)}\r\n"));
+
+    [Fact]
+    public void Appended_entries_come_back_in_order_with_their_content_and_node_and_leave_when_removed()
+    {
+        var ids = _spool.Append([Entry("one"), Entry("two"), Entry("three", DefinitionB)]);
+        _spool.Sync();
+
+        Assert.Equal(3, ids.Distinct().Count());
+        Assert.True(ids[0] < ids[1] && ids[1] < ids[2]);
+        Assert.Equal(3, _spool.Count());
+        var due = _spool.TakeDue(T0, 10, long.MaxValue);
+        Assert.Equal(ids, due.Select(m => m.Id));
+        Assert.Equal(Entry("two").Data.ToArray(), due[1].Entry.Data.ToArray());
+        Assert.Equal(DefinitionB, due[2].Entry.DefinitionId);
+        Assert.Equal(["journal@journal.contoso.test"], due[0].Entry.Recipients);
+        Assert.All(due, m => Assert.Equal("node-a", m.Entry.Node));
+
+        _spool.Remove([ids[0], ids[2]]);
+        Assert.Equal(1, _spool.Count());
+        var queue = _spool.List(null, null);
+        Assert.Equal("two", Assert.Single(queue).Subject);
+        Assert.Equal("node-a", queue[0].Node);
+        Assert.Equal(QueuedReportState.Waiting, queue[0].State);
+    }
+
+    [Fact]
+    public void A_failure_defers_the_entry_until_its_next_attempt_and_is_shown_in_the_queue()
+    {
+        var id = _spool.Append([Entry("fails")]).Single();
+        _spool.TakeDue(T0, 10, long.MaxValue);
+        _spool.RecordFailure([id], "archive unavailable", T0.AddSeconds(30));
+
+        Assert.Empty(_spool.TakeDue(T0.AddSeconds(10), 10, long.MaxValue));
+        var queued = Assert.Single(_spool.List(null, null));
+        Assert.Equal(QueuedReportState.Failed, queued.State);
+        Assert.Equal(1, queued.Attempts);
+        Assert.Equal("archive unavailable", queued.LastError);
+        var again = Assert.Single(_spool.TakeDue(T0.AddSeconds(31), 10, long.MaxValue));
+        Assert.Equal(1, again.Attempts);
+
+        _spool.RecordFailure([id], "still", T0.AddHours(1));
+        _spool.MakeAllDue();
+        Assert.Single(_spool.TakeDue(T0.AddSeconds(32), 10, long.MaxValue));
+    }
+
+    [Fact]
+    public void TakeDue_stops_at_the_byte_budget_but_always_takes_one_and_lists_per_definition()
+    {
+        _spool.Append([Entry("big1", padding: 1000), Entry("big2", padding: 1000), Entry("other", DefinitionB)]);
+
+        Assert.Single(_spool.TakeDue(T0, 10, 10));
+        Assert.Equal(2, _spool.TakeDue(T0, 10, Entry("big1", padding: 1000).Size + Entry("big2", padding: 1000).Size).Count);
+        Assert.Equal(2, _spool.TakeDue(T0, 2, long.MaxValue).Count);
+        Assert.Equal("other", Assert.Single(_spool.List(DefinitionB, null)).Subject);
+        Assert.Single(_spool.List(null, 1));
+    }
+}
+
+public sealed class SqliteMessageSpoolContract() : MessageSpoolContract(new SqliteBackendUnderTest());
+
+public sealed class PostgresMessageSpoolContract() : MessageSpoolContract(new PostgresBackendUnderTest());
