@@ -144,4 +144,5 @@ public abstract class JournalArchiveContract : IDisposable
 
 public sealed class SqliteJournalArchiveContract() : JournalArchiveContract(new SqliteBackendUnderTest());
 
+[Collection(PostgresCollection.Name)]
 public sealed class PostgresJournalArchiveContract() : JournalArchiveContract(new PostgresBackendUnderTest());

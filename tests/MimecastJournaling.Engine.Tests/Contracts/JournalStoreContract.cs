@@ -166,4 +166,5 @@ public abstract class JournalStoreContract : IDisposable
 
 public sealed class SqliteJournalStoreContract() : JournalStoreContract(new SqliteBackendUnderTest());
 
+[Collection(PostgresCollection.Name)]
 public sealed class PostgresJournalStoreContract() : JournalStoreContract(new PostgresBackendUnderTest());

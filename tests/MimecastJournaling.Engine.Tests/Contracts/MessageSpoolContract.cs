@@ -1,5 +1,6 @@
 using System.Text;
 using MimecastJournaling.Engine.Listener;
+using MimecastJournaling.Engine.Tests.TestSupport;
 
 namespace MimecastJournaling.Engine.Tests.Contracts;
 
@@ -83,4 +84,5 @@ public abstract class MessageSpoolContract : IDisposable
 
 public sealed class SqliteMessageSpoolContract() : MessageSpoolContract(new SqliteBackendUnderTest());
 
+[Collection(PostgresCollection.Name)]
 public sealed class PostgresMessageSpoolContract() : MessageSpoolContract(new PostgresBackendUnderTest());

@@ -9,6 +9,7 @@ using Npgsql;
 namespace MimecastJournaling.Engine.Tests.Contracts;
 
 /// <summary>What must hold with several listener hosts on one PostgreSQL store (each host is a backend object with its own pool).</summary>
+[Collection(PostgresCollection.Name)]
 public sealed class PostgresSeveralHostsTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);

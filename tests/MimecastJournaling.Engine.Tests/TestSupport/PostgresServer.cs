@@ -51,6 +51,9 @@ internal sealed class PostgresServer
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Remove();
     }
 
+    /// <summary>True once the run's server was started (so the end of the run knows whether to remove it).</summary>
+    public static bool Started => Instance.IsValueCreated;
+
     public int Port { get; }
 
     /// <summary>The superuser's password (only tests see it).</summary>
@@ -115,7 +118,7 @@ internal sealed class PostgresServer
         return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private void Remove()
+    public void Remove()
     {
         try
         {
@@ -127,7 +130,10 @@ internal sealed class PostgresServer
         }
         try
         {
-            Directory.Delete(_folder, recursive: true);
+            if (Directory.Exists(_folder))
+            {
+                Directory.Delete(_folder, recursive: true);
+            }
         }
         catch (IOException)
         {
@@ -197,5 +203,23 @@ internal sealed class PostgresServer
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Every PostgreSQL test is in this collection; when the last has run, the server is stopped and its folder removed.</summary>
+[CollectionDefinition(Name)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresCollection.Cleanup>
+{
+    public const string Name = "PostgreSQL";
+
+    public sealed class Cleanup : IDisposable
+    {
+        public void Dispose()
+        {
+            if (PostgresServer.Started)
+            {
+                PostgresServer.Shared.Remove();
+            }
+        }
     }
 }
