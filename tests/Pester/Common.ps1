@@ -336,8 +336,9 @@ function Add-TestSpoolEntry {
     $engine = ([System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'MimecastJournaling').Assemblies |
         Where-Object { $_.GetName().Name -eq 'MimecastJournaling.Engine' }
     $entryType = $engine.GetType('MimecastJournaling.Engine.Listener.SpoolEntry', $true)
-    $journalStore = [Activator]::CreateInstance($engine.GetType('MimecastJournaling.Engine.Storage.SqliteJournalStore', $true), [object[]]@($Store))
-    $spool = [Activator]::CreateInstance($engine.GetType('MimecastJournaling.Engine.Listener.SqliteMessageSpool', $true), [object[]]@($journalStore))
+    # The backend's own spool (a file beside a SQLite store, the shared table of a PostgreSQL one).
+    $backend = $engine.GetType('MimecastJournaling.Engine.Storage.JournalBackend', $true)::Open($Store)
+    $spool = $backend.OpenSpool('pester-node', $null)
     $recipients = [string[]]@($Definition.ServiceEmailAddress)
     $entry = [Activator]::CreateInstance($entryType, [object[]]@(
             [DateTimeOffset]::UtcNow, $Source, $Definition.Id, $Definition.Description, 'ndr@contoso.com', $recipients, [ReadOnlyMemory[byte]]::new($Data)))

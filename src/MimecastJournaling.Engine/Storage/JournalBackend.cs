@@ -99,4 +99,18 @@ public sealed class JournalBackend
         var temporary = options.TemporaryDirectory ?? _sqlite?.IncomingLocation;
         return new JournalListener(Store, Archive, spool, options with { TemporaryDirectory = temporary }, clock);
     }
+
+    /// <summary>
+    /// Copies this SQLite store into <paramref name="destination"/>, an empty PostgreSQL store
+    /// (see JournalStoreCopy: batches, resumable, counted at the end).
+    /// </summary>
+    public IReadOnlyList<StoreCopyCount> CopyTo(JournalBackend destination, int batchSize, Action<StoreCopyProgress> progress)
+    {
+        if (_sqlite is null || destination._postgres is null)
+        {
+            throw new Configuration.JournalConfigurationException("StoreCopyUnsupported", Configuration.JournalErrorKind.InvalidArgument,
+                "Copy-JournalStore copies a SQLite store (a file) into a PostgreSQL store (a connection string). Give the file as -Store and the connection string as -Destination.");
+        }
+        return JournalStoreCopy.Copy(_sqlite, destination._postgres, batchSize, progress);
+    }
 }

@@ -1,0 +1,142 @@
+# The main cmdlets against both backends: a SQLite file and a PostgreSQL store given as a
+# connection string (a server the test makes itself; see Postgres.ps1). Each run gets a store of
+# its own; the Describe block runs once per backend.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    . (Join-Path $PSScriptRoot 'Postgres.ps1')
+    $script:Reports = Join-Path $RepoRoot 'tests/Fixtures/Reports'
+    $script:Postgres = Start-TestPostgres
+}
+AfterAll {
+    Stop-TestPostgres $Postgres -Remove
+}
+
+Describe 'Cmdlets on a <Backend> store' -ForEach @(@{ Backend = 'SQLite' }, @{ Backend = 'PostgreSQL' }) {
+    BeforeAll {
+        if ($Backend -eq 'SQLite') {
+            $script:Store = New-TestStore
+            $script:Secret = $null
+        } else {
+            $database = New-TestPostgresDatabase $Postgres
+            $script:Store = Get-TestPostgresStore $Postgres $database -Uri
+            $script:Secret = $Postgres.Password
+            $script:Database = $database
+        }
+        $env:MIMECASTJOURNALING_STORE = $Store
+        Register-JournalDomain -Name journal.contoso.com, contoso.com | Out-Null
+        Add-JournalInternalAddress -Address alice@contoso.com, bob@contoso.com, dave@contoso.com | Out-Null
+        New-JournalDefinition 'EXO' journal@journal.contoso.com -SourceIpRange 127.0.0.1 -Encrypted:$false | Out-Null
+    }
+    AfterAll {
+        Stop-JournalListener -TimeoutSeconds 5 -ErrorAction SilentlyContinue
+        if ($Backend -eq 'SQLite') { Remove-TestStore $Store }
+        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+    }
+
+    It 'keeps definitions, domains, addresses and events' {
+        Set-JournalDefinition 'EXO' -DeliveryWaitAttempts 5 | Out-Null
+        (Get-JournalDefinition 'EXO').DeliveryWaitAttempts | Should -Be 5
+        (Get-JournalDomain).Name | Should -Be @('contoso.com', 'journal.contoso.com')
+        (Get-JournalInternalAddress -Domain contoso.com).Count | Should -Be 3
+        (Get-JournalEvent -Definition 'EXO' | Where-Object Property -eq 'DeliveryWaitAttempts').NewValue | Should -Be '5'
+        { New-JournalDefinition 'exo' other@journal.contoso.com -ErrorAction Stop } | Should -Throw -ErrorId 'JournalDefinitionExists*'
+    }
+
+    It 'imports, merges, lists and exports reports' {
+        Import-JournalMessage -LiteralPath (Join-Path $Reports 'synthetic-bifurcated-fork1.eml'), (Join-Path $Reports 'synthetic-bifurcated-fork2.eml') -Definition EXO | Out-Null
+        $item = Get-JournalMessage -MessageId 'synthetic-fork-0001@contoso.com'
+        @($item).Count | Should -Be 1
+        $item.Reports.Count | Should -Be 2
+        (Get-JournalOutcome).Outcome | Sort-Object | Should -Be @('Archived', 'Merged')
+        (Get-JournalMessage -Recipient 'bob@*').Id | Should -Be $item.Id
+        $folder = Join-Path $TestDrive "export-$Backend"
+        Export-JournalMessage -Id $item.Id -Destination $folder -IncludeEnvelope | Out-Null
+        $report = Get-ChildItem $folder -Filter "$($item.Id)-report*.eml" | Sort-Object Name | Select-Object -First 1
+        [IO.File]::ReadAllBytes($report.FullName) | Should -Be ([IO.File]::ReadAllBytes((Join-Path $Reports 'synthetic-bifurcated-fork1.eml')))
+        (Get-JournalDefinition 'EXO').MergedCount | Should -Be 1
+    }
+
+    It 'receives a report over SMTP into the store with Start-JournalListener, and shows the node and a password-free location' {
+        $listener = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -NodeName "node-$Backend" -WarningAction SilentlyContinue
+        $replies = Send-SwaksReport -Port (Get-PortOf $listener) -Path (Join-Path $Reports 'synthetic-hybrid-onprem-duplicate.eml')
+        $replies | Where-Object { $_ -match '^250 2\.0\.0 Queued' } | Should -Not -BeNullOrEmpty
+        Wait-Until { (Get-JournalOutcome -First 1).Node -eq "node-$Backend" } | Should -BeTrue
+        $shown = Get-JournalListener -Id $listener.Id
+        $shown.NodeName | Should -Be "node-$Backend"
+        if ($Secret) {
+            $shown.Store | Should -Not -Match ([regex]::Escape($Secret))
+            $shown.Store | Should -Match '^postgresql://mjadmin@127\.0\.0\.1:\d+/'
+            ($shown | Format-List * | Out-String) | Should -Not -Match ([regex]::Escape($Secret))
+        } else {
+            $shown.Store | Should -Be $Store
+        }
+        Stop-JournalListener -Id $listener.Id -TimeoutSeconds 5
+        @(Get-JournalQueue).Count | Should -Be 0
+    }
+}
+
+Describe 'PostgreSQL store locations' {
+    BeforeAll {
+        $script:Database = New-TestPostgresDatabase $Postgres
+        New-JournalDefinition 'EXO' journal@journal.contoso.com -Store (Get-TestPostgresStore $Postgres $Database) | Out-Null
+    }
+
+    It 'takes the password from PGPASSWORD when the connection string has none' {
+        $env:PGPASSWORD = $Postgres.Password
+        try {
+            (Get-JournalDefinition -Store (Get-TestPostgresStore $Postgres $Database -NoPassword)).Description | Should -Be 'EXO'
+            (Get-JournalDefinition -Store (Get-TestPostgresStore $Postgres $Database -NoPassword -Uri)).Description | Should -Be 'EXO'
+        } finally {
+            Remove-Item Env:PGPASSWORD
+        }
+    }
+
+    It 'takes the password from a .pgpass file (PGPASSFILE)' {
+        $pgpass = Join-Path $TestDrive 'pgpass'
+        Set-Content -LiteralPath $pgpass -Value "127.0.0.1:$($Postgres.Port):${Database}:$($Postgres.User):$($Postgres.Password)"
+        if (-not $IsWindows) { chmod 600 $pgpass }
+        $env:PGPASSFILE = $pgpass
+        try {
+            (Get-JournalDefinition -Store (Get-TestPostgresStore $Postgres $Database -NoPassword)).Description | Should -Be 'EXO'
+        } finally {
+            Remove-Item Env:PGPASSFILE
+        }
+    }
+
+    It 'names a wrong password as a sign-in failure without showing it' {
+        $wrong = 'Not-The-Password-9313'
+        $store = Get-TestPostgresStore $Postgres $Database -Password $wrong
+        $failure = $null
+        try { Get-JournalDefinition -Store $store -ErrorAction Stop } catch { $failure = $_ }
+        $failure | Should -Not -BeNullOrEmpty
+        $failure.FullyQualifiedErrorId | Should -BeLike 'StoreAuthenticationFailed*'
+        $failure.CategoryInfo.Category | Should -Be 'ConnectionError'
+        ($failure | Format-List * -Force | Out-String) + $failure.Exception.ToString() | Should -Not -Match $wrong
+    }
+
+    It 'refuses SslMode=Require against a server without TLS with a clear error (SslMode passes through to Npgsql)' {
+        $failure = $null
+        try { Get-JournalDefinition -Store ((Get-TestPostgresStore $Postgres $Database) + ';SSL Mode=Require') -ErrorAction Stop } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'StoreUnavailable*'
+        $failure.Exception.Message | Should -Match 'SSL|TLS'
+        $failure.Exception.Message | Should -Not -Match ([regex]::Escape($Postgres.Password))
+    }
+
+    It 'runs every Get- cmdlet with a role that may only SELECT' {
+        Register-JournalDomain -Name contoso.com -Store (Get-TestPostgresStore $Postgres $Database) | Out-Null
+        Import-JournalMessage -LiteralPath (Join-Path $Reports 'synthetic-bifurcated-fork1.eml') -Definition EXO -Store (Get-TestPostgresStore $Postgres $Database) | Out-Null
+        $role = 'ro_' + [guid]::NewGuid().ToString('n').Substring(0, 10)
+        Invoke-TestPostgresSql $Postgres "CREATE ROLE $role LOGIN PASSWORD 'ro-secret'; GRANT CONNECT ON DATABASE $Database TO $role" | Out-Null
+        Invoke-TestPostgresSql $Postgres "GRANT USAGE ON SCHEMA public TO $role; GRANT SELECT ON ALL TABLES IN SCHEMA public TO $role" -Database $Database | Out-Null
+        $readOnly = Get-TestPostgresStore $Postgres $Database -User $role -Password 'ro-secret'
+        $gets = Get-Command -Module MimecastJournaling -Verb Get | Where-Object { $_.Parameters.ContainsKey('Store') }
+        $gets.Count | Should -BeGreaterThan 5
+        foreach ($get in $gets) {
+            $errors = $null
+            & $get.Name -Store $readOnly -ErrorVariable errors -ErrorAction SilentlyContinue | Out-Null
+            $errors | Where-Object { $_.FullyQualifiedErrorId -like 'StorePermissionDenied*' } | Should -BeNullOrEmpty -Because "$($get.Name) must not write"
+        }
+        (Get-JournalMessage -Store $readOnly).Count | Should -Be 1
+        { Register-JournalDomain -Name fabrikam.com -Store $readOnly -ErrorAction Stop } | Should -Throw -ErrorId 'StorePermissionDenied*'
+    }
+}
