@@ -26,7 +26,7 @@ public sealed class SqliteJournalArchive : IJournalArchive
         {
             return earlier;
         }
-        var rawHash = PutBlob(c, t, s.RawReport.Span);
+        var rawHash = PutReport(c, t, s);
         long? itemId = null;
         var outcome = s.Disposition switch
         {
@@ -131,6 +131,20 @@ public sealed class SqliteJournalArchive : IJournalArchive
         return hash;
     }
 
+    /// <summary>The report's blob: only what its original and clear-text copy (stored as blobs first) do not hold.</summary>
+    private static string PutReport(SqliteConnection c, SqliteTransaction t, ArchiveSubmission s)
+    {
+        var hash = ContentFingerprint.Sha256(s.RawReport.Span);
+        if (Query(c, t, "SELECT 1 FROM blobs WHERE hash = $h", r => true, ("$h", hash)).Count == 0)
+        {
+            var messages = ReportBlob.MessagesToStore(s).Select(m => new ReportResidue.Part(PutBlob(c, t, m.Span), m)).ToList();
+            var (codec, data) = ReportBlob.Encode(s.RawReport.Span, messages);
+            Execute(c, t, "INSERT INTO blobs (hash, size, codec, data) VALUES ($h, $size, $codec, $data)",
+                ("$h", hash), ("$size", (long)s.RawReport.Length), ("$codec", codec), ("$data", data));
+        }
+        return hash;
+    }
+
     public IReadOnlyList<JournalMessage> GetMessages(JournalMessageQuery q)
     {
         var where = new List<string>();
@@ -227,13 +241,16 @@ public sealed class SqliteJournalArchive : IJournalArchive
     };
 
     public byte[]? GetOriginal(long itemId) =>
-        ReadBlob("SELECT b.codec, b.data, b.size FROM items i JOIN blobs b ON b.hash = i.original_hash WHERE i.id = $id", itemId);
+        ReadBlob("SELECT b.codec, b.data, b.size, b.hash FROM items i JOIN blobs b ON b.hash = i.original_hash WHERE i.id = $id", itemId);
 
     public byte[]? GetReport(long reportId) =>
-        ReadBlob("SELECT b.codec, b.data, b.size FROM reports r JOIN blobs b ON b.hash = r.raw_hash WHERE r.id = $id", reportId);
+        ReadBlob("SELECT b.codec, b.data, b.size, b.hash FROM reports r JOIN blobs b ON b.hash = r.raw_hash WHERE r.id = $id", reportId);
 
-    private byte[]? ReadBlob(string sql, long id) =>
-        _db.Query(sql, r => BlobCodec.Decompress(r.GetString(0), (byte[])r.GetValue(1), r.GetInt64(2)), ("$id", id)).FirstOrDefault();
+    // A report stored as a residue is rebuilt from the message blobs it refers to.
+    private byte[]? ReadBlob(string sql, object id) =>
+        _db.Query(sql, r => (Codec: r.GetString(0), Data: (byte[])r.GetValue(1), Size: r.GetInt64(2), Hash: r.GetString(3)), ("$id", id))
+            .Select(b => ReportBlob.Decode(b.Codec, b.Data, b.Size, b.Hash, hash => ReadBlob("SELECT codec, data, size, hash FROM blobs WHERE hash = $id", hash)))
+            .FirstOrDefault();
 
     public IReadOnlyList<JournalOutcome> GetOutcomes(JournalOutcomeQuery q)
     {
