@@ -128,6 +128,33 @@ public sealed class ReportStorageTests : IDisposable
         Assert.Throws<InvalidDataException>(() => _archive.GetReport(outcome.ReportId));
     }
 
+    [Fact]
+    public void A_message_that_is_itself_a_stored_report_reads_back_through_both_residues()
+    {
+        // Report A carries original O; report B carries report A as its original (a report forwarded
+        // as a message). A's blob is a residue, so B's original and B's report are rebuilt through it.
+        var o = MailLike(6_000);
+        var a = Report(o);
+        var b = Report(a);
+        ArchiveSubmission Submission(byte[] raw, byte[] original, string messageId) => new()
+        {
+            Received = _temp.Clock.GetUtcNow(),
+            Source = "smtp:192.0.2.7",
+            RawReport = raw,
+            Disposition = ArchiveDisposition.Accept,
+            MessageId = messageId,
+            Original = original,
+            Mailboxes = ["alice@contoso.com"],
+        };
+        var outcomes = _archive.Store([Submission(a, o, "a@contoso.com"), Submission(b, a, "b@contoso.com")]);
+
+        Assert.All(ReportBlobs(), r => Assert.Equal(ReportBlob.ResidueCodec, r.Codec));
+        Assert.Equal(a, _archive.GetReport(outcomes[0].ReportId));
+        Assert.Equal(b, _archive.GetReport(outcomes[1].ReportId));
+        Assert.Equal(o, _archive.GetOriginal(outcomes[0].ItemId!.Value));
+        Assert.Equal(a, _archive.GetOriginal(outcomes[1].ItemId!.Value));
+    }
+
     private static byte[] MailLike(int bodyBytes)
     {
         var words = "budget forecast milestone rollout owner risk deadline scope review invoice contract shipment quarter approval".Split(' ');
