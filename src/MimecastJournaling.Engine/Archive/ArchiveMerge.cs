@@ -39,11 +39,14 @@ internal interface IArchiveWriteTransaction
     /// <summary>The outcome recorded for a spool entry before, or null.</summary>
     JournalOutcome? FindOutcomeBySpoolId(long spoolId);
 
-    /// <summary>Stores a received report's raw bytes (content-addressed); returns their hash.</summary>
-    string PutReportBlob(ReadOnlySpan<byte> data);
+    /// <summary>Whether a blob with this SHA-256 is stored.</summary>
+    bool HasBlob(string hash);
 
-    /// <summary>Stores an original message (or a clear-text copy) once (content-addressed); returns its hash.</summary>
-    string PutOriginalBlob(ReadOnlySpan<byte> data);
+    /// <summary>
+    /// Stores a blob as given (what <see cref="ArchiveBlobs"/> encoded); a row another writer
+    /// inserted meanwhile under the same hash serves both.
+    /// </summary>
+    void InsertBlob(string hash, long size, string codec, byte[] data);
 
     /// <summary>The item of this message and content, locked for the rest of the transaction; null when none.</summary>
     ExistingItem? FindItem(string messageKey, string fingerprint);
@@ -82,7 +85,7 @@ internal static class ArchiveMerge
         {
             return earlier;
         }
-        var rawHash = t.PutReportBlob(s.RawReport.Span);
+        var rawHash = ArchiveBlobs.PutReport(t, s);
         long? itemId = null;
         var outcome = s.Disposition switch
         {
@@ -125,8 +128,8 @@ internal static class ArchiveMerge
         if (existing is null)
         {
             // A plain message (stepped down, or imported EML) is its own original: stored and hashed once.
-            var originalHash = s.Original.Span.SequenceEqual(s.RawReport.Span) ? rawHash : t.PutOriginalBlob(s.Original.Span);
-            var clearTextHash = s.ClearTextCopy.IsEmpty ? null : t.PutOriginalBlob(s.ClearTextCopy.Span);
+            var originalHash = s.Original.Span.SequenceEqual(s.RawReport.Span) ? rawHash : ArchiveBlobs.PutMessage(t, s.Original.Span);
+            var clearTextHash = s.ClearTextCopy.IsEmpty ? null : ArchiveBlobs.PutMessage(t, s.ClearTextCopy.Span);
             var pending = s.ProcessAfter is { } after && after > s.Received;
             var inserted = t.InsertItemIfAbsent(new NewItem
             {
@@ -162,7 +165,7 @@ internal static class ArchiveMerge
         outcome = t.ItemHasReport(itemId, rawHash) ? JournalOutcomeKind.Duplicate : JournalOutcomeKind.Merged;
         if (!existing.HasClearText && !s.ClearTextCopy.IsEmpty)
         {
-            t.SetClearText(itemId, t.PutOriginalBlob(s.ClearTextCopy.Span));
+            t.SetClearText(itemId, ArchiveBlobs.PutMessage(t, s.ClearTextCopy.Span));
         }
         t.TouchItem(itemId, s.Received);
         AddRecipientsAndMailboxes(t, itemId, s);

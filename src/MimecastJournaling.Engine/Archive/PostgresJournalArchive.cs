@@ -37,21 +37,13 @@ internal sealed class PostgresJournalArchive : IJournalArchive
         public JournalOutcome? FindOutcomeBySpoolId(long spoolId) =>
             Query(c, t, $"SELECT {OutcomeColumns} FROM reports WHERE spool_id = @id", ReadOutcome, ("@id", spoolId)).FirstOrDefault();
 
-        public string PutReportBlob(ReadOnlySpan<byte> data) => PutBlob(data);
+        public bool HasBlob(string hash) =>
+            Query(c, t, "SELECT 1 FROM blobs WHERE hash = @h", r => true, ("@h", hash)).Count > 0;
 
-        public string PutOriginalBlob(ReadOnlySpan<byte> data) => PutBlob(data);
-
-        private string PutBlob(ReadOnlySpan<byte> data)
-        {
-            var hash = ContentFingerprint.Sha256(data);
-            if (Query(c, t, "SELECT 1 FROM blobs WHERE hash = @h", r => true, ("@h", hash)).Count == 0)
-            {
-                // Another host may store the same bytes at the same moment: the first one's row serves both.
-                Execute(c, t, "INSERT INTO blobs (hash, size, codec, data) VALUES (@h, @size, @codec, @data) ON CONFLICT (hash) DO NOTHING",
-                    ("@h", hash), ("@size", (long)data.Length), ("@codec", BlobCodec.Brotli), ("@data", BlobCodec.Compress(data)));
-            }
-            return hash;
-        }
+        public void InsertBlob(string hash, long size, string codec, byte[] data) =>
+            // Another host may store the same bytes at the same moment: the first one's row serves both.
+            Execute(c, t, "INSERT INTO blobs (hash, size, codec, data) VALUES (@h, @size, @codec, @data) ON CONFLICT (hash) DO NOTHING",
+                ("@h", hash), ("@size", size), ("@codec", codec), ("@data", data));
 
         public ExistingItem? FindItem(string messageKey, string fingerprint) =>
             Query(c, t, "SELECT id, clear_text_hash FROM items WHERE message_key = @k AND fingerprint = @f FOR UPDATE",
@@ -218,13 +210,16 @@ internal sealed class PostgresJournalArchive : IJournalArchive
     };
 
     public byte[]? GetOriginal(long itemId) =>
-        ReadBlob("SELECT b.codec, b.data, b.size FROM items i JOIN blobs b ON b.hash = i.original_hash WHERE i.id = @id", itemId);
+        ReadBlob("SELECT b.codec, b.data, b.size, b.hash FROM items i JOIN blobs b ON b.hash = i.original_hash WHERE i.id = @id", itemId);
 
     public byte[]? GetReport(long reportId) =>
-        ReadBlob("SELECT b.codec, b.data, b.size FROM reports r JOIN blobs b ON b.hash = r.raw_hash WHERE r.id = @id", reportId);
+        ReadBlob("SELECT b.codec, b.data, b.size, b.hash FROM reports r JOIN blobs b ON b.hash = r.raw_hash WHERE r.id = @id", reportId);
 
-    private byte[]? ReadBlob(string sql, long id) =>
-        _db.Query(sql, r => BlobCodec.Decompress(r.GetString(0), (byte[])r.GetValue(1), r.GetInt64(2)), ("@id", id)).FirstOrDefault();
+    // A report stored as a residue is rebuilt from the message blobs it refers to.
+    private byte[]? ReadBlob(string sql, object id) =>
+        _db.Query(sql, r => (Codec: r.GetString(0), Data: (byte[])r.GetValue(1), Size: r.GetInt64(2), Hash: r.GetString(3)), ("@id", id))
+            .Select(b => ReportBlob.Decode(b.Codec, b.Data, b.Size, b.Hash, hash => ReadBlob("SELECT codec, data, size, hash FROM blobs WHERE hash = @id", hash)))
+            .FirstOrDefault();
 
     public IReadOnlyList<JournalOutcome> GetOutcomes(JournalOutcomeQuery q)
     {

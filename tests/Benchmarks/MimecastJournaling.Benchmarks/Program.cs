@@ -2,5 +2,11 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 
 // build.ps1 -Task Bench runs every benchmark; pass BenchmarkDotNet arguments (e.g. --filter *Archive*) to pick.
+// "storage [--reports N]": the archive storage benchmark (bytes, not time), outside BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "storage")
+{
+    return MimecastJournaling.Benchmarks.StorageBenchmark.Run(args);
+}
 var config = DefaultConfig.Instance.WithOptions(ConfigOptions.DisableOptimizationsValidator);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args, config);
+return 0;

@@ -1,6 +1,8 @@
 using System.Text;
 using MimecastJournaling.Engine.Archive;
+using MimecastJournaling.Engine.Configuration;
 using MimecastJournaling.Engine.Storage;
+using MimecastJournaling.Engine.Tests.Parsing;
 
 using MimecastJournaling.Engine.Tests.TestSupport;
 
@@ -139,6 +141,37 @@ public abstract class JournalArchiveContract : IDisposable
         Assert.Empty(_archive.GetMessages(new JournalMessageQuery { Recipient = "nobody@*" }));
         Assert.Empty(_archive.GetMessages(new JournalMessageQuery { Subject = "Q_*" })); // _ is literal, not a LIKE wildcard
         Assert.Empty(_archive.GetMessages(new JournalMessageQuery { Skip = 1 }));
+    }
+
+    [Fact]
+    public void Every_fixture_report_reads_back_byte_for_byte_though_each_original_is_stored_once()
+    {
+        var backend = _backend.Open();
+        var configuration = new JournalConfiguration(backend.Store, "contract", new ManualClock(T0));
+        configuration.RegisterDomain("contoso.com");
+        var definition = configuration.NewDefinition(new DefinitionSettings
+        {
+            Description = "EXO fixtures",
+            ServiceEmailAddress = "fixtures@journal.contoso.com",
+            JournalNonInternalAddresses = true,
+        });
+        var ingest = new JournalIngest(backend.Store, _archive, new ManualClock(T0));
+        var raws = Fixtures.AllReports().Select(File.ReadAllBytes).ToList();
+        // Twice: the second round merges into the first round's items and refers to their originals.
+        var incoming = raws.Concat(raws).Select((raw, i) => new IncomingReport(raw, $"file:{i}", T0)).ToList();
+
+        var outcomes = ingest.Ingest(definition, incoming);
+
+        Assert.Equal(incoming.Count, outcomes.Count);
+        Assert.Contains(outcomes, o => o.Outcome == JournalOutcomeKind.Duplicate);
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            Assert.True(incoming[i].Raw.Span.SequenceEqual(_archive.GetReport(outcomes[i].ReportId)),
+                $"report {i} ({outcomes[i].Outcome}) did not read back byte for byte");
+        }
+        // A second backend object (another host) reads the same bytes.
+        var other = _backend.Open().Archive;
+        Assert.True(incoming[0].Raw.Span.SequenceEqual(other.GetReport(outcomes[0].ReportId)));
     }
 }
 
