@@ -69,8 +69,9 @@ function Invoke-Build {
 }
 
 # System packages the tests use; installed with apt when missing (CI runs as root on Debian).
-# swaks needs libnet-ssleay-perl for STARTTLS (only a Recommends, which is not installed here).
-$testPackages = [ordered]@{ dnsmasq = 'dnsmasq-base'; swaks = @('swaks', 'libnet-ssleay-perl') }
+# swaks needs libnet-ssleay-perl for STARTTLS (only a Recommends, which is not installed here);
+# tmux gives a child pwsh a real terminal, so a test's SIGINT arrives as a Ctrl+C.
+$testPackages = [ordered]@{ dnsmasq = 'dnsmasq-base'; swaks = @('swaks', 'libnet-ssleay-perl'); tmux = 'tmux' }
 
 function Install-TestPrerequisites {
     $missing = @($testPackages.Keys | Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) })

@@ -88,7 +88,7 @@ internal static class ListenerRegistry
 
 [Cmdlet(VerbsLifecycle.Start, "JournalListener", SupportsShouldProcess = true, DefaultParameterSetName = NoCertificateSet)]
 [OutputType(typeof(JournalListenerInfo))]
-public sealed class StartJournalListenerCommand : JournalCmdlet
+public sealed class StartJournalListenerCommand : CancellableJournalCmdlet
 {
     private const string NoCertificateSet = "NoCertificate";
     private const string CertificateSet = "Certificate";
@@ -134,8 +134,6 @@ public sealed class StartJournalListenerCommand : JournalCmdlet
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
-    private readonly ManualResetEventSlim _stop = new();
-
     protected override void EndProcessing()
     {
         var certificate = LoadCertificate();
@@ -176,29 +174,52 @@ public sealed class StartJournalListenerCommand : JournalCmdlet
             ThrowTerminating(e);
         }
         var entry = ListenerRegistry.Add(listener, store.Location, options.ServerName, certificate);
-        WriteObject(ListenerRegistry.Describe(entry));
-        if (Wait)
+        if (!Wait)
         {
+            WriteObject(ListenerRegistry.Describe(entry));
+            return;
+        }
+        try
+        {
+            WriteObject(ListenerRegistry.Describe(entry));
             RunUntilStopped(entry);
+        }
+        finally
+        {
+            // Ctrl+C, SIGTERM, or an error writing output: the listener never outlives -Wait.
+            StopListener(entry);
         }
     }
 
+    /// <summary>Blocks until Ctrl+C (the pipeline stops) or SIGTERM (systemd, docker stop).</summary>
     private void RunUntilStopped(ListenerRegistry.Entry entry)
     {
-        // SIGTERM (systemd, docker stop) stops as cleanly as Ctrl+C does.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         using var term = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
-            _stop.Set();
+            stop.Cancel();
         });
         WriteVerbose($"Listening on {string.Join(", ", entry.Listener.BoundEndpoints)}; Ctrl+C stops.");
-        _stop.Wait();
-        WriteVerbose("Stopping: letting sessions finish and storing what is queued.");
-        entry.Listener.StopAsync().GetAwaiter().GetResult();
-        ListenerRegistry.Remove(entry.Id);
+        stop.Token.WaitHandle.WaitOne();
+        if (!Cancellation.IsCancellationRequested)
+        {
+            WriteVerbose("Stopping: letting sessions finish and storing what is queued.");
+        }
     }
 
-    protected override void StopProcessing() => _stop.Set();
+    /// <summary>Stops without writing anything: after Ctrl+C, PowerShell refuses output.</summary>
+    private static void StopListener(ListenerRegistry.Entry entry)
+    {
+        try
+        {
+            entry.Listener.StopAsync().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            ListenerRegistry.Remove(entry.Id);
+        }
+    }
 
     private X509Certificate2? LoadCertificate()
     {
