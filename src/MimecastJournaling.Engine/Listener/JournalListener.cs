@@ -61,8 +61,9 @@ public sealed class JournalListener : IAsyncDisposable
     public bool IsRunning => _serverTask is { IsCompleted: false };
 
     /// <summary>
-    /// Binds every endpoint and starts serving. Fails here, with a JournalConfigurationException,
-    /// for a port in use, a certificate without its private key, or options that cannot work.
+    /// Binds every endpoint and starts serving. Fails here: with a JournalListenerStartException for
+    /// a port it cannot bind or a server that fails to start, with a JournalConfigurationException
+    /// for a certificate without its private key or options that cannot work.
     /// Spool entries left by an earlier run are archived first thing.
     /// </summary>
     public Task StartAsync(CancellationToken cancellationToken = default)
@@ -148,7 +149,7 @@ public sealed class JournalListener : IAsyncDisposable
         if (_serverTask.IsFaulted)
         {
             var error = _serverTask.Exception!.GetBaseException();
-            throw new JournalConfigurationException("ListenerStartFailed", JournalErrorKind.InvalidOperation,
+            throw new JournalListenerStartException("ListenerStartFailed", JournalErrorKind.InvalidOperation,
                 $"The journal listener could not start: {error.Message}", null, error);
         }
         // Archives what an earlier run left in the spool, then whatever arrives.
@@ -236,8 +237,8 @@ public sealed class JournalListener : IAsyncDisposable
             catch (SocketException e)
             {
                 StopSockets();
-                throw new JournalConfigurationException("ListenerBindFailed", JournalErrorKind.ResourceUnavailable,
-                    $"Cannot listen on {endpoint}: {e.Message}. Is another program (or another listener) using the port?", endpoint.ToString(), e);
+                throw new JournalListenerStartException("ListenerBindFailed", JournalErrorKind.ResourceUnavailable,
+                    $"Cannot listen on {endpoint}: {e.Message}. Is another program (or another listener) using the port?", endpoint, e);
             }
             _sockets.Add(socket);
             var actual = (IPEndPoint)socket.LocalEndpoint;

@@ -36,13 +36,15 @@ internal static class ListenerRegistry
     private static readonly Dictionary<int, Entry> Entries = new();
     private static int _nextId;
 
-    internal sealed record Entry(int Id, JournalListener Listener, string Store, string ServerName, DateTimeOffset Started, X509Certificate2? Certificate);
+    /// <param name="Runspace">The runspace that started it: Remove-Module there stops it.</param>
+    internal sealed record Entry(int Id, JournalListener Listener, string Store, string ServerName, DateTimeOffset Started, X509Certificate2? Certificate, Guid? Runspace);
 
     public static Entry Add(JournalListener listener, string store, string serverName, X509Certificate2? certificate)
     {
         lock (Gate)
         {
-            var entry = new Entry(++_nextId, listener, store, serverName, DateTimeOffset.Now, certificate);
+            var entry = new Entry(++_nextId, listener, store, serverName, DateTimeOffset.Now, certificate,
+                System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.InstanceId);
             Entries[entry.Id] = entry;
             return entry;
         }
@@ -61,6 +63,31 @@ internal static class ListenerRegistry
         lock (Gate)
         {
             return Entries.Values.OrderBy(e => e.Id).ToList();
+        }
+    }
+
+    /// <summary>The running listener of this process bound to <paramref name="endpoint"/>'s port on an overlapping address.</summary>
+    public static Entry? Holding(ListenerEndpoint endpoint) =>
+        All().FirstOrDefault(e => e.Listener.IsRunning && e.Listener.BoundEndpoints.Any(b => b.Port == endpoint.Port && Overlap(b.Address, endpoint.Address)));
+
+    private static bool Overlap(IPAddress a, IPAddress b) =>
+        a.Equals(b) || IsAny(a) || IsAny(b);
+
+    private static bool IsAny(IPAddress a) => a.Equals(IPAddress.Any) || a.Equals(IPAddress.IPv6Any);
+
+    /// <summary>Stops the listeners <paramref name="runspace"/> started (Remove-Module), each within <paramref name="grace"/>.</summary>
+    public static void StopStartedBy(Guid? runspace, TimeSpan grace)
+    {
+        foreach (var entry in All().Where(e => e.Runspace == runspace))
+        {
+            try
+            {
+                entry.Listener.StopAsync(grace).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                Remove(entry.Id);
+            }
         }
     }
 
@@ -169,6 +196,12 @@ public sealed class StartJournalListenerCommand : CancellableJournalCmdlet
         {
             listener.StartAsync().GetAwaiter().GetResult();
         }
+        catch (JournalListenerStartException e) when (e.ErrorId == "ListenerBindFailed" && e.Endpoint is { } endpoint && ListenerRegistry.Holding(endpoint) is { } holder)
+        {
+            ThrowTerminating(new JournalListenerStartException(e.ErrorId, JournalErrorKind.AlreadyExists,
+                $"Cannot listen on {endpoint}: journal listener {holder.Id} of this session listens on {string.Join(", ", holder.Listener.BoundEndpoints)}. " +
+                $"Stop it first (Stop-JournalListener -Id {holder.Id}) or choose another -Port.", endpoint, e));
+        }
         catch (JournalConfigurationException e)
         {
             ThrowTerminating(e);
@@ -260,6 +293,16 @@ public sealed class StartJournalListenerCommand : CancellableJournalCmdlet
             Marshal.ZeroFreeGlobalAllocUnicode(pointer);
         }
     }
+}
+
+/// <summary>Remove-Module stops the listeners its runspace started, so none outlives the module that shows it.</summary>
+public sealed class ModuleCleanup : IModuleAssemblyCleanup
+{
+    /// <summary>How long sessions in progress may finish when the module is removed.</summary>
+    internal static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
+
+    public void OnRemove(PSModuleInfo psModuleInfo) =>
+        ListenerRegistry.StopStartedBy(System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.InstanceId, Grace);
 }
 
 [Cmdlet(VerbsCommon.Get, "JournalListener")]
