@@ -128,3 +128,67 @@ Describe 'Remove-Module and a port held by a listener of this session' {
         }
     }
 }
+
+Describe 'Get-JournalListener from another session' {
+    BeforeAll {
+        $script:Store = Use-ContosoStore -Address alice@contoso.com, bob@contoso.com
+        New-JournalDefinition 'Plain' journal@journal.contoso.com -SourceIpRange 127.0.0.1 -Encrypted $false | Out-Null
+    }
+    AfterAll {
+        Remove-ContosoStore $Store
+    }
+
+    It 'lists a listener another pwsh runs on the same store, with its counters, and marks it stale once it is killed' {
+        $port = Get-FreeLoopbackPort
+        $pidFile = Join-Path (Split-Path $Store) 'other.pid'
+        $child = Start-ChildPwsh -Arguments $ModuleManifest, $Store, $port, $pidFile -Script {
+            param($Manifest, $Store, $Port, $PidFile)
+            Import-Module $Manifest
+            Set-Content -LiteralPath $PidFile -Value $PID
+            Start-JournalListener -Store $Store -BindAddress 127.0.0.1 -Port $Port -HeartbeatSeconds 1 -Wait | Out-Null
+        }.ToString()
+        try {
+            Wait-Until { (Test-Path $pidFile) -and (Test-Listening $port) } -Seconds 90 | Should -BeTrue
+            $otherPid = [int](Get-Content $pidFile)
+            # The record is written right after the port is bound.
+            Wait-Until { @(Get-JournalListener -Store $Store).Count -gt 0 } -Seconds 10 | Should -BeTrue
+            $seen = @(Get-JournalListener -Store $Store)
+            $seen.Count | Should -Be 1
+            $seen[0].InThisSession | Should -BeFalse
+            $seen[0].IsRunning | Should -BeTrue
+            $seen[0].IsStale | Should -BeFalse
+            $seen[0].Node | Should -Be ([System.Net.Dns]::GetHostName())
+            $seen[0].ProcessId | Should -Be $otherPid
+            $seen[0].Endpoints | Should -Be @("127.0.0.1:$port")
+            $seen[0].Started | Should -BeLessOrEqual ([DateTimeOffset]::Now)
+            $seen[0].Id | Should -Be 0
+
+            $replies = Send-SwaksReport -Port $port -Path (Join-Path $Reports 'synthetic-bifurcated-fork1.eml')
+            $replies | Where-Object { $_ -match '^250 2\.0\.0 Queued' } | Should -Not -BeNullOrEmpty
+            Wait-Until { (Get-JournalListener -Store $Store).Accepted -eq 1 } -Seconds 30 | Should -BeTrue -Because 'the heartbeat carries the counters'
+            (Get-JournalListener -Store $Store | Format-Table | Out-String -Width 200) | Should -Match "\($otherPid\)"
+
+            & kill -KILL $otherPid
+            Wait-Until { (Get-JournalListener -Store $Store).IsStale } -Seconds 30 | Should -BeTrue -Because 'no heartbeat for 3 intervals'
+            $stale = Get-JournalListener -Store $Store
+            $stale.IsRunning | Should -BeFalse
+            ($stale | Format-Table | Out-String -Width 200) | Should -Match 'Stale'
+            # Reading never removes what it reads.
+            @(Get-JournalListener -Store $Store).Count | Should -Be 1
+        } finally {
+            if (-not $child.Process.HasExited) { $child.Process.Kill($true) }
+        }
+    }
+
+    It 'lists this session''s listener once, not again from the store' {
+        $mine = Start-JournalListener -Store $Store -BindAddress 127.0.0.1 -Port 0
+        try {
+            $listed = @(Get-JournalListener -Store $Store | Where-Object ListenerId -eq $mine.ListenerId)
+            $listed.Count | Should -Be 1
+            $listed[0].InThisSession | Should -BeTrue
+            $listed[0].Id | Should -Be $mine.Id
+        } finally {
+            Stop-JournalListener -Id $mine.Id -TimeoutSeconds 5
+        }
+    }
+}

@@ -37,6 +37,7 @@ public sealed class JournalListener : IAsyncDisposable
     private Task? _serverTask;
     private SpoolWriter? _writer;
     private SpoolProcessor? _processor;
+    private ListenerHeartbeat? _heartbeat;
     private volatile bool _stopping;
 
     public JournalListener(IJournalStore store, IJournalArchive archive, IMessageSpool spool, ListenerOptions options, TimeProvider? clock = null)
@@ -54,6 +55,12 @@ public sealed class JournalListener : IAsyncDisposable
             options with { TemporaryDirectory = options.TemporaryDirectory ?? store.IncomingLocation }, clock);
 
     public ListenerCounters Counters { get; } = new();
+
+    /// <summary>This listener's key in the store's record of running listeners.</summary>
+    public Guid Id { get; } = Guid.NewGuid();
+
+    /// <summary>When it started serving.</summary>
+    public DateTimeOffset Started { get; private set; }
 
     /// <summary>The endpoints actually bound (port 0 in the options becomes the port the system chose).</summary>
     public IReadOnlyList<ListenerEndpoint> BoundEndpoints { get; private set; } = [];
@@ -154,6 +161,30 @@ public sealed class JournalListener : IAsyncDisposable
         }
         // Archives what an earlier run left in the spool, then whatever arrives.
         _processor.Start();
+        Started = _clock.GetUtcNow();
+        _heartbeat = new ListenerHeartbeat(_store, Describe, _options.HeartbeatInterval, _clock);
+        _heartbeat.Start();
+    }
+
+    /// <summary>This listener as the store records it, counters as of now.</summary>
+    public ListenerRecord Describe()
+    {
+        var counters = Counters.Snapshot();
+        return new ListenerRecord
+        {
+            Id = Id,
+            Node = _options.Node,
+            ProcessId = Environment.ProcessId,
+            Endpoints = BoundEndpoints.Select(e => e.ToString()).ToArray(),
+            ServerName = _options.ServerName,
+            Started = Started,
+            LastHeartbeat = _clock.GetUtcNow(),
+            HeartbeatInterval = _options.HeartbeatInterval,
+            ConnectionsOpen = counters.ConnectionsOpen,
+            Received = counters.Received,
+            Accepted = counters.Accepted,
+            Refused = counters.Refused.ToDictionary(r => r.Key.ToString(), r => r.Value),
+        };
     }
 
     /// <summary>
@@ -169,6 +200,11 @@ public sealed class JournalListener : IAsyncDisposable
         _stopping = true;
         _server.Shutdown();
         StopSockets();
+        if (_heartbeat is not null)
+        {
+            await _heartbeat.StopAsync().ConfigureAwait(false);
+            _heartbeat = null;
+        }
         var finished = await Task.WhenAny(_serverTask, Task.Delay(grace ?? DefaultStopGrace)).ConfigureAwait(false);
         if (finished != _serverTask)
         {
@@ -216,10 +252,10 @@ public sealed class JournalListener : IAsyncDisposable
             throw new JournalConfigurationException("CertificateRequired", JournalErrorKind.InvalidArgument,
                 $"The implicit-TLS endpoint {secure} needs a certificate.", secure.ToString());
         }
-        if (_options.MaxMessageSize <= 0 || _options.MaxConnections <= 0 || _options.MaxRecipientsPerMessage <= 0 || _options.SessionTimeout <= TimeSpan.Zero)
+        if (_options.MaxMessageSize <= 0 || _options.MaxConnections <= 0 || _options.MaxRecipientsPerMessage <= 0 || _options.SessionTimeout <= TimeSpan.Zero || _options.HeartbeatInterval <= TimeSpan.Zero)
         {
             throw new JournalConfigurationException("InvalidListenerOption", JournalErrorKind.InvalidArgument,
-                "MaxMessageSize, MaxConnections, MaxRecipientsPerMessage and SessionTimeout must be greater than zero.");
+                "MaxMessageSize, MaxConnections, MaxRecipientsPerMessage, SessionTimeout and HeartbeatInterval must be greater than zero.");
         }
     }
 

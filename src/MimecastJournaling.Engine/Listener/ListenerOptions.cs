@@ -49,4 +49,10 @@ public sealed record ListenerOptions
     /// Null: beside the store for a SQLite store, else a per-user folder in the system temp folder.
     /// </summary>
     public string? TemporaryDirectory { get; init; }
+
+    /// <summary>The node name in the store's record of the running listener (default: the host name).</summary>
+    public string Node { get; init; } = Dns.GetHostName();
+
+    /// <summary>How often the listener refreshes its record (counters, last heartbeat) in the store.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

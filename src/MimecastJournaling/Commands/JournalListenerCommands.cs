@@ -10,11 +10,26 @@ using MimecastJournaling.Engine.Storage;
 
 namespace MimecastJournaling.Commands;
 
-/// <summary>A running (or stopped) journal listener as the cmdlets show it.</summary>
+/// <summary>
+/// A running (or stopped) journal listener as the cmdlets show it: one of this session's (with an
+/// Id for Stop-JournalListener), or one another session or host recorded in the store (Id 0).
+/// </summary>
 public sealed record JournalListenerInfo
 {
+    /// <summary>This session's number for the listener; 0 for a listener of another session.</summary>
     public int Id { get; init; }
+    /// <summary>The listener's key in the store's record of running listeners.</summary>
+    public Guid ListenerId { get; init; }
     public bool IsRunning { get; init; }
+    /// <summary>Whether this session runs it (Stop-JournalListener can stop only those).</summary>
+    public bool InThisSession { get; init; }
+    /// <summary>The host it runs on.</summary>
+    public string Node { get; init; } = string.Empty;
+    public int ProcessId { get; init; }
+    /// <summary>When its record in the store was last refreshed.</summary>
+    public DateTimeOffset? LastHeartbeat { get; init; }
+    /// <summary>A listener of another session whose heartbeat is overdue (killed, host down, or store unreachable).</summary>
+    public bool IsStale { get; init; }
     public IReadOnlyList<string> Endpoints { get; init; } = Array.Empty<string>();
     public string ServerName { get; init; } = string.Empty;
     public string Store { get; init; } = string.Empty;
@@ -97,6 +112,10 @@ internal static class ListenerRegistry
         return new JournalListenerInfo
         {
             Id = e.Id,
+            ListenerId = e.Listener.Id,
+            InThisSession = true,
+            Node = e.Listener.Describe().Node,
+            ProcessId = Environment.ProcessId,
             IsRunning = e.Listener.IsRunning,
             Endpoints = e.Listener.BoundEndpoints.Select(b => b.ToString()).ToArray(),
             ServerName = e.ServerName,
@@ -109,6 +128,29 @@ internal static class ListenerRegistry
             Received = counters.Received,
             Accepted = counters.Accepted,
             Refused = counters.Refused.ToDictionary(r => r.Key.ToString(), r => r.Value),
+        };
+    }
+
+    /// <summary>A listener another session recorded in the store.</summary>
+    public static JournalListenerInfo Describe(ListenerRecord r, string store, DateTimeOffset now)
+    {
+        var stale = r.IsStale(now);
+        return new JournalListenerInfo
+        {
+            ListenerId = r.Id,
+            IsRunning = !stale,
+            IsStale = stale,
+            Node = r.Node,
+            ProcessId = r.ProcessId,
+            LastHeartbeat = r.LastHeartbeat.ToLocalTime(),
+            Endpoints = r.Endpoints,
+            ServerName = r.ServerName,
+            Store = store,
+            Started = r.Started.ToLocalTime(),
+            ConnectionsOpen = r.ConnectionsOpen,
+            Received = r.Received,
+            Accepted = r.Accepted,
+            Refused = r.Refused,
         };
     }
 }
@@ -157,6 +199,16 @@ public sealed class StartJournalListenerCommand : CancellableJournalCmdlet
     [ValidateRange(1, 100_000)]
     public int MaxConnections { get; set; } = 100;
 
+    /// <summary>The node name in the store's record of the listener (default: the host name).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? NodeName { get; set; }
+
+    /// <summary>How often, in seconds, the listener refreshes its record in the store; 3 missed make it stale.</summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int HeartbeatSeconds { get; set; } = 5;
+
     /// <summary>Run in the foreground until Ctrl+C or a stop signal (services, runbooks).</summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
@@ -186,6 +238,8 @@ public sealed class StartJournalListenerCommand : CancellableJournalCmdlet
             ServerName = ServerName ?? Dns.GetHostName(),
             MaxMessageSize = MaxMessageSize,
             MaxConnections = MaxConnections,
+            Node = NodeName ?? Dns.GetHostName(),
+            HeartbeatInterval = TimeSpan.FromSeconds(HeartbeatSeconds),
         };
         if (!ShouldProcess(string.Join(", ", endpoints), "Start the journal listener"))
         {
@@ -307,16 +361,35 @@ public sealed class ModuleCleanup : IModuleAssemblyCleanup
 
 [Cmdlet(VerbsCommon.Get, "JournalListener")]
 [OutputType(typeof(JournalListenerInfo))]
-public sealed class GetJournalListenerCommand : PSCmdlet
+public sealed class GetJournalListenerCommand : JournalCmdlet
 {
+    /// <summary>This session's listeners by Id; without it, the store's listeners of other sessions and hosts are listed too.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     public int[]? Id { get; set; }
 
     protected override void ProcessRecord()
     {
-        foreach (var entry in ListenerRegistry.All().Where(e => Id is null || Id.Contains(e.Id)))
+        var local = ListenerRegistry.All();
+        foreach (var entry in local.Where(e => Id is null || Id.Contains(e.Id)))
         {
             WriteObject(ListenerRegistry.Describe(entry));
+        }
+        if (Id is not null)
+        {
+            return;
+        }
+        // Reads only: a store that does not exist yet has no listeners, and is not created here.
+        var path = Engine.Storage.StoreLocation.Resolve(Store is null ? null : GetUnresolvedProviderPathFromPSPath(Store));
+        if (!File.Exists(path))
+        {
+            return;
+        }
+        var store = OpenStore();
+        var now = DateTimeOffset.UtcNow;
+        var mine = local.Select(e => e.Listener.Id).ToHashSet();
+        foreach (var record in store.GetListeners().Where(r => !mine.Contains(r.Id)))
+        {
+            WriteObject(ListenerRegistry.Describe(record, store.Location, now));
         }
     }
 }
