@@ -37,7 +37,10 @@ and refreshes it every -HeartbeatSeconds, so Get-JournalListener in any session 
 lists it; a record without a heartbeat for three intervals is shown as stale.
 
 A port in use, an unreadable certificate or a certificate without its private key is a
-terminating error (ListenerBindFailed, CertificateUnreadable, CertificateHasNoPrivateKey).
+terminating error (ListenerBindFailed, CertificateUnreadable, CertificateHasNoPrivateKey). On
+Linux and macOS, ports below 1024 (25, 465) need root or the CAP_NET_BIND_SERVICE capability
+(systemd: AmbientCapabilities=CAP_NET_BIND_SERVICE); otherwise listen on a port above 1023 and
+forward 25 to it. A port held by a listener of this session names it (Stop-JournalListener -Id N).
 '@
     Parameters  = @{
         BindAddress         = @{

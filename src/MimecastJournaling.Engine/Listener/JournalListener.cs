@@ -273,8 +273,7 @@ public sealed class JournalListener : IAsyncDisposable
             catch (SocketException e)
             {
                 StopSockets();
-                throw new JournalListenerStartException("ListenerBindFailed", JournalErrorKind.ResourceUnavailable,
-                    $"Cannot listen on {endpoint}: {e.Message}. Is another program (or another listener) using the port?", endpoint, e);
+                throw new JournalListenerStartException("ListenerBindFailed", JournalErrorKind.ResourceUnavailable, BindFailure(endpoint, e), endpoint, e);
             }
             _sockets.Add(socket);
             var actual = (IPEndPoint)socket.LocalEndpoint;
@@ -284,6 +283,20 @@ public sealed class JournalListener : IAsyncDisposable
         BoundEndpoints = endpoints;
         return bound;
     }
+
+    /// <summary>What a failed bind means, and what to do about it.</summary>
+    private static string BindFailure(ListenerEndpoint endpoint, SocketException e) => e.SocketErrorCode switch
+    {
+        SocketError.AccessDenied when endpoint.Port < 1024 && !OperatingSystem.IsWindows() =>
+            $"Cannot listen on {endpoint}: ports below 1024 need root or the CAP_NET_BIND_SERVICE capability. " +
+            "Run as root, give the capability to the process (systemd: AmbientCapabilities=CAP_NET_BIND_SERVICE; or setcap cap_net_bind_service=+ep on the pwsh/dotnet binary), " +
+            "or listen on a port above 1023 (for example -Port 2525) and forward port 25 to it.",
+        SocketError.AccessDenied =>
+            $"Cannot listen on {endpoint}: {e.Message}. This account may not use the port (on Windows, it may be in an excluded port range: netsh interface ipv4 show excludedportrange protocol=tcp).",
+        SocketError.AddressNotAvailable =>
+            $"Cannot listen on {endpoint}: {endpoint.Address} is not an address of this host. Give one of its addresses, or 0.0.0.0 (all IPv4) or :: (all IPv6).",
+        _ => $"Cannot listen on {endpoint}: {e.Message}. Is another program (or another listener) using the port?",
+    };
 
     private void StopSockets()
     {

@@ -24,8 +24,19 @@ public abstract class JournalCmdlet : PSCmdlet
     /// <summary>The archive in the same store.</summary>
     protected IJournalArchive Archive => _archive ??= new SqliteJournalArchive(OpenStore().Database);
 
-    protected SqliteJournalStore OpenStore() =>
-        StoreCache.Open(StoreLocation.Resolve(Store is null ? null : GetUnresolvedProviderPathFromPSPath(Store)));
+    /// <summary>The store; one that cannot be opened ends the cmdlet (every later step would fail the same way).</summary>
+    protected SqliteJournalStore OpenStore()
+    {
+        try
+        {
+            return StoreCache.Open(StoreLocation.Resolve(Store is null ? null : GetUnresolvedProviderPathFromPSPath(Store)));
+        }
+        catch (JournalConfigurationException e) when (e.ErrorId is "StorePathIsFolder" or "StoreUnavailable")
+        {
+            ThrowTerminatingError(ToErrorRecord(e));
+            throw;
+        }
+    }
 
     /// <summary>Who makes a change, for the event log.</summary>
     internal static string Actor => OperatingSystem.IsWindows()

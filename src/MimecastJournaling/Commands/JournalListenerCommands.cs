@@ -379,7 +379,16 @@ public sealed class GetJournalListenerCommand : JournalCmdlet
             return;
         }
         // Reads only: a store that does not exist yet has no listeners, and is not created here.
-        var path = Engine.Storage.StoreLocation.Resolve(Store is null ? null : GetUnresolvedProviderPathFromPSPath(Store));
+        string path;
+        try
+        {
+            path = Engine.Storage.StoreLocation.Resolve(Store is null ? null : GetUnresolvedProviderPathFromPSPath(Store));
+        }
+        catch (JournalConfigurationException e)
+        {
+            ThrowTerminating(e);
+            return;
+        }
         if (!File.Exists(path))
         {
             return;
