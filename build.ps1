@@ -69,8 +69,10 @@ function Invoke-Build {
 }
 
 # System packages the tests use; installed with apt when missing (CI runs as root on Debian).
-# swaks needs libnet-ssleay-perl for STARTTLS (only a Recommends, which is not installed here).
-$testPackages = [ordered]@{ dnsmasq = 'dnsmasq-base'; swaks = @('swaks', 'libnet-ssleay-perl') }
+# swaks needs libnet-ssleay-perl for STARTTLS (only a Recommends, which is not installed here);
+# tmux gives a child pwsh a real terminal, so a test's SIGINT arrives as a Ctrl+C; capsh runs a
+# child without CAP_NET_BIND_SERVICE, as a non-root admin.
+$testPackages = [ordered]@{ dnsmasq = 'dnsmasq-base'; swaks = @('swaks', 'libnet-ssleay-perl'); tmux = 'tmux'; capsh = 'libcap2-bin' }
 
 function Install-TestPrerequisites {
     $missing = @($testPackages.Keys | Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) })

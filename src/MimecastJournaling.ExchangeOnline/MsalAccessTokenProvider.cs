@@ -208,7 +208,7 @@ public sealed class MsalAccessTokenProvider : IAccessTokenProvider, IDisposable
             AccessTokenFailure.DeviceCodeExpired => $"Nobody completed the device code sign-in before the code expired ({code}). Run Connect-O365Journaling -DeviceCode again and enter the code within its lifetime.",
             AccessTokenFailure.ManagedIdentityUnavailable => $"The managed identity gave no token ({code}): {text} Run this where a managed identity is assigned (Azure Automation, App Service, Functions, a VM), with -ManagedIdentityClientId for a user-assigned one.",
             AccessTokenFailure.SignInRequired => $"The delegated sign-in can no longer be renewed ({code}): {text} Run Connect-O365Journaling -DeviceCode again.",
-            AccessTokenFailure.Unreachable => $"The sign-in service at {where} could not be reached ({code}): {text}",
+            AccessTokenFailure.Unreachable => $"The sign-in service at {where} could not be reached ({code}): {text} Check DNS (does this host resolve it?), the proxy (HTTPS_PROXY, or the system's) and the firewall (outbound HTTPS, port 443).",
             _ => $"The sign-in service at {where} refused the sign-in ({code}): {text}",
         };
         return new AccessTokenException(reason, message, e) { ErrorCode = code };

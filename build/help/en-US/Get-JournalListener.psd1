@@ -1,24 +1,34 @@
 @{
-    Synopsis    = 'Gets the journal listeners running in this PowerShell session, with their endpoints and counters.'
+    Synopsis    = 'Gets the journal listeners of this session and those other sessions and hosts run on the same store, with their endpoints and counters.'
     Description = @'
 Get-JournalListener lists the listeners that Start-JournalListener started in this session:
 where each listens, its certificate (subject, thumbprint, expiry), how many connections are open,
 how many messages were received and accepted (answered 250), and how many were refused, by
 reason (SourceNotAllowed, TlsRequired, AuthenticationRequired, AuthenticationFailed,
 UnknownRecipient, DefinitionDisabled, TooLarge, TooManyConnections, SpoolFull, StoreUnavailable,
-ShuttingDown, …). Listeners in other processes are not listed; their effect is visible in
-Get-JournalDefinition (Status, LastReceived) and Get-JournalOutcome.
+ShuttingDown, …).
+
+Without -Id it also lists the listeners other sessions and hosts run on the same store (-Store, or
+the default store), from the record each keeps there: node and process id, endpoints, start
+time, counters as of its last heartbeat. Their Id is 0 and InThisSession is False (stop them
+where they run). One whose heartbeat is three intervals overdue is IsStale (shown as Stale): it
+was killed, its host is down, or it cannot reach the store. Get-JournalListener only reads.
 '@
     Parameters  = @{
         Id = @{
             Description = 'Returns only the listeners with these Ids.'
-            Default     = 'All listeners of this session'
+            Default     = 'All listeners of this session, and those recorded in the store'
         }
     }
     Outputs     = @{
         'MimecastJournaling.Commands.JournalListenerInfo' = 'One object per listener, as Start-JournalListener returns it, with current counters.'
     }
     Examples    = @(
+        @{
+            Title   = 'See every listener on the shared store, and the stale ones'
+            Code    = 'Get-JournalListener -Store /srv/journal/journaling.db | Where-Object IsStale'
+            Remarks = 'Lists the listeners that stopped refreshing their record: killed without stopping, or their host is down.'
+        }
         @{
             Title   = 'See what the listener refused'
             Code    = 'Get-JournalListener | Select-Object Id, Endpoints, Received, Accepted -ExpandProperty Refused'

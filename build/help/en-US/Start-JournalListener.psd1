@@ -29,10 +29,18 @@ TLS 1.2 and 1.3 only. The greeting names the server but no software version.
 
 Without -Wait the cmdlet returns the listener object and the listener keeps running in this
 session (Get-JournalListener, Stop-JournalListener). With -Wait it runs in the foreground until
-Ctrl+C or SIGTERM, then stops cleanly: for services, containers and runbooks.
+Ctrl+C or SIGTERM, then stops cleanly: for services, containers and runbooks. Remove-Module
+MimecastJournaling stops the listeners the session started.
+
+While it runs, the listener keeps a record in the store (node, endpoints, start time, counters)
+and refreshes it every -HeartbeatSeconds, so Get-JournalListener in any session on the same store
+lists it; a record without a heartbeat for three intervals is shown as stale.
 
 A port in use, an unreadable certificate or a certificate without its private key is a
-terminating error (ListenerBindFailed, CertificateUnreadable, CertificateHasNoPrivateKey).
+terminating error (ListenerBindFailed, CertificateUnreadable, CertificateHasNoPrivateKey). On
+Linux and macOS, ports below 1024 (25, 465) need root or the CAP_NET_BIND_SERVICE capability
+(systemd: AmbientCapabilities=CAP_NET_BIND_SERVICE); otherwise listen on a port above 1023 and
+forward 25 to it. A port held by a listener of this session names it (Stop-JournalListener -Id N).
 '@
     Parameters  = @{
         BindAddress         = @{
@@ -70,6 +78,14 @@ terminating error (ListenerBindFailed, CertificateUnreadable, CertificateHasNoPr
         MaxConnections      = @{
             Description = 'The most sessions served at once; further connections get 421 4.7.0 and Exchange retries.'
             Default     = '100'
+        }
+        NodeName            = @{
+            Description = 'The node name in the store''s record of the listener, shown by Get-JournalListener in other sessions.'
+            Default     = 'The host name'
+        }
+        HeartbeatSeconds    = @{
+            Description = 'How often, in seconds, the listener refreshes its record (counters, last heartbeat) in the store. After three missed heartbeats Get-JournalListener shows it as stale.'
+            Default     = '5'
         }
         Wait                = @{
             Description = 'Runs in the foreground until Ctrl+C or SIGTERM, then lets sessions finish, stores what is queued and returns.'

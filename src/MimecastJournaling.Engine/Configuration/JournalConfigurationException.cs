@@ -15,7 +15,7 @@ public enum JournalErrorKind
 /// A refusal the user can act on. <see cref="ErrorId"/> is stable (scripts match on it) and the
 /// message says what to fix. Never carries a secret.
 /// </summary>
-public sealed class JournalConfigurationException : Exception
+public class JournalConfigurationException : Exception
 {
     public JournalConfigurationException(string errorId, JournalErrorKind kind, string message, object? target = null, Exception? inner = null)
         : base(message, inner)

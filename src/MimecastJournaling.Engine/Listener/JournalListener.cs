@@ -37,6 +37,7 @@ public sealed class JournalListener : IAsyncDisposable
     private Task? _serverTask;
     private SpoolWriter? _writer;
     private SpoolProcessor? _processor;
+    private ListenerHeartbeat? _heartbeat;
     private volatile bool _stopping;
 
     /// <remarks>Cmdlets get a listener from <see cref="JournalBackend.CreateListener"/>, which picks the backend's archive and spool.</remarks>
@@ -51,14 +52,21 @@ public sealed class JournalListener : IAsyncDisposable
 
     public ListenerCounters Counters { get; } = new();
 
+    /// <summary>This listener's key in the store's record of running listeners.</summary>
+    public Guid Id { get; } = Guid.NewGuid();
+
+    /// <summary>When it started serving.</summary>
+    public DateTimeOffset Started { get; private set; }
+
     /// <summary>The endpoints actually bound (port 0 in the options becomes the port the system chose).</summary>
     public IReadOnlyList<ListenerEndpoint> BoundEndpoints { get; private set; } = [];
 
     public bool IsRunning => _serverTask is { IsCompleted: false };
 
     /// <summary>
-    /// Binds every endpoint and starts serving. Fails here, with a JournalConfigurationException,
-    /// for a port in use, a certificate without its private key, or options that cannot work.
+    /// Binds every endpoint and starts serving. Fails here: with a JournalListenerStartException for
+    /// a port it cannot bind or a server that fails to start, with a JournalConfigurationException
+    /// for a certificate without its private key or options that cannot work.
     /// Spool entries left by an earlier run are archived first thing.
     /// </summary>
     public Task StartAsync(CancellationToken cancellationToken = default)
@@ -144,11 +152,35 @@ public sealed class JournalListener : IAsyncDisposable
         if (_serverTask.IsFaulted)
         {
             var error = _serverTask.Exception!.GetBaseException();
-            throw new JournalConfigurationException("ListenerStartFailed", JournalErrorKind.InvalidOperation,
+            throw new JournalListenerStartException("ListenerStartFailed", JournalErrorKind.InvalidOperation,
                 $"The journal listener could not start: {error.Message}", null, error);
         }
         // Archives what an earlier run left in the spool, then whatever arrives.
         _processor.Start();
+        Started = _clock.GetUtcNow();
+        _heartbeat = new ListenerHeartbeat(_store, Describe, _options.HeartbeatInterval, _clock);
+        _heartbeat.Start();
+    }
+
+    /// <summary>This listener as the store records it, counters as of now.</summary>
+    public ListenerRecord Describe()
+    {
+        var counters = Counters.Snapshot();
+        return new ListenerRecord
+        {
+            Id = Id,
+            Node = _options.NodeName,
+            ProcessId = Environment.ProcessId,
+            Endpoints = BoundEndpoints.Select(e => e.ToString()).ToArray(),
+            ServerName = _options.ServerName,
+            Started = Started,
+            LastHeartbeat = _clock.GetUtcNow(),
+            HeartbeatInterval = _options.HeartbeatInterval,
+            ConnectionsOpen = counters.ConnectionsOpen,
+            Received = counters.Received,
+            Accepted = counters.Accepted,
+            Refused = counters.Refused.ToDictionary(r => r.Key.ToString(), r => r.Value),
+        };
     }
 
     /// <summary>
@@ -164,6 +196,11 @@ public sealed class JournalListener : IAsyncDisposable
         _stopping = true;
         _server.Shutdown();
         StopSockets();
+        if (_heartbeat is not null)
+        {
+            await _heartbeat.StopAsync().ConfigureAwait(false);
+            _heartbeat = null;
+        }
         var finished = await Task.WhenAny(_serverTask, Task.Delay(grace ?? DefaultStopGrace)).ConfigureAwait(false);
         if (finished != _serverTask)
         {
@@ -211,10 +248,10 @@ public sealed class JournalListener : IAsyncDisposable
             throw new JournalConfigurationException("CertificateRequired", JournalErrorKind.InvalidArgument,
                 $"The implicit-TLS endpoint {secure} needs a certificate.", secure.ToString());
         }
-        if (_options.MaxMessageSize <= 0 || _options.MaxConnections <= 0 || _options.MaxRecipientsPerMessage <= 0 || _options.SessionTimeout <= TimeSpan.Zero)
+        if (_options.MaxMessageSize <= 0 || _options.MaxConnections <= 0 || _options.MaxRecipientsPerMessage <= 0 || _options.SessionTimeout <= TimeSpan.Zero || _options.HeartbeatInterval <= TimeSpan.Zero)
         {
             throw new JournalConfigurationException("InvalidListenerOption", JournalErrorKind.InvalidArgument,
-                "MaxMessageSize, MaxConnections, MaxRecipientsPerMessage and SessionTimeout must be greater than zero.");
+                "MaxMessageSize, MaxConnections, MaxRecipientsPerMessage, SessionTimeout and HeartbeatInterval must be greater than zero.");
         }
     }
 
@@ -232,8 +269,7 @@ public sealed class JournalListener : IAsyncDisposable
             catch (SocketException e)
             {
                 StopSockets();
-                throw new JournalConfigurationException("ListenerBindFailed", JournalErrorKind.ResourceUnavailable,
-                    $"Cannot listen on {endpoint}: {e.Message}. Is another program (or another listener) using the port?", endpoint.ToString(), e);
+                throw new JournalListenerStartException("ListenerBindFailed", JournalErrorKind.ResourceUnavailable, BindFailure(endpoint, e), endpoint, e);
             }
             _sockets.Add(socket);
             var actual = (IPEndPoint)socket.LocalEndpoint;
@@ -243,6 +279,20 @@ public sealed class JournalListener : IAsyncDisposable
         BoundEndpoints = endpoints;
         return bound;
     }
+
+    /// <summary>What a failed bind means, and what to do about it.</summary>
+    private static string BindFailure(ListenerEndpoint endpoint, SocketException e) => e.SocketErrorCode switch
+    {
+        SocketError.AccessDenied when endpoint.Port < 1024 && !OperatingSystem.IsWindows() =>
+            $"Cannot listen on {endpoint}: ports below 1024 need root or the CAP_NET_BIND_SERVICE capability. " +
+            "Run as root, give the capability to the process (systemd: AmbientCapabilities=CAP_NET_BIND_SERVICE; or setcap cap_net_bind_service=+ep on the pwsh/dotnet binary), " +
+            "or listen on a port above 1023 (for example -Port 2525) and forward port 25 to it.",
+        SocketError.AccessDenied =>
+            $"Cannot listen on {endpoint}: {e.Message}. This account may not use the port (on Windows, it may be in an excluded port range: netsh interface ipv4 show excludedportrange protocol=tcp).",
+        SocketError.AddressNotAvailable =>
+            $"Cannot listen on {endpoint}: {endpoint.Address} is not an address of this host. Give one of its addresses, or 0.0.0.0 (all IPv4) or :: (all IPv6).",
+        _ => $"Cannot listen on {endpoint}: {e.Message}. Is another program (or another listener) using the port?",
+    };
 
     private void StopSockets()
     {

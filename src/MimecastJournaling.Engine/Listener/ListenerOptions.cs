@@ -58,4 +58,7 @@ public sealed record ListenerOptions
     /// another node may take them over (the node died). Longer than any one archive batch takes.
     /// </summary>
     public TimeSpan SpoolLease { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the listener refreshes its record (counters, last heartbeat) in the store.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -117,4 +117,14 @@ public interface IJournalStore : IDisposable
     void SetSetting(string name, string value, DateTimeOffset updated, IReadOnlyList<JournalEvent> events);
 
     IReadOnlyList<JournalEvent> GetEvents(JournalEventQuery query);
+
+    /// <summary>
+    /// Inserts or replaces a running listener's record (by Id): its start and every heartbeat.
+    /// Operational state, not configuration: no event is written.
+    /// </summary>
+    void UpsertListener(ListenerRecord listener);
+    /// <summary>Removes a listener's record when it stops; a missing record is not an error.</summary>
+    void RemoveListener(Guid listenerId);
+    /// <summary>Every recorded listener, stale ones included (the reader decides; reading never writes).</summary>
+    IReadOnlyList<ListenerRecord> GetListeners();
 }

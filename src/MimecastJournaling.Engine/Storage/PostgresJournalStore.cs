@@ -361,6 +361,40 @@ internal sealed class PostgresJournalStore : IJournalStore
         }
     }
 
+    // ---- running listeners -----------------------------------------------------------------
+
+    public void UpsertListener(ListenerRecord l) =>
+        _db.Write((connection, transaction) => Execute(connection, transaction,
+            "INSERT INTO listeners (id, node, process_id, endpoints, server_name, started, last_heartbeat, heartbeat_seconds, connections_open, received, accepted, refused) " +
+            "VALUES (@id, @node, @pid, @endpoints, @server, @started, @beat, @interval, @open, @received, @accepted, @refused) " +
+            "ON CONFLICT (id) DO UPDATE SET endpoints = excluded.endpoints, last_heartbeat = excluded.last_heartbeat, heartbeat_seconds = excluded.heartbeat_seconds, " +
+            "connections_open = excluded.connections_open, received = excluded.received, accepted = excluded.accepted, refused = excluded.refused",
+            ("@id", l.Id), ("@node", l.Node), ("@pid", l.ProcessId), ("@endpoints", JsonSerializer.Serialize(l.Endpoints)),
+            ("@server", l.ServerName), ("@started", l.Started), ("@beat", l.LastHeartbeat),
+            ("@interval", l.HeartbeatInterval.TotalSeconds), ("@open", l.ConnectionsOpen), ("@received", l.Received),
+            ("@accepted", l.Accepted), ("@refused", JsonSerializer.Serialize(l.Refused))));
+
+    public void RemoveListener(Guid listenerId) =>
+        _db.Write((connection, transaction) => Execute(connection, transaction, "DELETE FROM listeners WHERE id = @id", ("@id", listenerId)));
+
+    public IReadOnlyList<ListenerRecord> GetListeners() =>
+        Query("SELECT id, node, process_id, endpoints, server_name, started, last_heartbeat, heartbeat_seconds, connections_open, received, accepted, refused " +
+              "FROM listeners ORDER BY started, id", r => new ListenerRecord
+              {
+                  Id = r.GetGuid(0),
+                  Node = r.GetString(1),
+                  ProcessId = r.GetInt32(2),
+                  Endpoints = JsonSerializer.Deserialize<string[]>(r.GetString(3)) ?? [],
+                  ServerName = r.GetString(4),
+                  Started = r.GetFieldValue<DateTimeOffset>(5),
+                  LastHeartbeat = r.GetFieldValue<DateTimeOffset>(6),
+                  HeartbeatInterval = TimeSpan.FromSeconds(r.GetDouble(7)),
+                  ConnectionsOpen = r.GetInt64(8),
+                  Received = r.GetInt64(9),
+                  Accepted = r.GetInt64(10),
+                  Refused = JsonSerializer.Deserialize<Dictionary<string, long>>(r.GetString(11)) ?? new Dictionary<string, long>(),
+              });
+
     // ---- plumbing --------------------------------------------------------------------------
 
     private List<T> Query<T>(string sql, Func<NpgsqlDataReader, T> read, params (string Name, object? Value)[] parameters) =>

@@ -206,6 +206,23 @@ internal static class PostgresSchema
         """
         ALTER TABLE reports ADD COLUMN node TEXT NULL;
         """,
+        // 9: running listeners, so every session and host on the store sees them (heartbeat, counters)
+        """
+        CREATE TABLE listeners (
+            id UUID PRIMARY KEY,
+            node TEXT NOT NULL,
+            process_id INTEGER NOT NULL,
+            endpoints TEXT NOT NULL,
+            server_name TEXT NOT NULL,
+            started TIMESTAMPTZ NOT NULL,
+            last_heartbeat TIMESTAMPTZ NOT NULL,
+            heartbeat_seconds DOUBLE PRECISION NOT NULL,
+            connections_open BIGINT NOT NULL,
+            received BIGINT NOT NULL,
+            accepted BIGINT NOT NULL,
+            refused TEXT NOT NULL
+        );
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

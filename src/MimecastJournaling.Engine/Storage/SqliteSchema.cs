@@ -191,6 +191,23 @@ internal static class SqliteSchema
         """
         ALTER TABLE reports ADD COLUMN node TEXT NULL;
         """,
+        // 9: running listeners, so every session on the store sees them (heartbeat, counters)
+        """
+        CREATE TABLE listeners (
+            id TEXT PRIMARY KEY,
+            node TEXT NOT NULL,
+            process_id INTEGER NOT NULL,
+            endpoints TEXT NOT NULL,
+            server_name TEXT NOT NULL,
+            started TEXT NOT NULL,
+            last_heartbeat TEXT NOT NULL,
+            heartbeat_seconds REAL NOT NULL,
+            connections_open INTEGER NOT NULL,
+            received INTEGER NOT NULL,
+            accepted INTEGER NOT NULL,
+            refused TEXT NOT NULL
+        );
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

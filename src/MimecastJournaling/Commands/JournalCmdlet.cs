@@ -26,7 +26,19 @@ public abstract class JournalCmdlet : PSCmdlet
     /// <summary>The archive in the same store.</summary>
     protected IJournalArchive Archive => OpenBackend().Archive;
 
-    protected JournalBackend OpenBackend() => OpenBackend(this, Store);
+    /// <summary>The backend of this cmdlet's -Store; one that cannot be opened ends the cmdlet (every later step would fail the same way).</summary>
+    protected JournalBackend OpenBackend()
+    {
+        try
+        {
+            return OpenBackend(this, Store);
+        }
+        catch (JournalConfigurationException e) when (e.ErrorId is "StorePathIsFolder" or "StoreUnavailable")
+        {
+            ThrowTerminatingError(ToErrorRecord(e));
+            throw;
+        }
+    }
 
     /// <summary>The backend of a -Store value (a PowerShell path is resolved against the current location; a connection string is taken as it is).</summary>
     internal static JournalBackend OpenBackend(PSCmdlet cmdlet, string? store) =>

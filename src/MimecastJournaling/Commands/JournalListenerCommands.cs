@@ -10,15 +10,28 @@ using MimecastJournaling.Engine.Storage;
 
 namespace MimecastJournaling.Commands;
 
-/// <summary>A running (or stopped) journal listener as the cmdlets show it.</summary>
+/// <summary>
+/// A running (or stopped) journal listener as the cmdlets show it: one of this session's (with an
+/// Id for Stop-JournalListener), or one another session or host recorded in the store (Id 0).
+/// </summary>
 public sealed record JournalListenerInfo
 {
+    /// <summary>This session's number for the listener; 0 for a listener of another session.</summary>
     public int Id { get; init; }
+    /// <summary>The listener's key in the store's record of running listeners.</summary>
+    public Guid ListenerId { get; init; }
     public bool IsRunning { get; init; }
+    /// <summary>Whether this session runs it (Stop-JournalListener can stop only those).</summary>
+    public bool InThisSession { get; init; }
+    /// <summary>The host it runs on.</summary>
+    public string Node { get; init; } = string.Empty;
+    public int ProcessId { get; init; }
+    /// <summary>When its record in the store was last refreshed.</summary>
+    public DateTimeOffset? LastHeartbeat { get; init; }
+    /// <summary>A listener of another session whose heartbeat is overdue (killed, host down, or store unreachable).</summary>
+    public bool IsStale { get; init; }
     public IReadOnlyList<string> Endpoints { get; init; } = Array.Empty<string>();
     public string ServerName { get; init; } = string.Empty;
-    /// <summary>The node name recorded with every report this listener receives.</summary>
-    public string NodeName { get; init; } = string.Empty;
     /// <summary>Where the store is (a path, or postgresql://user@host:port/db: never a password).</summary>
     public string Store { get; init; } = string.Empty;
     public DateTimeOffset Started { get; init; }
@@ -39,13 +52,15 @@ internal static class ListenerRegistry
     private static readonly Dictionary<int, Entry> Entries = new();
     private static int _nextId;
 
-    internal sealed record Entry(int Id, JournalListener Listener, string Store, string ServerName, string NodeName, DateTimeOffset Started, X509Certificate2? Certificate);
+    /// <param name="Runspace">The runspace that started it: Remove-Module there stops it.</param>
+    internal sealed record Entry(int Id, JournalListener Listener, string Store, string ServerName, string NodeName, DateTimeOffset Started, X509Certificate2? Certificate, Guid? Runspace);
 
     public static Entry Add(JournalListener listener, string store, string serverName, string nodeName, X509Certificate2? certificate)
     {
         lock (Gate)
         {
-            var entry = new Entry(++_nextId, listener, store, serverName, nodeName, DateTimeOffset.Now, certificate);
+            var entry = new Entry(++_nextId, listener, store, serverName, nodeName, DateTimeOffset.Now, certificate,
+                System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.InstanceId);
             Entries[entry.Id] = entry;
             return entry;
         }
@@ -67,16 +82,44 @@ internal static class ListenerRegistry
         }
     }
 
+    /// <summary>The running listener of this process bound to <paramref name="endpoint"/>'s port on an overlapping address.</summary>
+    public static Entry? Holding(ListenerEndpoint endpoint) =>
+        All().FirstOrDefault(e => e.Listener.IsRunning && e.Listener.BoundEndpoints.Any(b => b.Port == endpoint.Port && Overlap(b.Address, endpoint.Address)));
+
+    private static bool Overlap(IPAddress a, IPAddress b) =>
+        a.Equals(b) || IsAny(a) || IsAny(b);
+
+    private static bool IsAny(IPAddress a) => a.Equals(IPAddress.Any) || a.Equals(IPAddress.IPv6Any);
+
+    /// <summary>Stops the listeners <paramref name="runspace"/> started (Remove-Module), each within <paramref name="grace"/>.</summary>
+    public static void StopStartedBy(Guid? runspace, TimeSpan grace)
+    {
+        foreach (var entry in All().Where(e => e.Runspace == runspace))
+        {
+            try
+            {
+                entry.Listener.StopAsync(grace).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                Remove(entry.Id);
+            }
+        }
+    }
+
     public static JournalListenerInfo Describe(Entry e)
     {
         var counters = e.Listener.Counters.Snapshot();
         return new JournalListenerInfo
         {
             Id = e.Id,
+            ListenerId = e.Listener.Id,
+            InThisSession = true,
+            Node = e.Listener.Describe().Node,
+            ProcessId = Environment.ProcessId,
             IsRunning = e.Listener.IsRunning,
             Endpoints = e.Listener.BoundEndpoints.Select(b => b.ToString()).ToArray(),
             ServerName = e.ServerName,
-            NodeName = e.NodeName,
             Store = e.Store,
             Started = e.Started,
             CertificateSubject = e.Certificate?.Subject,
@@ -88,11 +131,34 @@ internal static class ListenerRegistry
             Refused = counters.Refused.ToDictionary(r => r.Key.ToString(), r => r.Value),
         };
     }
+
+    /// <summary>A listener another session recorded in the store.</summary>
+    public static JournalListenerInfo Describe(ListenerRecord r, string store, DateTimeOffset now)
+    {
+        var stale = r.IsStale(now);
+        return new JournalListenerInfo
+        {
+            ListenerId = r.Id,
+            IsRunning = !stale,
+            IsStale = stale,
+            Node = r.Node,
+            ProcessId = r.ProcessId,
+            LastHeartbeat = r.LastHeartbeat.ToLocalTime(),
+            Endpoints = r.Endpoints,
+            ServerName = r.ServerName,
+            Store = store,
+            Started = r.Started.ToLocalTime(),
+            ConnectionsOpen = r.ConnectionsOpen,
+            Received = r.Received,
+            Accepted = r.Accepted,
+            Refused = r.Refused,
+        };
+    }
 }
 
 [Cmdlet(VerbsLifecycle.Start, "JournalListener", SupportsShouldProcess = true, DefaultParameterSetName = NoCertificateSet)]
 [OutputType(typeof(JournalListenerInfo))]
-public sealed class StartJournalListenerCommand : JournalCmdlet
+public sealed class StartJournalListenerCommand : CancellableJournalCmdlet
 {
     private const string NoCertificateSet = "NoCertificate";
     private const string CertificateSet = "Certificate";
@@ -145,11 +211,14 @@ public sealed class StartJournalListenerCommand : JournalCmdlet
     [ValidateRange(5, 86_400)]
     public int SpoolLeaseSeconds { get; set; } = 120;
 
+    /// <summary>How often, in seconds, the listener refreshes its record in the store; 3 missed make it stale.</summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int HeartbeatSeconds { get; set; } = 5;
+
     /// <summary>Run in the foreground until Ctrl+C or a stop signal (services, runbooks).</summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
-
-    private readonly ManualResetEventSlim _stop = new();
 
     protected override void EndProcessing()
     {
@@ -178,6 +247,7 @@ public sealed class StartJournalListenerCommand : JournalCmdlet
             MaxConnections = MaxConnections,
             NodeName = NodeName ?? Dns.GetHostName(),
             SpoolLease = TimeSpan.FromSeconds(SpoolLeaseSeconds),
+            HeartbeatInterval = TimeSpan.FromSeconds(HeartbeatSeconds),
         };
         if (!ShouldProcess(string.Join(", ", endpoints), "Start the journal listener"))
         {
@@ -188,34 +258,63 @@ public sealed class StartJournalListenerCommand : JournalCmdlet
         {
             listener.StartAsync().GetAwaiter().GetResult();
         }
+        catch (JournalListenerStartException e) when (e.ErrorId == "ListenerBindFailed" && e.Endpoint is { } endpoint && ListenerRegistry.Holding(endpoint) is { } holder)
+        {
+            ThrowTerminating(new JournalListenerStartException(e.ErrorId, JournalErrorKind.AlreadyExists,
+                $"Cannot listen on {endpoint}: journal listener {holder.Id} of this session listens on {string.Join(", ", holder.Listener.BoundEndpoints)}. " +
+                $"Stop it first (Stop-JournalListener -Id {holder.Id}) or choose another -Port.", endpoint, e));
+        }
         catch (JournalConfigurationException e)
         {
             ThrowTerminating(e);
         }
         var entry = ListenerRegistry.Add(listener, backend.Location, options.ServerName, options.NodeName, certificate);
-        WriteObject(ListenerRegistry.Describe(entry));
-        if (Wait)
+        if (!Wait)
         {
+            WriteObject(ListenerRegistry.Describe(entry));
+            return;
+        }
+        try
+        {
+            WriteObject(ListenerRegistry.Describe(entry));
             RunUntilStopped(entry);
+        }
+        finally
+        {
+            // Ctrl+C, SIGTERM, or an error writing output: the listener never outlives -Wait.
+            StopListener(entry);
         }
     }
 
+    /// <summary>Blocks until Ctrl+C (the pipeline stops) or SIGTERM (systemd, docker stop).</summary>
     private void RunUntilStopped(ListenerRegistry.Entry entry)
     {
-        // SIGTERM (systemd, docker stop) stops as cleanly as Ctrl+C does.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         using var term = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
-            _stop.Set();
+            stop.Cancel();
         });
         WriteVerbose($"Listening on {string.Join(", ", entry.Listener.BoundEndpoints)}; Ctrl+C stops.");
-        _stop.Wait();
-        WriteVerbose("Stopping: letting sessions finish and storing what is queued.");
-        entry.Listener.StopAsync().GetAwaiter().GetResult();
-        ListenerRegistry.Remove(entry.Id);
+        stop.Token.WaitHandle.WaitOne();
+        if (!Cancellation.IsCancellationRequested)
+        {
+            WriteVerbose("Stopping: letting sessions finish and storing what is queued.");
+        }
     }
 
-    protected override void StopProcessing() => _stop.Set();
+    /// <summary>Stops without writing anything: after Ctrl+C, PowerShell refuses output.</summary>
+    private static void StopListener(ListenerRegistry.Entry entry)
+    {
+        try
+        {
+            entry.Listener.StopAsync().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            ListenerRegistry.Remove(entry.Id);
+        }
+    }
 
     private X509Certificate2? LoadCertificate()
     {
@@ -258,18 +357,56 @@ public sealed class StartJournalListenerCommand : JournalCmdlet
     }
 }
 
+/// <summary>Remove-Module stops the listeners its runspace started, so none outlives the module that shows it.</summary>
+public sealed class ModuleCleanup : IModuleAssemblyCleanup
+{
+    /// <summary>How long sessions in progress may finish when the module is removed.</summary>
+    internal static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
+
+    public void OnRemove(PSModuleInfo psModuleInfo) =>
+        ListenerRegistry.StopStartedBy(System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.InstanceId, Grace);
+}
+
 [Cmdlet(VerbsCommon.Get, "JournalListener")]
 [OutputType(typeof(JournalListenerInfo))]
-public sealed class GetJournalListenerCommand : PSCmdlet
+public sealed class GetJournalListenerCommand : JournalCmdlet
 {
+    /// <summary>This session's listeners by Id; without it, the store's listeners of other sessions and hosts are listed too.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     public int[]? Id { get; set; }
 
     protected override void ProcessRecord()
     {
-        foreach (var entry in ListenerRegistry.All().Where(e => Id is null || Id.Contains(e.Id)))
+        var local = ListenerRegistry.All();
+        foreach (var entry in local.Where(e => Id is null || Id.Contains(e.Id)))
         {
             WriteObject(ListenerRegistry.Describe(entry));
+        }
+        if (Id is not null)
+        {
+            return;
+        }
+        // Reads only: a store that does not exist yet has no listeners, and is not created here.
+        bool exists;
+        try
+        {
+            exists = JournalBackend.Exists(ResolveLocation(this, Store));
+        }
+        catch (JournalConfigurationException e)
+        {
+            ThrowTerminating(e);
+            return;
+        }
+        if (!exists)
+        {
+            return;
+        }
+        var store = OpenBackend().Store;
+        var now = DateTimeOffset.UtcNow;
+        var mine = local.Select(e => e.Listener.Id).ToHashSet();
+        foreach (var record in store.GetListeners().Where(r => !mine.Contains(r.Id)))
+        {
+            WriteObject(ListenerRegistry.Describe(record, store.Location, now));
         }
     }
 }

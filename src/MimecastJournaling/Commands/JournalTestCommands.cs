@@ -121,7 +121,15 @@ public sealed class SendJournalTestMessageCommand : JournalSmtpTestCmdlet
         {
             result = JournalTestMessage.SendAsync(message, Delivery(definition, UseTls), Cancel.Token).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or MailKit.Security.SslHandshakeException
+        catch (MailKit.Security.SslHandshakeException e)
+        {
+            throw new JournalConfigurationException("TestMessageSendFailed", JournalErrorKind.ConnectionError,
+                $"Could not deliver the test message to {SmtpServer}:{Port}: the TLS handshake failed ({FirstLine(e.Message)}). " +
+                (CertificateThumbprint is null
+                    ? "If the listener's certificate is self-signed or not trusted on this host, pin it with -CertificateThumbprint (Get-JournalListener shows CertificateThumbprint)."
+                    : $"The server's certificate is not the one with thumbprint {CertificateThumbprint}."), SmtpServer, e);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException
             or MailKit.ProtocolException or OperationCanceledException or TimeoutException)
         {
             throw new JournalConfigurationException("TestMessageSendFailed", JournalErrorKind.ConnectionError,
@@ -129,10 +137,31 @@ public sealed class SendJournalTestMessageCommand : JournalSmtpTestCmdlet
         }
         if (!result.Accepted)
         {
-            WriteWarning($"{SmtpServer}:{Port} refused the test message: {result.StatusCode} {result.Response}");
+            WriteWarning($"{SmtpServer}:{Port} refused the test message: {result.StatusCode} {result.Response}{MissingSwitch(definition, result)}");
         }
         WriteObject(result);
     });
+
+    /// <summary>For a 530, the switch this definition needs and the command line lacks.</summary>
+    private string MissingSwitch(JournalDefinition definition, TestMessageResult result)
+    {
+        if (result.StatusCode != 530)
+        {
+            return string.Empty;
+        }
+        if (definition.Encrypted && !UseTls)
+        {
+            return $" The definition '{definition.Description}' requires TLS (Encrypted): add -UseTls, and -CertificateThumbprint when the listener's certificate is self-signed.";
+        }
+        if (definition.SmtpAuthentication && Credential is null)
+        {
+            return $" The definition '{definition.Description}' requires SMTP AUTH: add -Credential (user '{definition.SmtpUserName}')" +
+                (UseTls ? "." : "; AUTH is offered only after TLS, so add -UseTls too.");
+        }
+        return string.Empty;
+    }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 }
 
 /// <summary>The result of Test-JournalConnector: one entry per check and the overall verdict.</summary>

@@ -87,7 +87,7 @@ public abstract class O365Cmdlet : PSCmdlet, IDisposable
         }
         catch (HttpRequestException e)
         {
-            WriteError(new ErrorRecord(e, "O365ConnectionFailed", ErrorCategory.ConnectionError, target));
+            WriteError(UnreachableError(e, target));
         }
         catch (GraphDirectoryException e)
         {
@@ -102,6 +102,24 @@ public abstract class O365Cmdlet : PSCmdlet, IDisposable
             throw new PipelineStoppedException();
         }
     }
+
+    /// <summary>
+    /// Microsoft 365 could not be reached (no DNS answer, a refused or cut connection, a proxy in
+    /// the way): the error says where to look rather than the socket's own words alone.
+    /// </summary>
+    internal static ErrorRecord UnreachableError(HttpRequestException e, object? target)
+    {
+        var record = new ErrorRecord(e, "O365ConnectionFailed", ErrorCategory.ConnectionError, target);
+        record.ErrorDetails = new ErrorDetails($"Cannot reach Microsoft 365: {e.Message}. {NetworkAdvice}")
+        {
+            RecommendedAction = NetworkAdvice,
+        };
+        return record;
+    }
+
+    /// <summary>What to check when Microsoft 365 cannot be reached.</summary>
+    internal const string NetworkAdvice =
+        "Check DNS (does this host resolve the name?), the proxy (HTTPS_PROXY, or the system's proxy settings) and the firewall (outbound HTTPS, port 443, to Microsoft 365).";
 
     /// <summary>Graph's own text, with the category that matches what went wrong, and the permission to grant when it refused.</summary>
     internal static ErrorRecord ToErrorRecord(GraphDirectoryException e, object? target)

@@ -165,7 +165,7 @@ public sealed class ConnectO365JournalingCommand : PSCmdlet, IDisposable
         }
         catch (HttpRequestException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "O365ConnectionFailed", ErrorCategory.ConnectionError, TenantId));
+            ThrowTerminatingError(O365Cmdlet.UnreachableError(e, TenantId));
             return;
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)

@@ -194,7 +194,7 @@ public sealed class SyncJournalDirectoryCommand : JournalCmdlet, IDisposable
         }
         catch (HttpRequestException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "O365ConnectionFailed", ErrorCategory.ConnectionError, O365Session.Current?.Info.TenantId));
+            ThrowTerminatingError(O365Cmdlet.UnreachableError(e, O365Session.Current?.Info.TenantId));
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {

@@ -162,6 +162,38 @@ public abstract class JournalStoreContract : IDisposable
         _configuration.UnregisterDomain("contoso.com", removeAddresses: true);
         Assert.Empty(_host.Store.GetInternalAddresses("contoso.com"));
     }
+
+    [Fact]
+    public void The_store_keeps_replaces_and_removes_a_listener_record()
+    {
+        var store = _host.Store;
+        var started = new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
+        var record = new ListenerRecord
+        {
+            Id = Guid.NewGuid(), Node = "archive01", ProcessId = 4242, Endpoints = ["0.0.0.0:25", "0.0.0.0:465 (implicit TLS)"],
+            ServerName = "archive.contoso.com", Started = started, LastHeartbeat = started, HeartbeatInterval = TimeSpan.FromSeconds(5),
+            Received = 1, Accepted = 1, Refused = new Dictionary<string, long> { ["TlsRequired"] = 2 },
+        };
+        store.UpsertListener(record);
+        store.UpsertListener(record with { LastHeartbeat = started.AddSeconds(5), Received = 7, Accepted = 6 });
+
+        var seen = Assert.Single(_backend.Open().Store.GetListeners());
+        Assert.Equal(record.Id, seen.Id);
+        Assert.Equal("archive01", seen.Node);
+        Assert.Equal(4242, seen.ProcessId);
+        Assert.Equal(record.Endpoints, seen.Endpoints);
+        Assert.Equal(started, seen.Started);
+        Assert.Equal(started.AddSeconds(5), seen.LastHeartbeat);
+        Assert.Equal(TimeSpan.FromSeconds(5), seen.HeartbeatInterval);
+        Assert.Equal((7L, 6L), (seen.Received, seen.Accepted));
+        Assert.Equal(2, seen.Refused["TlsRequired"]);
+        Assert.False(seen.IsStale(started.AddSeconds(20)));
+        Assert.True(seen.IsStale(started.AddSeconds(21)));
+
+        store.RemoveListener(record.Id);
+        store.RemoveListener(record.Id);   // already gone: not an error
+        Assert.Empty(store.GetListeners());
+    }
 }
 
 public sealed class SqliteJournalStoreContract() : JournalStoreContract(new SqliteBackendUnderTest());

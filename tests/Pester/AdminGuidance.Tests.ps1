@@ -1,0 +1,100 @@
+# Messages that point an admin the right way (issue 14): what a refusal or a failure says must
+# name the cause and the fix, not the symptom.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+}
+
+Describe 'Messages that point the right way' {
+    BeforeAll {
+        $script:Store = Use-ContosoStore -Address alice@contoso.com
+    }
+    AfterAll {
+        Remove-ContosoStore $Store
+    }
+
+    It 'says a port below 1024 needs root or CAP_NET_BIND_SERVICE' {
+        if (-not (Get-Command capsh -ErrorAction SilentlyContinue)) { throw 'capsh is missing (package libcap2-bin).' }
+        # A privileged port free here; the child runs without CAP_NET_BIND_SERVICE, as a non-root admin would.
+        $port = 600..1000 | Where-Object { -not (Test-Listening $_) } | Get-Random
+        $script = Join-Path (Split-Path $Store) 'lowport.ps1'
+        Set-Content -LiteralPath $script -Value @"
+Import-Module '$ModuleManifest'
+try { Start-JournalListener -Store '$Store' -BindAddress 127.0.0.1 -Port $port -WarningAction SilentlyContinue -ErrorAction Stop | Out-Null; 'started' }
+catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }
+"@
+        $output = & capsh --drop=cap_net_bind_service -- -c "cd '$RepoRoot' && dotnet pwsh -NoProfile -NonInteractive -File '$script'" 2>&1
+        $text = $output -join "`n"
+        $text | Should -Match '^ListenerBindFailed'
+        $text | Should -Match 'root or the CAP_NET_BIND_SERVICE capability'
+        $text | Should -Match 'setcap|-Port 2525|above 1023'
+        $text | Should -Not -Match 'another program'
+    }
+
+    It 'says a store location that is a folder must be a file path, once' {
+        $folder = Join-Path (Split-Path $Store) 'a-folder'
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        $env:MIMECASTJOURNALING_STORE = $folder
+        try {
+            Get-JournalDefinition -ErrorVariable failed -ErrorAction SilentlyContinue
+        } catch {
+            $failed = @($_)
+        } finally {
+            $env:MIMECASTJOURNALING_STORE = $Store
+        }
+        @($failed).Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'StorePathIsFolder*'
+        $failed[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failed[0].Exception.Message | Should -Match 'is a folder'
+        $failed[0].Exception.Message | Should -Match ([regex]::Escape((Join-Path $folder 'journaling.db')))
+        $failed[0].Exception.Message | Should -Match 'MIMECASTJOURNALING_STORE'
+    }
+
+    It 'says DNS, proxy or firewall when Exchange Online cannot be reached' {
+        $secret = ConvertTo-SecureString 'not-a-real-secret' -AsPlainText -Force
+        $err = { Connect-O365Journaling -TenantId contoso.onmicrosoft.com -ClientId 11111111-1111-1111-1111-111111111111 -ClientSecret $secret `
+                -AuthorityHost https://login.unreachable.invalid/ -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'O365ConnectionFailed*'
+        $err.CategoryInfo.Category | Should -Be 'ConnectionError'
+        "$err" | Should -Match 'DNS'
+        "$err" | Should -Match 'proxy'
+        "$err" | Should -Match 'firewall'
+        "$err" | Should -Match 'login\.unreachable\.invalid'
+        "$err" | Should -Not -Match 'not-a-real-secret'
+    }
+}
+
+Describe 'Send-JournalTestMessage names what the definition needs' {
+    BeforeAll {
+        $script:Store = Use-ContosoStore -Address alice@contoso.com
+        New-JournalDefinition 'EXO' journal@journal.contoso.com -SourceIpRange 127.0.0.1 | Out-Null
+        New-JournalDefinition 'OnPrem' onprem@journal.contoso.com -SourceIpRange 127.0.0.1 -SmtpCredential (New-TestCredential) | Out-Null
+        $script:Certificate = New-TestCertificate
+        $script:Listener = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -Certificate $Certificate
+        $script:Port = Get-PortOf $Listener
+    }
+    AfterAll {
+        Remove-ContosoStore $Store
+    }
+
+    It 'names -UseTls (and -CertificateThumbprint) for a definition that requires TLS' {
+        $result = Send-JournalTestMessage 'EXO' -SmtpServer 127.0.0.1 -Port $Port -WarningVariable warned 3>$null
+        $result.StatusCode | Should -Be 530
+        "$warned" | Should -Match 'requires TLS'
+        "$warned" | Should -Match '-UseTls'
+        "$warned" | Should -Match '-CertificateThumbprint'
+    }
+
+    It 'names -Credential for a definition that requires SMTP AUTH' {
+        $result = Send-JournalTestMessage 'OnPrem' -SmtpServer 127.0.0.1 -Port $Port -UseTls -CertificateThumbprint $Certificate.Thumbprint -WarningVariable warned 3>$null
+        $result.StatusCode | Should -Be 530
+        "$warned" | Should -Match 'SMTP AUTH'
+        "$warned" | Should -Match '-Credential'
+        "$warned" | Should -Match 'exchange'   # the definition's user name
+    }
+
+    It 'suggests -CertificateThumbprint when the certificate is not trusted' {
+        $err = { Send-JournalTestMessage 'EXO' -SmtpServer 127.0.0.1 -Port $Port -UseTls -ErrorAction Stop } |
+            Should -Throw -ErrorId 'TestMessageSendFailed*' -PassThru
+        $err.Exception.Message | Should -Match '-CertificateThumbprint'
+    }
+}
