@@ -71,13 +71,21 @@ terminating error (ListenerBindFailed, CertificateUnreadable, CertificateHasNoPr
             Description = 'The most sessions served at once; further connections get 421 4.7.0 and Exchange retries.'
             Default     = '100'
         }
+        NodeName            = @{
+            Description = 'This listener''s name among the hosts of a shared (PostgreSQL) store. It is recorded with every report the listener receives and shown by Get-JournalListener, Get-JournalOutcome and Get-JournalQueue.'
+            Default     = 'This computer''s host name'
+        }
+        SpoolLeaseSeconds   = @{
+            Description = 'With a PostgreSQL store: how long this host holds the accepted reports it is archiving before another host may take them over (because this one died). Keep it well above the time one archive batch takes.'
+            Default     = '120'
+        }
         Wait                = @{
             Description = 'Runs in the foreground until Ctrl+C or SIGTERM, then lets sessions finish, stores what is queued and returns.'
             Default     = 'False'
         }
     }
     Outputs     = @{
-        'MimecastJournaling.Commands.JournalListenerInfo' = 'The listener: Id, IsRunning, Endpoints, ServerName, Store, Started, the certificate''s subject, thumbprint and expiry, and its counters (ConnectionsOpen, Received, Accepted, Refused by reason).'
+        'MimecastJournaling.Commands.JournalListenerInfo' = 'The listener: Id, IsRunning, Endpoints, ServerName, NodeName, Store (never a password), Started, the certificate''s subject, thumbprint and expiry, and its counters (ConnectionsOpen, Received, Accepted, Refused by reason).'
     }
     Examples    = @(
         @{
