@@ -36,6 +36,7 @@
         'Send-JournalTestMessage'
         'Test-JournalConnector'
         'Get-JournalQueue'
+        'Copy-JournalStore'
         'Get-JournalListenerSetting'
         'Set-JournalListenerSetting'
         'Update-JournalExchangeOnlineRange'

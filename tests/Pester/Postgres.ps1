@@ -32,7 +32,7 @@ function Start-TestPostgres {
     $data = Join-Path $folder 'data'
     Invoke-AsPostgresUser (Join-Path $bin 'initdb') @('-D', $data, '-U', $script:PostgresSuperUser, '--pwfile', (Join-Path $folder 'pwfile'),
         '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync')
-    Remove-Item -LiteralPath (Join-Path $folder 'pwfile')
+    [IO.File]::Delete((Join-Path $folder 'pwfile'))
     $server = [pscustomobject]@{ Bin = $bin; Folder = $folder; Data = $data; Port = (Get-FreeLoopbackPort); Password = $password; User = $script:PostgresSuperUser }
     Start-TestPostgresAgain $server
     $server
@@ -48,7 +48,7 @@ function Start-TestPostgresAgain($Server) {
 function Stop-TestPostgres($Server, [switch] $Remove) {
     if (-not $Server) { return }
     try { Invoke-AsPostgresUser (Join-Path $Server.Bin 'pg_ctl') @('-D', $Server.Data, '-m', 'immediate', '-w', 'stop') } catch { }
-    if ($Remove) { Remove-Item -LiteralPath $Server.Folder -Recurse -Force -ErrorAction SilentlyContinue }
+    if ($Remove) { & rm -rf -- $Server.Folder }
 }
 
 # Runs SQL as the superuser through psql (in the server's bin folder).

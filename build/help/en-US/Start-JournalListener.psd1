@@ -80,12 +80,16 @@ forward 25 to it. A port held by a listener of this session names it (Stop-Journ
             Default     = '100'
         }
         NodeName            = @{
-            Description = 'The node name in the store''s record of the listener, shown by Get-JournalListener in other sessions.'
-            Default     = 'The host name'
+            Description = 'This listener''s name among the hosts of a shared (PostgreSQL) store. It is recorded with every report the listener receives and in the store''s record of the running listener, and shown by Get-JournalListener (in every session), Get-JournalOutcome and Get-JournalQueue.'
+            Default     = 'This computer''s host name'
         }
         HeartbeatSeconds    = @{
             Description = 'How often, in seconds, the listener refreshes its record (counters, last heartbeat) in the store. After three missed heartbeats Get-JournalListener shows it as stale.'
             Default     = '5'
+        }
+        SpoolLeaseSeconds   = @{
+            Description = 'With a PostgreSQL store: how long this host holds the accepted reports it is archiving before another host may take them over (because this one died). Keep it well above the time one archive batch takes.'
+            Default     = '120'
         }
         Wait                = @{
             Description = 'Runs in the foreground until Ctrl+C or SIGTERM, then lets sessions finish, stores what is queued and returns.'
@@ -93,7 +97,7 @@ forward 25 to it. A port held by a listener of this session names it (Stop-Journ
         }
     }
     Outputs     = @{
-        'MimecastJournaling.Commands.JournalListenerInfo' = 'The listener: Id, IsRunning, Endpoints, ServerName, Store, Started, the certificate''s subject, thumbprint and expiry, and its counters (ConnectionsOpen, Received, Accepted, Refused by reason).'
+        'MimecastJournaling.Commands.JournalListenerInfo' = 'The listener: Id, IsRunning, Endpoints, ServerName, NodeName, Store (never a password), Started, the certificate''s subject, thumbprint and expiry, and its counters (ConnectionsOpen, Received, Accepted, Refused by reason).'
     }
     Examples    = @(
         @{

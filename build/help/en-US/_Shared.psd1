@@ -9,6 +9,11 @@ Path of the configuration store (a SQLite file) to use instead of the default on
 path is resolved against the current location. The file and its folder are created when
 missing; on Linux and macOS the file gets mode 0600 and the folder 0700.
 
+A PostgreSQL connection string instead selects the shared store of several listener hosts:
+postgresql://user@host:5432/journaling?sslmode=verify-full, or Npgsql's keyword form
+Host=db1;Database=journaling;Username=mj;SSL Mode=VerifyFull. Leave the password out and give it
+with PGPASSWORD or a .pgpass file; it is never shown (outputs show postgresql://user@host:port/db).
+
 Without -Store the cmdlet uses $env:MIMECASTJOURNALING_STORE when it is set, otherwise
 journaling.db in the per-user data folder: %LOCALAPPDATA%\MimecastJournaling on Windows,
 ~/.local/share/MimecastJournaling on Linux, ~/Library/Application Support/MimecastJournaling on
