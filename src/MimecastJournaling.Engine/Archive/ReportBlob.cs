@@ -9,7 +9,10 @@ namespace MimecastJournaling.Engine.Archive;
 /// under the codec <see cref="ResidueCodec"/>. A report whose messages cannot be found or
 /// reproduced exactly is stored whole (<see cref="BlobCodec.Brotli"/>), as every report was before.
 /// Shared by every backend: write with <see cref="MessagesToStore"/> then <see cref="Encode"/>;
-/// read every blob through <see cref="Decode"/>, which reads both forms.
+/// read every blob through <see cref="Decode"/>, which reads both forms. A message blob must be
+/// kept as long as any residue refers to it (<see cref="ReportResidue.References"/>): a report
+/// merged into an item whose original differs in its bytes refers to its own original's blob,
+/// which no item row names.
 /// </summary>
 public static class ReportBlob
 {

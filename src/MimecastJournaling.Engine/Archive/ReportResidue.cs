@@ -30,7 +30,8 @@ public static class ReportResidue
     /// <summary>Messages shorter than this stay in the residue: a reference costs about 40 bytes.</summary>
     public const int MinimumPartLength = 128;
 
-    // How many places where a message's first bytes occur are tried before giving up on that encoding.
+    // How many places where a message's first bytes occur are tried before giving up on that form
+    // (bounds the work a hostile report can cause; a message not found is simply kept in the residue).
     private const int MaxCandidates = 8;
     private const int PrefixLength = 16;
 
@@ -313,15 +314,19 @@ public static class ReportResidue
         {
             return new Match(offset, offset + part.Length, index, Op.Copy, []);
         }
-        for (var from = 0; from <= report.Length - part.Length;)
+        // Elsewhere as it is: found by its first bytes, a few places at most, so a hostile report
+        // (one byte repeated for megabytes) costs a few passes, not one comparison per position.
+        var prefix = part[..Math.Min(PrefixLength, part.Length)];
+        var candidates = 0;
+        for (var from = 0; from <= report.Length - part.Length && candidates < MaxCandidates; candidates++)
         {
-            var found = report[from..].IndexOf(part);
+            var found = report[from..].IndexOf(prefix);
             if (found < 0)
             {
                 break;
             }
             var start = from + found;
-            if (Free(start, start + part.Length))
+            if (report.Length - start >= part.Length && report.Slice(start, part.Length).SequenceEqual(part) && Free(start, start + part.Length))
             {
                 return new Match(start, start + part.Length, index, Op.Copy, []);
             }

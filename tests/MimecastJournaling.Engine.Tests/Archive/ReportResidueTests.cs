@@ -376,6 +376,26 @@ public sealed class ReportResidueTests
     }
 
     [Fact]
+    public void A_hostile_report_of_one_repeated_byte_is_searched_a_few_times_not_at_every_position()
+    {
+        // 2 MB of 'A' and a 256 KB "original" of 'A' that ends differently: a search that compared
+        // the whole message at every position would take about 5 * 10^11 byte comparisons.
+        var raw = new byte[2 * 1024 * 1024];
+        raw.AsSpan().Fill((byte)'A');
+        var part = new byte[256 * 1024];
+        part.AsSpan().Fill((byte)'A');
+        part[^1] = (byte)'B';
+        Assert.Null(ReportResidue.Create(raw, [new(ContentFingerprint.Sha256(part), part)]));
+
+        // The same message where it really is (at the end) is still found when it is a slice of the report.
+        part.CopyTo(raw, raw.Length - part.Length);
+        var slice = raw.AsMemory(raw.Length - part.Length);
+        var residue = ReportResidue.Create(raw, [new(ContentFingerprint.Sha256(part), slice)]);
+        Assert.NotNull(residue);
+        Assert.InRange(residue!.Length, 1, raw.Length - part.Length + 64);
+    }
+
+    [Fact]
     public void A_stepped_down_eml_is_its_own_original_and_is_stored_whole_once()
     {
         var eml = MailLikeOriginal();
