@@ -71,7 +71,8 @@ Describe 'Connect-MimecastJournaling' {
 Describe 'The seed procedure from one pipeline' {
     It 'refuses a copy of a definition with SMTP authentication without the password, before any call' {
         Clear-McRequests
-        Capture { Get-JournalDefinition 'Exchange Online' | New-MimecastJournalService -ErrorAction SilentlyContinue -ErrorVariable failures } | Should -BeNullOrEmpty
+        Get-JournalDefinition 'Exchange Online' | New-MimecastJournalService -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+        $failures | ForEach-Object { $Streams.Add($_) }
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'MimecastSmtpPasswordRequired,*'
         $failures[0].Exception.Message | Should -Match '-SmtpCredential'
         Get-MimecastChanges $Mimecast | Should -BeNullOrEmpty
@@ -138,14 +139,16 @@ Describe 'The seed procedure from one pipeline' {
     }
 
     It 'registers the journal domain, shows the TXT code, verifies it once published; a rerun registers nothing' {
-        $domain = Capture { Register-MimecastJournalDomain journal.contoso.com -InformationVariable info }
+        $domain = @(Register-MimecastJournalDomain journal.contoso.com -InformationVariable info)
+        $info | ForEach-Object { $Streams.Add($_) }
         $domain[0].State | Should -Be 'Pending'
         $domain[0].TxtRecord | Should -Match '^mc-verify-'
         "$info" | Should -Match ([regex]::Escape($domain[0].TxtRecord))
         Clear-McRequests
         (Capture { Register-MimecastJournalDomain journal.contoso.com })[0].Id | Should -Be $domain[0].Id
         Get-MimecastChanges $Mimecast | Should -BeNullOrEmpty
-        $before = Capture { Test-MimecastJournalDomain journal.contoso.com -WarningVariable warned -WarningAction SilentlyContinue }
+        $before = @(Test-MimecastJournalDomain journal.contoso.com -WarningVariable warned -WarningAction SilentlyContinue)
+        $warned | ForEach-Object { $Streams.Add($_) }
         $before[0].Verified | Should -BeFalse
         "$warned" | Should -Match 'TXT'
         Mc 'publish-txt journal.contoso.com' | Out-Null
@@ -246,7 +249,7 @@ Describe 'Mimecast''s limits and error envelopes' {
         $records = @(& { Get-MimecastJournalService -Verbose } *>&1)
         foreach ($r in $records) { $Streams.Add($r) }
         @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match 'Waiting GET .* HTTP 429 wait 0\.3s' }).Count | Should -Be 1
-        @($records | Where-Object { $_ -is [MimecastJournaling.Mimecast.MimecastJournalService] }).Count | Should -Be 1
+        @($records | Where-Object { $_.GetType().FullName -eq 'MimecastJournaling.Mimecast.MimecastJournalService' }).Count | Should -Be 1
         @((Mc 'requests' | ConvertFrom-Json) | ForEach-Object StatusCode) | Should -Be @(429, 200)
     }
 
@@ -285,7 +288,7 @@ Describe 'Secrets' {
     It 'no output stream ever carried the client secret or the SMTP password, even when Mimecast returns the password' {
         Mc 'return-password on' | Out-Null
         try {
-            Capture { Get-MimecastJournalService -Verbose; Get-MimecastJournalService 'Exchange Online' | Format-List * } | Out-Null
+            Capture { Get-MimecastJournalService -Verbose; Get-MimecastJournalService 'Exchange Online' | Format-List * | Out-String } | Out-Null
             Capture { Get-MimecastJournalService 'Exchange Online' | ConvertTo-Json -Depth 6 } | Out-Null
         } finally {
             Mc 'return-password off' | Out-Null
@@ -295,6 +298,8 @@ Describe 'Secrets' {
         $text = ($Streams | ForEach-Object {
                 if ($_ -is [System.Management.Automation.ErrorRecord]) { "$_ $($_.Exception.Message) $($_.ErrorDetails)" }
                 elseif ($_ -is [string]) { $_ }
+                elseif ($_ -is [System.Management.Automation.InformationRecord]) { "$($_.MessageData)" }
+                elseif ($_ -is [System.Management.Automation.VerboseRecord] -or $_ -is [System.Management.Automation.WarningRecord]) { $_.Message }
                 else { $_ | Format-List * -Force | Out-String -Width 400 }
             }) -join "`n"
         $text | Should -Match 'Sending POST /journaling/cloud-gateway/v1/services'
