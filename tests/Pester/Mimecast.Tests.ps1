@@ -107,6 +107,17 @@ Describe 'The seed procedure from one pipeline' {
         @(Get-MimecastJournalService).Count | Should -Be 1
     }
 
+    It 'a rerun after a change in the console sends back only what differs from the definition' {
+        Mc 'change Exchange Online {"smtpJournalingConnection":{"inactivityTimeout":600}}' | Out-Null
+        Clear-McRequests
+        $converged = Capture { Get-JournalDefinition 'Exchange Online' | New-MimecastJournalService -SmtpCredential $SmtpCredential -RemoveJournalHeaders -Confirm:$false }
+        $converged[0].InactivityPeriod | Should -Be ([timespan]::FromMinutes(240))
+        $changes = @(Get-MimecastChanges $Mimecast)
+        $changes.Count | Should -Be 1
+        $changes[0].Method | Should -Be 'PATCH'
+        $changes[0].Body | Should -Be '{"smtpJournalingConnection":{"inactivityTimeout":240}}'
+    }
+
     It 'Set sends only what changed, with the update names' {
         Clear-McRequests
         $updated = Capture { Set-MimecastJournalService 'Exchange Online' -InactivityPeriod 300 -Encrypted $false -DeliveryWaitAttempts 3 -PassThru -Verbose }

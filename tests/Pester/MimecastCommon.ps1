@@ -6,28 +6,9 @@
   Program.cs: state, requests, clear-requests, throttle, fail-in-body, set-status, change, publish-txt, ...).
 #>
 function Start-TestMimecastEmulator {
-    $dll = $env:MIMECASTJOURNALING_MIMECAST_EMULATOR
-    if (-not $dll -or -not (Test-Path -LiteralPath $dll)) {
-        $project = Join-Path $script:RepoRoot 'tests/Emulators/MimecastEmulator.Host'
-        $output = & dotnet build $project -c Release --nologo -v quiet 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "Building the Mimecast emulator failed:`n$($output -join "`n")" }
-        $dll = Join-Path $project 'bin/Release/net10.0/MimecastEmulator.Host.dll'
-        $env:MIMECASTJOURNALING_MIMECAST_EMULATOR = $dll
-    }
-    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    $info.ArgumentList.Add($dll)
-    $info.UseShellExecute = $false
-    $info.RedirectStandardInput = $true
-    $info.RedirectStandardOutput = $true
-    $info.RedirectStandardError = $true
-    $process = [System.Diagnostics.Process]::Start($info)
-    $null = $process.StandardError.ReadToEndAsync()
-    $line = $process.StandardOutput.ReadLineAsync()
-    if (-not $line.Wait(60000) -or -not $line.Result) {
-        if (-not $process.HasExited) { $process.Kill() }
-        throw 'The Mimecast emulator did not start within 60 s.'
-    }
-    $started = $line.Result | ConvertFrom-Json
+    $emulatorHost = Start-TestEmulatorHost MIMECASTJOURNALING_MIMECAST_EMULATOR MimecastEmulator.Host 'Mimecast'
+    $process = $emulatorHost.Process
+    $started = $emulatorHost.Started
     [pscustomobject]@{
         Process      = $process
         BaseUri      = [uri]"http://127.0.0.1:$($started.Port)"
@@ -44,14 +25,8 @@ function Invoke-TestMimecastEmulator($Emulator, [string] $Command) {
     $answer
 }
 
-function Stop-TestMimecastEmulator($Emulator) {
-    if (-not $Emulator) { return }
-    if (-not $Emulator.Process.HasExited) {
-        try { $null = Invoke-TestMimecastEmulator $Emulator 'quit' } catch { }
-        if (-not $Emulator.Process.WaitForExit(10000)) { $Emulator.Process.Kill() }
-    }
-    $Emulator.Process.WaitForExit()
-}
+# Both emulator hosts speak the same line protocol ('quit' ends them).
+function Stop-TestMimecastEmulator($Emulator) { Stop-TestExchangeEmulator $Emulator }
 
 # Connect-MimecastJournaling to the emulator (plain http is accepted for loopback addresses only).
 function Connect-TestMimecastEmulator($Emulator) {

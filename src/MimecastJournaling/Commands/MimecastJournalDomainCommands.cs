@@ -3,38 +3,46 @@ using MimecastJournaling.Mimecast;
 
 namespace MimecastJournaling.Commands;
 
-/// <summary>
-/// Registers the journal sub-domain in Mimecast (Internal Directories); shows the verification
-/// code to publish as DNS TXT. Converges: a domain Mimecast has already is returned as it is.
-/// </summary>
-[Cmdlet(VerbsLifecycle.Register, "MimecastJournalDomain", SupportsShouldProcess = true)]
-[OutputType(typeof(MimecastJournalDomain))]
-public sealed class RegisterMimecastJournalDomainCommand : MimecastCmdlet
+/// <summary>The domain cmdlets that act on each name given: -Name (from the pipeline), checked locally, one error per failing name.</summary>
+public abstract class MimecastJournalDomainNameCmdlet : MimecastCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Domain")]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = Array.Empty<string>();
 
+    /// <summary>Does the work for one checked, lower-case domain name.</summary>
+    protected abstract void ProcessDomain(string domain);
+
     protected override void ProcessRecord()
     {
         foreach (var name in Name)
         {
-            Try(() =>
-            {
-                var domain = MimecastJournalDomains.CheckName(name);
-                var existing = Invoke((c, ct) => c.Domains.FindAsync(domain, ct));
-                if (existing is not null)
-                {
-                    WriteVerbose($"Mimecast has {domain} already ({existing.State}); nothing changed.");
-                    Report(existing);
-                    return;
-                }
-                if (ShouldProcess(domain, "Register the domain in Mimecast's Internal Directories"))
-                {
-                    Report(Invoke((c, ct) => c.Domains.RegisterAsync(domain, ct)).Domain);
-                }
-            }, name);
+            Try(() => ProcessDomain(MimecastJournalDomains.CheckName(name)), name);
+        }
+    }
+}
+
+/// <summary>
+/// Registers the journal sub-domain in Mimecast (Internal Directories); shows the verification
+/// code to publish as DNS TXT. Converges: a domain Mimecast has already is returned as it is.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Register, "MimecastJournalDomain", SupportsShouldProcess = true)]
+[OutputType(typeof(MimecastJournalDomain))]
+public sealed class RegisterMimecastJournalDomainCommand : MimecastJournalDomainNameCmdlet
+{
+    protected override void ProcessDomain(string domain)
+    {
+        var existing = Invoke((c, ct) => c.Domains.FindAsync(domain, ct));
+        if (existing is not null)
+        {
+            WriteVerbose($"Mimecast has {domain} already ({existing.State}); nothing changed.");
+            Report(existing);
+            return;
+        }
+        if (ShouldProcess(domain, "Register the domain in Mimecast's Internal Directories"))
+        {
+            Report(Invoke((c, ct) => c.Domains.RegisterAsync(domain, ct)).Domain);
         }
     }
 
@@ -87,52 +95,28 @@ public sealed class GetMimecastJournalDomainCommand : MimecastCmdlet
 /// <summary>Asks Mimecast to verify the domain's DNS TXT record and shows whether it is now an internal domain.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "MimecastJournalDomain")]
 [OutputType(typeof(MimecastJournalDomain))]
-public sealed class TestMimecastJournalDomainCommand : MimecastCmdlet
+public sealed class TestMimecastJournalDomainCommand : MimecastJournalDomainNameCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Domain")]
-    [ValidateNotNullOrEmpty]
-    public string[] Name { get; set; } = Array.Empty<string>();
-
-    protected override void ProcessRecord()
+    protected override void ProcessDomain(string domain)
     {
-        foreach (var name in Name)
+        var (result, detail) = Invoke((c, ct) => c.Domains.VerifyAsync(domain, ct));
+        if (!result.Verified)
         {
-            Try(() =>
-            {
-                var domain = MimecastJournalDomains.CheckName(name);
-                var (result, detail) = Invoke((c, ct) => c.Domains.VerifyAsync(domain, ct));
-                if (!result.Verified)
-                {
-                    WriteWarning($"{domain} is not verified yet{(detail is null ? "" : $" (Mimecast: {detail})")}. Publish a DNS TXT record at {domain} with the text \"{result.TxtRecord}\", wait for DNS, and run Test-MimecastJournalDomain again.");
-                }
-                WriteObject(result);
-            }, name);
+            WriteWarning($"{domain} is not verified yet{(detail is null ? "" : $" (Mimecast: {detail})")}. Publish a DNS TXT record at {domain} with the text \"{result.TxtRecord}\", wait for DNS, and run Test-MimecastJournalDomain again.");
         }
+        WriteObject(result);
     }
 }
 
 /// <summary>Removes a pending (unverified) domain from Mimecast.</summary>
 [Cmdlet(VerbsLifecycle.Unregister, "MimecastJournalDomain", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-public sealed class UnregisterMimecastJournalDomainCommand : MimecastCmdlet
+public sealed class UnregisterMimecastJournalDomainCommand : MimecastJournalDomainNameCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Domain")]
-    [ValidateNotNullOrEmpty]
-    public string[] Name { get; set; } = Array.Empty<string>();
-
-    protected override void ProcessRecord()
+    protected override void ProcessDomain(string domain)
     {
-        foreach (var name in Name)
+        if (ShouldProcess(domain, "Remove the pending domain from Mimecast"))
         {
-            Try(() =>
-            {
-                var domain = MimecastJournalDomains.CheckName(name);
-                if (ShouldProcess(domain, "Remove the pending domain from Mimecast"))
-                {
-                    Invoke((c, ct) => c.Domains.RemovePendingAsync(domain, ct));
-                }
-            }, name);
+            Invoke((c, ct) => c.Domains.RemovePendingAsync(domain, ct));
         }
     }
 }
