@@ -7,25 +7,12 @@ namespace MimecastJournaling.Commands;
 /// <summary>The current Mimecast connection of the process (one at a time), set by Connect-MimecastJournaling.</summary>
 internal static class MimecastSession
 {
-    private static readonly object Gate = new();
-    private static MimecastConnection? _current;
+    private static readonly CurrentConnection<MimecastConnection> Slot = new();
 
-    public static MimecastConnection? Current
-    {
-        get { lock (Gate) return _current; }
-    }
+    public static MimecastConnection? Current => Slot.Current;
 
     /// <summary>Makes <paramref name="connection"/> current and closes the previous one.</summary>
-    public static void Replace(MimecastConnection? connection)
-    {
-        MimecastConnection? old;
-        lock (Gate)
-        {
-            old = _current;
-            _current = connection;
-        }
-        old?.Dispose();
-    }
+    public static void Replace(MimecastConnection? connection) => Slot.Replace(connection);
 
     /// <summary>The error for a cmdlet that needs Connect-MimecastJournaling first.</summary>
     public static ErrorRecord NotConnectedError() => new(
