@@ -257,6 +257,12 @@ public sealed class MimecastClient : IDisposable
         {
             TimeSpan hold;
             lock (_rateGate) hold = _notBefore - DateTimeOffset.UtcNow;
+            if (hold > _options.MaxRateLimitWait)
+            {
+                throw Fail(new MimecastApiException(MimecastErrorKind.Throttled,
+                    $"{method.Method} {path}: Mimecast said no calls are left until its rate-limit window resets in {Seconds(hold)} s, longer than the client waits ({Seconds(_options.MaxRateLimitWait)} s). Nothing was sent; run it again after that.")
+                    { StatusCode = 429, RetryAfter = hold, Operation = method.Method + " " + path });
+            }
             if (hold > TimeSpan.Zero)
             {
                 Log(new(MimecastCallEventKind.Waiting, method.Method, path, attempt, Delay: hold, Message: "no calls left in this rate-limit window; waiting for the reset"));

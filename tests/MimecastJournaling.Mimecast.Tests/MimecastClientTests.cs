@@ -196,6 +196,20 @@ public sealed class ErrorAndThrottlingTests : MimecastTestBase
     }
 
     [Fact]
+    public async Task Remaining_zero_with_a_reset_past_the_limit_fails_the_next_call_without_sending_it()
+    {
+        using var client = Client(o => o.MaxRateLimitWait = TimeSpan.FromSeconds(5));
+        var services = new MimecastJournalServices(client);
+        await client.SignInAsync();
+        Emulator.RemainingZeroNext(1, 3_600_000);
+        await services.ListAsync();
+        var sent = Emulator.Requests.Count;
+        var e = await Assert.ThrowsAsync<MimecastApiException>(() => services.ListAsync());
+        Assert.Equal(MimecastErrorKind.Throttled, e.Kind);
+        Assert.Equal(sent, Emulator.Requests.Count);
+    }
+
+    [Fact]
     public async Task Remaining_zero_holds_the_next_call_until_the_reset()
     {
         using var client = Client();
