@@ -63,6 +63,19 @@
         'Disable-O365JournalRule'
         'Enable-O365Journaling'
         'Test-O365Journaling'
+        'Connect-MimecastJournaling'
+        'Get-MimecastJournalingConnection'
+        'Disconnect-MimecastJournaling'
+        'New-MimecastJournalService'
+        'Get-MimecastJournalService'
+        'Set-MimecastJournalService'
+        'Remove-MimecastJournalService'
+        'Enable-MimecastJournalService'
+        'Disable-MimecastJournalService'
+        'Register-MimecastJournalDomain'
+        'Get-MimecastJournalDomain'
+        'Test-MimecastJournalDomain'
+        'Unregister-MimecastJournalDomain'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

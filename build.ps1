@@ -111,6 +111,11 @@ function Invoke-Test {
     $emulatorProject = Join-Path $root 'tests/Emulators/ExchangeOnlineEmulator.Host'
     Invoke-Native dotnet @('build', $emulatorProject, '-c', $Configuration, '--nologo', '-v', 'quiet')
     $env:MIMECASTJOURNALING_EXO_EMULATOR = Join-Path $emulatorProject "bin/$Configuration/net10.0/ExchangeOnlineEmulator.Host.dll"
+    # The Mimecast API 2.0 emulator, the same way (tests/Pester/Mimecast*.Tests.ps1).
+    Write-Host '==> Building the Mimecast emulator host' -ForegroundColor Cyan
+    $mimecastEmulatorProject = Join-Path $root 'tests/Emulators/MimecastEmulator.Host'
+    Invoke-Native dotnet @('build', $mimecastEmulatorProject, '-c', $Configuration, '--nologo', '-v', 'quiet')
+    $env:MIMECASTJOURNALING_MIMECAST_EMULATOR = Join-Path $mimecastEmulatorProject "bin/$Configuration/net10.0/MimecastEmulator.Host.dll"
 
     $results = [ordered]@{}
 
@@ -118,6 +123,7 @@ function Invoke-Test {
     $xunitProjects = [ordered]@{
         'xunit engine'          = 'tests/MimecastJournaling.Engine.Tests'
         'xunit Exchange Online' = 'tests/MimecastJournaling.ExchangeOnline.Tests'
+        'xunit Mimecast'        = 'tests/MimecastJournaling.Mimecast.Tests'
     }
     if ($SkipXunit) { $xunitProjects.Clear() }
     foreach ($name in $xunitProjects.Keys) {

@@ -156,14 +156,16 @@ function Invoke-ChildPwsh {
   Invoke-TestExchangeEmulator (see its Program.cs: token, graph-token, deny/allow <Cmdlet>,
   issued-tokens, device-codes, approve/decline <code>, graph-seed <n>, exec, state, ...).
 #>
-function Start-TestExchangeEmulator {
-    $dll = $env:MIMECASTJOURNALING_EXO_EMULATOR
+# An emulator host (tests/Emulators/<Project>) as a child process: built when $env:<Variable> does not
+# name its dll yet; returns the process and the JSON line it prints when it is listening.
+function Start-TestEmulatorHost([string] $Variable, [string] $Project, [string] $Label) {
+    $dll = [Environment]::GetEnvironmentVariable($Variable)
     if (-not $dll -or -not (Test-Path -LiteralPath $dll)) {
-        $project = Join-Path $script:RepoRoot 'tests/Emulators/ExchangeOnlineEmulator.Host'
-        $output = & dotnet build $project -c Release --nologo -v quiet 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "Building the Exchange Online emulator failed:`n$($output -join "`n")" }
-        $dll = Join-Path $project 'bin/Release/net10.0/ExchangeOnlineEmulator.Host.dll'
-        $env:MIMECASTJOURNALING_EXO_EMULATOR = $dll
+        $projectPath = Join-Path $script:RepoRoot "tests/Emulators/$Project"
+        $output = & dotnet build $projectPath -c Release --nologo -v quiet 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "Building the $Label emulator failed:`n$($output -join "`n")" }
+        $dll = Join-Path $projectPath "bin/Release/net10.0/$Project.dll"
+        [Environment]::SetEnvironmentVariable($Variable, $dll)
     }
     $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     $info.ArgumentList.Add($dll)
@@ -176,9 +178,15 @@ function Start-TestExchangeEmulator {
     $line = $process.StandardOutput.ReadLineAsync()
     if (-not $line.Wait(60000) -or -not $line.Result) {
         if (-not $process.HasExited) { $process.Kill() }
-        throw 'The Exchange Online emulator did not start within 60 s.'
+        throw "The $Label emulator did not start within 60 s."
     }
-    $started = $line.Result | ConvertFrom-Json
+    [pscustomobject]@{ Process = $process; Started = ($line.Result | ConvertFrom-Json) }
+}
+
+function Start-TestExchangeEmulator {
+    $emulatorHost = Start-TestEmulatorHost MIMECASTJOURNALING_EXO_EMULATOR ExchangeOnlineEmulator.Host 'Exchange Online'
+    $process = $emulatorHost.Process
+    $started = $emulatorHost.Started
     [pscustomobject]@{
         Process                     = $process
         Endpoint                    = [uri]"http://127.0.0.1:$($started.FrontDoorPort)"

@@ -2,6 +2,7 @@
 # matches what really comes out, tab completion of names, and a readable default table.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
+    . (Join-Path $PSScriptRoot 'MimecastCommon.ps1')
     $script:Commands = Get-Command -Module MimecastJournaling
 }
 
@@ -117,10 +118,26 @@ Describe '[OutputType]' {
         $Output['Enable-O365Journaling'] = Enable-O365Journaling 'Types' -ServiceEmailAddress journal@journal.contoso.test -SmartHost archive.contoso.test
         $Output['Test-O365Journaling'] = Test-O365Journaling 'Types' -ServiceEmailAddress journal@journal.contoso.test -SmartHost archive.contoso.test
         $Output['Disconnect-O365Journaling'] = Disconnect-O365Journaling
+        # Mimecast API 2.0, against its loopback emulator.
+        $script:MimecastEmulator = Start-TestMimecastEmulator
+        $Output['Connect-MimecastJournaling'] = Connect-TestMimecastEmulator $MimecastEmulator
+        $Output['Get-MimecastJournalingConnection'] = Get-MimecastJournalingConnection
+        $Output['New-MimecastJournalService'] = New-MimecastJournalService 'Types' journal@journal.contoso.test
+        $Output['Get-MimecastJournalService'] = Get-MimecastJournalService
+        $Output['Set-MimecastJournalService'] = Set-MimecastJournalService 'Types' -DeliveryWaitAttempts 4 -PassThru
+        $Output['Disable-MimecastJournalService'] = Disable-MimecastJournalService 'Types' -PassThru
+        $Output['Enable-MimecastJournalService'] = Enable-MimecastJournalService 'Types' -PassThru
+        $Output['Remove-MimecastJournalService'] = Remove-MimecastJournalService 'Types' -Confirm:$false
+        $Output['Register-MimecastJournalDomain'] = Register-MimecastJournalDomain journal.contoso.test, spare.contoso.test
+        $Output['Get-MimecastJournalDomain'] = Get-MimecastJournalDomain
+        $Output['Test-MimecastJournalDomain'] = Test-MimecastJournalDomain journal.contoso.test -WarningAction SilentlyContinue
+        $Output['Unregister-MimecastJournalDomain'] = Unregister-MimecastJournalDomain spare.contoso.test -Confirm:$false
+        $Output['Disconnect-MimecastJournaling'] = Disconnect-MimecastJournaling
     }
     AfterAll {
         Disconnect-O365Journaling
         Stop-TestExchangeEmulator $Emulator
+        Stop-TestMimecastEmulator $MimecastEmulator
         Remove-TestStore $Store
         Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
     }
@@ -153,7 +170,9 @@ Describe '[OutputType]' {
             'Get-O365JournalingConnection', 'New-O365JournalContact', 'Get-O365JournalContact', 'Get-O365AcceptedDomain', 'Sync-JournalDirectory',
             'New-O365PartnerConnector', 'Get-O365PartnerConnector', 'Set-O365PartnerConnector', 'Test-O365PartnerConnector',
             'Set-O365JournalNdrRecipient', 'Get-O365JournalNdrRecipient', 'New-O365JournalRule', 'Get-O365JournalRule', 'Set-O365JournalRule',
-            'Disable-O365JournalRule', 'Enable-O365JournalRule', 'Enable-O365Journaling', 'Test-O365Journaling') {
+            'Disable-O365JournalRule', 'Enable-O365JournalRule', 'Enable-O365Journaling', 'Test-O365Journaling',
+            'Get-MimecastJournalingConnection', 'New-MimecastJournalService', 'Get-MimecastJournalService', 'Set-MimecastJournalService',
+            'Disable-MimecastJournalService', 'Enable-MimecastJournalService', 'Register-MimecastJournalDomain', 'Get-MimecastJournalDomain', 'Test-MimecastJournalDomain') {
             @($Output[$name]).Count | Should -BeGreaterThan 0 -Because $name
         }
     }

@@ -39,7 +39,8 @@ Connect-O365Journaling first.
     Parameters  = @{
         Definition          = @{ Description = 'The journal definition''s name (Description). Bound by property name from Get-JournalDefinition''s output.' }
         ServiceEmailAddress = @{ Description = 'The definition''s service address. Bound by property name from Get-JournalDefinition''s output; when omitted, it is read from the store.'; Default = 'The definition''s, from the store' }
-        SmartHost           = @{ Description = 'The listener''s host names, IP addresses or CIDR ranges, without a port: where the connector delivers journal reports.' }
+        SmartHost           = @{ Description = 'The listener''s host names, IP addresses or CIDR ranges, without a port: where the connector delivers journal reports. Bound by property name from Hostnames (Get-MimecastJournalService).' }
+        MimecastService     = @{ Description = 'A Mimecast journal service from Get-MimecastJournalService (pipeline input). It is read again from Mimecast, and its ServiceEmailAddress and Hostnames (the journal smart hosts Mimecast gives) are used instead of -ServiceEmailAddress and -SmartHost; Test-O365Journaling also checks the Mimecast side (MimecastServiceEnabled, MimecastServiceStatus, MimecastServiceHostnames).' }
         NdrRecipient        = @{ Description = 'The alternate journaling (NDR) recipient to set: an external address or a mail contact, not an Exchange Online mailbox.'; Default = 'The tenant''s current one (it must be set)' }
         RecipientDomain     = @{ Description = 'The connector''s recipient domains.'; Default = 'The domain of the service address' }
         TlsSettings         = @{ Description = 'The connector''s TLS: EncryptionOnly, CertificateValidation or DomainValidation.'; Default = 'CertificateValidation' }
@@ -53,6 +54,7 @@ Connect-O365Journaling first.
         ValidationRecipient = @{ Description = 'Where the connector validation sends its test messages, in the connector''s domain.'; Default = 'The service address' }
     }
     Inputs      = @(
+        @{ Type = 'MimecastJournaling.Mimecast.MimecastJournalService'; Description = 'Mimecast journal services from Get-MimecastJournalService: read again, their address and Hostnames are the target.' }
         @{ Type = 'MimecastJournaling.Engine.Configuration.JournalDefinition'; Description = 'Journal definitions from Get-JournalDefinition (Description and ServiceEmailAddress bind by property name).' }
     )
     Outputs     = @{

@@ -18,7 +18,8 @@ as to Enable-O365Journaling, which fixes every failed check. Run Connect-O365Jou
     Parameters  = @{
         Definition          = @{ Description = 'The journal definition''s name (Description). Bound by property name from Get-JournalDefinition''s output.' }
         ServiceEmailAddress = @{ Description = 'The definition''s service address. Bound by property name from Get-JournalDefinition''s output; when omitted, it is read from the store.'; Default = 'The definition''s, from the store' }
-        SmartHost           = @{ Description = 'The smart hosts the connector should deliver to.' }
+        SmartHost           = @{ Description = 'The smart hosts the connector should deliver to. Bound by property name from Hostnames (Get-MimecastJournalService).' }
+        MimecastService     = @{ Description = 'A Mimecast journal service from Get-MimecastJournalService (pipeline input). It is read again from Mimecast, and its ServiceEmailAddress and Hostnames (the journal smart hosts Mimecast gives) are used instead of -ServiceEmailAddress and -SmartHost; Test-O365Journaling also checks the Mimecast side (MimecastServiceEnabled, MimecastServiceStatus, MimecastServiceHostnames).' }
         NdrRecipient        = @{ Description = 'The NDR recipient the tenant should have. When omitted, any set address that is not an Exchange Online mailbox passes.' }
         RecipientDomain     = @{ Description = 'The recipient domains the connector should have.'; Default = 'The domain of the service address' }
         TlsSettings         = @{ Description = 'The TLS level the connector should have.'; Default = 'CertificateValidation' }
@@ -30,6 +31,7 @@ as to Enable-O365Journaling, which fixes every failed check. Run Connect-O365Jou
         RuleName            = @{ Description = 'The journal rule''s name.'; Default = '"Journal - <definition name>"' }
     }
     Inputs      = @(
+        @{ Type = 'MimecastJournaling.Mimecast.MimecastJournalService'; Description = 'Mimecast journal services from Get-MimecastJournalService: read again, their address and Hostnames are the target.' }
         @{ Type = 'MimecastJournaling.Engine.Configuration.JournalDefinition'; Description = 'Journal definitions from Get-JournalDefinition (Description and ServiceEmailAddress bind by property name).' }
     )
     Outputs     = @{

@@ -7,19 +7,30 @@ namespace MimecastJournaling.Commands;
 /// <summary>The current Exchange Online connection of the process (one at a time), set by Connect-O365Journaling.</summary>
 internal static class O365Session
 {
-    private static readonly object Gate = new();
-    private static ExchangeOnlineConnection? _current;
+    private static readonly CurrentConnection<ExchangeOnlineConnection> Slot = new();
 
-    public static ExchangeOnlineConnection? Current
+    public static ExchangeOnlineConnection? Current => Slot.Current;
+
+    /// <summary>Makes <paramref name="connection"/> current and closes the previous one.</summary>
+    public static void Replace(ExchangeOnlineConnection? connection) => Slot.Replace(connection);
+}
+
+/// <summary>The one current connection of a kind in the process (Exchange Online, Mimecast).</summary>
+internal sealed class CurrentConnection<T> where T : class, IDisposable
+{
+    private readonly object _gate = new();
+    private T? _current;
+
+    public T? Current
     {
-        get { lock (Gate) return _current; }
+        get { lock (_gate) return _current; }
     }
 
     /// <summary>Makes <paramref name="connection"/> current and closes the previous one.</summary>
-    public static void Replace(ExchangeOnlineConnection? connection)
+    public void Replace(T? connection)
     {
-        ExchangeOnlineConnection? old;
-        lock (Gate)
+        T? old;
+        lock (_gate)
         {
             old = _current;
             _current = connection;

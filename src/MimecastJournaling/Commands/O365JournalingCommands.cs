@@ -21,10 +21,14 @@ public abstract class O365JournalingSetupCmdlet : O365JournalingCmdlet
     [ValidateNotNullOrEmpty]
     public string? ServiceEmailAddress { get; set; }
 
-    [Parameter(Mandatory = true)]
-    [Alias("SmartHosts")]
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("SmartHosts", "Hostnames")]
     [ValidateNotNullOrEmpty]
     public string[] SmartHost { get; set; } = Array.Empty<string>();
+
+    /// <summary>A Mimecast journal service (Get-MimecastJournalService): read again, its address and Hostnames are the target.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    public MimecastJournaling.Mimecast.MimecastJournalService? MimecastService { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -68,8 +72,9 @@ public abstract class O365JournalingSetupCmdlet : O365JournalingCmdlet
     /// <summary>The target, checked locally (names, smart hosts, TLS) before any call.</summary>
     protected JournalingTarget BuildTarget(bool showContact = false, IReadOnlyList<string>? validationRecipients = null)
     {
-        var address = ServiceEmailAddress ?? ReadDefinition(Definition, Store).ServiceEmailAddress;
-        return new JournalingTarget(Definition, address, SmartHost, RecipientDomain, TlsSettings, TlsDomain, ContactName, ConnectorName, RuleName)
+        CurrentMimecastService = MimecastService is null ? null : O365MimecastInput.Refresh(this, MimecastService);
+        var address = CurrentMimecastService?.ServiceEmailAddress ?? ServiceEmailAddress ?? ReadDefinition(Definition, Store).ServiceEmailAddress;
+        return new JournalingTarget(Definition, address, CurrentMimecastService?.Hostnames ?? (IEnumerable<string>)SmartHost, RecipientDomain, TlsSettings, TlsDomain, ContactName, ConnectorName, RuleName)
         {
             NdrRecipient = NdrRecipient is null ? null : JournalingChecks.CheckAddress(NdrRecipient, "NDR recipient"),
             Scope = Scope,
@@ -78,6 +83,9 @@ public abstract class O365JournalingSetupCmdlet : O365JournalingCmdlet
             ValidationRecipients = validationRecipients,
         };
     }
+
+    /// <summary>The Mimecast journal service as Mimecast has it now (after <see cref="BuildTarget"/>), when one was piped in.</summary>
+    protected MimecastJournaling.Mimecast.MimecastJournalService? CurrentMimecastService { get; private set; }
 }
 
 /// <summary>
@@ -127,7 +135,7 @@ public sealed class TestO365JournalingCommand : O365JournalingSetupCmdlet
     protected override void ProcessRecord() => Run(() =>
     {
         var setup = new JournalingSetup(Connection.Commands, BuildTarget());
-        var result = Invoke((_, ct) => setup.TestAsync(ct));
+        var result = O365MimecastInput.WithMimecastChecks(Invoke((_, ct) => setup.TestAsync(ct)), CurrentMimecastService);
         foreach (var drift in result.Drift)
         {
             WriteVerbose("Drift: " + drift);
