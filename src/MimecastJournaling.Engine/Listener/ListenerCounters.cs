@@ -18,6 +18,8 @@ public enum RefusalReason
     SpoolFull,
     StoreUnavailable,
     ShuttingDown,
+    /// <summary>The report's Exchange Online tenant stamp is not one of the definition's TenantId.</summary>
+    ForeignTenant,
 }
 
 /// <summary>A point-in-time copy of the listener's counters.</summary>

@@ -29,6 +29,7 @@ internal static class SmtpReplies
     // DATA
     public static SmtpResponse Accepted(long spoolId) => Reply(250, $"2.0.0 Queued as {spoolId}");
     public static SmtpResponse TooLarge(int limit) => Reply(552, $"5.3.4 Message size exceeds the limit of {limit} bytes");
+    public static SmtpResponse ForeignTenant { get; } = Reply(550, "5.7.1 This journal definition does not take reports from your Exchange Online tenant");
     public static SmtpResponse SpoolFull { get; } = Reply(452, "4.3.1 Journal queue is full, try again later");
     public static SmtpResponse StoreUnavailable { get; } = Reply(451, "4.3.0 Temporary local problem, the message was not stored; try again later");
     public static SmtpResponse ShuttingDown { get; } = Reply(421, "4.3.2 Service shutting down, try again later");

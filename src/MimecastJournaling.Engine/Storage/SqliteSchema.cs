@@ -186,6 +186,10 @@ internal static class SqliteSchema
         ALTER TABLE internal_addresses ADD COLUMN source_id TEXT NULL;
         CREATE INDEX internal_addresses_source ON internal_addresses(source, source_id);
         """,
+        // 8: the Exchange Online tenants a definition takes reports from (JSON array of GUIDs)
+        """
+        ALTER TABLE definitions ADD COLUMN tenant_ids TEXT NOT NULL DEFAULT '[]';
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;
