@@ -27,6 +27,12 @@ public sealed class JournalIngest
     public const string SteppedDownDefect =
         "Not an envelope journal report: the recipients come from the message's To, Cc and Bcc headers (stepped down to standard EML).";
 
+    /// <summary>How long one report may take to parse before it is quarantined with that reason.</summary>
+    public static readonly TimeSpan DefaultParseTimeBudget = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one report may take to parse; longer is a quarantine (kept, never retried).</summary>
+    public TimeSpan ParseTimeBudget { get; init; } = DefaultParseTimeBudget;
+
     private readonly IJournalStore _configuration;
     private readonly IJournalArchive _archive;
     private readonly TimeProvider _clock;
@@ -46,7 +52,7 @@ public sealed class JournalIngest
     {
         var directory = CurrentDirectory();
         var stampHeaders = JournalConfiguration.ReadListenerSettings(_configuration).TenantStampHeader;
-        var outcomes = _archive.Store(reports.Select(r => Prepare(definition, directory, r, stampHeaders)).ToList());
+        var outcomes = _archive.Store(reports.Select(r => Prepare(definition, directory, r, stampHeaders, ParseTimeBudget)).ToList());
         _archive.CompleteDueItems(_clock.GetUtcNow());
         return outcomes;
     }
@@ -95,12 +101,14 @@ public sealed class JournalIngest
     }
 
     /// <summary>The decision for one report. Never throws for bad input: that is a quarantine.</summary>
-    public static ArchiveSubmission Prepare(JournalDefinition definition, InternalDirectory directory, IncomingReport incoming, IReadOnlyCollection<string>? tenantStampHeaders = null)
+    public static ArchiveSubmission Prepare(JournalDefinition definition, InternalDirectory directory, IncomingReport incoming,
+        IReadOnlyCollection<string>? tenantStampHeaders = null, TimeSpan? parseBudget = null)
     {
-        var report = JournalReportParser.Parse(incoming.Raw, incoming.TrustWrappedReport ? WrappedReportHandling.Any : WrappedReportHandling.DeliveryStatusOnly);
+        var budget = parseBudget ?? DefaultParseTimeBudget;
+        var report = JournalReportParser.Parse(incoming.Raw, incoming.TrustWrappedReport ? WrappedReportHandling.Any : WrappedReportHandling.DeliveryStatusOnly, budget);
         if (report.Unwrapped && !incoming.TrustWrappedReport && !IsOwnPostmaster(report.WrapperSender, directory))
         {
-            var plain = JournalReportParser.Parse(incoming.Raw, WrappedReportHandling.Never);
+            var plain = JournalReportParser.Parse(incoming.Raw, WrappedReportHandling.Never, budget);
             report = new JournalReport
             {
                 Format = plain.Format,
@@ -158,7 +166,7 @@ public sealed class JournalIngest
         else if (report.Format != JournalReportFormat.Standard && definition.JournalType == JournalType.StandardEml && report.OriginalMessage is { } embedded)
         {
             // A StandardEml definition indexes only what the message itself says.
-            recipients = JournalReportParser.Parse(embedded.Content).Recipients;
+            recipients = JournalReportParser.Parse(embedded.Content, WrappedReportHandling.DeliveryStatusOnly, budget).Recipients;
         }
 
         var assignment = MailboxAssignment.Assign(report.Sender, recipients.Select(r => r.Address), directory, definition);

@@ -94,7 +94,7 @@ public sealed class JournalListener : IAsyncDisposable
         var gate = new ConnectionGate(definitions, Counters, _options.MaxConnections, _options.MaxConnectionsPerSource);
         var health = new DefinitionHealth(_store, _options.FailuresBeforeError, _clock);
         var spoolLength = new SpoolLength();
-        _processor = new SpoolProcessor(_spool, spoolLength, new JournalIngest(_store, _archive, _clock), definitions, health, _options.RetryDelay, _clock);
+        _processor = new SpoolProcessor(_spool, spoolLength, new JournalIngest(_store, _archive, _clock) { ParseTimeBudget = _options.ParseTimeBudget }, definitions, health, _options.RetryDelay, _clock);
         _writer = new SpoolWriter(_spool, spoolLength, _processor.Wake);
 
         var services = new ServiceProvider();

@@ -59,6 +59,9 @@ public sealed record ListenerOptions
     /// <summary>Consecutive failed archive attempts of a definition's reports before its Status becomes Error.</summary>
     public int FailuresBeforeError { get; init; } = 3;
 
+    /// <summary>How long one report may take to parse; a report that takes longer is quarantined with that reason (kept, not retried), and the spool goes on.</summary>
+    public TimeSpan ParseTimeBudget { get; init; } = Archive.JournalIngest.DefaultParseTimeBudget;
+
     /// <summary>How long the spool processor waits before retrying after a failure.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -40,11 +40,29 @@ public static class JournalReportParser
     public static JournalReport Parse(ReadOnlyMemory<byte> raw) => Parse(raw, WrappedReportHandling.DeliveryStatusOnly);
 
     /// <summary>Parses a report held in memory, unwrapping a report carried inside another message as <paramref name="wrapped"/> says. Never throws.</summary>
-    public static JournalReport Parse(ReadOnlyMemory<byte> raw, WrappedReportHandling wrapped)
+    public static JournalReport Parse(ReadOnlyMemory<byte> raw, WrappedReportHandling wrapped) => Parse(raw, wrapped, Timeout.InfiniteTimeSpan);
+
+    /// <summary>
+    /// Parses within a time budget: a parse that takes longer is given up, and the report comes
+    /// back with <see cref="JournalReport.ParseFailed"/> and a defect that says so (never an exception).
+    /// </summary>
+    public static JournalReport Parse(ReadOnlyMemory<byte> raw, WrappedReportHandling wrapped, TimeSpan budget)
     {
+        using var deadline = budget == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(budget);
         try
         {
-            return ParseCore(raw, wrapped);
+            return ParseCore(raw, wrapped, deadline?.Token ?? CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (deadline is { IsCancellationRequested: true })
+        {
+            return new JournalReport
+            {
+                Format = JournalReportFormat.Standard,
+                OriginalMessage = new EmbeddedMessage { Content = raw },
+                ParseFailed = true,
+                Defects = new[] { $"Parsing took longer than its budget of {budget.TotalSeconds:0.#} s and was given up; the input was not parsed as MIME." },
+                Size = raw.Length,
+            };
         }
 #pragma warning disable CA1031 // the contract is "never an exception out"; the failure becomes a defect
         catch (Exception e)
@@ -85,7 +103,7 @@ public static class JournalReportParser
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
-    private static JournalReport ParseCore(ReadOnlyMemory<byte> raw, WrappedReportHandling wrapped)
+    private static JournalReport ParseCore(ReadOnlyMemory<byte> raw, WrappedReportHandling wrapped, CancellationToken cancellationToken)
     {
         _ = CodePagesRegistered;
         if (HeaderBlockGuard.HasOversizedHeaderBlock(raw.Span))
@@ -111,9 +129,9 @@ public static class JournalReportParser
         using var stream = new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false, publiclyVisible: true);
         var parser = new MimeParser(Options, stream, MimeFormat.Entity, persistent: true);
         parser.MimeMessageEnd += (_, e) => offsets[e.Message] = (e.BeginOffset, e.EndOffset);
-        var top = parser.ParseMessage();
+        var top = parser.ParseMessage(cancellationToken);
         var defects = new DefectList();
-        var context = new Context(raw, offsets, defects);
+        var context = new Context(raw, offsets, defects, cancellationToken);
 
         var format = DetectFormat(top);
         var report = top;
@@ -176,7 +194,8 @@ public static class JournalReportParser
     private sealed record Context(
         ReadOnlyMemory<byte> Raw,
         Dictionary<MimeMessage, (long Begin, long End)> Offsets,
-        DefectList Defects);
+        DefectList Defects,
+        CancellationToken CancellationToken);
 
     private static JournalReportFormat DetectFormat(MimeMessage message)
     {
@@ -386,6 +405,7 @@ public static class JournalReportParser
                 {
                     continue;
                 }
+                context.CancellationToken.ThrowIfCancellationRequested();
                 var candidateText = ReadText(text, defects);
                 var candidateDefects = new DefectList();
                 var candidate = ReadEnvelope(format, candidateText, original?.Subject, candidateDefects);
@@ -594,14 +614,24 @@ public static class JournalReportParser
         byte[] bytes;
         using (var decoded = new MemoryStream())
         {
-            file.Content?.DecodeTo(decoded);
+            file.Content?.DecodeTo(decoded, context.CancellationToken);
             bytes = decoded.ToArray();
+        }
+        // The guard of the whole input saw only the encoded form of this message.
+        if (HeaderBlockGuard.HasOversizedHeaderBlock(bytes))
+        {
+            context.Defects.Add($"The attached original message has a header block larger than {HeaderBlockGuard.MaxHeaderBlockBytes / 1024} KiB; it is kept as it is but was not parsed.");
+            return new EmbeddedMessage { Content = bytes };
         }
         try
         {
             using var stream = new MemoryStream(bytes, writable: false);
-            var message = new MimeParser(Options, stream, MimeFormat.Entity, persistent: false).ParseMessage();
+            var message = new MimeParser(Options, stream, MimeFormat.Entity, persistent: false).ParseMessage(context.CancellationToken);
             return Describe(message, bytes);
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            throw;
         }
 #pragma warning disable CA1031 // an unreadable attachment is still the original's bytes
         catch (Exception e)
