@@ -91,6 +91,12 @@ public sealed class O365JournalingConnection
 {
     /// <summary>The tenant as given (GUID or domain).</summary>
     public string TenantId { get; init; } = "";
+    /// <summary>
+    /// The tenant's directory id (GUID): as given, else from the sign-in (MSAL's tenant, or the
+    /// tid claim of a given token). Null when neither says. Enable-O365Journaling binds the
+    /// journal definition to it (its TenantId).
+    /// </summary>
+    public string? DirectoryTenantId { get; init; }
     /// <summary>How the session signed in.</summary>
     public O365SignInMethod SignInMethod { get; init; }
     /// <summary>
@@ -193,6 +199,7 @@ public sealed class ExchangeOnlineConnection : IDisposable
     public O365JournalingConnection Info => new()
     {
         TenantId = _info.TenantId,
+        DirectoryTenantId = _info.DirectoryTenantId ?? (Tokens is MsalAccessTokenProvider { TenantId: { } signedIn } && Guid.TryParse(signedIn, out var tenant) ? tenant.ToString("D") : null),
         SignInMethod = _info.SignInMethod,
         ClientId = _info.ClientId,
         UserPrincipalName = Tokens is MsalAccessTokenProvider { UserPrincipalName: { } upn } ? upn : _info.UserPrincipalName,
@@ -237,7 +244,7 @@ public sealed class ExchangeOnlineConnection : IDisposable
         }
 
         IAccessTokenProvider tokens;
-        string? clientId = request.ClientId, upn = null, thumbprint = null;
+        string? clientId = request.ClientId, upn = null, thumbprint = null, tokenTenant = null;
         DateTimeOffset? expiry = null;
         // A sign-in host given by the caller is unknown to MSAL: validating it, or looking up its
         // instance metadata, would ask login.microsoftonline.com about a host it has never heard
@@ -251,6 +258,7 @@ public sealed class ExchangeOnlineConnection : IDisposable
                 if (claims.TryGetValue("exp", out var exp) && long.TryParse(exp, out var seconds)) expiry = DateTimeOffset.FromUnixTimeSeconds(seconds);
                 clientId ??= claims.GetValueOrDefault("appid") ?? claims.GetValueOrDefault("azp");
                 upn = claims.GetValueOrDefault("upn");
+                tokenTenant = claims.GetValueOrDefault("tid");
                 break;
             case O365SignInMethod.ClientSecret:
                 tokens = MsalAccessTokenProvider.ForClientSecret(environment.AuthorityHost, request.Tenant, request.ClientId!, request.ClientSecret!, validateAuthority, handler);
@@ -313,6 +321,9 @@ public sealed class ExchangeOnlineConnection : IDisposable
         var info = new O365JournalingConnection
         {
             TenantId = request.Tenant,
+            DirectoryTenantId = Guid.TryParse(request.Tenant, out var given) ? given.ToString("D")
+                : Guid.TryParse(tokenTenant, out var claimed) ? claimed.ToString("D")
+                : tokens is MsalAccessTokenProvider { TenantId: { } signedIn } && Guid.TryParse(signedIn, out var fromSignIn) ? fromSignIn.ToString("D") : null,
             SignInMethod = method,
             ClientId = clientId,
             UserPrincipalName = upn,

@@ -233,6 +233,7 @@ public sealed class SqliteJournalStoreTests : IDisposable
             PreferClearText = true,
             JournalNonInternalAddresses = true,
             JournalUnknownInternalAddresses = true,
+            TenantId = ["9f3c6a2e-5d1b-4c8e-a7f0-3b2d1e4c5a60"],
             Status = JournalStatus.Down,
             StatusReason = "Nothing for 6 hours",
             LastReceived = received,
@@ -245,7 +246,8 @@ public sealed class SqliteJournalStoreTests : IDisposable
         Assert.Equal(definition.SourceIpRange, read.SourceIpRange);
         Assert.Equal(received, read.LastReceived);
         Assert.Equal(TimeSpan.Zero, read.LastReceived!.Value.Offset);
-        Assert.Equal(definition with { SourceIpRange = read.SourceIpRange, LastReceived = read.LastReceived }, read);
+        Assert.Equal(definition.TenantId, read.TenantId);
+        Assert.Equal(definition with { SourceIpRange = read.SourceIpRange, TenantId = read.TenantId, LastReceived = read.LastReceived }, read);
         Assert.Equal("pbkdf2-sha256$1$AA==$AA==", _temp.Store.GetSmtpPasswordHash(definition.Id));
     }
 

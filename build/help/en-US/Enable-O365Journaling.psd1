@@ -24,6 +24,13 @@ the plan ("What if:" per step that would change) and changes nothing. When the c
 pass validation the step is Failed, the error ConnectorValidationFailed says why, and the NDR
 recipient and the rule are left alone.
 
+After the last step the journal definition is bound to the connected tenant: its TenantId gets
+the tenant's directory id (the GUID given to Connect-O365Journaling -TenantId, else the one the
+sign-in names), so the listener refuses reports stamped by any other tenant (see
+New-JournalDefinition -TenantId). When the connection cannot say which tenant it is (a domain
+name was given and the sign-in does not name the tenant), a warning says to run
+Set-JournalDefinition -TenantId. With -WhatIf the binding is only shown.
+
 The objects are named after the definition: "Journal - <definition name>" (cut to 64
 characters) for the contact, the connector and the rule (they live in separate name spaces);
 -ContactName, -ConnectorName and -RuleName override. Give Test-O365Journaling the same names.

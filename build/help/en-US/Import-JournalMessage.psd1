@@ -77,6 +77,18 @@ the store.
         Recurse     = @{
             Description = 'For a folder given in -Path or -LiteralPath, also imports the files in all its subfolders.'
         }
+        TrustWrappedReport = @{
+            Description = @'
+Unwraps a journal report from any message that carries one, as the files of an
+alternate-journaling-mailbox backlog that were forwarded or resent may. Without it a report
+inside another message is unwrapped only when that message is a delivery status notification
+(multipart/report with a delivery-status part) from the organisation's own postmaster (postmaster,
+mailer-daemon or the Microsoft Exchange recipient in a registered domain); any other message
+carrying a report is archived as the plain message it is, with a defect saying so. Use it only for
+files you vouch for.
+'@
+            Default     = 'False'
+        }
         PassThru    = @{
             Description = @'
 Also writes the outcome of each report, in the order of the files, before the summary: Id,
@@ -104,6 +116,11 @@ once for the whole import.
 The source of each report is recorded as file:<full path>; the listener records smtp:<address>.
 '@
     Examples    = @(
+        @{
+            Title   = 'Import the backlog of the alternate journaling mailbox'
+            Code    = 'Import-JournalMessage -Path ./ndr-backlog/*.eml -Definition ''Exchange Online'' -TrustWrappedReport'
+            Remarks = 'The saved non-delivery reports (and any forwarded ones) are unwrapped to the journal reports they carry.'
+        }
         @{
             Title   = 'Backfill the archive from an export, in a runbook'
             Code    = @'

@@ -52,6 +52,7 @@ Change the journal rule in Exchange to the same address.
         JournalNonInternalAddresses     = @{ Default = 'Unchanged' }
         JournalUnknownInternalAddresses = @{ Default = 'Unchanged' }
         Disabled                        = @{ Default = 'Unchanged' }
+        TenantId                        = @{ Default = 'Unchanged (the list you give replaces the current one; @() removes the binding)' }
     }
     Inputs      = @(
         @{ Type = 'MimecastJournaling.Engine.Configuration.JournalDefinition'; Description = 'You can pipe definitions from Get-JournalDefinition; the Description property selects the definition to change.' }

@@ -12,6 +12,12 @@ Exchange Online ranges, loaded by Update-JournalExchangeOnlineRange (turning it 
 loaded is an error, ExchangeOnlineRangesMissing). Those ranges are shared by every Exchange
 Online tenant: keep TLS (Encrypted) on, and prefer a service address nobody can guess.
 
+TenantStampHeader: the header fields that carry the Exchange Online tenant a report left, checked
+for definitions with a TenantId (see New-JournalDefinition -TenantId). Default
+X-MS-Exchange-CrossTenant-Id, the field Exchange Online stamps with the sending tenant's GUID. It
+is a setting because Microsoft documents no header as one a sender cannot forge; every copy of
+every named field must name a tenant of the definition.
+
 Each change is recorded in the event log.
 '@
     Parameters  = @{
@@ -22,6 +28,10 @@ Each change is recorded in the event log.
         UseExchangeOnlineRanges = @{
             Description = 'Whether every definition also accepts Microsoft''s published Exchange Online ranges.'
             Default     = 'Unchanged'
+        }
+        TenantStampHeader       = @{
+            Description = 'The header field names (printable ASCII, no colon or space) that carry a report''s Exchange Online tenant. @() restores the default; an invalid name is refused with InvalidTenantStampHeader.'
+            Default     = 'Unchanged (X-MS-Exchange-CrossTenant-Id when never set)'
         }
         PassThru                = @{
             Description = 'Returns the settings after the change.'
@@ -44,6 +54,11 @@ Set-JournalListenerSetting -UseExchangeOnlineRanges $true
             Title   = 'Allow the organisation''s own relays'
             Code    = 'Set-JournalListenerSetting -AuthorizedIpRange 192.0.2.0/28, 2001:db8:10::/64 -PassThru'
             Remarks = 'Every definition now also accepts these two ranges.'
+        }
+        @{
+            Title   = 'Check a second tenant stamp field as well'
+            Code    = 'Set-JournalListenerSetting -TenantStampHeader X-MS-Exchange-CrossTenant-Id, X-EOPTenantAttributedMessage -PassThru'
+            Remarks = 'Definitions with a TenantId now need every copy of both fields to name one of their tenants.'
         }
     )
     Links       = @('Get-JournalListenerSetting', 'Update-JournalExchangeOnlineRange', 'New-JournalDefinition')

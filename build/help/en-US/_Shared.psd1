@@ -162,6 +162,30 @@ JournalUnknownInternalAddresses, unless JournalNonInternalAddresses is on. Use
 -JournalUnknownInternalAddresses:$false on Set-JournalDefinition to turn it off.
 '@
         }
+        TenantId                        = @{
+            Description = @'
+The Exchange Online tenants (directory ids, GUIDs) whose reports this definition takes.
+Exchange Online sends from address ranges every Microsoft 365 tenant shares, so anyone with a
+tenant can connect from an allowed range; a TenantId closes that door. Enable-O365Journaling
+sets it to the tenant it is connected to.
+
+With a TenantId, a report must carry a tenant stamp in its top-level header block, and every
+stamp there must name one of these tenants. Exchange Online stamps X-MS-Exchange-CrossTenant-Id
+(the sending tenant's GUID) on mail that leaves a tenant, beside X-OriginatorOrg (its domain)
+and other X-MS-Exchange-CrossTenant-* fields. Microsoft does not document whether Exchange Online
+removes a copy of that field that the sender wrote into the message itself, so no single stamp
+is trusted: a forged stamp adds a second copy beside the real one, and any copy that names
+another tenant refuses the report. A report that breaks the rule is refused with 550 5.7.1 at the
+end of DATA (Exchange Online returns it to the sending tenant, nothing is stored); a report that
+reaches the archive another way (Import-JournalMessage) is Rejected with Rule TenantId and the
+stamp in its Reason. The field names are a listener setting (Set-JournalListenerSetting
+-TenantStampHeader) because no public source settles which field a sender cannot forge.
+
+Give on-premises Exchange servers, which stamp no tenant, a definition of their own. An empty
+list (@()) removes the binding.
+'@
+            Default     = 'None (reports from any sender in the source ranges)'
+        }
         Disabled                        = @{
             Description = @'
 Suspends the service. While a definition is disabled the listener answers with a temporary SMTP

@@ -8,7 +8,14 @@ namespace MimecastJournaling.Engine.Archive;
 /// A report to ingest: its raw bytes, where it came from, and when it arrived. A report from the
 /// listener's spool carries its spool id, so the archive can store it exactly once.
 /// </summary>
-public sealed record IncomingReport(ReadOnlyMemory<byte> Raw, string Source, DateTimeOffset Received, long? SpoolId = null, string? Node = null);
+public sealed record IncomingReport(ReadOnlyMemory<byte> Raw, string Source, DateTimeOffset Received, long? SpoolId = null, string? Node = null)
+{
+    /// <summary>
+    /// Unwrap a journal report from any message that carries one, not only from the tenant's own
+    /// non-delivery reports (Import-JournalMessage -TrustWrappedReport, for a saved alternate-mailbox backlog).
+    /// </summary>
+    public bool TrustWrappedReport { get; init; }
+}
 
 /// <summary>
 /// The one ingest path, shared by the listener and Import-JournalMessage: parse, decide
@@ -19,6 +26,12 @@ public sealed class JournalIngest
 {
     public const string SteppedDownDefect =
         "Not an envelope journal report: the recipients come from the message's To, Cc and Bcc headers (stepped down to standard EML).";
+
+    /// <summary>How long one report may take to parse before it is quarantined with that reason.</summary>
+    public static readonly TimeSpan DefaultParseTimeBudget = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one report may take to parse; longer is a quarantine (kept, never retried).</summary>
+    public TimeSpan ParseTimeBudget { get; init; } = DefaultParseTimeBudget;
 
     private readonly IJournalStore _configuration;
     private readonly IJournalArchive _archive;
@@ -38,7 +51,8 @@ public sealed class JournalIngest
     public IReadOnlyList<JournalOutcome> Ingest(JournalDefinition definition, IReadOnlyList<IncomingReport> reports)
     {
         var directory = CurrentDirectory();
-        var outcomes = _archive.Store(reports.Select(r => Prepare(definition, directory, r)).ToList());
+        var stampHeaders = JournalConfiguration.ReadListenerSettings(_configuration).TenantStampHeader;
+        var outcomes = _archive.Store(reports.Select(r => Prepare(definition, directory, r, stampHeaders, ParseTimeBudget)).ToList());
         _archive.CompleteDueItems(_clock.GetUtcNow());
         return outcomes;
     }
@@ -69,10 +83,48 @@ public sealed class JournalIngest
             : null;
     }
 
-    /// <summary>The decision for one report. Never throws for bad input: that is a quarantine.</summary>
-    public static ArchiveSubmission Prepare(JournalDefinition definition, InternalDirectory directory, IncomingReport incoming)
+    /// <summary>The local parts Exchange sends non-delivery reports from (in one of the organisation's own domains).</summary>
+    private static readonly string[] PostmasterLocalParts = ["postmaster", "MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e", "mailer-daemon"];
+
+    public const string WrapperNotPostmasterDefect =
+        "The message is a delivery status notification carrying a journal report, but it is not from the organisation's own postmaster (an internal domain's postmaster or Microsoft Exchange recipient); it is archived as the plain message it is.";
+
+    /// <summary>True for the organisation's own postmaster: a postmaster local part in a registered (internal) domain.</summary>
+    internal static bool IsOwnPostmaster(string? address, InternalDirectory directory)
     {
-        var report = JournalReportParser.Parse(incoming.Raw);
+        if (address is null || !directory.IsInternalDomain(address))
+        {
+            return false;
+        }
+        var local = address[..address.LastIndexOf('@')];
+        return PostmasterLocalParts.Contains(local, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The decision for one report. Never throws for bad input: that is a quarantine.</summary>
+    public static ArchiveSubmission Prepare(JournalDefinition definition, InternalDirectory directory, IncomingReport incoming,
+        IReadOnlyCollection<string>? tenantStampHeaders = null, TimeSpan? parseBudget = null)
+    {
+        var budget = parseBudget ?? DefaultParseTimeBudget;
+        var report = JournalReportParser.Parse(incoming.Raw, incoming.TrustWrappedReport ? WrappedReportHandling.Any : WrappedReportHandling.DeliveryStatusOnly, budget);
+        if (report.Unwrapped && !incoming.TrustWrappedReport && !IsOwnPostmaster(report.WrapperSender, directory))
+        {
+            var plain = JournalReportParser.Parse(incoming.Raw, WrappedReportHandling.Never, budget);
+            report = new JournalReport
+            {
+                Format = plain.Format,
+                Sender = plain.Sender,
+                OnBehalfOf = plain.OnBehalfOf,
+                Subject = plain.Subject,
+                MessageId = plain.MessageId,
+                Recipients = plain.Recipients,
+                OriginalMessage = plain.OriginalMessage,
+                Defects = plain.Defects.Append(WrapperNotPostmasterDefect).ToList(),
+                ReportMessageId = plain.ReportMessageId,
+                ReportDate = plain.ReportDate,
+                ParseFailed = plain.ParseFailed,
+                Size = plain.Size,
+            };
+        }
         var submission = new ArchiveSubmission
         {
             Received = incoming.Received,
@@ -90,10 +142,21 @@ public sealed class JournalIngest
             Defects = report.Defects,
         };
 
+        if (TenantBinding.Violation(definition, incoming.Raw.Span, tenantStampHeaders ?? JournalListenerSettings.DefaultTenantStampHeader) is { } foreign)
+        {
+            return submission with
+            {
+                Disposition = ArchiveDisposition.Reject,
+                Rule = TenantBinding.RuleName,
+                Reason = foreign,
+            };
+        }
+
         if (QuarantineReason(report) is { } reason)
         {
             return submission with { Disposition = ArchiveDisposition.Quarantine, Reason = reason };
         }
+
 
         var defects = report.Defects.ToList();
         var recipients = report.Recipients;
@@ -104,7 +167,7 @@ public sealed class JournalIngest
         else if (report.Format != JournalReportFormat.Standard && definition.JournalType == JournalType.StandardEml && report.OriginalMessage is { } embedded)
         {
             // A StandardEml definition indexes only what the message itself says.
-            recipients = JournalReportParser.Parse(embedded.Content).Recipients;
+            recipients = JournalReportParser.Parse(embedded.Content, WrappedReportHandling.DeliveryStatusOnly, budget).Recipients;
         }
 
         var assignment = MailboxAssignment.Assign(report.Sender, recipients.Select(r => r.Address), directory, definition);

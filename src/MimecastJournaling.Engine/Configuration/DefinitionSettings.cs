@@ -24,6 +24,8 @@ public sealed record DefinitionSettings
     public bool? JournalNonInternalAddresses { get; init; }
     public bool? JournalUnknownInternalAddresses { get; init; }
     public bool? Disabled { get; init; }
+    /// <summary>Exchange Online tenant ids (GUIDs); an empty list removes the binding.</summary>
+    public IReadOnlyList<string>? TenantId { get; init; }
 }
 
 /// <summary>

@@ -133,6 +133,16 @@ public sealed partial class JournalConfiguration
         return Reload(updated.Description);
     }
 
+    /// <summary>Adds an Exchange Online tenant to the definition's TenantId (unchanged when it is there already).</summary>
+    public JournalDefinition AddTenant(string description, string tenantId)
+    {
+        var tenant = ParseTenantId(tenantId);
+        var current = GetDefinition(description);
+        return current.TenantId.Contains(tenant, StringComparer.OrdinalIgnoreCase)
+            ? current
+            : SetDefinition(description, new DefinitionSettings { TenantId = current.TenantId.Append(tenant).ToArray() });
+    }
+
     public JournalDefinition SetDisabled(string description, bool disabled)
     {
         var current = GetDefinition(description);
@@ -266,7 +276,22 @@ public sealed partial class JournalConfiguration
         {
             d = d with { Disabled = disabled };
         }
+        if (s.TenantId is not null)
+        {
+            d = d with { TenantId = s.TenantId.Select(ParseTenantId).Distinct().ToArray() };
+        }
         return d;
+    }
+
+    private static string ParseTenantId(string? value)
+    {
+        if (!Guid.TryParse(value?.Trim(), out var tenant) || tenant == Guid.Empty)
+        {
+            throw new JournalConfigurationException("InvalidTenantId", JournalErrorKind.InvalidArgument,
+                $"-TenantId takes Exchange Online tenant ids (the directory's GUID, for example 72f988bf-86f1-41af-91ab-2d7cd011db47); '{value}' is not one. " +
+                "Find it with Get-O365JournalingConnection or in the Entra admin center (Overview, Tenant ID).", value);
+        }
+        return tenant.ToString("D");
     }
 
     private void EnsureServiceAddressFree(JournalDefinition definition)
@@ -339,6 +364,7 @@ public sealed partial class JournalConfiguration
         Compare(nameof(JournalDefinition.PreferClearText), before.PreferClearText, after.PreferClearText);
         Compare(nameof(JournalDefinition.JournalNonInternalAddresses), before.JournalNonInternalAddresses, after.JournalNonInternalAddresses);
         Compare(nameof(JournalDefinition.JournalUnknownInternalAddresses), before.JournalUnknownInternalAddresses, after.JournalUnknownInternalAddresses);
+        Compare(nameof(JournalDefinition.TenantId), before.TenantId, after.TenantId);
         if (before.Disabled != after.Disabled)
         {
             events.Add(Event(after, after.Disabled ? "Disabled" : "Enabled", nameof(JournalDefinition.Disabled), Show(before.Disabled), Show(after.Disabled)));
@@ -360,13 +386,16 @@ public sealed partial class JournalConfiguration
     public JournalListenerSettings GetListenerSettings() => ReadListenerSettings(_store);
 
     /// <summary>Sets the ranges every definition accepts, and whether Exchange Online's published ranges count too.</summary>
-    public JournalListenerSettings SetListenerSettings(IReadOnlyList<string>? authorizedIpRange, bool? useExchangeOnlineRanges)
+    public JournalListenerSettings SetListenerSettings(IReadOnlyList<string>? authorizedIpRange, bool? useExchangeOnlineRanges, IReadOnlyList<string>? tenantStampHeader = null)
     {
         var current = GetListenerSettings();
         var updated = current with
         {
             AuthorizedIpRange = authorizedIpRange?.Select(r => IpRange.Parse(r).ToString()).Distinct().ToArray() ?? current.AuthorizedIpRange,
             UseExchangeOnlineRanges = useExchangeOnlineRanges ?? current.UseExchangeOnlineRanges,
+            TenantStampHeader = tenantStampHeader is null ? current.TenantStampHeader
+                : tenantStampHeader.Count == 0 ? JournalListenerSettings.DefaultTenantStampHeader
+                : tenantStampHeader.Select(ValidateHeaderName).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
         };
         if (updated.UseExchangeOnlineRanges && updated.ExchangeOnlineRange.Count == 0)
         {
@@ -374,6 +403,17 @@ public sealed partial class JournalConfiguration
                 "No Exchange Online ranges are loaded yet. Run Update-JournalExchangeOnlineRange -Path <endpoints json> first, then turn them on.");
         }
         return SaveListenerSettings(current, updated);
+    }
+
+    private static string ValidateHeaderName(string name)
+    {
+        var trimmed = name?.Trim() ?? string.Empty;
+        if (trimmed.Length is 0 or > 100 || trimmed.Any(ch => ch <= ' ' || ch >= 127 || ch == ':'))
+        {
+            throw new JournalConfigurationException("InvalidTenantStampHeader", JournalErrorKind.InvalidArgument,
+                $"-TenantStampHeader takes header field names (printable ASCII, no colon or space, such as X-MS-Exchange-CrossTenant-Id); '{name}' is not one.", name);
+        }
+        return trimmed;
     }
 
     /// <summary>Replaces the Exchange Online ranges with the port-25 Exchange ranges of Microsoft's endpoints list.</summary>
@@ -413,6 +453,7 @@ public sealed partial class JournalConfiguration
         Compare(nameof(JournalListenerSettings.AuthorizedIpRange), Show(before.AuthorizedIpRange), Show(after.AuthorizedIpRange));
         Compare(nameof(JournalListenerSettings.UseExchangeOnlineRanges), Show(before.UseExchangeOnlineRanges), Show(after.UseExchangeOnlineRanges));
         Compare(nameof(JournalListenerSettings.ExchangeOnlineRange), Show(before.ExchangeOnlineRange), Show(after.ExchangeOnlineRange));
+        Compare(nameof(JournalListenerSettings.TenantStampHeader), Show(before.TenantStampHeader), Show(after.TenantStampHeader));
         if (events.Count == 0 && before == after)
         {
             return before;

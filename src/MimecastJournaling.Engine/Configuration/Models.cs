@@ -41,6 +41,11 @@ public sealed record JournalDefinition
     public bool PreferClearText { get; init; }
     public bool JournalNonInternalAddresses { get; init; }
     public bool JournalUnknownInternalAddresses { get; init; }
+    /// <summary>
+    /// Exchange Online tenants (directory ids, GUIDs) whose reports this definition takes; empty
+    /// takes any sender in its source ranges. See <see cref="Archive.TenantBinding"/>.
+    /// </summary>
+    public IReadOnlyList<string> TenantId { get; init; } = Array.Empty<string>();
     public JournalStatus Status { get; init; } = JournalStatus.AwaitingInitialRun;
     public string? StatusReason { get; init; }
     public DateTimeOffset? LastReceived { get; init; }
@@ -120,6 +125,15 @@ public sealed record JournalListenerSettings
     public IReadOnlyList<string> ExchangeOnlineRange { get; init; } = Array.Empty<string>();
     public DateTimeOffset? ExchangeOnlineRangeUpdated { get; init; }
     public string? ExchangeOnlineRangeSource { get; init; }
+
+    /// <summary>
+    /// The header fields that carry the Exchange Online tenant a report left (checked for a
+    /// definition with a TenantId). A setting because Microsoft documents no header as one a
+    /// sender cannot forge; Exchange Online stamps X-MS-Exchange-CrossTenant-Id on mail leaving a tenant.
+    /// </summary>
+    public IReadOnlyList<string> TenantStampHeader { get; init; } = DefaultTenantStampHeader;
+
+    public static IReadOnlyList<string> DefaultTenantStampHeader { get; } = ["X-MS-Exchange-CrossTenant-Id"];
 
     /// <summary>The ranges every definition accepts in addition to its own SourceIpRange.</summary>
     public IEnumerable<string> RangesForEveryDefinition() =>

@@ -13,16 +13,57 @@ internal sealed class ConnectionGate
     private readonly DefinitionLookup _definitions;
     private readonly ListenerCounters _counters;
     private readonly int _maxConnections;
+    private readonly int _maxPerSource;
+    private readonly Dictionary<IPAddress, int> _perSource = new();
 
-    public ConnectionGate(DefinitionLookup definitions, ListenerCounters counters, int maxConnections)
+    public ConnectionGate(DefinitionLookup definitions, ListenerCounters counters, int maxConnections, int maxPerSource = int.MaxValue)
     {
         _definitions = definitions;
         _counters = counters;
         _maxConnections = maxConnections;
+        _maxPerSource = maxPerSource;
     }
 
-    /// <summary>Null when admitted (the caller then owns one slot), or why not.</summary>
+    /// <summary>Null when admitted (the caller then owns one slot and releases it with <see cref="Release"/>), or why not.</summary>
     public RefusalReason? TryAdmit(IPAddress address)
+    {
+        if (TryAdmitCore(address) is { } refusal)
+        {
+            return refusal;
+        }
+        lock (_perSource)
+        {
+            var open = _perSource.GetValueOrDefault(address);
+            if (open >= _maxPerSource)
+            {
+                _counters.ConnectionClosed();
+                return Refuse(RefusalReason.TooManyConnectionsFromSource);
+            }
+            _perSource[address] = open + 1;
+        }
+        return null;
+    }
+
+    public void Release(IPAddress address)
+    {
+        lock (_perSource)
+        {
+            if (_perSource.TryGetValue(address, out var open))
+            {
+                if (open <= 1)
+                {
+                    _perSource.Remove(address);
+                }
+                else
+                {
+                    _perSource[address] = open - 1;
+                }
+            }
+        }
+        _counters.ConnectionClosed();
+    }
+
+    private RefusalReason? TryAdmitCore(IPAddress address)
     {
         bool allowed;
         try
@@ -46,7 +87,6 @@ internal sealed class ConnectionGate
         return null;
     }
 
-    public void Release() => _counters.ConnectionClosed();
 
     private RefusalReason Refuse(RefusalReason reason)
     {

@@ -11,7 +11,19 @@ namespace MimecastJournaling.Engine.Listener;
 
 /// <summary>What the DATA stream needs from the listener.</summary>
 /// <param name="TlsFailed">Told of a failed TLS handshake (STARTTLS or implicit TLS) and the peer's address.</param>
-internal sealed record DataStreamingOptions(int MaxMessageSize, string TemporaryDirectory, ListenerCounters Counters, Action<System.Net.IPAddress, Exception>? TlsFailed = null);
+internal sealed record DataStreamingOptions(int MaxMessageSize, string TemporaryDirectory, ListenerCounters Counters, Action<System.Net.IPAddress, Exception>? TlsFailed = null)
+{
+    /// <summary>How long one command line may take to arrive, idle or trickling (RFC 5321 4.5.3.2.7: 5 minutes).</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The slowest DATA allowed, in bytes per second averaged from the start of the content, once <see cref="DataRateGrace"/> has passed.</summary>
+    public int MinimumDataRate { get; init; } = 1024;
+
+    public TimeSpan DataRateGrace { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The server name in replies the stream writes itself.</summary>
+    public string ServerName { get; init; } = "journal";
+}
 
 /// <summary>
 /// The session's pipe, taking the message content out of SmtpServer's hands. The library reads a
@@ -112,17 +124,155 @@ internal sealed class DataStreamingReader : PipeReader
             _contentExpected = false;
             return ReceiveContentAsync(cancellationToken);
         }
-        return Inner.ReadAsync(cancellationToken);
+        return ReadCommandAsync(cancellationToken);
     }
 
+    // Every command line goes through ReadCommandAsync (its length and time limits), never past it.
     public override bool TryRead(out ReadResult result)
     {
-        if (_closed || _placeholder is not null || _contentExpected)
+        result = default;
+        return false;
+    }
+
+    /// <summary>RFC 5321 4.5.3.1.4: a command line is at most 512 octets with its CRLF.</summary>
+    internal const int MaxCommandLine = 512;
+
+    /// <summary>RFC 4954 4: AUTH command lines (and the responses to its challenges) may be 12,288 octets.</summary>
+    internal const int MaxAuthenticationLine = 12_288;
+
+    /// <summary>Over-long lines answered 500 before the connection is closed.</summary>
+    internal const int MaxLongLines = 3;
+
+    private int _longLines;
+    private bool _discarding;
+    private int _authenticationLines;
+    private bool _utf8Transaction;
+    private DateTimeOffset? _commandDeadline;
+
+    /// <summary>
+    /// Hands the library one command line at a time, within bounds it does not keep itself: a line
+    /// longer than the RFC limit is answered 500 and thrown away as it arrives (the connection is
+    /// closed after <see cref="MaxLongLines"/> of them), a line must arrive within the command
+    /// timeout however slowly it trickles (421 and closed), and an envelope address with 8-bit
+    /// bytes needs SMTPUTF8 on MAIL (553 5.6.7, RFC 6531).
+    /// </summary>
+    private async ValueTask<ReadResult> ReadCommandAsync(CancellationToken cancellationToken)
+    {
+        _commandDeadline ??= DateTimeOffset.UtcNow + _options.CommandTimeout;
+        while (true)
         {
-            result = default;
+            var remaining = _commandDeadline.Value - DateTimeOffset.UtcNow;
+            ReadResult result;
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                timeout.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1));
+                try
+                {
+                    result = await Inner.ReadAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return await RefuseAndCloseAsync(RefusalReason.Timeout, SmtpReplies.CommandTimeout(_options.ServerName), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            var buffer = result.Buffer;
+            var lineFeed = buffer.PositionOf((byte)'\n');
+            if (_discarding)
+            {
+                if (lineFeed is { } end)
+                {
+                    Inner.AdvanceTo(buffer.GetPosition(1, end));
+                    _discarding = false;
+                    continue;
+                }
+                Inner.AdvanceTo(buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return new ReadResult(ReadOnlySequence<byte>.Empty, result.IsCanceled, result.IsCompleted);
+                }
+                continue;
+            }
+            var lineLength = lineFeed is { } found ? buffer.Slice(0, found).Length + 1 : buffer.Length;
+            var limit = _authenticationLines > 0 || StartsWith(buffer, "AUTH "u8) ? MaxAuthenticationLine : MaxCommandLine;
+            if (lineLength > limit)
+            {
+                _longLines++;
+                if (_longLines >= MaxLongLines)
+                {
+                    Inner.AdvanceTo(buffer.End);
+                    return await RefuseAndCloseAsync(RefusalReason.LineTooLong, SmtpReplies.TooManyLongLines(_options.ServerName), cancellationToken).ConfigureAwait(false);
+                }
+                _options.Counters.Refused(RefusalReason.LineTooLong);
+                if (lineFeed is { } lineEnd)
+                {
+                    Inner.AdvanceTo(buffer.GetPosition(1, lineEnd));
+                }
+                else
+                {
+                    Inner.AdvanceTo(buffer.End);
+                    _discarding = true;
+                }
+                await WriteReplyAsync(SmtpReplies.LineTooLong(limit), cancellationToken).ConfigureAwait(false);
+                _commandDeadline = DateTimeOffset.UtcNow + _options.CommandTimeout;
+                continue;
+            }
+            if (lineFeed is { } complete)
+            {
+                var line = buffer.Slice(0, complete);
+                if (RefuseEightBitEnvelope(line))
+                {
+                    Inner.AdvanceTo(buffer.GetPosition(1, complete));
+                    _options.Counters.Refused(RefusalReason.EightBitEnvelope);
+                    await WriteReplyAsync(SmtpReplies.EightBitEnvelopeWithoutSmtpUtf8, cancellationToken).ConfigureAwait(false);
+                    _commandDeadline = DateTimeOffset.UtcNow + _options.CommandTimeout;
+                    continue;
+                }
+                _authenticationLines = StartsWith(buffer, "AUTH "u8) ? 2 : Math.Max(0, _authenticationLines - 1);
+                // The library takes this line; the next read starts the next command's time.
+                _commandDeadline = null;
+            }
+            return result;
+        }
+    }
+
+    /// <summary>MAIL and RCPT with bytes beyond ASCII, without SMTPUTF8 on the transaction's MAIL.</summary>
+    private bool RefuseEightBitEnvelope(ReadOnlySequence<byte> line)
+    {
+        var isMail = StartsWith(line, "MAIL "u8);
+        if (!isMail && !StartsWith(line, "RCPT "u8))
+        {
             return false;
         }
-        return Inner.TryRead(out result);
+        var bytes = line.ToArray();
+        if (isMail)
+        {
+            _utf8Transaction = System.Text.Encoding.ASCII.GetString(bytes).Contains(" SMTPUTF8", StringComparison.OrdinalIgnoreCase);
+        }
+        return !_utf8Transaction && bytes.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0;
+    }
+
+    private static bool StartsWith(ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> prefix)
+    {
+        if (buffer.Length < prefix.Length)
+        {
+            return false;
+        }
+        Span<byte> head = stackalloc byte[prefix.Length];
+        buffer.Slice(0, prefix.Length).CopyTo(head);
+        for (var i = 0; i < head.Length; i++)
+        {
+            if ((head[i] | 0x20) != (prefix[i] | 0x20))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private async ValueTask WriteReplyAsync(SmtpResponse reply, CancellationToken cancellationToken)
+    {
+        await _pipe.Output.WriteAsync(Encoding.ASCII.GetBytes($"{(int)reply.ReplyCode} {reply.Message}\r\n"), cancellationToken).ConfigureAwait(false);
+        await _pipe.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
@@ -150,11 +300,32 @@ internal sealed class DataStreamingReader : PipeReader
         var message = new ReceivedMessage(_options.TemporaryDirectory);
         var unstuffer = new DotUnstuffer();
         var pieces = new List<ReadOnlyMemory<byte>>();
+        var started = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             while (true)
             {
-                var result = await Inner.ReadAsync(cancellationToken).ConfigureAwait(false);
+                ReadResult result;
+                using (var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                {
+                    // Nothing at all for a command timeout, or slower on average than the minimum rate: 421, closed.
+                    idle.CancelAfter(_options.CommandTimeout);
+                    try
+                    {
+                        result = await Inner.ReadAsync(idle.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        message.Dispose();
+                        return await RefuseAndCloseAsync(RefusalReason.Timeout, SmtpReplies.DataTooSlow(_options.ServerName), cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                if (started.Elapsed > _options.DataRateGrace && (message.Length + result.Buffer.Length) / started.Elapsed.TotalSeconds < _options.MinimumDataRate)
+                {
+                    Inner.AdvanceTo(result.Buffer.End);
+                    message.Dispose();
+                    return await RefuseAndCloseAsync(RefusalReason.Timeout, SmtpReplies.DataTooSlow(_options.ServerName), cancellationToken).ConfigureAwait(false);
+                }
                 pieces.Clear();
                 var (consumed, ended) = unstuffer.Scan(result.Buffer, pieces);
                 long size = message.Length;

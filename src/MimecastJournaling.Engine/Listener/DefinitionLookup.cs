@@ -46,6 +46,9 @@ internal sealed class DefinitionLookup
 
     public JournalDefinition? FindById(Guid id) => Current().ById.GetValueOrDefault(id);
 
+    /// <summary>The header fields that carry a report's Exchange Online tenant.</summary>
+    public IReadOnlyList<string> TenantStampHeader => Current().TenantStampHeader;
+
     /// <summary>Definitions that expect this SMTP user name.</summary>
     public IReadOnlyList<JournalDefinition> FindBySmtpUser(string userName) =>
         Current().Definitions.Where(d => d.SmtpAuthentication && string.Equals(d.SmtpUserName, userName, StringComparison.Ordinal)).ToList();
@@ -73,6 +76,7 @@ internal sealed class DefinitionLookup
         public Snapshot(long version, IReadOnlyList<JournalDefinition> definitions, JournalListenerSettings settings)
         {
             Version = version;
+            TenantStampHeader = settings.TenantStampHeader;
             Definitions = definitions;
             ById = definitions.ToDictionary(d => d.Id);
             ByServiceAddress = definitions.ToDictionary(d => Names.AddressKey(d.ServiceEmailAddress), StringComparer.Ordinal);
@@ -81,6 +85,7 @@ internal sealed class DefinitionLookup
         }
 
         public long Version { get; }
+        public IReadOnlyList<string> TenantStampHeader { get; }
         public IReadOnlyList<JournalDefinition> Definitions { get; }
         public Dictionary<Guid, JournalDefinition> ById { get; }
         public Dictionary<string, JournalDefinition> ByServiceAddress { get; }

@@ -47,7 +47,7 @@ internal sealed class GuardedEndpointListener : IEndpointListener
             }
             context.Properties[EndpointListener.LocalEndPointKey] = client.Client.LocalEndPoint!;
             context.Properties[EndpointListener.RemoteEndPointKey] = remote;
-            return new SlotHoldingPipe(new DataStreamingPipe(pipe, context, _data), _gate);
+            return new SlotHoldingPipe(new DataStreamingPipe(pipe, context, _data), _gate, address);
         }
     }
 
@@ -63,6 +63,7 @@ internal sealed class GuardedEndpointListener : IEndpointListener
             {
                 RefusalReason.SourceNotAllowed => SmtpReplies.SourceNotAllowedGreeting(_serverName),
                 RefusalReason.TooManyConnections => SmtpReplies.TooManyConnectionsGreeting(_serverName),
+                RefusalReason.TooManyConnectionsFromSource => SmtpReplies.TooManyConnectionsFromSourceGreeting(_serverName),
                 _ => SmtpReplies.TemporaryProblemGreeting(_serverName),
             };
             try
@@ -115,12 +116,14 @@ internal sealed class SlotHoldingPipe : ISecurableDuplexPipe
 {
     private readonly ISecurableDuplexPipe _inner;
     private readonly ConnectionGate _gate;
+    private readonly IPAddress _source;
     private int _released;
 
-    public SlotHoldingPipe(ISecurableDuplexPipe inner, ConnectionGate gate)
+    public SlotHoldingPipe(ISecurableDuplexPipe inner, ConnectionGate gate, IPAddress source)
     {
         _inner = inner;
         _gate = gate;
+        _source = source;
     }
 
     public System.IO.Pipelines.PipeReader Input => _inner.Input;
@@ -137,7 +140,7 @@ internal sealed class SlotHoldingPipe : ISecurableDuplexPipe
         _inner.Dispose();
         if (Interlocked.Exchange(ref _released, 1) == 0)
         {
-            _gate.Release();
+            _gate.Release(_source);
         }
     }
 }

@@ -20,9 +20,11 @@ internal sealed class JournalAuthenticator : IUserAuthenticator
     private readonly VerifiedCredentialCache _cache;
     private readonly ListenerCounters _counters;
     private readonly DefinitionHealth _health;
+    private readonly AuthenticationThrottle _throttle;
 
-    public JournalAuthenticator(DefinitionLookup definitions, IJournalStore store, VerifiedCredentialCache cache, ListenerCounters counters, DefinitionHealth health)
+    public JournalAuthenticator(DefinitionLookup definitions, IJournalStore store, VerifiedCredentialCache cache, ListenerCounters counters, DefinitionHealth health, AuthenticationThrottle throttle)
     {
+        _throttle = throttle;
         _health = health;
         _definitions = definitions;
         _store = store;
@@ -33,17 +35,47 @@ internal sealed class JournalAuthenticator : IUserAuthenticator
 
     public async Task<bool> AuthenticateAsync(ISessionContext context, string user, string password, CancellationToken cancellationToken)
     {
+        var source = SessionFacts.RemoteAddress(context);
+        if (_throttle.IsLockedOut(source))
+        {
+            _counters.Refused(RefusalReason.AuthenticationLockedOut);
+            throw new SmtpResponseException(SmtpReplies.AuthenticationLockedOut);
+        }
         var verified = SessionFacts.IsSecure(context) && !string.IsNullOrEmpty(user) && !string.IsNullOrEmpty(password)
-            ? await Task.Run(() => Verify(user, password), cancellationToken).ConfigureAwait(false)
+            ? await _throttle.HashAsync(() => Verify(user, password), cancellationToken).ConfigureAwait(false)
             : [];
         if (verified.Count == 0)
         {
             _counters.Refused(RefusalReason.AuthenticationFailed);
             RecordFailure(context, user);
+            var (delay, lockedOut, count) = _throttle.Failed(source);
+            if (lockedOut)
+            {
+                RecordLockout(source, user, count);
+            }
+            // The same wait for a wrong user name as for a wrong password.
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             return false;
         }
+        _throttle.Succeeded(source);
         SessionFacts.AddVerified(context, verified);
         return true;
+    }
+
+    /// <summary>The lockout is written to the status (and so the event log) of every definition that takes reports from the address; never the password.</summary>
+    private void RecordLockout(System.Net.IPAddress source, string user, int failures)
+    {
+        try
+        {
+            foreach (var definition in _definitions.AcceptingFrom(source))
+            {
+                _health.DeliveryFailed(definition, $"SMTP AUTH from {source} failed {failures} times (last as '{user}'); its AUTH is answered 454 4.7.0 for a while");
+            }
+        }
+        catch (Exception)
+        {
+            // Store trouble: the lockout stands; the status catches up later.
+        }
     }
 
     /// <summary>A wrong password counts against the definitions that expect this user name (never the password itself).</summary>
@@ -71,7 +103,14 @@ internal sealed class JournalAuthenticator : IUserAuthenticator
         var verified = new List<Guid>();
         try
         {
-            foreach (var definition in _definitions.FindBySmtpUser(user))
+            var candidates = _definitions.FindBySmtpUser(user);
+            if (candidates.Count == 0)
+            {
+                // No definition expects this user name: spend what a wrong password costs, so the
+                // answer's timing does not tell which user names exist.
+                AuthenticationThrottle.SpendOneCheck(password);
+            }
+            foreach (var definition in candidates)
             {
                 var hash = _store.GetSmtpPasswordHash(definition.Id);
                 if (hash is null)

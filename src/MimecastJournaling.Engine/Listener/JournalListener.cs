@@ -95,10 +95,10 @@ public sealed class JournalListener : IAsyncDisposable
     private void StartServing(Dictionary<IPEndPoint, (TcpListener Socket, bool ImplicitTls)> bound, CancellationToken cancellationToken)
     {
         var definitions = new DefinitionLookup(_store);
-        var gate = new ConnectionGate(definitions, Counters, _options.MaxConnections);
+        var gate = new ConnectionGate(definitions, Counters, _options.MaxConnections, _options.MaxConnectionsPerSource);
         var health = new DefinitionHealth(_store, _options.FailuresBeforeError, _clock);
         var spoolLength = new SpoolLength();
-        _processor = new SpoolProcessor(_spool, spoolLength, new JournalIngest(_store, _archive, _clock), definitions, health, _options.RetryDelay, _clock);
+        _processor = new SpoolProcessor(_spool, spoolLength, new JournalIngest(_store, _archive, _clock) { ParseTimeBudget = _options.ParseTimeBudget }, definitions, health, _options.RetryDelay, _clock);
         _writer = new SpoolWriter(_spool, spoolLength, _processor.Wake);
 
         var services = new ServiceProvider();
@@ -118,8 +118,15 @@ public sealed class JournalListener : IAsyncDisposable
                 // Store trouble: the session ends either way.
             }
         }
-        services.Add(new GuardedEndpointListenerFactory(bound, gate, _options.ServerName, new DataStreamingOptions(_options.MaxMessageSize, temporary, Counters, TlsFailed)));
-        services.Add(new JournalAuthenticator(definitions, _store, new VerifiedCredentialCache(_options.CredentialCacheDuration, _clock), Counters, health));
+        services.Add(new GuardedEndpointListenerFactory(bound, gate, _options.ServerName, new DataStreamingOptions(_options.MaxMessageSize, temporary, Counters, TlsFailed)
+        {
+            CommandTimeout = _options.CommandTimeout,
+            MinimumDataRate = _options.MinimumDataRate,
+            DataRateGrace = _options.MinimumDataRateGrace,
+            ServerName = _options.ServerName,
+        }));
+        services.Add(new JournalAuthenticator(definitions, _store, new VerifiedCredentialCache(_options.CredentialCacheDuration, _clock), Counters, health,
+            new AuthenticationThrottle(_options.AuthenticationFailuresBeforeLockout, _options.AuthenticationLockout, _clock)));
         services.Add(new JournalMailboxFilter(new RecipientPolicy(definitions, health, _options.MaxRecipientsPerMessage), Counters));
         services.Add(new SpoolingMessageStore(_writer, spoolLength, definitions, Counters, _options.MaxSpoolLength, _clock, () => _stopping));
 
@@ -127,7 +134,10 @@ public sealed class JournalListener : IAsyncDisposable
         var builder = new SmtpServerOptionsBuilder()
             .ServerName(serverName)
             .CustomSmtpGreeting(_ => SmtpReplies.Greeting(serverName))
-            .MaxMessageSize(_options.MaxMessageSize, MaxMessageSizeHandling.Strict);
+            .MaxMessageSize(_options.MaxMessageSize, MaxMessageSizeHandling.Strict)
+            // The session's stream enforces the command timeout itself (with 421); the library's own
+            // wait (which answers 221) is only a backstop behind it.
+            .CommandWaitTimeout(_options.CommandTimeout + TimeSpan.FromMinutes(1));
         foreach (var (endpoint, (_, implicitTls)) in bound)
         {
             builder = builder.Endpoint(e =>
@@ -248,10 +258,13 @@ public sealed class JournalListener : IAsyncDisposable
             throw new JournalConfigurationException("CertificateRequired", JournalErrorKind.InvalidArgument,
                 $"The implicit-TLS endpoint {secure} needs a certificate.", secure.ToString());
         }
-        if (_options.MaxMessageSize <= 0 || _options.MaxConnections <= 0 || _options.MaxRecipientsPerMessage <= 0 || _options.SessionTimeout <= TimeSpan.Zero || _options.HeartbeatInterval <= TimeSpan.Zero)
+        if (_options.MaxMessageSize <= 0 || _options.MaxConnections <= 0 || _options.MaxRecipientsPerMessage <= 0 || _options.SessionTimeout <= TimeSpan.Zero
+            || _options.MaxConnectionsPerSource <= 0 || _options.CommandTimeout <= TimeSpan.Zero || _options.MinimumDataRate < 0
+            || _options.AuthenticationFailuresBeforeLockout <= 0 || _options.AuthenticationLockout < TimeSpan.Zero
+            || _options.HeartbeatInterval <= TimeSpan.Zero)
         {
             throw new JournalConfigurationException("InvalidListenerOption", JournalErrorKind.InvalidArgument,
-                "MaxMessageSize, MaxConnections, MaxRecipientsPerMessage, SessionTimeout and HeartbeatInterval must be greater than zero.");
+                "MaxMessageSize, MaxConnections, MaxConnectionsPerSource, MaxRecipientsPerMessage, SessionTimeout, CommandTimeout, AuthenticationFailuresBeforeLockout and HeartbeatInterval must be greater than zero; MinimumDataRate and AuthenticationLockout must not be negative.");
         }
     }
 

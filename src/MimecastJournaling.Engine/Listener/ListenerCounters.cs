@@ -18,6 +18,18 @@ public enum RefusalReason
     SpoolFull,
     StoreUnavailable,
     ShuttingDown,
+    /// <summary>The report's Exchange Online tenant stamp is not one of the definition's TenantId.</summary>
+    ForeignTenant,
+    /// <summary>A command line over the RFC 5321 limit (500), or the connection closed after too many.</summary>
+    LineTooLong,
+    /// <summary>A command line or DATA that did not arrive in time or fast enough (421, closed).</summary>
+    Timeout,
+    /// <summary>MAIL or RCPT with 8-bit bytes and no SMTPUTF8 (553 5.6.7).</summary>
+    EightBitEnvelope,
+    /// <summary>More connections from one address than MaxConnectionsPerSource (421).</summary>
+    TooManyConnectionsFromSource,
+    /// <summary>AUTH refused while the source is locked out after failed attempts (454).</summary>
+    AuthenticationLockedOut,
 }
 
 /// <summary>A point-in-time copy of the listener's counters.</summary>

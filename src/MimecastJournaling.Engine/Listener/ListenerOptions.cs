@@ -29,6 +29,24 @@ public sealed record ListenerOptions
     /// <summary>Connections served at once; more are answered 421 and closed.</summary>
     public int MaxConnections { get; init; } = 100;
 
+    /// <summary>Connections served at once from one address; more are answered 421 4.7.0 and closed, so one sender cannot take every slot.</summary>
+    public int MaxConnectionsPerSource { get; init; } = 20;
+
+    /// <summary>How long one command line may take to arrive, idle or trickling; then 421 4.4.2 and the connection is closed (RFC 5321 4.5.3.2.7).</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The slowest DATA allowed (bytes per second, averaged from its start, after the first minute); slower is 421 4.4.2 and closed.</summary>
+    public int MinimumDataRate { get; init; } = 1024;
+
+    /// <summary>How long DATA may run before <see cref="MinimumDataRate"/> applies (a slow start is not a slow sender).</summary>
+    public TimeSpan MinimumDataRateGrace { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Failed AUTH attempts from one address (within <see cref="AuthenticationLockout"/>) before its AUTH is answered 454 4.7.0 for that long.</summary>
+    public int AuthenticationFailuresBeforeLockout { get; init; } = 10;
+
+    /// <summary>How long an address that failed AUTH too often is answered 454 4.7.0.</summary>
+    public TimeSpan AuthenticationLockout { get; init; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Accepted RCPT TO per message; more are answered 452 4.5.3 (the sender sends them in another transaction).</summary>
     public int MaxRecipientsPerMessage { get; init; } = 10;
 
@@ -40,6 +58,9 @@ public sealed record ListenerOptions
 
     /// <summary>Consecutive failed archive attempts of a definition's reports before its Status becomes Error.</summary>
     public int FailuresBeforeError { get; init; } = 3;
+
+    /// <summary>How long one report may take to parse; a report that takes longer is quarantined with that reason (kept, not retried), and the spool goes on.</summary>
+    public TimeSpan ParseTimeBudget { get; init; } = Archive.JournalIngest.DefaultParseTimeBudget;
 
     /// <summary>How long the spool processor waits before retrying after a failure.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(30);

@@ -29,9 +29,21 @@ internal static class SmtpReplies
     // DATA
     public static SmtpResponse Accepted(long spoolId) => Reply(250, $"2.0.0 Queued as {spoolId}");
     public static SmtpResponse TooLarge(int limit) => Reply(552, $"5.3.4 Message size exceeds the limit of {limit} bytes");
+    public static SmtpResponse ForeignTenant { get; } = Reply(550, "5.7.1 This journal definition does not take reports from your Exchange Online tenant");
     public static SmtpResponse SpoolFull { get; } = Reply(452, "4.3.1 Journal queue is full, try again later");
     public static SmtpResponse StoreUnavailable { get; } = Reply(451, "4.3.0 Temporary local problem, the message was not stored; try again later");
     public static SmtpResponse ShuttingDown { get; } = Reply(421, "4.3.2 Service shutting down, try again later");
+
+    // Limits of the session's input (written by the session's stream, DataStreamingReader)
+    public static SmtpResponse LineTooLong(int limit) => Reply(500, $"5.5.2 Line too long (the limit is {limit} octets with CRLF)");
+    public static SmtpResponse TooManyLongLines(string serverName) => Reply(421, $"4.7.0 {serverName} too many over-long lines, closing connection");
+    public static SmtpResponse CommandTimeout(string serverName) => Reply(421, $"4.4.2 {serverName} no complete command in time, closing connection");
+    public static SmtpResponse DataTooSlow(string serverName) => Reply(421, $"4.4.2 {serverName} message data too slow, closing connection");
+    public static SmtpResponse EightBitEnvelopeWithoutSmtpUtf8 { get; } = Reply(553, "5.6.7 Non-ASCII address without SMTPUTF8 on MAIL FROM");
+    public static string TooManyConnectionsFromSourceGreeting(string serverName) => $"421 4.7.0 {serverName} too many connections from your address, try again later";
+
+    // AUTH throttling
+    public static SmtpResponse AuthenticationLockedOut { get; } = Reply(454, "4.7.0 Too many failed authentication attempts from your address, try again later");
 
     private static SmtpResponse Reply(int code, string text) => new((SmtpReplyCode)code, text);
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using SmtpServer;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
+using MimecastJournaling.Engine.Archive;
 
 namespace MimecastJournaling.Engine.Listener;
 
@@ -54,6 +55,13 @@ internal sealed class SpoolingMessageStore : IMessageStore
             {
                 return Refuse(RefusalReason.DefinitionDisabled, SmtpReplies.DefinitionDisabled);
             }
+            if (definition.TenantId.Count > 0
+                && TenantBinding.Violation(definition, ReceivedHead(received, buffer).Span, _definitions.TenantStampHeader) is not null)
+            {
+                // Refused at the end of DATA, before anything is stored: Exchange Online NDRs it to
+                // the sending tenant's own alternate journaling mailbox.
+                return Refuse(RefusalReason.ForeignTenant, SmtpReplies.ForeignTenant);
+            }
             if (_spoolLength.Value >= _maxSpoolLength)
             {
                 return Refuse(RefusalReason.SpoolFull, SmtpReplies.SpoolFull);
@@ -78,6 +86,23 @@ internal sealed class SpoolingMessageStore : IMessageStore
         {
             return Refuse(RefusalReason.StoreUnavailable, SmtpReplies.StoreUnavailable);
         }
+    }
+
+    /// <summary>The start of the content (enough for its top-level header block) without reading a large message whole.</summary>
+    private static ReadOnlyMemory<byte> ReceivedHead(ReceivedMessage? received, ReadOnlySequence<byte> buffer)
+    {
+        if (received is null)
+        {
+            return buffer.ToArray();
+        }
+        if (received.File is not { } file)
+        {
+            return received.InMemory;
+        }
+        using var stream = file.OpenRead();
+        var head = new byte[(int)Math.Min(stream.Length, Parsing.HeaderBlockGuard.MaxHeaderBlockBytes + 2)];
+        stream.ReadExactly(head);
+        return head;
     }
 
     private SmtpResponse Refuse(RefusalReason reason, SmtpResponse reply)

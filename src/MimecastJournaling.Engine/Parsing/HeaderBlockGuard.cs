@@ -17,6 +17,7 @@ internal static class HeaderBlockGuard
         var inHeader = true;
         var blockBytes = 0L;
         var blockMentionsMessage = false;
+        var blockIsEncoded = false;
         var position = 0;
         while (position < data.Length)
         {
@@ -32,9 +33,12 @@ internal static class HeaderBlockGuard
                 // End of a header block; an embedded message's headers follow a message/* part header.
                 if (inHeader)
                 {
-                    inHeader = blockMentionsMessage;
+                    // An encoded message part's body is base64 or quoted-printable text, not headers;
+                    // the parser checks the decoded message's headers itself (DescribeFile).
+                    inHeader = blockMentionsMessage && !blockIsEncoded;
                     blockBytes = 0;
                     blockMentionsMessage = false;
+                    blockIsEncoded = false;
                 }
             }
             else if (IsBoundaryLike(line))
@@ -42,6 +46,7 @@ internal static class HeaderBlockGuard
                 inHeader = true;
                 blockBytes = 0;
                 blockMentionsMessage = false;
+                blockIsEncoded = false;
             }
             else if (inHeader)
             {
@@ -54,10 +59,32 @@ internal static class HeaderBlockGuard
                 {
                     blockMentionsMessage = true;
                 }
+                if (!blockIsEncoded && IsEncodedTransfer(line))
+                {
+                    blockIsEncoded = true;
+                }
             }
             position = end + 1;
         }
         return false;
+    }
+
+    private static bool IsEncodedTransfer(ReadOnlySpan<byte> line)
+    {
+        const string field = "content-transfer-encoding:";
+        if (line.Length < field.Length)
+        {
+            return false;
+        }
+        for (var i = 0; i < field.Length; i++)
+        {
+            if ((line[i] | 0x20) != field[i])
+            {
+                return false;
+            }
+        }
+        var value = line[field.Length..].Trim((byte)' ').Trim((byte)'\t');
+        return value.Length > 0 && ((value[0] | 0x20) == 'b' || (value[0] | 0x20) == 'q');
     }
 
     // "--" followed by a boundary (which cannot end in a space; a "-- " signature is not one).

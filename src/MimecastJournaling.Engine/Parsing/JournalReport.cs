@@ -15,6 +15,19 @@ public enum JournalReportFormat
     Standard,
 }
 
+/// <summary>Which messages that carry a journal report inside them are unwrapped to it.</summary>
+public enum WrappedReportHandling
+{
+    /// <summary>Only a delivery status notification (multipart/report with a delivery-status part), as Exchange sends to the alternate journaling mailbox.</summary>
+    DeliveryStatusOnly,
+
+    /// <summary>Any message carrying a report (files an administrator vouches for, such as a saved alternate-mailbox backlog).</summary>
+    Any,
+
+    /// <summary>None: the input is read as what it is at the top.</summary>
+    Never,
+}
+
 /// <summary>How a recipient was listed. <see cref="Recipient"/> means "type not known" (inbound mail, Exchange 2003).</summary>
 public enum JournalRecipientType
 {
@@ -118,6 +131,9 @@ public sealed class JournalReport
 
     /// <summary>True when the report arrived wrapped in another message (an NDR from the alternate journaling mailbox) and was unwrapped.</summary>
     public bool Unwrapped { get; init; }
+
+    /// <summary>For an unwrapped report: the From (or Sender) address of the message that carried it.</summary>
+    public string? WrapperSender { get; internal set; }
 
     /// <summary>
     /// True when the input was not parsed as MIME at all (the parser failed, or a header block was

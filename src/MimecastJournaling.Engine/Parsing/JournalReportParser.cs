@@ -36,12 +36,33 @@ public static class JournalReportParser
         return true;
     }
 
-    /// <summary>Parses a report held in memory. Never throws.</summary>
-    public static JournalReport Parse(ReadOnlyMemory<byte> raw)
+    /// <summary>Parses a report held in memory. Never throws. A wrapped report is unwrapped only from a delivery status notification.</summary>
+    public static JournalReport Parse(ReadOnlyMemory<byte> raw) => Parse(raw, WrappedReportHandling.DeliveryStatusOnly);
+
+    /// <summary>Parses a report held in memory, unwrapping a report carried inside another message as <paramref name="wrapped"/> says. Never throws.</summary>
+    public static JournalReport Parse(ReadOnlyMemory<byte> raw, WrappedReportHandling wrapped) => Parse(raw, wrapped, Timeout.InfiniteTimeSpan);
+
+    /// <summary>
+    /// Parses within a time budget: a parse that takes longer is given up, and the report comes
+    /// back with <see cref="JournalReport.ParseFailed"/> and a defect that says so (never an exception).
+    /// </summary>
+    public static JournalReport Parse(ReadOnlyMemory<byte> raw, WrappedReportHandling wrapped, TimeSpan budget)
     {
+        using var deadline = budget == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(budget);
         try
         {
-            return ParseCore(raw);
+            return ParseCore(raw, wrapped, deadline?.Token ?? CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (deadline is { IsCancellationRequested: true })
+        {
+            return new JournalReport
+            {
+                Format = JournalReportFormat.Standard,
+                OriginalMessage = new EmbeddedMessage { Content = raw },
+                ParseFailed = true,
+                Defects = new[] { $"Parsing took longer than its budget of {budget.TotalSeconds:0.#} s and was given up; the input was not parsed as MIME." },
+                Size = raw.Length,
+            };
         }
 #pragma warning disable CA1031 // the contract is "never an exception out"; the failure becomes a defect
         catch (Exception e)
@@ -82,7 +103,7 @@ public static class JournalReportParser
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
-    private static JournalReport ParseCore(ReadOnlyMemory<byte> raw)
+    private static JournalReport ParseCore(ReadOnlyMemory<byte> raw, WrappedReportHandling wrapped, CancellationToken cancellationToken)
     {
         _ = CodePagesRegistered;
         if (HeaderBlockGuard.HasOversizedHeaderBlock(raw.Span))
@@ -108,36 +129,73 @@ public static class JournalReportParser
         using var stream = new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false, publiclyVisible: true);
         var parser = new MimeParser(Options, stream, MimeFormat.Entity, persistent: true);
         parser.MimeMessageEnd += (_, e) => offsets[e.Message] = (e.BeginOffset, e.EndOffset);
-        var top = parser.ParseMessage();
+        var top = parser.ParseMessage(cancellationToken);
         var defects = new DefectList();
-        var context = new Context(raw, offsets, defects);
+        var context = new Context(raw, offsets, defects, cancellationToken);
 
         var format = DetectFormat(top);
         var report = top;
         var unwrapped = false;
-        if (format == JournalReportFormat.Standard)
+        if (format == JournalReportFormat.Standard && wrapped != WrappedReportHandling.Never)
         {
             var found = FindWrappedReport(top);
             if (found is not null)
             {
-                report = found.Value.Message;
-                format = found.Value.Format;
-                unwrapped = true;
-                defects.Add(IsReport(top.Body)
-                    ? "The journal report arrived wrapped in a non-delivery report and was unwrapped."
-                    : "The journal report arrived wrapped in another message and was unwrapped.");
+                if (IsDeliveryStatusNotification(top) || wrapped == WrappedReportHandling.Any)
+                {
+                    report = found.Value.Message;
+                    format = found.Value.Format;
+                    unwrapped = true;
+                    defects.Add(IsDeliveryStatusNotification(top)
+                        ? "The journal report arrived wrapped in a non-delivery report and was unwrapped."
+                        : "The journal report arrived wrapped in another message and was unwrapped.");
+                }
+                else
+                {
+                    // Anyone can attach a journal report to a message: only Exchange's own
+                    // non-delivery reports (from the alternate journaling mailbox) carry real ones.
+                    defects.Add(CarriesReportNotUnwrappedDefect);
+                }
             }
         }
 
-        return format == JournalReportFormat.Standard
+        var built = format == JournalReportFormat.Standard
             ? BuildStandard(top, context)
             : BuildEnvelope(report, format, unwrapped, context);
+        return unwrapped ? WithWrapper(built, top) : built;
+    }
+
+    /// <summary>The defect of a plain message that carries a journal report but is no delivery status notification.</summary>
+    public const string CarriesReportNotUnwrappedDefect =
+        "The message carries a journal report as an attachment but is not a delivery status notification (multipart/report with a delivery-status part); it is archived as the plain message it is, not as the report it carries.";
+
+    private static JournalReport WithWrapper(JournalReport built, MimeMessage top)
+    {
+        built.WrapperSender = FirstAddress(top.From) ?? NullIfEmpty(top.Sender?.Address);
+        return built;
+    }
+
+    /// <summary>RFC 3464: a multipart/report (report-type delivery-status) with a message/delivery-status part.</summary>
+    private static bool IsDeliveryStatusNotification(MimeMessage message)
+    {
+        if (message.Body is not Multipart multipart || !multipart.ContentType.IsMimeType("multipart", "report"))
+        {
+            return false;
+        }
+        var reportType = multipart.ContentType.Parameters["report-type"];
+        if (reportType is not null && !reportType.Equals("delivery-status", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        return multipart.Any(part => part.ContentType.IsMimeType("message", "delivery-status")
+            || part.ContentType.IsMimeType("message", "global-delivery-status"));
     }
 
     private sealed record Context(
         ReadOnlyMemory<byte> Raw,
         Dictionary<MimeMessage, (long Begin, long End)> Offsets,
-        DefectList Defects);
+        DefectList Defects,
+        CancellationToken CancellationToken);
 
     private static JournalReportFormat DetectFormat(MimeMessage message)
     {
@@ -180,9 +238,6 @@ public static class JournalReportParser
         }
         return format;
     }
-
-    private static bool IsReport(MimeEntity? body) =>
-        body is Multipart m && m.ContentType.IsMimeType("multipart", "report");
 
     /// <summary>Looks for a journal report carried inside the message (NDR from the alternate journaling mailbox).</summary>
     private static (MimeMessage Message, JournalReportFormat Format)? FindWrappedReport(MimeMessage top)
@@ -350,6 +405,7 @@ public static class JournalReportParser
                 {
                     continue;
                 }
+                context.CancellationToken.ThrowIfCancellationRequested();
                 var candidateText = ReadText(text, defects);
                 var candidateDefects = new DefectList();
                 var candidate = ReadEnvelope(format, candidateText, original?.Subject, candidateDefects);
@@ -558,14 +614,24 @@ public static class JournalReportParser
         byte[] bytes;
         using (var decoded = new MemoryStream())
         {
-            file.Content?.DecodeTo(decoded);
+            file.Content?.DecodeTo(decoded, context.CancellationToken);
             bytes = decoded.ToArray();
+        }
+        // The guard of the whole input saw only the encoded form of this message.
+        if (HeaderBlockGuard.HasOversizedHeaderBlock(bytes))
+        {
+            context.Defects.Add($"The attached original message has a header block larger than {HeaderBlockGuard.MaxHeaderBlockBytes / 1024} KiB; it is kept as it is but was not parsed.");
+            return new EmbeddedMessage { Content = bytes };
         }
         try
         {
             using var stream = new MemoryStream(bytes, writable: false);
-            var message = new MimeParser(Options, stream, MimeFormat.Entity, persistent: false).ParseMessage();
+            var message = new MimeParser(Options, stream, MimeFormat.Entity, persistent: false).ParseMessage(context.CancellationToken);
             return Describe(message, bytes);
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            throw;
         }
 #pragma warning disable CA1031 // an unreadable attachment is still the original's bytes
         catch (Exception e)

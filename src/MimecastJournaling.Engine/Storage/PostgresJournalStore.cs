@@ -36,7 +36,7 @@ internal sealed class PostgresJournalStore : IJournalStore
     private const string DefinitionColumns =
         "id, description, transport_type, disabled, service_address, source_ip_ranges, smtp_user, smtp_password_hash IS NOT NULL, " +
         "initial_delay_seconds, delivery_wait_attempts, inactivity_seconds, journal_type, encrypted, prefer_clear_text, " +
-        "journal_non_internal, journal_unknown_internal, status, status_reason, last_received, created, modified";
+        "journal_non_internal, journal_unknown_internal, status, status_reason, last_received, created, modified, tenant_ids";
 
     public IReadOnlyList<JournalDefinition> GetDefinitions() =>
         Query($"SELECT {DefinitionColumns} FROM definitions ORDER BY description_key", ReadDefinition);
@@ -63,10 +63,10 @@ internal sealed class PostgresJournalStore : IJournalStore
             "INSERT INTO definitions (id, description, description_key, transport_type, disabled, service_address, service_address_key, " +
             "source_ip_ranges, smtp_user, smtp_password_hash, initial_delay_seconds, delivery_wait_attempts, inactivity_seconds, " +
             "journal_type, encrypted, prefer_clear_text, journal_non_internal, journal_unknown_internal, status, status_reason, " +
-            "last_received, created, modified) VALUES (@id, @description, @description_key, @transport_type, @disabled, @service_address, " +
+            "last_received, created, modified, tenant_ids) VALUES (@id, @description, @description_key, @transport_type, @disabled, @service_address, " +
             "@service_address_key, @source_ip_ranges, @smtp_user, @smtp_password_hash, @initial_delay_seconds, @delivery_wait_attempts, " +
             "@inactivity_seconds, @journal_type, @encrypted, @prefer_clear_text, @journal_non_internal, @journal_unknown_internal, " +
-            "@status, @status_reason, @last_received, @created, @modified)",
+            "@status, @status_reason, @last_received, @created, @modified, @tenant_ids)",
             DefinitionParameters(d).Append(("@smtp_password_hash", (object?)smtpPasswordHash)).ToArray()));
 
     public void UpdateDefinition(JournalDefinition d, PasswordHashChange passwordHash, IReadOnlyList<JournalEvent> events) =>
@@ -79,7 +79,7 @@ internal sealed class PostgresJournalStore : IJournalStore
                 "delivery_wait_attempts = @delivery_wait_attempts, inactivity_seconds = @inactivity_seconds, journal_type = @journal_type, " +
                 "encrypted = @encrypted, prefer_clear_text = @prefer_clear_text, journal_non_internal = @journal_non_internal, " +
                 "journal_unknown_internal = @journal_unknown_internal, status = @status, status_reason = @status_reason, " +
-                "last_received = @last_received, modified = @modified WHERE id = @id",
+                "last_received = @last_received, modified = @modified, tenant_ids = @tenant_ids WHERE id = @id",
                 DefinitionParameters(d).ToArray());
             if (changed == 0)
             {
@@ -134,6 +134,7 @@ internal sealed class PostgresJournalStore : IJournalStore
         yield return ("@last_received", d.LastReceived);
         yield return ("@created", d.Created);
         yield return ("@modified", d.Modified);
+        yield return ("@tenant_ids", JsonSerializer.Serialize(d.TenantId));
     }
 
     private static JournalDefinition ReadDefinition(NpgsqlDataReader r) => new()
@@ -159,6 +160,7 @@ internal sealed class PostgresJournalStore : IJournalStore
         LastReceived = GetTime(r, 18),
         Created = GetTime(r, 19) ?? default,
         Modified = GetTime(r, 20) ?? default,
+        TenantId = JsonSerializer.Deserialize<string[]>(r.GetString(21)) ?? Array.Empty<string>(),
     };
 
     /// <summary>The shared spool's entries per definition, every node's.</summary>

@@ -208,6 +208,10 @@ internal static class SqliteSchema
             refused TEXT NOT NULL
         );
         """,
+        // 10: the Exchange Online tenants a definition takes reports from (JSON array of GUIDs)
+        """
+        ALTER TABLE definitions ADD COLUMN tenant_ids TEXT NOT NULL DEFAULT '[]';
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -46,6 +46,11 @@ public abstract class JournalDefinitionSettingsCmdlet : JournalCmdlet
     [Parameter]
     public SwitchParameter Disabled { get; set; }
 
+    /// <summary>Exchange Online tenant ids (GUIDs) whose reports the definition takes; an empty list removes the binding.</summary>
+    [Parameter]
+    [AllowEmptyCollection]
+    public string[] TenantId { get; set; } = Array.Empty<string>();
+
     /// <summary>The parameters the caller actually gave, as engine settings (unbound ones stay null).</summary>
     protected DefinitionSettings BoundSettings()
     {
@@ -67,6 +72,7 @@ public abstract class JournalDefinitionSettingsCmdlet : JournalCmdlet
             JournalNonInternalAddresses = If(nameof(JournalNonInternalAddresses), JournalNonInternalAddresses.IsPresent),
             JournalUnknownInternalAddresses = If(nameof(JournalUnknownInternalAddresses), JournalUnknownInternalAddresses.IsPresent),
             Disabled = If(nameof(Disabled), Disabled.IsPresent),
+            TenantId = bound.ContainsKey(nameof(TenantId)) ? TenantId ?? Array.Empty<string>() : null,
         };
     }
 }

@@ -23,6 +23,11 @@ public sealed class SetJournalListenerSettingCommand : JournalCmdlet
     [Parameter]
     public bool UseExchangeOnlineRanges { get; set; }
 
+    /// <summary>The header fields that carry a report's Exchange Online tenant (for definitions with a TenantId); empty restores the default.</summary>
+    [Parameter]
+    [AllowEmptyCollection]
+    public string[]? TenantStampHeader { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -30,9 +35,10 @@ public sealed class SetJournalListenerSettingCommand : JournalCmdlet
     {
         var bound = MyInvocation.BoundParameters;
         bool? useExchangeOnline = bound.ContainsKey(nameof(UseExchangeOnlineRanges)) ? UseExchangeOnlineRanges : null;
-        if (ShouldProcess("listener settings", "Set " + string.Join(", ", bound.Keys.Where(k => k is nameof(AuthorizedIpRange) or nameof(UseExchangeOnlineRanges)))))
+        if (ShouldProcess("listener settings", "Set " + string.Join(", ", bound.Keys.Where(k => k is nameof(AuthorizedIpRange) or nameof(UseExchangeOnlineRanges) or nameof(TenantStampHeader)))))
         {
-            var result = Configuration.SetListenerSettings(bound.ContainsKey(nameof(AuthorizedIpRange)) ? AuthorizedIpRange ?? [] : null, useExchangeOnline);
+            var result = Configuration.SetListenerSettings(bound.ContainsKey(nameof(AuthorizedIpRange)) ? AuthorizedIpRange ?? [] : null, useExchangeOnline,
+                bound.ContainsKey(nameof(TenantStampHeader)) ? TenantStampHeader ?? [] : null);
             if (PassThru)
             {
                 WriteObject(result);

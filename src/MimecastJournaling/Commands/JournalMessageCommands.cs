@@ -199,6 +199,14 @@ public sealed class ImportJournalMessageCommand : JournalCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>
+    /// Unwrap a journal report from any message that carries one (a backlog saved from the
+    /// alternate journaling mailbox, forwarded or resent): you vouch for these files. Without it only
+    /// the organisation's own non-delivery reports are unwrapped.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter TrustWrappedReport { get; set; }
+
     private readonly List<string> _files = new();
     private JournalDefinition? _definition;
 
@@ -235,7 +243,7 @@ public sealed class ImportJournalMessageCommand : JournalCmdlet
             {
                 if (FileInput.TryRead(this, file) is { } bytes)
                 {
-                    batch.Add(new IncomingReport(bytes, "file:" + file, DateTimeOffset.UtcNow));
+                    batch.Add(new IncomingReport(bytes, "file:" + file, DateTimeOffset.UtcNow) { TrustWrappedReport = TrustWrappedReport });
                 }
                 else
                 {

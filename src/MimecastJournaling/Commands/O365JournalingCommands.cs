@@ -124,7 +124,34 @@ public sealed class EnableO365JournalingCommand : O365JournalingSetupCmdlet
                 return;
             }
         }
+        BindTenant();
     }, Definition);
+
+    /// <summary>
+    /// The definition takes reports only from this tenant from now on (its TenantId); another
+    /// tenant connecting from Exchange Online's shared ranges is refused.
+    /// </summary>
+    private void BindTenant()
+    {
+        var tenant = Connection.Info.DirectoryTenantId;
+        if (tenant is null)
+        {
+            WriteWarning($"The connection does not say which tenant (directory id) it signed in to, so the journal definition '{Definition}' was not bound to it. " +
+                $"Run Set-JournalDefinition '{Definition}' -TenantId <tenant GUID> so that reports from other tenants are refused.");
+            return;
+        }
+        var configuration = new Engine.Configuration.JournalConfiguration(JournalCmdlet.OpenBackend(this, Store).Store, JournalCmdlet.Actor);
+        var definition = configuration.GetDefinition(Definition);
+        if (definition.TenantId.Contains(tenant, StringComparer.OrdinalIgnoreCase))
+        {
+            return;
+        }
+        if (ShouldProcess($"journal definition '{Definition}'", $"Take reports only from the Exchange Online tenant {tenant} (TenantId)"))
+        {
+            configuration.AddTenant(Definition, tenant);
+            WriteVerbose($"The journal definition '{Definition}' now takes reports only from the tenant(s) {string.Join(", ", configuration.GetDefinition(Definition).TenantId)}.");
+        }
+    }
 }
 
 /// <summary>Compares Exchange Online with a journal definition and reports drift, with Passed overall.</summary>

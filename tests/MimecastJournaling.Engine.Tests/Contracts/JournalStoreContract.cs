@@ -38,6 +38,7 @@ public abstract class JournalStoreContract : IDisposable
             JournalType = JournalType.StandardEml,
             PreferClearText = true,
             SmtpCredential = SmtpCredentialChange.FromSecureString("exchange", TempStore.Secure("a long enough secret")),
+            TenantId = ["6f2c1d4e-0b1a-4c3d-9e8f-112233445566"],
         });
         var read = _host.Store.GetDefinition("CONTOSO exo")!;
 
@@ -50,6 +51,7 @@ public abstract class JournalStoreContract : IDisposable
         Assert.True(read.PreferClearText);
         Assert.True(read.SmtpAuthentication);
         Assert.Equal("exchange", read.SmtpUserName);
+        Assert.Equal(["6f2c1d4e-0b1a-4c3d-9e8f-112233445566"], read.TenantId);
         Assert.Equal(created.Created, read.Created);
         Assert.Equal(created.Id, _host.Store.GetDefinitionByServiceAddress("JOURNAL@journal.contoso.test")!.Id);
         Assert.True(_configuration.VerifySmtpPassword(read, "exchange", "a long enough secret"));
