@@ -107,6 +107,8 @@ public enum JournalObjectType
     InternalAddress,
     ListenerSetting,
     DirectorySync,
+    Certificate,
+    Alert,
 }
 
 /// <summary>

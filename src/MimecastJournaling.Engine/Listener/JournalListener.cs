@@ -22,7 +22,7 @@ namespace MimecastJournaling.Engine.Listener;
 /// <item>Afterwards: <see cref="SpoolProcessor"/> → JournalIngest → archive, exactly once.</item>
 /// </list>
 /// </summary>
-public sealed class JournalListener : IAsyncDisposable
+public sealed partial class JournalListener : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultStopGrace = TimeSpan.FromSeconds(30);
 
@@ -37,6 +37,7 @@ public sealed class JournalListener : IAsyncDisposable
     private Task? _serverTask;
     private SpoolWriter? _writer;
     private SpoolProcessor? _processor;
+    private ListenerWatch? _watch;
     private volatile bool _stopping;
 
     public JournalListener(IJournalStore store, IJournalArchive archive, IMessageSpool spool, ListenerOptions options, TimeProvider? clock = null)
@@ -97,6 +98,9 @@ public sealed class JournalListener : IAsyncDisposable
         _processor = new SpoolProcessor(_spool, spoolLength, new JournalIngest(_store, _archive, _clock), definitions, health, _options.RetryDelay, _clock);
         _writer = new SpoolWriter(_spool, spoolLength, _processor.Wake);
 
+        var certificateSource = CertificateSourceOf(_options);
+        _watch = new ListenerWatch(_store, _spool, certificateSource, _options.WatchInterval, _clock, OnWatched);
+
         var services = new ServiceProvider();
         var temporary = _options.TemporaryDirectory ?? Path.Combine(Path.GetTempPath(), "MimecastJournaling-" + Environment.UserName);
         ReceivedMessage.DeleteLeftovers(temporary);
@@ -134,9 +138,9 @@ public sealed class JournalListener : IAsyncDisposable
                     .AuthenticationRequired(false)
                     .SessionTimeout(_options.SessionTimeout)
                     .SupportedSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13);
-                if (_options.Certificate is { } certificate)
+                if (certificateSource is not null)
                 {
-                    e.Certificate(certificate);
+                    e.Certificate(new SourceCertificateFactory(certificateSource));
                 }
             });
         }
@@ -153,6 +157,7 @@ public sealed class JournalListener : IAsyncDisposable
         }
         // Archives what an earlier run left in the spool, then whatever arrives.
         _processor.Start();
+        _watch.Start();
     }
 
     /// <summary>
@@ -182,6 +187,7 @@ public sealed class JournalListener : IAsyncDisposable
         }
         await _writer!.StopAsync().ConfigureAwait(false);
         await _processor!.StopAsync().ConfigureAwait(false);
+        await _watch!.StopAsync().ConfigureAwait(false);
         _hardStop!.Dispose();
         _server = null;
     }
@@ -204,13 +210,13 @@ public sealed class JournalListener : IAsyncDisposable
             throw new JournalConfigurationException("ListenerNoEndpoint", JournalErrorKind.InvalidArgument,
                 "The journal listener needs at least one endpoint (address and port) to listen on.");
         }
-        if (_options.Certificate is { HasPrivateKey: false } certificate)
+        if (_options.CertificateSource is null && _options.Certificate is { HasPrivateKey: false } certificate)
         {
             throw new JournalConfigurationException("CertificateHasNoPrivateKey", JournalErrorKind.InvalidArgument,
                 $"The certificate {certificate.Subject} ({certificate.Thumbprint}) has no private key, so it cannot be used for TLS. " +
                 "Give the certificate with its private key (for example from a PFX file).", certificate.Thumbprint);
         }
-        if (_options.Certificate is null && _options.Endpoints.FirstOrDefault(e => e.ImplicitTls) is { } secure)
+        if (_options.Certificate is null && _options.CertificateSource is null && _options.Endpoints.FirstOrDefault(e => e.ImplicitTls) is { } secure)
         {
             throw new JournalConfigurationException("CertificateRequired", JournalErrorKind.InvalidArgument,
                 $"The implicit-TLS endpoint {secure} needs a certificate.", secure.ToString());

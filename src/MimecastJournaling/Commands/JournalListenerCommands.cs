@@ -22,6 +22,10 @@ public sealed record JournalListenerInfo
     public string? CertificateSubject { get; init; }
     public string? CertificateThumbprint { get; init; }
     public DateTimeOffset? CertificateExpires { get; init; }
+    /// <summary>Where the certificate is read from (renewed files are picked up): "files …/fullchain.pem and …/privkey.pem".</summary>
+    public string? CertificateSource { get; init; }
+    /// <summary>Valid, Expiring (within 30 days) or Expired.</summary>
+    public string? CertificateStatus { get; init; }
     public long ConnectionsOpen { get; init; }
     public long Received { get; init; }
     public long Accepted { get; init; }
@@ -75,9 +79,11 @@ internal static class ListenerRegistry
             ServerName = e.ServerName,
             Store = e.Store,
             Started = e.Started,
-            CertificateSubject = e.Certificate?.Subject,
-            CertificateThumbprint = e.Certificate?.Thumbprint,
-            CertificateExpires = e.Certificate is null ? null : new DateTimeOffset(e.Certificate.NotAfter),
+            CertificateSubject = (e.Listener.CurrentCertificate ?? e.Certificate)?.Subject,
+            CertificateThumbprint = (e.Listener.CurrentCertificate ?? e.Certificate)?.Thumbprint,
+            CertificateExpires = (e.Listener.CurrentCertificate ?? e.Certificate) is { } c ? new DateTimeOffset(c.NotAfter) : null,
+            CertificateSource = e.Listener.CertificateSource?.Description,
+            CertificateStatus = (e.Listener.CurrentCertificate ?? e.Certificate) is { } s ? CertificateExpiryStatus.Of(s, DateTimeOffset.UtcNow).State.ToString() : null,
             ConnectionsOpen = counters.ConnectionsOpen,
             Received = counters.Received,
             Accepted = counters.Accepted,
@@ -88,7 +94,7 @@ internal static class ListenerRegistry
 
 [Cmdlet(VerbsLifecycle.Start, "JournalListener", SupportsShouldProcess = true, DefaultParameterSetName = NoCertificateSet)]
 [OutputType(typeof(JournalListenerInfo))]
-public sealed class StartJournalListenerCommand : JournalCmdlet
+public sealed partial class StartJournalListenerCommand : JournalCmdlet
 {
     private const string NoCertificateSet = "NoCertificate";
     private const string CertificateSet = "Certificate";
@@ -138,7 +144,8 @@ public sealed class StartJournalListenerCommand : JournalCmdlet
 
     protected override void EndProcessing()
     {
-        var certificate = LoadCertificate();
+        var certificateSource = LoadCertificateSource();
+        var certificate = certificateSource?.Current;
         if (!IPAddress.TryParse(BindAddress, out var address))
         {
             ThrowTerminating(new JournalConfigurationException("InvalidBindAddress", JournalErrorKind.InvalidArgument,
@@ -157,7 +164,7 @@ public sealed class StartJournalListenerCommand : JournalCmdlet
         var options = new ListenerOptions
         {
             Endpoints = endpoints,
-            Certificate = certificate,
+            CertificateSource = certificateSource,
             ServerName = ServerName ?? Dns.GetHostName(),
             MaxMessageSize = MaxMessageSize,
             MaxConnections = MaxConnections,
@@ -176,6 +183,7 @@ public sealed class StartJournalListenerCommand : JournalCmdlet
             ThrowTerminating(e);
         }
         var entry = ListenerRegistry.Add(listener, store.Location, options.ServerName, certificate);
+        WarnAboutCertificate(listener);
         WriteObject(ListenerRegistry.Describe(entry));
         if (Wait)
         {
@@ -200,45 +208,6 @@ public sealed class StartJournalListenerCommand : JournalCmdlet
 
     protected override void StopProcessing() => _stop.Set();
 
-    private X509Certificate2? LoadCertificate()
-    {
-        X509Certificate2? certificate = Certificate;
-        if (CertificatePath is not null)
-        {
-            var path = GetUnresolvedProviderPathFromPSPath(CertificatePath);
-            try
-            {
-                certificate = CertificatePassword is null
-                    ? X509CertificateLoader.LoadPkcs12FromFile(path, null)
-                    : LoadWithPassword(path, CertificatePassword);
-            }
-            catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
-            {
-                // The message names the file, never the password.
-                ThrowTerminating(new JournalConfigurationException("CertificateUnreadable", JournalErrorKind.InvalidArgument,
-                    $"Cannot read the certificate '{path}': {e.Message} Give a PFX (PKCS#12) file with its private key, and its -CertificatePassword.", path, e));
-            }
-        }
-        if (certificate is not null && !certificate.HasPrivateKey)
-        {
-            ThrowTerminating(new JournalConfigurationException("CertificateHasNoPrivateKey", JournalErrorKind.InvalidArgument,
-                $"The certificate {certificate.Subject} has no private key, so it cannot serve TLS. Export it as a PFX with its private key.", certificate.Subject));
-        }
-        return certificate;
-    }
-
-    private static X509Certificate2 LoadWithPassword(string path, SecureString password)
-    {
-        var pointer = Marshal.SecureStringToGlobalAllocUnicode(password);
-        try
-        {
-            return X509CertificateLoader.LoadPkcs12FromFile(path, Marshal.PtrToStringUni(pointer, password.Length));
-        }
-        finally
-        {
-            Marshal.ZeroFreeGlobalAllocUnicode(pointer);
-        }
-    }
 }
 
 [Cmdlet(VerbsCommon.Get, "JournalListener")]
@@ -252,6 +221,7 @@ public sealed class GetJournalListenerCommand : PSCmdlet
     {
         foreach (var entry in ListenerRegistry.All().Where(e => Id is null || Id.Contains(e.Id)))
         {
+            ListenerCertificateWarnings.Write(this, entry.Listener);
             WriteObject(ListenerRegistry.Describe(entry));
         }
     }

@@ -1,0 +1,56 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace MimecastJournaling.Engine.Listener;
+
+/// <summary>What the running listener tells observers: the watch's rounds and its certificate.</summary>
+public sealed partial class JournalListener
+{
+    private ListenerCertificateSource? _certificateSource;
+
+    /// <summary>
+    /// Raised after every round of the watch (every WatchInterval, with or without traffic), on a
+    /// background thread. Handlers must be quick and must not throw.
+    /// </summary>
+    public event Action<ListenerWatchReport>? Watched;
+
+    /// <summary>The latest round of the watch, or null before the first.</summary>
+    public ListenerWatchReport? LastWatch { get; private set; }
+
+    /// <summary>The certificate served to the next TLS handshake (a renewed file is picked up here).</summary>
+    public X509Certificate2? CurrentCertificate => _certificateSource?.Current;
+
+    /// <summary>Where the certificate comes from, or null without one.</summary>
+    public ListenerCertificateSource? CertificateSource => _certificateSource;
+
+    private ListenerCertificateSource? CertificateSourceOf(ListenerOptions options)
+    {
+        _certificateSource = options.CertificateSource ?? (options.Certificate is { } certificate ? ListenerCertificateSource.Fixed(certificate) : null);
+        return _certificateSource;
+    }
+
+    private void OnWatched(ListenerWatchReport report)
+    {
+        LastWatch = report;
+        RaiseEach(Watched, report);
+    }
+
+    /// <summary>Calls every handler; one handler's exception reaches neither the others nor the SMTP session.</summary>
+    private static void RaiseEach<T>(Action<T>? handlers, T value)
+    {
+        if (handlers is null)
+        {
+            return;
+        }
+        foreach (var handler in handlers.GetInvocationList().Cast<Action<T>>())
+        {
+            try
+            {
+                handler(value);
+            }
+            catch (Exception)
+            {
+                // An observer's trouble never stops the listener.
+            }
+        }
+    }
+}
