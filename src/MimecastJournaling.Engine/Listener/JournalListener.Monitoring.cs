@@ -1,4 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
+using MimecastJournaling.Engine.Archive;
+using MimecastJournaling.Engine.Configuration;
 
 namespace MimecastJournaling.Engine.Listener;
 
@@ -26,6 +28,37 @@ public sealed partial class JournalListener
     {
         _certificateSource = options.CertificateSource ?? (options.Certificate is { } certificate ? ListenerCertificateSource.Fixed(certificate) : null);
         return _certificateSource;
+    }
+
+    /// <summary>
+    /// Raised for every finished SMTP transaction (accepted, refused, TLS failed, abandoned), on the
+    /// session's thread: handlers must be quick (queue the record) and never throw.
+    /// </summary>
+    public event Action<SmtpTransactionRecord>? TransactionCompleted;
+
+    /// <summary>Raised when reports of a definition have been archived, with their outcomes (on the spool processor's thread).</summary>
+    public event Action<JournalDefinition, IReadOnlyList<JournalOutcome>>? Archived;
+
+    private void OnTransactionCompleted(SmtpTransactionRecord record) => RaiseEach(TransactionCompleted, record);
+
+    private void OnArchived(JournalDefinition definition, IReadOnlyList<JournalOutcome> outcomes)
+    {
+        var handlers = Archived;
+        if (handlers is null)
+        {
+            return;
+        }
+        foreach (var handler in handlers.GetInvocationList().Cast<Action<JournalDefinition, IReadOnlyList<JournalOutcome>>>())
+        {
+            try
+            {
+                handler(definition, outcomes);
+            }
+            catch (Exception)
+            {
+                // An observer's trouble never stops archiving.
+            }
+        }
     }
 
     private void OnWatched(ListenerWatchReport report)

@@ -95,7 +95,7 @@ public sealed partial class JournalListener : IAsyncDisposable
         var gate = new ConnectionGate(definitions, Counters, _options.MaxConnections);
         var health = new DefinitionHealth(_store, _options.FailuresBeforeError, _clock);
         var spoolLength = new SpoolLength();
-        _processor = new SpoolProcessor(_spool, spoolLength, new JournalIngest(_store, _archive, _clock), definitions, health, _options.RetryDelay, _clock);
+        _processor = new SpoolProcessor(_spool, spoolLength, new JournalIngest(_store, _archive, _clock), definitions, health, _options.RetryDelay, _clock, OnArchived);
         _writer = new SpoolWriter(_spool, spoolLength, _processor.Wake);
 
         var certificateSource = CertificateSourceOf(_options);
@@ -118,7 +118,7 @@ public sealed partial class JournalListener : IAsyncDisposable
                 // Store trouble: the session ends either way.
             }
         }
-        services.Add(new GuardedEndpointListenerFactory(bound, gate, _options.ServerName, new DataStreamingOptions(_options.MaxMessageSize, temporary, Counters, TlsFailed)));
+        services.Add(new GuardedEndpointListenerFactory(bound, gate, _options.ServerName, new DataStreamingOptions(_options.MaxMessageSize, temporary, Counters, TlsFailed, OnTransactionCompleted)));
         services.Add(new JournalAuthenticator(definitions, _store, new VerifiedCredentialCache(_options.CredentialCacheDuration, _clock), Counters, health));
         services.Add(new JournalMailboxFilter(new RecipientPolicy(definitions, health, _options.MaxRecipientsPerMessage), Counters));
         services.Add(new SpoolingMessageStore(_writer, spoolLength, definitions, Counters, _options.MaxSpoolLength, _clock, () => _stopping));
@@ -147,7 +147,14 @@ public sealed partial class JournalListener : IAsyncDisposable
 
         _hardStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _server = new SmtpServerHost(builder.Build(), services);
-        _server.SessionCreated += (_, e) => e.Context.ResponseException += CountLibraryRefusal;
+        _server.SessionCreated += (_, e) => e.Context.ResponseException += (sender, x) =>
+        {
+            CountLibraryRefusal(sender, x);
+            if ((int)x.Exception.Response.ReplyCode == 552)
+            {
+                SmtpTransactionTracker.Of(e.Context)?.Replied(x.Exception.Response, RefusalReason.TooLarge);
+            }
+        };
         _serverTask = _server.StartAsync(_hardStop.Token);
         if (_serverTask.IsFaulted)
         {

@@ -25,6 +25,7 @@ internal sealed class JournalMailboxFilter : IMailboxFilter
     public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken)
     {
         SessionFacts.StartTransaction(context);
+        SmtpTransactionTracker.Of(context)?.Started();
         return Task.FromResult(true);
     }
 
@@ -34,9 +35,11 @@ internal sealed class JournalMailboxFilter : IMailboxFilter
         if (verdict.Definition is { } definition)
         {
             SessionFacts.AddRecipient(context, definition.Id);
+            SmtpTransactionTracker.Of(context)?.RecipientAccepted(Address(to), definition.Description);
             return Task.FromResult(true);
         }
         _counters.Refused(verdict.Refusal!.Value);
+        SmtpTransactionTracker.Of(context)?.RecipientRefused(Address(to), verdict.Refusal!.Value, verdict.Reply!);
         throw new SmtpResponseException(verdict.Reply!);
     }
 
