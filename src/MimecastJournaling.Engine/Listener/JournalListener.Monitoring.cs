@@ -21,6 +21,22 @@ public sealed partial class JournalListener
     /// <summary>The certificate served to the next TLS handshake (a renewed file is picked up here).</summary>
     public X509Certificate2? CurrentCertificate => _certificateSource?.Current;
 
+    /// <summary>The options the listener runs with.</summary>
+    public ListenerOptions Options => _options;
+
+    /// <summary>True from the moment StopAsync begins: new messages are answered 421.</summary>
+    public bool IsStopping => _stopping;
+
+    /// <summary>Raised once StopAsync has stopped the listener (observers release what they hold).</summary>
+    public event Action? Stopped;
+
+    private void OnStopped()
+    {
+        var handlers = Stopped;
+        Stopped = null;
+        RaiseEach<bool>(handlers is null ? null : _ => handlers(), true);
+    }
+
     /// <summary>Where the certificate comes from, or null without one.</summary>
     public ListenerCertificateSource? CertificateSource => _certificateSource;
 

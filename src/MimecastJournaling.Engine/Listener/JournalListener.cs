@@ -197,6 +197,7 @@ public sealed partial class JournalListener : IAsyncDisposable
         await _watch!.StopAsync().ConfigureAwait(false);
         _hardStop!.Dispose();
         _server = null;
+        OnStopped();
     }
 
     /// <summary>The library's own strict size limit surfaces only as a 552 response exception; the listener's refusals are counted where they happen.</summary>

@@ -39,7 +39,10 @@ internal sealed class JournalMailboxFilter : IMailboxFilter
             return Task.FromResult(true);
         }
         _counters.Refused(verdict.Refusal!.Value);
-        SmtpTransactionTracker.Of(context)?.RecipientRefused(Address(to), verdict.Refusal!.Value, verdict.Reply!);
+        if (SmtpTransactionTracker.Of(context) is { } tracker)
+        {
+            tracker.RecipientRefused(Address(to), _policy.DefinitionNamed(Address(to)), verdict.Refusal!.Value, verdict.Reply!);
+        }
         throw new SmtpResponseException(verdict.Reply!);
     }
 

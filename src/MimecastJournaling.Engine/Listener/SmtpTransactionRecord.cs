@@ -126,10 +126,11 @@ internal sealed class SmtpTransactionTracker
         Update(r => r with { Recipient = recipient, Definition = definition });
 
     /// <summary>A refused recipient: the transaction ends with it unless DATA follows for another one.</summary>
-    public void RecipientRefused(string recipient, RefusalReason reason, SmtpResponse reply) =>
+    public void RecipientRefused(string recipient, string? definition, RefusalReason reason, SmtpResponse reply) =>
         Update(r => r.ReplyCode == 250 ? r : r with
         {
             Recipient = r.Recipient ?? recipient,
+            Definition = r.Definition ?? definition,
             Outcome = SmtpTransactionOutcome.Refused,
             ReplyCode = (int)reply.ReplyCode,
             Reply = reply.Message,
