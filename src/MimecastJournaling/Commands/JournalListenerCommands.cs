@@ -182,6 +182,7 @@ public sealed partial class StartJournalListenerCommand : JournalCmdlet
         {
             ThrowTerminating(e);
         }
+        AttachObservers(listener);
         var entry = ListenerRegistry.Add(listener, store.Location, options.ServerName, certificate);
         WarnAboutCertificate(listener);
         WriteObject(ListenerRegistry.Describe(entry));
@@ -200,7 +201,7 @@ public sealed partial class StartJournalListenerCommand : JournalCmdlet
             _stop.Set();
         });
         WriteVerbose($"Listening on {string.Join(", ", entry.Listener.BoundEndpoints)}; Ctrl+C stops.");
-        _stop.Wait();
+        WaitWritingTransactions();
         WriteVerbose("Stopping: letting sessions finish and storing what is queued.");
         entry.Listener.StopAsync().GetAwaiter().GetResult();
         ListenerRegistry.Remove(entry.Id);
