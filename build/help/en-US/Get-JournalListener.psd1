@@ -6,7 +6,10 @@ where each listens, its certificate (subject, thumbprint, expiry), how many conn
 how many messages were received and accepted (answered 250), and how many were refused, by
 reason (SourceNotAllowed, TlsRequired, AuthenticationRequired, AuthenticationFailed,
 UnknownRecipient, DefinitionDisabled, TooLarge, TooManyConnections, SpoolFull, StoreUnavailable,
-ShuttingDown, …). Listeners in other processes are not listed; their effect is visible in
+ShuttingDown, …). The certificate shown is the one served now: a renewed file appears here once
+the listener picked it up. Within 30 days of its end the certificate is a warning; once expired,
+a non-terminating error CertificateExpired (CertificateStatus: Valid, Expiring, Expired).
+Listeners in other processes are not listed; their effect is visible in
 Get-JournalDefinition (Status, LastReceived) and Get-JournalOutcome.
 '@
     Parameters  = @{

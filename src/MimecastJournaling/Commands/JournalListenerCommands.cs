@@ -182,7 +182,7 @@ public sealed partial class StartJournalListenerCommand : JournalCmdlet
         {
             ThrowTerminating(e);
         }
-        AttachObservers(listener);
+        AttachObservers(listener, store);
         var entry = ListenerRegistry.Add(listener, store.Location, options.ServerName, certificate);
         WarnAboutCertificate(listener);
         WriteObject(ListenerRegistry.Describe(entry));

@@ -34,15 +34,20 @@ public sealed partial class StartJournalListenerCommand
     private long _droppedVerboseLines;
 
     /// <summary>Starts the logs, metrics and alerts of a started listener; they end with it. A failure stops the listener and is terminating.</summary>
-    private void AttachObservers(JournalListener listener)
+    private void AttachObservers(JournalListener listener, Engine.Storage.IJournalStore store)
     {
         var owned = new List<IAsyncDisposable>();
         try
         {
+            // Alerts follow Set-JournalAlert in the store from round to round, so they are always attached.
+            var alerts = AlertDispatcher.Attach(listener, store);
             if (LogTarget is { Length: > 0 } || LogPath is not null)
             {
                 var factory = CreateLoggerFactory(LogTarget ?? [], LogPath is null ? null : GetUnresolvedProviderPathFromPSPath(LogPath));
-                var attached = ListenerLog.Attach(listener, factory.CreateLogger(ListenerLog.Category));
+                var logger = factory.CreateLogger(ListenerLog.Category);
+                var attached = ListenerLog.Attach(listener, logger);
+                alerts.DeliveryFailed += message => logger.LogWarning(1300, "{Text}", message);
+                alerts.AlertSent += alert => logger.LogInformation(1301, "Alert sent: {Title}", alert.Title);
                 owned.Add(new DisposeAsync(() =>
                 {
                     attached.Dispose();
