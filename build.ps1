@@ -70,7 +70,8 @@ function Invoke-Build {
 
 # System packages the tests use; installed with apt when missing (CI runs as root on Debian).
 # swaks needs libnet-ssleay-perl for STARTTLS (only a Recommends, which is not installed here).
-$testPackages = [ordered]@{ dnsmasq = 'dnsmasq-base'; swaks = @('swaks', 'libnet-ssleay-perl') }
+# aiosmtpd is the local SMTP relay that receives the alert email in ListenerOperations.Tests.ps1.
+$testPackages = [ordered]@{ dnsmasq = 'dnsmasq-base'; swaks = @('swaks', 'libnet-ssleay-perl'); aiosmtpd = 'python3-aiosmtpd' }
 
 function Install-TestPrerequisites {
     $missing = @($testPackages.Keys | Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) })
