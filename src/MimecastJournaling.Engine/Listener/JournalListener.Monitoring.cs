@@ -38,7 +38,7 @@ public sealed partial class JournalListener
     }
 
     /// <summary>Where the certificate comes from, or null without one.</summary>
-    public ListenerCertificateSource? CertificateSource => _certificateSource;
+    public ListenerCertificateSource? CertificateSource => _certificateSource ?? _options.CertificateSource;
 
     private ListenerCertificateSource? CertificateSourceOf(ListenerOptions options)
     {

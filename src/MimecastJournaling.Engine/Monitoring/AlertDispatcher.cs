@@ -275,6 +275,7 @@ public sealed class AlertDispatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends what is queued, then stops; a second call does nothing more.</summary>
     public async ValueTask DisposeAsync()
     {
         _outbox.Writer.TryComplete();

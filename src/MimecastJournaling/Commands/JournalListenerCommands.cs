@@ -174,15 +174,17 @@ public sealed partial class StartJournalListenerCommand : JournalCmdlet
             return;
         }
         var listener = JournalListener.ForStore(store, options);
+        // Before the start, so the first transactions are logged and counted too.
+        var observers = AttachObservers(listener, store);
         try
         {
             listener.StartAsync().GetAwaiter().GetResult();
         }
         catch (JournalConfigurationException e)
         {
+            DisposeAll(observers);
             ThrowTerminating(e);
         }
-        AttachObservers(listener, store);
         var entry = ListenerRegistry.Add(listener, store.Location, options.ServerName, certificate);
         WarnAboutCertificate(listener);
         WriteObject(ListenerRegistry.Describe(entry));

@@ -33,14 +33,15 @@ public sealed partial class StartJournalListenerCommand
     private const int MaxQueuedVerboseLines = 10_000;
     private long _droppedVerboseLines;
 
-    /// <summary>Starts the logs, metrics and alerts of a started listener; they end with it. A failure stops the listener and is terminating.</summary>
-    private void AttachObservers(JournalListener listener, Engine.Storage.IJournalStore store)
+    /// <summary>Starts the logs, metrics and alerts of a listener about to start; they end with it. A failure is terminating.</summary>
+    private List<IAsyncDisposable> AttachObservers(JournalListener listener, Engine.Storage.IJournalStore store)
     {
         var owned = new List<IAsyncDisposable>();
         try
         {
             // Alerts follow Set-JournalAlert in the store from round to round, so they are always attached.
             var alerts = AlertDispatcher.Attach(listener, store);
+            owned.Add(alerts);
             if (LogTarget is { Length: > 0 } || LogPath is not null)
             {
                 var factory = CreateLoggerFactory(LogTarget ?? [], LogPath is null ? null : GetUnresolvedProviderPathFromPSPath(LogPath));
@@ -66,11 +67,11 @@ public sealed partial class StartJournalListenerCommand
         catch (Exception e)
         {
             DisposeAll(owned);
-            listener.StopAsync(TimeSpan.Zero).GetAwaiter().GetResult();
             ThrowTerminating(e as JournalConfigurationException ?? new JournalConfigurationException("ListenerLogUnavailable", JournalErrorKind.InvalidArgument,
                 $"Cannot start the listener's log: {e.Message}", LogPath, e));
         }
         listener.Stopped += () => DisposeAll(owned);
+        return owned;
     }
 
     private static void DisposeAll(List<IAsyncDisposable> owned)
