@@ -25,10 +25,6 @@ BeforeAll {
         $transcript = & swaks --server 127.0.0.1 --port $Port --tls --quit-after STARTTLS --timeout 30 2>&1 | ForEach-Object { "$_" }
         ($transcript | Where-Object { $_ -match 'TLS peer (subject )?DN="?([^"]+)"?' } | Select-Object -First 1) -replace '^.*DN="?', '' -replace '"$', ''
     }
-
-    function Send-Report([int] $Port, [string] $Fixture, [string[]] $Options = @()) {
-        Send-SwaksReport -Port $Port -Path (Join-Path $Reports $Fixture) -Options $Options
-    }
 }
 
 Describe 'Start-JournalListener with PEM certificate files' {
@@ -48,7 +44,7 @@ Describe 'Start-JournalListener with PEM certificate files' {
         $Listener.CertificateThumbprint | Should -Be $First.Thumbprint
         $Listener.CertificateSource | Should -Match 'fullchain\.pem and .*privkey\.pem'
         Get-ServedSubject $Port | Should -Match 'first\.contoso\.test'
-        $replies = Send-Report $Port 'synthetic-bifurcated-fork1.eml' '--tls'
+        $replies = Send-SwaksReport -Port $Port -Path (Join-Path $Reports 'synthetic-bifurcated-fork1.eml') -Options '--tls'
         $replies | Where-Object { $_ -match '^250 2\.0\.0 Queued' } | Should -Not -BeNullOrEmpty
     }
 
@@ -58,7 +54,7 @@ Describe 'Start-JournalListener with PEM certificate files' {
         Copy-Item $next.Certificate $First.Certificate -Force
         Start-Sleep -Milliseconds 1300
         Get-ServedSubject $Port | Should -Match 'renewed\.contoso\.test'
-        $replies = Send-Report $Port 'synthetic-bifurcated-fork2.eml' '--tls'
+        $replies = Send-SwaksReport -Port $Port -Path (Join-Path $Reports 'synthetic-bifurcated-fork2.eml') -Options '--tls'
         $replies | Where-Object { $_ -match '^250 2\.0\.0 Queued' } | Should -Not -BeNullOrEmpty
         (Get-JournalListener -Id $Listener.Id).CertificateThumbprint | Should -Be $next.Thumbprint
     }
@@ -92,8 +88,8 @@ Describe 'Start-JournalListener -MetricsPrefix' {
     }
 
     It 'serves Prometheus metrics that count the reports sent, and /health and /ready' {
-        (Send-Report $Port 'synthetic-bifurcated-fork1.eml') | Where-Object { $_ -match '^250 ' } | Should -Not -BeNullOrEmpty
-        (Send-Report $Port 'synthetic-bifurcated-fork2.eml') | Where-Object { $_ -match '^250 ' } | Should -Not -BeNullOrEmpty
+        (Send-SwaksReport -Port $Port -Path (Join-Path $Reports 'synthetic-bifurcated-fork1.eml')) | Where-Object { $_ -match '^250 ' } | Should -Not -BeNullOrEmpty
+        (Send-SwaksReport -Port $Port -Path (Join-Path $Reports 'synthetic-bifurcated-fork2.eml')) | Where-Object { $_ -match '^250 ' } | Should -Not -BeNullOrEmpty
         Wait-Until { (Invoke-WebRequest "${Prefix}metrics").Content -match 'journal_reports_archived_total\{definition="EXO",outcome="Merged"\} 1' } |
             Should -BeTrue -Because 'the second fork merges into the first'
         $text = (Invoke-WebRequest "${Prefix}metrics").Content
@@ -105,6 +101,10 @@ Describe 'Start-JournalListener -MetricsPrefix' {
         $health.StatusCode | Should -Be 200
         ($health.Content | ConvertFrom-Json).status | Should -Be 'listening'
         (Invoke-WebRequest "${Prefix}ready").StatusCode | Should -Be 200
+        # prometheus-net runs in the module's private load context, never in the session's.
+        $prometheus = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Prometheus.NetStandard' }
+        $prometheus | Should -Not -BeNullOrEmpty
+        @($prometheus | ForEach-Object { [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name }) | Should -Be @('MimecastJournaling')
     }
 
     It 'refuses a prefix without its final slash with InvalidMetricsPrefix, and leaves the port free' {
@@ -136,7 +136,7 @@ Describe 'Start-JournalListener -Wait -Verbose' {
         }.ToString()
         try {
             Wait-Until { (Test-Path $pidFile) -and (Test-Listening $port) } -Seconds 60 | Should -BeTrue
-            (Send-Report $port 'synthetic-bifurcated-fork1.eml') | Where-Object { $_ -match '^250 ' } | Should -Not -BeNullOrEmpty
+            (Send-SwaksReport -Port $port -Path (Join-Path $Reports 'synthetic-bifurcated-fork1.eml')) | Where-Object { $_ -match '^250 ' } | Should -Not -BeNullOrEmpty
             & swaks --server 127.0.0.1 --port $port --from ndr@contoso.com --to nobody@journal.contoso.com --timeout 30 2>&1 | Out-Null
             Start-Sleep -Seconds 2
             & kill -TERM ([int](Get-Content $pidFile))
@@ -209,7 +209,7 @@ Describe 'Set-JournalAlert and the Down alert' {
 
     It 'emails the Down alert when the inactivity period passes with no traffic at all' {
         $listener = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -Certificate (New-TestCertificate)
-        (Send-Report (Get-PortOf $listener) 'synthetic-bifurcated-fork1.eml') | Where-Object { $_ -match '^250 ' } | Should -Not -BeNullOrEmpty
+        (Send-SwaksReport -Port (Get-PortOf $listener) -Path (Join-Path $Reports 'synthetic-bifurcated-fork1.eml')) | Where-Object { $_ -match '^250 ' } | Should -Not -BeNullOrEmpty
         Wait-Until { (Get-JournalDefinition 'EXO').Status -eq 'OK' } | Should -BeTrue
         $before = @(Get-RelayMessages).Count
         # No report, no read of the status: the listener's own watch marks Down after 1 minute and alerts.

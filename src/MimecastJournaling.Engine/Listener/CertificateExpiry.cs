@@ -102,30 +102,17 @@ internal sealed class CertificateExpiryNotices
         ]);
         if (status.State == CertificateExpiryState.Expired)
         {
-            MarkTlsDefinitionsInError(status, now);
+            MarkTlsDefinitionsInError(status);
         }
         return status;
     }
 
-    private void MarkTlsDefinitionsInError(CertificateExpiryStatus status, DateTimeOffset now)
+    private void MarkTlsDefinitionsInError(CertificateExpiryStatus status)
     {
+        var health = new DefinitionHealth(_store, 1, _clock);
         foreach (var definition in _store.GetDefinitions().Where(d => d.Encrypted && !d.Disabled && d.Status != JournalStatus.Error))
         {
-            _store.RecordDefinitionHealth(definition.Id, JournalStatus.Error, $"The listener's TLS certificate expired on {status.NotAfter:u}.", null,
-            [
-                new JournalEvent
-                {
-                    Time = now,
-                    User = DefinitionHealth.Actor,
-                    ObjectType = JournalObjectType.Definition,
-                    ObjectName = definition.Description,
-                    ObjectId = definition.Id.ToString(),
-                    Action = "StatusChanged",
-                    Property = nameof(JournalDefinition.Status),
-                    OldValue = definition.Status.ToString(),
-                    NewValue = nameof(JournalStatus.Error),
-                },
-            ]);
+            health.MarkError(definition, $"The listener's TLS certificate expired on {status.NotAfter:u}.");
         }
     }
 
