@@ -6,7 +6,9 @@ where each listens, its certificate (subject, thumbprint, expiry), how many conn
 how many messages were received and accepted (answered 250), and how many were refused, by
 reason (SourceNotAllowed, TlsRequired, AuthenticationRequired, AuthenticationFailed,
 UnknownRecipient, DefinitionDisabled, TooLarge, TooManyConnections, SpoolFull, StoreUnavailable,
-ShuttingDown, …).
+ShuttingDown, …). The certificate shown is the one served now: a renewed file appears here once
+the listener picked it up. Within 30 days of its end the certificate is a warning; once expired,
+a non-terminating error CertificateExpired (CertificateStatus: Valid, Expiring, Expired).
 
 Without -Id it also lists the listeners other sessions and hosts run on the same store (-Store, or
 the default store), from the record each keeps there: node and process id, endpoints, start

@@ -41,6 +41,30 @@ terminating error (ListenerBindFailed, CertificateUnreadable, CertificateHasNoPr
 Linux and macOS, ports below 1024 (25, 465) need root or the CAP_NET_BIND_SERVICE capability
 (systemd: AmbientCapabilities=CAP_NET_BIND_SERVICE); otherwise listen on a port above 1023 and
 forward 25 to it. A port held by a listener of this session names it (Stop-JournalListener -Id N).
+
+Certificates: a PFX file (-CertificatePath), a PEM certificate and key as certbot writes them
+(-CertificatePath fullchain.pem -KeyPath privkey.pem; an encrypted key with -CertificatePassword;
+the intermediates in fullchain.pem are sent with the certificate), or on Windows the certificate
+store by subject (-CertificateSubject). A renewed file (or a renewal imported into the store) is
+picked up at the next TLS handshake without a restart; sessions already in TLS go on with the
+certificate they started with. A renewal caught half-written keeps the previous certificate in
+service until both files fit. Within 30, 14 and 7 days of its end the certificate is an event in
+the event log (once each) and a warning here and in Get-JournalListener; once expired it is an
+error, definitions that require TLS go to Error, and an alert is sent (Set-JournalAlert).
+
+Watching: every minute, with or without traffic, the listener turns definitions silent beyond
+their InactivityPeriod Down (so the Down alert needs no traffic), checks the certificate and the
+queue, and sends the alerts configured with Set-JournalAlert.
+
+Logs: -LogTarget Console, Journald (the console in systemd's format; journald reads a unit's
+standard output) or EventLog (Windows), and -LogPath (JSON lines, a file a day, 14 kept) write one
+structured entry per SMTP transaction: client address, definition, reply code, Message-ID of the
+report, size, duration. Never a password or message content. With -Wait -Verbose the same line
+is written as verbose output for each transaction.
+
+Metrics: -MetricsPrefix http://127.0.0.1:9425/ serves /metrics (Prometheus text), /health (200
+while SMTP is served) and /ready (200 when reports can be taken now, 503 with the reasons). The
+metric names are listed in about_MimecastJournaling.
 '@
     Parameters  = @{
         BindAddress         = @{
@@ -64,7 +88,27 @@ forward 25 to it. A port held by a listener of this session names it (Stop-Journ
             Default     = 'None'
         }
         CertificatePassword = @{
-            Description = 'The password of the PFX file given with -CertificatePath. It is used only to open the file and never written anywhere.'
+            Description = 'The password of the PFX file, or of the encrypted PEM key, given with -CertificatePath. It is kept in memory to read renewed files and never written anywhere.'
+            Default     = 'None'
+        }
+        KeyPath             = @{
+            Description = 'The PEM private key (PKCS#8, PKCS#1 or EC) of a PEM certificate given with -CertificatePath, for example certbot''s privkey.pem. Without it a PEM certificate is refused with CertificateKeyRequired.'
+            Default     = 'None'
+        }
+        CertificateSubject  = @{
+            Description = 'Windows only: use the newest valid certificate with a private key whose subject contains this text in LocalMachine\My; a renewal imported there is picked up without a restart. On other systems: CertificateStoreUnavailable.'
+            Default     = 'None'
+        }
+        LogTarget           = @{
+            Description = 'Where the structured log goes: Console (one line each, UTC), Journald (systemd''s console format, for a unit), EventLog (Windows Application log, source MimecastJournaling). Several can be given.'
+            Default     = 'None'
+        }
+        LogPath             = @{
+            Description = 'A file for the structured log, one JSON object a line; a new file each day, 14 kept.'
+            Default     = 'None'
+        }
+        MetricsPrefix       = @{
+            Description = 'Serves /metrics, /health and /ready under this HTTP prefix (with the final slash), for example http://127.0.0.1:9425/. A bad prefix is InvalidMetricsPrefix, a port in use MetricsListenFailed.'
             Default     = 'None'
         }
         ServerName          = @{
@@ -97,7 +141,7 @@ forward 25 to it. A port held by a listener of this session names it (Stop-Journ
         }
     }
     Outputs     = @{
-        'MimecastJournaling.Commands.JournalListenerInfo' = 'The listener: Id, IsRunning, Endpoints, ServerName, NodeName, Store (never a password), Started, the certificate''s subject, thumbprint and expiry, and its counters (ConnectionsOpen, Received, Accepted, Refused by reason).'
+        'MimecastJournaling.Commands.JournalListenerInfo' = 'The listener: Id, IsRunning, Node, Endpoints, ServerName, Store (never a password), Started, the certificate''s subject, thumbprint, expiry, source and status (Valid, Expiring, Expired), and its counters (ConnectionsOpen, Received, Accepted, Refused by reason).'
     }
     Examples    = @(
         @{
@@ -117,6 +161,20 @@ Start-JournalListener -Certificate $cert -Port 25 -ImplicitTlsPort 465 -Wait -Ve
             Remarks = 'Runs in the foreground; systemd''s or docker''s stop signal (SIGTERM) stops it cleanly, after sessions in progress finish.'
         }
         @{
+            Title   = 'certbot''s PEM files, metrics and a log for journald'
+            Code    = @'
+Start-JournalListener -CertificatePath /etc/letsencrypt/live/archive.contoso.com/fullchain.pem `
+    -KeyPath /etc/letsencrypt/live/archive.contoso.com/privkey.pem `
+    -MetricsPrefix http://127.0.0.1:9425/ -LogTarget Journald -Wait
+'@
+            Remarks = 'certbot renews the files every 60-90 days; the next TLS session gets the new certificate without a restart. Prometheus scrapes http://127.0.0.1:9425/metrics.'
+        }
+        @{
+            Title   = 'See each SMTP transaction as it happens'
+            Code    = 'Start-JournalListener -BindAddress 127.0.0.1 -Port 2525 -Certificate $cert -Wait -Verbose'
+            Remarks = 'Writes one verbose line per transaction: time, client address, definition, reply code, Message-ID, size and duration.'
+        }
+        @{
             Title   = 'A test listener on a free loopback port'
             Code    = @'
 $listener = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -Certificate $testCertificate
@@ -125,5 +183,5 @@ $port = ($listener.Endpoints[0] -split ':')[-1]
             Remarks = 'The system picks a free port; Endpoints shows it. Useful in Pester suites.'
         }
     )
-    Links       = @('Get-JournalListener', 'Stop-JournalListener', 'New-JournalDefinition', 'Get-JournalOutcome')
+    Links       = @('Get-JournalListener', 'Stop-JournalListener', 'New-JournalDefinition', 'Get-JournalOutcome', 'Set-JournalAlert')
 }

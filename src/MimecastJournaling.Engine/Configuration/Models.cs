@@ -112,6 +112,8 @@ public enum JournalObjectType
     InternalAddress,
     ListenerSetting,
     DirectorySync,
+    Certificate,
+    Alert,
 }
 
 /// <summary>

@@ -11,7 +11,9 @@ namespace MimecastJournaling.Engine.Listener;
 
 /// <summary>What the DATA stream needs from the listener.</summary>
 /// <param name="TlsFailed">Told of a failed TLS handshake (STARTTLS or implicit TLS) and the peer's address.</param>
-internal sealed record DataStreamingOptions(int MaxMessageSize, string TemporaryDirectory, ListenerCounters Counters, Action<System.Net.IPAddress, Exception>? TlsFailed = null)
+/// <param name="TransactionCompleted">Told of every finished SMTP transaction (see <see cref="SmtpTransactionTracker"/>).</param>
+internal sealed record DataStreamingOptions(int MaxMessageSize, string TemporaryDirectory, ListenerCounters Counters, Action<System.Net.IPAddress, Exception>? TlsFailed = null,
+    Action<SmtpTransactionRecord>? TransactionCompleted = null)
 {
     /// <summary>How long one command line may take to arrive, idle or trickling (RFC 5321 4.5.3.2.7: 5 minutes).</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(5);
@@ -47,6 +49,7 @@ internal sealed class DataStreamingPipe : ISecurableDuplexPipe
         _context = context;
         _options = options;
         _reader = new DataStreamingReader(inner, context, options);
+        SmtpTransactionTracker.Attach(context, options.TransactionCompleted);
         // DATA runs only after at least one accepted recipient; otherwise the library refuses it
         // without a 354, and the client sends no content.
         context.CommandExecuting += (_, e) =>
@@ -72,6 +75,7 @@ internal sealed class DataStreamingPipe : ISecurableDuplexPipe
         catch (Exception e) when (e is not OperationCanceledException)
         {
             _options.TlsFailed?.Invoke(SessionFacts.RemoteAddress(_context), e);
+            SmtpTransactionTracker.Of(_context)?.TlsFailed(e);
             throw;
         }
     }
@@ -80,6 +84,7 @@ internal sealed class DataStreamingPipe : ISecurableDuplexPipe
     {
         // A message whose DATA ended but that never reached the store (the session broke first).
         SessionFacts.TakeReceivedMessage(_context)?.Dispose();
+        SmtpTransactionTracker.Of(_context)?.SessionEnded();
         _inner.Dispose();
     }
 }
@@ -395,6 +400,7 @@ internal sealed class DataStreamingReader : PipeReader
     private async ValueTask<ReadResult> RefuseAndCloseAsync(RefusalReason reason, SmtpResponse reply, CancellationToken cancellationToken)
     {
         _options.Counters.Refused(reason);
+        SmtpTransactionTracker.Of(_context)?.Replied(reply, reason);
         _closed = true;
         try
         {

@@ -77,6 +77,10 @@ internal sealed class DefinitionHealth
         _store.RecordDefinitionHealth(definition.Id, JournalStatus.Error, text, null, StatusEvents(definition, JournalStatus.Error));
     }
 
+    /// <summary>Puts a definition in Error at once, for a cause that is not the sender's (the listener's certificate expired).</summary>
+    public void MarkError(JournalDefinition definition, string reason) =>
+        _store.RecordDefinitionHealth(definition.Id, JournalStatus.Error, reason, null, StatusEvents(definition, JournalStatus.Error));
+
     /// <summary>Definitions that have been silent longer than their InactivityPeriod become Down.</summary>
     public void CheckInactivity() => new JournalConfiguration(_store, Actor, _clock).MarkInactiveDefinitions();
 

@@ -42,7 +42,7 @@ internal sealed class GuardedEndpointListener : IEndpointListener
             var address = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
             if (_gate.TryAdmit(address) is { } refusal)
             {
-                _ = RefuseAsync(pipe, refusal);
+                _ = RefuseAsync(pipe, refusal, address);
                 continue;
             }
             context.Properties[EndpointListener.LocalEndPointKey] = client.Client.LocalEndPoint!;
@@ -51,14 +51,10 @@ internal sealed class GuardedEndpointListener : IEndpointListener
         }
     }
 
-    private async Task RefuseAsync(ISecurableDuplexPipe pipe, RefusalReason reason)
+    private async Task RefuseAsync(ISecurableDuplexPipe pipe, RefusalReason reason, IPAddress address)
     {
         using (pipe)
         {
-            if (_implicitTls)
-            {
-                return;
-            }
             var line = reason switch
             {
                 RefusalReason.SourceNotAllowed => SmtpReplies.SourceNotAllowedGreeting(_serverName),
@@ -66,6 +62,11 @@ internal sealed class GuardedEndpointListener : IEndpointListener
                 RefusalReason.TooManyConnectionsFromSource => SmtpReplies.TooManyConnectionsFromSourceGreeting(_serverName),
                 _ => SmtpReplies.TemporaryProblemGreeting(_serverName),
             };
+            SmtpTransactionTracker.ConnectionRefused(_data.TransactionCompleted, address, _implicitTls ? "closed before TLS: " + reason : line, reason);
+            if (_implicitTls)
+            {
+                return;
+            }
             try
             {
                 using var timeout = new CancellationTokenSource(RefusalWriteTimeout);

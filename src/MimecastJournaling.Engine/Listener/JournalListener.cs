@@ -22,7 +22,7 @@ namespace MimecastJournaling.Engine.Listener;
 /// <item>Afterwards: <see cref="SpoolProcessor"/> → JournalIngest → archive, exactly once.</item>
 /// </list>
 /// </summary>
-public sealed class JournalListener : IAsyncDisposable
+public sealed partial class JournalListener : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultStopGrace = TimeSpan.FromSeconds(30);
 
@@ -38,6 +38,7 @@ public sealed class JournalListener : IAsyncDisposable
     private SpoolWriter? _writer;
     private SpoolProcessor? _processor;
     private ListenerHeartbeat? _heartbeat;
+    private ListenerWatch? _watch;
     private volatile bool _stopping;
 
     /// <remarks>Cmdlets get a listener from <see cref="JournalBackend.CreateListener"/>, which picks the backend's archive and spool.</remarks>
@@ -98,8 +99,11 @@ public sealed class JournalListener : IAsyncDisposable
         var gate = new ConnectionGate(definitions, Counters, _options.MaxConnections, _options.MaxConnectionsPerSource);
         var health = new DefinitionHealth(_store, _options.FailuresBeforeError, _clock);
         var spoolLength = new SpoolLength();
-        _processor = new SpoolProcessor(_spool, spoolLength, new JournalIngest(_store, _archive, _clock) { ParseTimeBudget = _options.ParseTimeBudget }, definitions, health, _options.RetryDelay, _clock);
+        _processor = new SpoolProcessor(_spool, spoolLength, new JournalIngest(_store, _archive, _clock) { ParseTimeBudget = _options.ParseTimeBudget }, definitions, health, _options.RetryDelay, _clock, OnArchived);
         _writer = new SpoolWriter(_spool, spoolLength, _processor.Wake);
+
+        var certificateSource = CertificateSourceOf(_options);
+        _watch = new ListenerWatch(_store, _spool, certificateSource, _options.WatchInterval, _clock, OnWatched);
 
         var services = new ServiceProvider();
         var temporary = _options.TemporaryDirectory ?? Path.Combine(Path.GetTempPath(), "MimecastJournaling-" + Environment.UserName);
@@ -118,7 +122,7 @@ public sealed class JournalListener : IAsyncDisposable
                 // Store trouble: the session ends either way.
             }
         }
-        services.Add(new GuardedEndpointListenerFactory(bound, gate, _options.ServerName, new DataStreamingOptions(_options.MaxMessageSize, temporary, Counters, TlsFailed)
+        services.Add(new GuardedEndpointListenerFactory(bound, gate, _options.ServerName, new DataStreamingOptions(_options.MaxMessageSize, temporary, Counters, TlsFailed, OnTransactionCompleted)
         {
             CommandTimeout = _options.CommandTimeout,
             MinimumDataRate = _options.MinimumDataRate,
@@ -148,16 +152,23 @@ public sealed class JournalListener : IAsyncDisposable
                     .AuthenticationRequired(false)
                     .SessionTimeout(_options.SessionTimeout)
                     .SupportedSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13);
-                if (_options.Certificate is { } certificate)
+                if (certificateSource is not null)
                 {
-                    e.Certificate(certificate);
+                    e.Certificate(new SourceCertificateFactory(certificateSource));
                 }
             });
         }
 
         _hardStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _server = new SmtpServerHost(builder.Build(), services);
-        _server.SessionCreated += (_, e) => e.Context.ResponseException += CountLibraryRefusal;
+        _server.SessionCreated += (_, e) => e.Context.ResponseException += (sender, x) =>
+        {
+            CountLibraryRefusal(sender, x);
+            if ((int)x.Exception.Response.ReplyCode == 552)
+            {
+                SmtpTransactionTracker.Of(e.Context)?.Replied(x.Exception.Response, RefusalReason.TooLarge);
+            }
+        };
         _serverTask = _server.StartAsync(_hardStop.Token);
         if (_serverTask.IsFaulted)
         {
@@ -170,6 +181,7 @@ public sealed class JournalListener : IAsyncDisposable
         Started = _clock.GetUtcNow();
         _heartbeat = new ListenerHeartbeat(_store, Describe, _options.HeartbeatInterval, _clock);
         _heartbeat.Start();
+        _watch.Start();
     }
 
     /// <summary>This listener as the store records it, counters as of now.</summary>
@@ -225,8 +237,10 @@ public sealed class JournalListener : IAsyncDisposable
         }
         await _writer!.StopAsync().ConfigureAwait(false);
         await _processor!.StopAsync().ConfigureAwait(false);
+        await _watch!.StopAsync().ConfigureAwait(false);
         _hardStop!.Dispose();
         _server = null;
+        OnStopped();
     }
 
     /// <summary>The library's own strict size limit surfaces only as a 552 response exception; the listener's refusals are counted where they happen.</summary>
@@ -247,13 +261,13 @@ public sealed class JournalListener : IAsyncDisposable
             throw new JournalConfigurationException("ListenerNoEndpoint", JournalErrorKind.InvalidArgument,
                 "The journal listener needs at least one endpoint (address and port) to listen on.");
         }
-        if (_options.Certificate is { HasPrivateKey: false } certificate)
+        if (_options.CertificateSource is null && _options.Certificate is { HasPrivateKey: false } certificate)
         {
             throw new JournalConfigurationException("CertificateHasNoPrivateKey", JournalErrorKind.InvalidArgument,
                 $"The certificate {certificate.Subject} ({certificate.Thumbprint}) has no private key, so it cannot be used for TLS. " +
                 "Give the certificate with its private key (for example from a PFX file).", certificate.Thumbprint);
         }
-        if (_options.Certificate is null && _options.Endpoints.FirstOrDefault(e => e.ImplicitTls) is { } secure)
+        if (_options.Certificate is null && _options.CertificateSource is null && _options.Endpoints.FirstOrDefault(e => e.ImplicitTls) is { } secure)
         {
             throw new JournalConfigurationException("CertificateRequired", JournalErrorKind.InvalidArgument,
                 $"The implicit-TLS endpoint {secure} needs a certificate.", secure.ToString());

@@ -25,6 +25,7 @@ internal sealed class JournalMailboxFilter : IMailboxFilter
     public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken)
     {
         SessionFacts.StartTransaction(context);
+        SmtpTransactionTracker.Of(context)?.Started();
         return Task.FromResult(true);
     }
 
@@ -34,9 +35,14 @@ internal sealed class JournalMailboxFilter : IMailboxFilter
         if (verdict.Definition is { } definition)
         {
             SessionFacts.AddRecipient(context, definition.Id);
+            SmtpTransactionTracker.Of(context)?.RecipientAccepted(Address(to), definition.Description);
             return Task.FromResult(true);
         }
         _counters.Refused(verdict.Refusal!.Value);
+        if (SmtpTransactionTracker.Of(context) is { } tracker)
+        {
+            tracker.RecipientRefused(Address(to), _policy.DefinitionNamed(Address(to)), verdict.Refusal!.Value, verdict.Reply!);
+        }
         throw new SmtpResponseException(verdict.Reply!);
     }
 

@@ -17,6 +17,15 @@ public sealed record ListenerOptions
     /// <summary>Offered with STARTTLS and used on implicit-TLS endpoints; must carry its private key.</summary>
     public X509Certificate2? Certificate { get; init; }
 
+    /// <summary>
+    /// Where the certificate comes from when it can be renewed while the listener runs (a PFX file,
+    /// a PEM pair, the Windows certificate store); takes the place of <see cref="Certificate"/>.
+    /// </summary>
+    public ListenerCertificateSource? CertificateSource { get; init; }
+
+    /// <summary>How often the watch runs with or without traffic (inactivity → Down, certificate expiry, queue).</summary>
+    public TimeSpan WatchInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The name in the greeting and in EHLO. The greeting never shows a library version.</summary>
     public string ServerName { get; init; } = Dns.GetHostName();
 

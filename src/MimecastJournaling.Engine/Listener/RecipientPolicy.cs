@@ -74,4 +74,17 @@ internal sealed class RecipientPolicy
         }
         return Verdict.Accept(definition);
     }
+
+    /// <summary>The Description of the definition a (refused) recipient names, for the transaction record; null when none or on store trouble.</summary>
+    public string? DefinitionNamed(string recipient)
+    {
+        try
+        {
+            return _definitions.FindForRecipient(recipient, System.Net.IPAddress.None).Definition?.Description;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
 }

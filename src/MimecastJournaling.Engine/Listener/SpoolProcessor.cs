@@ -27,8 +27,10 @@ internal sealed class SpoolProcessor
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
+    private readonly Action<JournalDefinition, IReadOnlyList<JournalOutcome>>? _archived;
 
-    public SpoolProcessor(IMessageSpool spool, SpoolLength length, JournalIngest ingest, DefinitionLookup definitions, DefinitionHealth health, TimeSpan retryDelay, TimeProvider clock)
+    public SpoolProcessor(IMessageSpool spool, SpoolLength length, JournalIngest ingest, DefinitionLookup definitions, DefinitionHealth health, TimeSpan retryDelay, TimeProvider clock,
+        Action<JournalDefinition, IReadOnlyList<JournalOutcome>>? archived = null)
     {
         _spool = spool;
         _length = length;
@@ -37,6 +39,7 @@ internal sealed class SpoolProcessor
         _health = health;
         _retryDelay = retryDelay;
         _clock = clock;
+        _archived = archived;
     }
 
     public void Start() => _loop = Task.Run(RunAsync);
@@ -156,6 +159,7 @@ internal sealed class SpoolProcessor
             // Spool trouble after the archive committed: the entries come round again, and the
             // archive answers them with the outcomes it recorded the first time.
         }
+        _archived?.Invoke(definition, outcomes);
         var lastReceived = messages.Max(m => m.Entry.Received);
         if (outcomes.Count > 0 && outcomes.All(o => o.Outcome == JournalOutcomeKind.Quarantined))
         {

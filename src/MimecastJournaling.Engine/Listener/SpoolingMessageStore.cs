@@ -34,37 +34,59 @@ internal sealed class SpoolingMessageStore : IMessageStore
         _stopping = stopping;
     }
 
+    /// <summary>What the transaction record needs to know of one DATA (<see cref="SmtpTransactionTracker"/>).</summary>
+    private sealed class DataFacts
+    {
+        public RefusalReason? Refusal;
+        public string? Definition;
+        public long? SpoolId;
+        public TimeSpan? Commit;
+    }
+
     public async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    {
+        var facts = new DataFacts();
+        var reply = await StoreAsync(context, transaction, buffer, facts).ConfigureAwait(false);
+        SmtpTransactionTracker.Of(context)?.Replied(reply, facts.Refusal, facts.Definition, facts.SpoolId, facts.Commit);
+        return reply;
+    }
+
+    private async Task<SmtpResponse> StoreAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, DataFacts facts)
     {
         _counters.MessageReceived();
         // The content itself came past the library (DataStreamingPipe); the buffer holds a placeholder then.
         using var received = SessionFacts.TakeReceivedMessage(context);
+        if (SmtpTransactionTracker.Of(context) is { } tracker)
+        {
+            tracker.ContentReceived(received?.Length ?? buffer.Length, received is null ? null : SmtpTransactionTracker.PeekMessageId(received));
+        }
         try
         {
             if (_stopping())
             {
-                return Refuse(RefusalReason.ShuttingDown, SmtpReplies.ShuttingDown);
+                return Refuse(facts, RefusalReason.ShuttingDown, SmtpReplies.ShuttingDown);
             }
             var definition = SessionFacts.TransactionDefinition(context) is { } id ? _definitions.FindById(id) : null;
             if (definition is null)
             {
                 // Removed between RCPT TO and the end of DATA.
-                return Refuse(RefusalReason.UnknownRecipient, SmtpReplies.UnknownRecipient);
+                return Refuse(facts, RefusalReason.UnknownRecipient, SmtpReplies.UnknownRecipient);
             }
+            facts.Definition = definition.Description;
             if (definition.Disabled)
             {
-                return Refuse(RefusalReason.DefinitionDisabled, SmtpReplies.DefinitionDisabled);
+                return Refuse(facts, RefusalReason.DefinitionDisabled, SmtpReplies.DefinitionDisabled);
             }
             if (definition.TenantId.Count > 0
                 && TenantBinding.Violation(definition, ReceivedHead(received, buffer).Span, _definitions.TenantStampHeader) is not null)
             {
                 // Refused at the end of DATA, before anything is stored: Exchange Online NDRs it to
                 // the sending tenant's own alternate journaling mailbox.
-                return Refuse(RefusalReason.ForeignTenant, SmtpReplies.ForeignTenant);
+                return Refuse(facts, RefusalReason.ForeignTenant, SmtpReplies.ForeignTenant);
             }
             if (_spoolLength.Value >= _maxSpoolLength)
             {
-                return Refuse(RefusalReason.SpoolFull, SmtpReplies.SpoolFull);
+                return Refuse(facts, RefusalReason.SpoolFull, SmtpReplies.SpoolFull);
             }
             var entry = new SpoolEntry(
                 _clock.GetUtcNow(),
@@ -78,13 +100,16 @@ internal sealed class SpoolingMessageStore : IMessageStore
                 DataFile = received?.File,
             };
             // Not cancelled once queued: the commit is short, and the 250 must follow it.
+            var committing = System.Diagnostics.Stopwatch.GetTimestamp();
             var spoolId = await _writer.AppendAsync(entry).ConfigureAwait(false);
+            facts.Commit = System.Diagnostics.Stopwatch.GetElapsedTime(committing);
+            facts.SpoolId = spoolId;
             _counters.MessageAccepted();
             return SmtpReplies.Accepted(spoolId);
         }
         catch (Exception)
         {
-            return Refuse(RefusalReason.StoreUnavailable, SmtpReplies.StoreUnavailable);
+            return Refuse(facts, RefusalReason.StoreUnavailable, SmtpReplies.StoreUnavailable);
         }
     }
 
@@ -105,8 +130,9 @@ internal sealed class SpoolingMessageStore : IMessageStore
         return head;
     }
 
-    private SmtpResponse Refuse(RefusalReason reason, SmtpResponse reply)
+    private SmtpResponse Refuse(DataFacts facts, RefusalReason reason, SmtpResponse reply)
     {
+        facts.Refusal = reason;
         _counters.Refused(reason);
         return reply;
     }

@@ -34,9 +34,12 @@ internal sealed class TcpSessionPipe : ISecurableDuplexPipe
     public async Task UpgradeAsync(X509Certificate certificate, SslProtocols protocols, CancellationToken cancellationToken = default)
     {
         var tls = new SslStream(_network, leaveInnerStreamOpen: true);
+        // A certificate from a PEM chain file is served with its intermediates.
+        var context = ListenerCertificateSource.ContextFor(certificate);
         await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
         {
-            ServerCertificate = certificate,
+            ServerCertificate = context is null ? certificate : null,
+            ServerCertificateContext = context,
             ClientCertificateRequired = false,
             EnabledSslProtocols = protocols,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,

@@ -38,6 +38,10 @@ public sealed record JournalListenerInfo
     public string? CertificateSubject { get; init; }
     public string? CertificateThumbprint { get; init; }
     public DateTimeOffset? CertificateExpires { get; init; }
+    /// <summary>Where the certificate is read from (renewed files are picked up): "files …/fullchain.pem and …/privkey.pem".</summary>
+    public string? CertificateSource { get; init; }
+    /// <summary>Valid, Expiring (within 30 days) or Expired.</summary>
+    public string? CertificateStatus { get; init; }
     public long ConnectionsOpen { get; init; }
     public long Received { get; init; }
     public long Accepted { get; init; }
@@ -122,9 +126,11 @@ internal static class ListenerRegistry
             ServerName = e.ServerName,
             Store = e.Store,
             Started = e.Started,
-            CertificateSubject = e.Certificate?.Subject,
-            CertificateThumbprint = e.Certificate?.Thumbprint,
-            CertificateExpires = e.Certificate is null ? null : new DateTimeOffset(e.Certificate.NotAfter),
+            CertificateSubject = (e.Listener.CurrentCertificate ?? e.Certificate)?.Subject,
+            CertificateThumbprint = (e.Listener.CurrentCertificate ?? e.Certificate)?.Thumbprint,
+            CertificateExpires = (e.Listener.CurrentCertificate ?? e.Certificate) is { } c ? new DateTimeOffset(c.NotAfter) : null,
+            CertificateSource = e.Listener.CertificateSource?.Description,
+            CertificateStatus = (e.Listener.CurrentCertificate ?? e.Certificate) is { } s ? CertificateExpiryStatus.Of(s, DateTimeOffset.UtcNow).State.ToString() : null,
             ConnectionsOpen = counters.ConnectionsOpen,
             Received = counters.Received,
             Accepted = counters.Accepted,
@@ -158,7 +164,7 @@ internal static class ListenerRegistry
 
 [Cmdlet(VerbsLifecycle.Start, "JournalListener", SupportsShouldProcess = true, DefaultParameterSetName = NoCertificateSet)]
 [OutputType(typeof(JournalListenerInfo))]
-public sealed class StartJournalListenerCommand : CancellableJournalCmdlet
+public sealed partial class StartJournalListenerCommand : CancellableJournalCmdlet
 {
     private const string NoCertificateSet = "NoCertificate";
     private const string CertificateSet = "Certificate";
@@ -222,7 +228,8 @@ public sealed class StartJournalListenerCommand : CancellableJournalCmdlet
 
     protected override void EndProcessing()
     {
-        var certificate = LoadCertificate();
+        var certificateSource = LoadCertificateSource();
+        var certificate = certificateSource?.Current;
         if (!IPAddress.TryParse(BindAddress, out var address))
         {
             ThrowTerminating(new JournalConfigurationException("InvalidBindAddress", JournalErrorKind.InvalidArgument,
@@ -241,7 +248,7 @@ public sealed class StartJournalListenerCommand : CancellableJournalCmdlet
         var options = new ListenerOptions
         {
             Endpoints = endpoints,
-            Certificate = certificate,
+            CertificateSource = certificateSource,
             ServerName = ServerName ?? Dns.GetHostName(),
             MaxMessageSize = MaxMessageSize,
             MaxConnections = MaxConnections,
@@ -254,6 +261,8 @@ public sealed class StartJournalListenerCommand : CancellableJournalCmdlet
             return;
         }
         var listener = backend.CreateListener(options);
+        // Before the start, so the first transactions are logged and counted too.
+        var observers = AttachObservers(listener, backend.Store);
         try
         {
             listener.StartAsync().GetAwaiter().GetResult();
@@ -266,9 +275,11 @@ public sealed class StartJournalListenerCommand : CancellableJournalCmdlet
         }
         catch (JournalConfigurationException e)
         {
+            DisposeAll(observers);
             ThrowTerminating(e);
         }
         var entry = ListenerRegistry.Add(listener, backend.Location, options.ServerName, options.NodeName, certificate);
+        WarnAboutCertificate(listener);
         if (!Wait)
         {
             WriteObject(ListenerRegistry.Describe(entry));
@@ -296,7 +307,7 @@ public sealed class StartJournalListenerCommand : CancellableJournalCmdlet
             stop.Cancel();
         });
         WriteVerbose($"Listening on {string.Join(", ", entry.Listener.BoundEndpoints)}; Ctrl+C stops.");
-        stop.Token.WaitHandle.WaitOne();
+        WaitWritingTransactions(stop.Token);
         if (!Cancellation.IsCancellationRequested)
         {
             WriteVerbose("Stopping: letting sessions finish and storing what is queued.");
@@ -316,45 +327,6 @@ public sealed class StartJournalListenerCommand : CancellableJournalCmdlet
         }
     }
 
-    private X509Certificate2? LoadCertificate()
-    {
-        X509Certificate2? certificate = Certificate;
-        if (CertificatePath is not null)
-        {
-            var path = GetUnresolvedProviderPathFromPSPath(CertificatePath);
-            try
-            {
-                certificate = CertificatePassword is null
-                    ? X509CertificateLoader.LoadPkcs12FromFile(path, null)
-                    : LoadWithPassword(path, CertificatePassword);
-            }
-            catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
-            {
-                // The message names the file, never the password.
-                ThrowTerminating(new JournalConfigurationException("CertificateUnreadable", JournalErrorKind.InvalidArgument,
-                    $"Cannot read the certificate '{path}': {e.Message} Give a PFX (PKCS#12) file with its private key, and its -CertificatePassword.", path, e));
-            }
-        }
-        if (certificate is not null && !certificate.HasPrivateKey)
-        {
-            ThrowTerminating(new JournalConfigurationException("CertificateHasNoPrivateKey", JournalErrorKind.InvalidArgument,
-                $"The certificate {certificate.Subject} has no private key, so it cannot serve TLS. Export it as a PFX with its private key.", certificate.Subject));
-        }
-        return certificate;
-    }
-
-    private static X509Certificate2 LoadWithPassword(string path, SecureString password)
-    {
-        var pointer = Marshal.SecureStringToGlobalAllocUnicode(password);
-        try
-        {
-            return X509CertificateLoader.LoadPkcs12FromFile(path, Marshal.PtrToStringUni(pointer, password.Length));
-        }
-        finally
-        {
-            Marshal.ZeroFreeGlobalAllocUnicode(pointer);
-        }
-    }
 }
 
 /// <summary>Remove-Module stops the listeners its runspace started, so none outlives the module that shows it.</summary>
@@ -380,6 +352,7 @@ public sealed class GetJournalListenerCommand : JournalCmdlet
         var local = ListenerRegistry.All();
         foreach (var entry in local.Where(e => Id is null || Id.Contains(e.Id)))
         {
+            ListenerCertificateWarnings.Write(this, entry.Listener);
             WriteObject(ListenerRegistry.Describe(entry));
         }
         if (Id is not null)
