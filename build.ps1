@@ -14,12 +14,15 @@
            ingest one installs postfix with apt when missing, and is skipped with a warning if it cannot).
     Help   builds, then regenerates en-US/MimecastJournaling.dll-Help.xml from build/help/en-US
            and the cmdlets' parameters (build/New-MamlHelp.ps1). Commit the result.
+    Package builds, then writes out/MimecastJournaling.<ModuleVersion>.nupkg (build/New-ModulePackage.ps1):
+           the module, help, format views, the service host and native SQLite for Windows, Linux
+           and macOS; install it with Install-PSResource from a folder repository (README).
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Help')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Help', 'Package')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -62,7 +65,9 @@ function Invoke-Native {
 function Invoke-Build {
     Write-Host '==> Build' -ForegroundColor Cyan
     if (Test-Path $bin) { Remove-Item $bin -Recurse -Force }
-    foreach ($project in 'src/MimecastJournaling/MimecastJournaling.csproj', 'src/MimecastJournaling.Loader/MimecastJournaling.Loader.csproj') {
+    # The service host first: where it and the module share a package, the module's copy (the same
+    # assembly version, perhaps a newer file) is the one that stays in bin.
+    foreach ($project in 'src/MimecastJournaling.Host/MimecastJournaling.Host.csproj', 'src/MimecastJournaling/MimecastJournaling.csproj', 'src/MimecastJournaling.Loader/MimecastJournaling.Loader.csproj') {
         Invoke-Native dotnet @('publish', (Join-Path $root $project), '-c', $Configuration, '-o', $bin, '--nologo', '-v', 'quiet')
     }
     Write-Host "Built into $bin"
@@ -268,10 +273,18 @@ function Invoke-Help {
     Write-Host "Wrote $(Join-Path $root 'en-US/MimecastJournaling.dll-Help.xml')"
 }
 
+function Invoke-Package {
+    Invoke-Build
+    Write-Host '==> Package' -ForegroundColor Cyan
+    $package = & (Join-Path $root 'build/New-ModulePackage.ps1') -ModuleRoot $root -OutputPath (Join-Path $root 'out')
+    Write-Host ("Wrote {0} ({1:N1} MB)" -f $package.FullName, ($package.Length / 1MB))
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
     'Help' { Invoke-Help }
+    'Package' { Invoke-Package }
 }
