@@ -22,8 +22,8 @@ public static class SystemdUnit
 
     public static string PasswordPath(string name) => Path.Combine(CredentialDirectory, name + ".certificate-password");
 
-    /// <summary>The unit text. <paramref name="dotnet"/> runs <paramref name="hostAssembly"/> (MimecastJournaling.Host.dll).</summary>
-    public static string Render(ListenerHostSettings settings, string dotnet, string hostAssembly, string user, string? passwordSource)
+    /// <summary>The unit text. <paramref name="dotnet"/> runs <paramref name="hostAssembly"/> (MimecastJournaling.Host.dll) as <paramref name="user"/>:<paramref name="group"/>.</summary>
+    public static string Render(ListenerHostSettings settings, string dotnet, string hostAssembly, string user, string group, string? passwordSource)
     {
         var storeDirectory = Path.GetDirectoryName(settings.Store)!;
         // A store or program under a home folder needs it readable; ProtectHome=yes would hide it.
@@ -47,7 +47,7 @@ public static class SystemdUnit
         unit.AppendLine("Type=notify");
         unit.AppendLine("ExecStart=" + command);
         unit.AppendLine("User=" + user);
-        unit.AppendLine("Group=" + user);
+        unit.AppendLine("Group=" + group);
         if (passwordSource is not null)
         {
             unit.AppendLine($"LoadCredential={ListenerHostSettings.PasswordCredentialName}:{passwordSource}");
