@@ -15,7 +15,7 @@ AfterAll {
 }
 
 Describe 'build.ps1 -Task Package' {
-    It 'writes MimecastJournaling.<version from the manifest>.nupkg' {
+    It 'writes MimecastJournaling.{ModuleVersion of the manifest}.nupkg' {
         $script:Package.Name | Should -Be "MimecastJournaling.$($script:Version).nupkg"
         Write-Host "Package: $($script:Package.Name), $([math]::Round($script:Package.Length / 1MB, 1)) MB"
     }
@@ -55,8 +55,12 @@ Describe 'Install-PSResource from a local folder repository, in a fresh pwsh' {
                 $ProgressPreference = 'SilentlyContinue'
                 $before = @(Get-Module -ListAvailable -Name MimecastJournaling).Count
                 Register-PSResourceRepository -Name MJLocal -Uri $Repository -Trusted
+                $watch = [Diagnostics.Stopwatch]::StartNew()
                 Install-PSResource -Name MimecastJournaling -Repository MJLocal -Scope CurrentUser -Version $Version -Quiet
+                $installSeconds = $watch.Elapsed.TotalSeconds
+                $watch.Restart()
                 Import-Module MimecastJournaling
+                $importSeconds = $watch.Elapsed.TotalSeconds
                 $module = Get-Module MimecastJournaling
                 $env:MIMECASTJOURNALING_STORE = Join-Path $HOME 'store/journaling.db'
                 $domain = Register-JournalDomain -Name journal.contoso.com
@@ -69,6 +73,8 @@ Describe 'Install-PSResource from a local folder repository, in a fresh pwsh' {
                     Listed      = @(Get-JournalDomain).Name
                     HostPresent = Test-Path (Join-Path $module.ModuleBase 'bin/MimecastJournaling.Host.dll')
                     HelpFound   = [bool](Get-Help Get-JournalDomain).Examples
+                    Install     = [math]::Round($installSeconds, 1)
+                    Import      = [math]::Round($importSeconds, 1)
                 } | ConvertTo-Json -Compress
             }.ToString()
             $environment = @{
@@ -83,6 +89,7 @@ Describe 'Install-PSResource from a local folder repository, in a fresh pwsh' {
             $run = Invoke-ChildPwsh -Script $script -Arguments $script:Repository, $script:Version -Environment $environment -TimeoutSeconds 180
             $run.ExitCode | Should -Be 0 -Because $run.Stderr
             $result = $run.Result
+            Write-Host "Install-PSResource took $($result.Install) s, Import-Module $($result.Import) s"
             $result.Before | Should -Be 0
             $result.ModulePath | Should -BeLike "$isolatedHome/*MimecastJournaling*$($script:Version)"
             $result.Version | Should -Be $script:Version
