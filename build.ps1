@@ -32,7 +32,10 @@ param(
     [string[]] $PesterPath,
 
     # Test only: leave out the xunit projects (with -PesterPath, to try one Pester file quickly).
-    [switch] $SkipXunit
+    [switch] $SkipXunit,
+
+    # Build: also compile the ingest path ReadyToRun for linux-x64 (Package always does; takes minutes).
+    [switch] $ReadyToRun
 )
 
 $ErrorActionPreference = 'Stop'
@@ -70,7 +73,35 @@ function Invoke-Build {
     foreach ($project in 'src/MimecastJournaling.Host/MimecastJournaling.Host.csproj', 'src/MimecastJournaling/MimecastJournaling.csproj', 'src/MimecastJournaling.Loader/MimecastJournaling.Loader.csproj') {
         Invoke-Native dotnet @('publish', (Join-Path $root $project), '-c', $Configuration, '-o', $bin, '--nologo', '-v', 'quiet')
     }
+    if ($ReadyToRun) { Invoke-ReadyToRun }
     Write-Host "Built into $bin"
+}
+
+# ReadyToRun: a freshly started listener otherwise JIT-compiles its ingest path (SMTP, MIME, SQLite)
+# for its first thousands of messages. The images are compiled for linux-x64 (the runtime pack the
+# NuGet mirror serves for net8.0; they also carry their IL, so every other platform runs them as
+# before, JIT-compiled). Only assemblies of the service host's closure whose file in bin is the same
+# build are replaced (a package the module took at a newer version keeps the module's copy), and not
+# BouncyCastle (12 MB as ReadyToRun, off the ingest path).
+$readyToRunRuntime = 'linux-x64'
+function Invoke-ReadyToRun {
+    Write-Host "==> ReadyToRun ($readyToRunRuntime): the service host and the engine's ingest path" -ForegroundColor Cyan
+    $compiled = Join-Path ([IO.Path]::GetTempPath()) "mj-r2r-$PID"
+    try {
+        Invoke-Native dotnet @('publish', (Join-Path $root 'src/MimecastJournaling.Host/MimecastJournaling.Host.csproj'), '-c', $Configuration,
+            '-r', $readyToRunRuntime, '--self-contained', 'false', '-p:PublishReadyToRun=true', '-o', $compiled, '--nologo', '-v', 'quiet')
+        $replaced = 0
+        foreach ($image in Get-ChildItem -LiteralPath $compiled -Filter *.dll) {
+            $target = Join-Path $bin $image.Name
+            if ($image.Name -like 'BouncyCastle*' -or -not (Test-Path -LiteralPath $target)) { continue }
+            if ((Get-Item -LiteralPath $target).VersionInfo.FileVersion -ne $image.VersionInfo.FileVersion) { continue }
+            Copy-Item -LiteralPath $image.FullName -Destination $target -Force
+            $replaced++
+        }
+        Write-Host "ReadyToRun: $replaced assemblies in bin replaced by their $readyToRunRuntime images"
+    } finally {
+        Remove-Item -LiteralPath $compiled -Recurse -Force -ErrorAction SilentlyContinue
+    }
 }
 
 # System packages the tests use; installed with apt when missing (CI runs as root on Debian).
@@ -274,6 +305,7 @@ function Invoke-Help {
 }
 
 function Invoke-Package {
+    $script:ReadyToRun = $true
     Invoke-Build
     Write-Host '==> Package' -ForegroundColor Cyan
     $package = & (Join-Path $root 'build/New-ModulePackage.ps1') -ModuleRoot $root -OutputPath (Join-Path $root 'out')

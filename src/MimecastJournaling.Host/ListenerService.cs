@@ -54,7 +54,9 @@ internal sealed class ListenerService(ListenerHostSettings settings, ILogger<Lis
             logger.LogInformation("Stopping: letting sessions finish for up to {Seconds} s and storing what is queued.", (int)settings.StopTimeout.TotalSeconds);
             await _listener.StopAsync(settings.StopTimeout).ConfigureAwait(false);
             var counters = _listener.Counters.Snapshot();
-            logger.LogInformation("Stopped: {Received} received, {Accepted} accepted since the start.", counters.Received, counters.Accepted);
+            // The JIT figures show whether the ReadyToRun images were used (build.ps1 -ReadyToRun).
+            logger.LogInformation("Stopped: {Received} received, {Accepted} accepted since the start ({JitMethods} methods JIT-compiled, {JitMilliseconds} ms in the JIT).",
+                counters.Received, counters.Accepted, System.Runtime.JitInfo.GetCompiledMethodCount(), (long)System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds);
         }
         _store?.Dispose();
     }
