@@ -78,29 +78,42 @@ function Invoke-Build {
 }
 
 # ReadyToRun: a freshly started listener otherwise JIT-compiles its ingest path (SMTP, MIME, SQLite)
-# for its first thousands of messages. The images are compiled for linux-x64 (the runtime pack the
-# NuGet mirror serves for net8.0; they also carry their IL, so every other platform runs them as
-# before, JIT-compiled). Only assemblies of the service host's closure whose file in bin is the same
-# build are replaced (a package the module took at a newer version keeps the module's copy), and not
-# BouncyCastle (12 MB as ReadyToRun, off the ingest path).
-$readyToRunRuntime = 'linux-x64'
+# for its first thousands of messages. A runtime only uses ReadyToRun code made by the crossgen2 of
+# its own major version (an image from .NET 8's crossgen2 is refused by .NET 10, silently), so the
+# assemblies stay net8.0 IL and crossgen2 of the installed runtime's major version (10 here: what
+# PowerShell 7.6 and dotnet run) compiles them for linux-x64 against that runtime. Other runtimes
+# (.NET 8/9 under PowerShell 7.4/7.5) and other platforms refuse the native code and JIT-compile the
+# IL the images still carry, as before. BouncyCastle stays IL (12 MB as ReadyToRun, off the ingest path).
+$readyToRunAssemblies = @(
+    'MimecastJournaling.Engine', 'MimecastJournaling.Host', 'SmtpServer', 'MimeKit', 'MailKit', 'DnsClient',
+    'Microsoft.Data.Sqlite', 'SQLitePCLRaw.core', 'SQLitePCLRaw.provider.e_sqlite3', 'SQLitePCLRaw.batteries_v2',
+    'Microsoft.Extensions.Hosting', 'Microsoft.Extensions.DependencyInjection', 'Microsoft.Extensions.Configuration', 'Microsoft.Extensions.Logging.Console')
 function Invoke-ReadyToRun {
-    Write-Host "==> ReadyToRun ($readyToRunRuntime): the service host and the engine's ingest path" -ForegroundColor Cyan
-    $compiled = Join-Path ([IO.Path]::GetTempPath()) "mj-r2r-$PID"
+    if (-not $IsLinux -or [Runtime.InteropServices.RuntimeInformation]::OSArchitecture -ne 'X64') {
+        Write-Warning 'ReadyToRun is compiled on linux-x64 only; the assemblies stay IL.'
+        return
+    }
+    $runtimeLine = @(& dotnet --list-runtimes | Where-Object { $_ -match '^Microsoft\.NETCore\.App (\d+)\.(\d+)\.(\d+) \[(.+)\]$' }) | Select-Object -Last 1
+    if (-not ($runtimeLine -match '^Microsoft\.NETCore\.App ((\d+)\.\d+\.\d+) \[(.+)\]$')) { throw "No Microsoft.NETCore.App runtime found by 'dotnet --list-runtimes'." }
+    $version = $Matches[1]; $major = $Matches[2]; $framework = Join-Path $Matches[3] $version
+    Write-Host "==> ReadyToRun for linux-x64 and .NET $version (crossgen2 $major)" -ForegroundColor Cyan
+    Invoke-Native dotnet @('restore', (Join-Path $root 'build/ReadyToRun/ReadyToRun.csproj'), "-p:TargetFramework=net$major.0", '--nologo', '-v', 'quiet')
+    $packs = Join-Path (Get-NuGetPackagesFolder) 'microsoft.netcore.app.crossgen2.linux-x64'
+    $crossgen = Get-ChildItem -LiteralPath $packs -Directory -ErrorAction SilentlyContinue | Where-Object Name -like "$major.*" |
+        Sort-Object { [version]($_.Name -replace '-.*$', '') } | Select-Object -Last 1 | ForEach-Object { Join-Path $_.FullName 'tools/crossgen2' }
+    if (-not $crossgen -or -not (Test-Path -LiteralPath $crossgen)) { throw "crossgen2 $major.x for linux-x64 is not in $packs after the restore of build/ReadyToRun." }
+    $work = Join-Path ([IO.Path]::GetTempPath()) "mj-r2r-$PID"
+    $il = New-Item -ItemType Directory -Path (Join-Path $work 'il') -Force
     try {
-        Invoke-Native dotnet @('publish', (Join-Path $root 'src/MimecastJournaling.Host/MimecastJournaling.Host.csproj'), '-c', $Configuration,
-            '-r', $readyToRunRuntime, '--self-contained', 'false', '-p:PublishReadyToRun=true', '-o', $compiled, '--nologo', '-v', 'quiet')
-        $replaced = 0
-        foreach ($image in Get-ChildItem -LiteralPath $compiled -Filter *.dll) {
-            $target = Join-Path $bin $image.Name
-            if ($image.Name -like 'BouncyCastle*' -or -not (Test-Path -LiteralPath $target)) { continue }
-            if ((Get-Item -LiteralPath $target).VersionInfo.FileVersion -ne $image.VersionInfo.FileVersion) { continue }
-            Copy-Item -LiteralPath $image.FullName -Destination $target -Force
-            $replaced++
+        Copy-Item -Path (Join-Path $bin '*.dll') -Destination $il
+        foreach ($name in $readyToRunAssemblies) {
+            # -Literal: the reference patterns go to crossgen2 as they are (PowerShell would expand them on Unix).
+            Invoke-Native -Literal $crossgen @((Join-Path $il "$name.dll"), '-o', (Join-Path $bin "$name.dll"), '-r', (Join-Path $framework '*.dll'),
+                '-r', (Join-Path $il '*.dll'), '--targetos:linux', '--targetarch:x64', '-O')
         }
-        Write-Host "ReadyToRun: $replaced assemblies in bin replaced by their $readyToRunRuntime images"
+        Write-Host "ReadyToRun: $($readyToRunAssemblies.Count) assemblies in bin compiled for linux-x64, .NET $major"
     } finally {
-        Remove-Item -LiteralPath $compiled -Recurse -Force -ErrorAction SilentlyContinue
+        Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
     }
 }
 
