@@ -14,12 +14,15 @@
            ingest one installs postfix with apt when missing, and is skipped with a warning if it cannot).
     Help   builds, then regenerates en-US/MimecastJournaling.dll-Help.xml from build/help/en-US
            and the cmdlets' parameters (build/New-MamlHelp.ps1). Commit the result.
+    Package builds, then writes out/MimecastJournaling.<ModuleVersion>.nupkg (build/New-ModulePackage.ps1):
+           the module, help, format views, the service host and native SQLite for Windows, Linux
+           and macOS; install it with Install-PSResource from a folder repository (README).
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Help')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Help', 'Package')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -29,7 +32,10 @@ param(
     [string[]] $PesterPath,
 
     # Test only: leave out the xunit projects (with -PesterPath, to try one Pester file quickly).
-    [switch] $SkipXunit
+    [switch] $SkipXunit,
+
+    # Build: also compile the ingest path ReadyToRun for linux-x64 (Package always does; takes minutes).
+    [switch] $ReadyToRun
 )
 
 $ErrorActionPreference = 'Stop'
@@ -62,10 +68,53 @@ function Invoke-Native {
 function Invoke-Build {
     Write-Host '==> Build' -ForegroundColor Cyan
     if (Test-Path $bin) { Remove-Item $bin -Recurse -Force }
-    foreach ($project in 'src/MimecastJournaling/MimecastJournaling.csproj', 'src/MimecastJournaling.Loader/MimecastJournaling.Loader.csproj') {
+    # The service host first: where it and the module share a package, the module's copy (the same
+    # assembly version, perhaps a newer file) is the one that stays in bin.
+    foreach ($project in 'src/MimecastJournaling.Host/MimecastJournaling.Host.csproj', 'src/MimecastJournaling/MimecastJournaling.csproj', 'src/MimecastJournaling.Loader/MimecastJournaling.Loader.csproj') {
         Invoke-Native dotnet @('publish', (Join-Path $root $project), '-c', $Configuration, '-o', $bin, '--nologo', '-v', 'quiet')
     }
+    if ($ReadyToRun) { Invoke-ReadyToRun }
     Write-Host "Built into $bin"
+}
+
+# ReadyToRun: a freshly started listener otherwise JIT-compiles its ingest path (SMTP, MIME, SQLite)
+# for its first thousands of messages. A runtime only uses ReadyToRun code made by the crossgen2 of
+# its own major version (an image from .NET 8's crossgen2 is refused by .NET 10, silently), so the
+# assemblies stay net8.0 IL and crossgen2 of the installed runtime's major version (10 here: what
+# PowerShell 7.6 and dotnet run) compiles them for linux-x64 against that runtime. Other runtimes
+# (.NET 8/9 under PowerShell 7.4/7.5) and other platforms refuse the native code and JIT-compile the
+# IL the images still carry, as before. BouncyCastle stays IL (12 MB as ReadyToRun, off the ingest path).
+$readyToRunAssemblies = @(
+    'MimecastJournaling.Engine', 'MimecastJournaling.Host', 'SmtpServer', 'MimeKit', 'MailKit', 'DnsClient',
+    'Microsoft.Data.Sqlite', 'SQLitePCLRaw.core', 'SQLitePCLRaw.provider.e_sqlite3', 'SQLitePCLRaw.batteries_v2',
+    'Microsoft.Extensions.Hosting', 'Microsoft.Extensions.DependencyInjection', 'Microsoft.Extensions.Configuration', 'Microsoft.Extensions.Logging.Console')
+function Invoke-ReadyToRun {
+    if (-not $IsLinux -or [Runtime.InteropServices.RuntimeInformation]::OSArchitecture -ne 'X64') {
+        Write-Warning 'ReadyToRun is compiled on linux-x64 only; the assemblies stay IL.'
+        return
+    }
+    $runtimeLine = @(& dotnet --list-runtimes | Where-Object { $_ -match '^Microsoft\.NETCore\.App (\d+)\.(\d+)\.(\d+) \[(.+)\]$' }) | Select-Object -Last 1
+    if (-not ($runtimeLine -match '^Microsoft\.NETCore\.App ((\d+)\.\d+\.\d+) \[(.+)\]$')) { throw "No Microsoft.NETCore.App runtime found by 'dotnet --list-runtimes'." }
+    $version = $Matches[1]; $major = $Matches[2]; $framework = Join-Path $Matches[3] $version
+    Write-Host "==> ReadyToRun for linux-x64 and .NET $version (crossgen2 $major)" -ForegroundColor Cyan
+    Invoke-Native dotnet @('restore', (Join-Path $root 'build/ReadyToRun/ReadyToRun.csproj'), "-p:TargetFramework=net$major.0", '--nologo', '-v', 'quiet')
+    $packs = Join-Path (Get-NuGetPackagesFolder) 'microsoft.netcore.app.crossgen2.linux-x64'
+    $crossgen = Get-ChildItem -LiteralPath $packs -Directory -ErrorAction SilentlyContinue | Where-Object Name -like "$major.*" |
+        Sort-Object { [version]($_.Name -replace '-.*$', '') } | Select-Object -Last 1 | ForEach-Object { Join-Path $_.FullName 'tools/crossgen2' }
+    if (-not $crossgen -or -not (Test-Path -LiteralPath $crossgen)) { throw "crossgen2 $major.x for linux-x64 is not in $packs after the restore of build/ReadyToRun." }
+    $work = Join-Path ([IO.Path]::GetTempPath()) "mj-r2r-$PID"
+    $il = New-Item -ItemType Directory -Path (Join-Path $work 'il') -Force
+    try {
+        Copy-Item -Path (Join-Path $bin '*.dll') -Destination $il
+        foreach ($name in $readyToRunAssemblies) {
+            # -Literal: the reference patterns go to crossgen2 as they are (PowerShell would expand them on Unix).
+            Invoke-Native -Literal $crossgen @((Join-Path $il "$name.dll"), '-o', (Join-Path $bin "$name.dll"), '-r', (Join-Path $framework '*.dll'),
+                '-r', (Join-Path $il '*.dll'), '--targetos:linux', '--targetarch:x64', '-O')
+        }
+        Write-Host "ReadyToRun: $($readyToRunAssemblies.Count) assemblies in bin compiled for linux-x64, .NET $major"
+    } finally {
+        Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+    }
 }
 
 # System packages the tests use; installed with apt when missing (CI runs as root on Debian).
@@ -288,10 +337,19 @@ function Invoke-Help {
     Write-Host "Wrote $(Join-Path $root 'en-US/MimecastJournaling.dll-Help.xml')"
 }
 
+function Invoke-Package {
+    $script:ReadyToRun = $true
+    Invoke-Build
+    Write-Host '==> Package' -ForegroundColor Cyan
+    $package = & (Join-Path $root 'build/New-ModulePackage.ps1') -ModuleRoot $root -OutputPath (Join-Path $root 'out')
+    Write-Host ("Wrote {0} ({1:N1} MB)" -f $package.FullName, ($package.Length / 1MB))
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
     'Help' { Invoke-Help }
+    'Package' { Invoke-Package }
 }

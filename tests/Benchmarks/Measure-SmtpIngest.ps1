@@ -20,6 +20,11 @@
 # Then -LargeSessions reports of -LargeSize bytes at once into a fresh listener: its peak RSS must
 # stay under 300 MB, far from the LargeSessions x LargeSize it would cost held whole in memory.
 #
+# -ColdStart measures only the start of a fresh listener (item 8 of issue 13, ReadyToRun): for
+# Start-JournalListener (child pwsh) and for the service host (dotnet MimecastJournaling.Host.dll),
+# each in a fresh store, smtp-source's load of -Count messages right after the port opens (cold),
+# then the same load again (warm). One row per server and phase, with accepted/s.
+#
 # Installs postfix with apt when smtp-source is missing (root only; debconf preseeded to
 # "No configuration", and a system Postfix the install started is stopped again). Every process
 # and the private Postfix instance started here are stopped in `finally`, also on failure.
@@ -31,7 +36,8 @@ param(
     [int] $TimeoutSeconds = 900,
     [int] $WarmupCount = 10000,
     [int] $LargeSessions = 20,
-    [int] $LargeSize = 25MB
+    [int] $LargeSize = 25MB,
+    [switch] $ColdStart
 )
 
 $ErrorActionPreference = 'Stop'
@@ -205,8 +211,64 @@ function New-Result([string] $Server, $Load, $ArchivedSeconds, $PeakRssMB) {
     }
 }
 
+
+# -ColdStart: the first -Count messages into a freshly started listener, then the next -Count.
+function Measure-ColdStart {
+    $hostAssembly = Join-Path $repoRoot 'bin/MimecastJournaling.Host.dll'
+    Import-Module $manifest
+    $rows = [System.Collections.Generic.List[object]]::new()
+    foreach ($server in 'Start-JournalListener', 'MimecastJournaling.Host') {
+        $store = Join-Path $work "$server/journaling.db"
+        New-Item -ItemType Directory -Path (Split-Path $store) | Out-Null
+        Register-JournalDomain -Name journal.contoso.com -Store $store | Out-Null
+        New-JournalDefinition 'Bench' journal@journal.contoso.com -SourceIpRange 127.0.0.1 -Encrypted $false -JournalNonInternalAddresses -Store $store | Out-Null
+        $port = Get-FreePort
+        $listener = if ($server -eq 'MimecastJournaling.Host') {
+            Start-Native 'dotnet' @($hostAssembly, '--store', $store, '--bind', '127.0.0.1', '--port', "$port")
+        } else {
+            $script = Join-Path $work 'cold-listener.ps1'
+            "Import-Module '$manifest'; Start-JournalListener -Store '$store' -BindAddress 127.0.0.1 -Port $port -Wait -WarningAction SilentlyContinue | Out-Null" | Set-Content -LiteralPath $script
+            Start-Native 'dotnet' @('pwsh', '-NoProfile', '-NonInteractive', '-File', $script)
+        }
+        $script:started.Add($listener)
+        Wait-For { $listener.Process.HasExited -or (Test-Port $port) } 120 "$server to listen"
+        if ($listener.Process.HasExited) { throw "$server exited: $($listener.Stderr.GetAwaiter().GetResult().Trim())" }
+        foreach ($phase in 'cold', 'warm') {
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $source = Start-Native 'smtp-source' @('-d', '-s', "$Sessions", '-m', "$Count", '-l', "$Size", '-f', $sender, '-t', $recipient, "127.0.0.1:$port")
+            $script:started.Add($source)
+            $source.Process.WaitForExit()
+            $seconds = $watch.Elapsed.TotalSeconds
+            if ($source.Process.ExitCode -ne 0) { throw "smtp-source failed against ${server}: $($source.Stderr.GetAwaiter().GetResult().Trim())" }
+            $rows.Add([pscustomobject]@{ Server = $server; Phase = $phase; Messages = $Count; Sessions = $Sessions; SizeBytes = $Size
+                AcceptSeconds = [math]::Round($seconds, 2); AcceptedPerSec = [math]::Round($Count / $seconds, 1); JitMethods = $null; JitMs = $null })
+        }
+        Stop-Native $listener
+        # The host logs how much it JIT-compiled in its whole run (start, cold and warm load).
+        if ($server -eq 'MimecastJournaling.Host' -and $listener.Stdout.GetAwaiter().GetResult() -match '\((\d+) methods JIT-compiled, (\d+) ms in the JIT\)') {
+            foreach ($row in $rows | Where-Object Server -eq $server) {
+                $row.JitMethods = [int]$Matches[1]
+                $row.JitMs = [int]$Matches[2]
+            }
+        }
+    }
+    $rows | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+    $rows
+}
+
 $script:started = [System.Collections.Generic.List[object]]::new()
 $work = Join-Path ([IO.Path]::GetTempPath()) ('mj-smtpbench-' + [guid]::NewGuid().ToString('n'))
+if ($ColdStart) {
+    try {
+        Install-Postfix
+        New-Item -ItemType Directory -Path $work | Out-Null
+        Measure-ColdStart
+    } finally {
+        foreach ($s in $script:started) { try { Stop-Native $s } catch { Write-Warning "Could not stop process $($s.Process.Id): $_" } }
+        Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+    }
+    return
+}
 $postfixConfig = $null
 $results = [System.Collections.Generic.List[object]]::new()
 try {

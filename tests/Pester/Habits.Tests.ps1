@@ -87,6 +87,10 @@ Describe '[OutputType]' {
         $Output['Send-JournalTestMessage'] = Send-JournalTestMessage 'Types' -SmtpServer 127.0.0.1 -Port $port
         $Output['Test-JournalConnector'] = Test-JournalConnector 'Types' -SmtpServer 127.0.0.1 -Port $port -TimeoutSeconds 20
         $Output['Stop-JournalListener'] = Stop-JournalListener -PassThru
+        # The service cmdlets: -WhatIf changes nothing here (JournalListenerService.Tests.ps1 installs for real).
+        $Output['Install-JournalListenerService'] = Install-JournalListenerService -Name "mj-habits-$PID" -Port 2525 -WhatIf
+        $Output['Get-JournalListenerService'] = Get-JournalListenerService -Name "mj-habits-*"
+        $Output['Uninstall-JournalListenerService'] = Uninstall-JournalListenerService -Name "mj-habits-*" -WhatIf
         $Output['Remove-JournalInternalAddress'] = Remove-JournalInternalAddress -Address bob@contoso.test
         $Output['Remove-JournalDefinition'] = Remove-JournalDefinition 'Types' -Confirm:$false
         $Output['Unregister-JournalDomain'] = Unregister-JournalDomain -Name contoso.test -Force -Confirm:$false

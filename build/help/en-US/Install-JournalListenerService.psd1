@@ -1,0 +1,61 @@
+@{
+    Synopsis    = 'Runs the journal listener as a service: writes and enables a hardened systemd unit, or registers a Windows service.'
+    Description = @'
+Install-JournalListenerService sets up the service host (MimecastJournaling.Host.dll in the
+module's bin, run by the .NET 8 runtime or newer, no PowerShell inside) to listen over a store
+for as long as the machine runs.
+
+On Linux it writes /etc/systemd/system/<Name>.service and enables it (and starts it, unless
+-NoStart, when systemd is running). The unit is Type=notify: the host reports READY=1 once every
+endpoint is bound and STOPPING=1 on a stop; SIGTERM lets sessions finish, stores what is queued,
+and a report that got its 250 and is not yet archived is archived at the next start. The unit is
+hardened: its own system user (-User, created without login when missing), only
+CAP_NET_BIND_SERVICE (port 25 without root), NoNewPrivileges, ProtectSystem=strict with write
+access to the store's folder only (ReadWritePaths), ProtectHome, PrivateTmp, PrivateDevices,
+kernel, clock and namespace protections, RestrictAddressFamilies and UMask=0077. The user is made
+owner of the store's folder and files, and the certificate file's group becomes the user's group
+with group read. A certificate password is kept in /etc/mimecastjournaling/<Name>.certificate-password
+(0600, root) and handed to the service as a systemd credential (LoadCredential=): it is never in
+the unit or on a command line. Needs root. -WhatIf shows the unit and changes nothing.
+
+On Windows it registers the service with sc.exe (delayed automatic start, restart on failure,
+running as the virtual account NT SERVICE\<Name> unless -User names another) and starts it. The
+Windows path is not tested by the module's test suite, which runs on Linux.
+
+Installing again with the same -Name replaces the unit.
+'@
+    Parameters  = @{
+        Name                = @{ Description = 'The service name (the systemd unit is <Name>.service).'; Default = 'mimecastjournaling' }
+        Store               = @{ Description = 'The store file with the journal definitions. It must exist and sit in a folder of its own (for example /var/lib/mimecastjournaling/journaling.db): the service user is made owner of that folder.'; Default = '$env:MIMECASTJOURNALING_STORE, then the per-user data folder' }
+        BindAddress         = @{ Description = 'The IP address to listen on.'; Default = '0.0.0.0' }
+        Port                = @{ Description = 'The SMTP port (STARTTLS is offered when a certificate is given).'; Default = '25' }
+        ImplicitTlsPort     = @{ Description = 'An extra port that starts TLS at once (SMTPS, usually 465).'; Default = 'None' }
+        CertificatePath     = @{ Description = 'A PFX (PKCS#12) file with its private key, for STARTTLS. It stays where it is, so a renewed file at the same path is the one the service uses.'; Default = 'None: no STARTTLS' }
+        CertificatePassword = @{ Description = 'The PFX password; stored for the service in a root-only file, never in the unit.'; Default = 'None' }
+        ServerName          = @{ Description = 'The name in the SMTP greeting and EHLO.'; Default = 'The host name' }
+        MaxConnections      = @{ Description = 'Connections served at once; more are answered 421.'; Default = '100' }
+        User                = @{ Description = 'The account the service runs as; on Linux a system user of that name is created when missing.'; Default = 'mimecastjournaling (Windows: NT SERVICE\<Name>)' }
+        DotnetPath          = @{ Description = 'The dotnet program that runs the host (the .NET 8 runtime or newer).'; Default = 'dotnet on PATH' }
+        NoStart             = @{ Description = 'Enables the service without starting it now.' }
+    }
+    Outputs     = @{
+        'MimecastJournaling.Engine.Hosting.ListenerServiceInfo' = 'The installed service: unit path, enabled and active state, user, store, endpoints and command line.'
+    }
+    Examples    = @(
+        @{
+            Title   = 'See the unit before writing it'
+            Code    = "Install-JournalListenerService -Store /var/lib/mimecastjournaling/journaling.db -CertificatePath /etc/ssl/private/archive.pfx -CertificatePassword (Read-Host -AsSecureString) -WhatIf"
+            Remarks = 'Prints the systemd unit that would be written; nothing changes.'
+        }
+        @{
+            Title   = 'Install, start and check the service on port 25 and 465'
+            Code    = @'
+sudo pwsh -c 'Install-JournalListenerService -Store /var/lib/mimecastjournaling/journaling.db -Port 25 -ImplicitTlsPort 465 -CertificatePath /etc/ssl/private/archive.pfx'
+systemctl status mimecastjournaling
+Get-JournalListenerService
+'@
+            Remarks = 'The service runs as the user mimecastjournaling with only the capability to bind ports below 1024.'
+        }
+    )
+    Links       = @('Get-JournalListenerService', 'Uninstall-JournalListenerService', 'Start-JournalListener')
+}
