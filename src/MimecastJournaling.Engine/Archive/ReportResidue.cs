@@ -121,9 +121,6 @@ public static class ReportResidue
         return rebuilt.AsSpan().SequenceEqual(report) ? residue : null;
     }
 
-    /// <summary>True when <paramref name="data"/> starts like a residue of a known format.</summary>
-    public static bool IsResidue(ReadOnlySpan<byte> data) => data.Length > Magic.Length && data.StartsWith(Magic) && data[Magic.Length] == Version;
-
     /// <summary>The messages a residue refers to: their hashes (lowercase hex) and lengths.</summary>
     public static IReadOnlyList<(string Hash, long Length)> References(ReadOnlySpan<byte> residue)
     {
