@@ -95,6 +95,17 @@ Describe 'Install-JournalListenerService -WhatIf' {
         { Install-JournalListenerService $Name -Store $missing -Port $Port -ErrorAction Stop } |
             Should -Throw -ErrorId 'StoreNotFound,MimecastJournaling.Commands.InstallJournalListenerServiceCommand'
     }
+
+    It 'refuses a PostgreSQL store, whose connection string (and password) the unit would carry, and writes nothing' {
+        $secret = 'pg-never-shown-' + [guid]::NewGuid().ToString('n').Substring(0, 6)
+        $failure = $null
+        try { Install-JournalListenerService $Name -Store "Host=127.0.0.1;Port=1;Database=journal;Username=mj;Password=$secret" -Port $Port -ErrorAction Stop }
+        catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -Be 'InstallJournalListenerServicePostgresNotSupported,MimecastJournaling.Commands.InstallJournalListenerServiceCommand'
+        $failure.Exception.Message | Should -Match 'pgpass'
+        ($failure | Out-String) | Should -Not -Match $secret
+        "/etc/systemd/system/$Name.service" | Should -Not -Exist
+    }
 }
 
 Describe 'A journal listener service, installed, run and removed' {
