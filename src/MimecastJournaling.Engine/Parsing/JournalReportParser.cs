@@ -55,14 +55,7 @@ public static class JournalReportParser
         }
         catch (OperationCanceledException) when (deadline is { IsCancellationRequested: true })
         {
-            return new JournalReport
-            {
-                Format = JournalReportFormat.Standard,
-                OriginalMessage = new EmbeddedMessage { Content = raw },
-                ParseFailed = true,
-                Defects = new[] { $"Parsing took longer than its budget of {budget.TotalSeconds:0.#} s and was given up; the input was not parsed as MIME." },
-                Size = raw.Length,
-            };
+            return NotParsed(raw, $"Parsing took longer than its budget of {budget.TotalSeconds:0.#} s and was given up; the input was not parsed as MIME.");
         }
 #pragma warning disable CA1031 // the contract is "never an exception out"; the failure becomes a defect
         catch (Exception e)
@@ -92,12 +85,16 @@ public static class JournalReportParser
         return Parse(bytes);
     }
 
-    private static JournalReport Unparseable(ReadOnlyMemory<byte> raw, Exception e) => new()
+    private static JournalReport Unparseable(ReadOnlyMemory<byte> raw, Exception e) =>
+        NotParsed(raw, $"The input could not be parsed as a MIME message: {OneLine(e.Message)}");
+
+    /// <summary>The input kept as it is, not parsed as MIME, with the one defect that says why.</summary>
+    private static JournalReport NotParsed(ReadOnlyMemory<byte> raw, string defect) => new()
     {
         Format = JournalReportFormat.Standard,
         OriginalMessage = new EmbeddedMessage { Content = raw },
         ParseFailed = true,
-        Defects = new[] { $"The input could not be parsed as a MIME message: {OneLine(e.Message)}" },
+        Defects = new[] { defect },
         Size = raw.Length,
     };
 
@@ -108,14 +105,7 @@ public static class JournalReportParser
         _ = CodePagesRegistered;
         if (HeaderBlockGuard.HasOversizedHeaderBlock(raw.Span))
         {
-            return new JournalReport
-            {
-                Format = JournalReportFormat.Standard,
-                OriginalMessage = new EmbeddedMessage { Content = raw },
-                ParseFailed = true,
-                Defects = new[] { $"A header block is larger than {HeaderBlockGuard.MaxHeaderBlockBytes / 1024} KiB; the input was not parsed as MIME." },
-                Size = raw.Length,
-            };
+            return NotParsed(raw, $"A header block is larger than {HeaderBlockGuard.MaxHeaderBlockBytes / 1024} KiB; the input was not parsed as MIME.");
         }
         if (!MemoryMarshal.TryGetArray(raw, out var segment) || segment.Array is null)
         {
