@@ -519,7 +519,7 @@ public static class JournalReportParser
         string text;
         try
         {
-            text = part.Text ?? string.Empty;
+            text = EightBitInAscii(part, defects) ?? part.Text ?? string.Empty;
         }
 #pragma warning disable CA1031 // a damaged part is a defect, not a failure of the whole report
         catch (Exception e)
@@ -529,6 +529,41 @@ public static class JournalReportParser
             return string.Empty;
         }
         return part.IsHtml ? HtmlToText(text) : text;
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// A part declared us-ascii (or with no charset) that holds 8-bit bytes anyway: read as UTF-8
+    /// when it is valid UTF-8 (Exchange writes envelope addresses and names in UTF-8), else as
+    /// Latin-1 so no byte becomes '?', with a defect either way. Null when the part is plain ASCII
+    /// or declares another charset.
+    /// </summary>
+    private static string? EightBitInAscii(TextPart part, DefectList defects)
+    {
+        var charset = part.ContentType.Charset;
+        if (part.Content is null || (charset is not null && !charset.Equals("us-ascii", StringComparison.OrdinalIgnoreCase) && !charset.Equals("ascii", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+        using var decoded = new MemoryStream();
+        part.Content.DecodeTo(decoded);
+        var bytes = decoded.GetBuffer().AsSpan(0, (int)decoded.Length);
+        if (bytes.IndexOfAnyInRange((byte)0x80, (byte)0xFF) < 0)
+        {
+            return null;
+        }
+        try
+        {
+            var text = StrictUtf8.GetString(bytes);
+            defects.Add("The envelope part is declared us-ascii but holds UTF-8; it was read as UTF-8.");
+            return text;
+        }
+        catch (DecoderFallbackException)
+        {
+            defects.Add("The envelope part is declared us-ascii but holds 8-bit bytes that are not UTF-8; they were read as Latin-1.");
+            return Encoding.Latin1.GetString(bytes);
+        }
     }
 
     /// <summary>Line-preserving tag stripper for HTML envelope parts (Exchange 2003, rewritten reports).</summary>
