@@ -130,6 +130,11 @@ public sealed class StartJournalListenerCommand : JournalCmdlet
     [ValidateRange(1, 100_000)]
     public int MaxConnections { get; set; } = 100;
 
+    /// <summary>Sessions served at once from one address (421 4.7.0 beyond).</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int MaxConnectionsPerSource { get; set; } = 20;
+
     /// <summary>Run in the foreground until Ctrl+C or a stop signal (services, runbooks).</summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
@@ -161,6 +166,7 @@ public sealed class StartJournalListenerCommand : JournalCmdlet
             ServerName = ServerName ?? Dns.GetHostName(),
             MaxMessageSize = MaxMessageSize,
             MaxConnections = MaxConnections,
+            MaxConnectionsPerSource = MaxConnectionsPerSource,
         };
         if (!ShouldProcess(string.Join(", ", endpoints), "Start the journal listener"))
         {
