@@ -10,7 +10,8 @@
            a total, and exits non-zero on any failure or skipped test.
            -PesterPath runs only the given Pester files; -SkipXunit leaves the xunit projects out.
     Demo   builds, then uses the module in a temporary store and shows the result.
-    Bench  builds, then runs the benchmarks in tests/Benchmarks and prints their figures (the SMTP
+    Bench  builds, then runs the benchmarks in tests/Benchmarks and prints their figures (hostile
+           senders' memory against the listener; the SMTP
            ingest one installs postfix with apt when missing, and is skipped with a warning if it cannot).
     Help   builds, then regenerates en-US/MimecastJournaling.dll-Help.xml from build/help/en-US
            and the cmdlets' parameters (build/New-MamlHelp.ps1). Commit the result.
@@ -321,6 +322,10 @@ function Invoke-Bench {
     # SMTP ingest: the listener against a private Postfix and smtp-sink under smtp-source's load
     # (10,000 messages of 20 KB over 20 sessions). It needs postfix (installed with apt as root);
     # when that cannot be had, or the run fails, the reason is printed and Bench carries on.
+    # Hostile senders (issue 15): a 150 MB report, 100,000 recipients, 8 x 32 MB command lines and
+    # 20 x 25 MB at once, each into a fresh listener; peak RSS against the targets.
+    Write-Host '==> Benchmark: hostile senders (peak RSS of the listener)' -ForegroundColor Cyan
+    & (Join-Path $root 'tests/Benchmarks/Measure-HostileSenders.ps1') | Format-List | Out-String -Width 200 | Write-Host
     Write-Host '==> Benchmark: SMTP ingest (smtp-source -> smtp-sink, Postfix, Start-JournalListener)' -ForegroundColor Cyan
     try {
         $null = & (Join-Path $root 'tests/Benchmarks/Measure-SmtpIngest.ps1')

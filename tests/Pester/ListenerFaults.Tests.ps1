@@ -236,13 +236,13 @@ Describe 'Garbage and abuse keep the listener serving' {
         Remove-TestStore $Store
     }
 
-    It 'answers a line of random bytes with 502 and QUIT with 221' {
+    It 'answers a line of random bytes (over 512 octets) with 500 5.5.2 and QUIT with 221' {
         $random = [byte[]]::new(4096)
         [Random]::new(20261126).NextBytes($random)
         $line = [byte[]]@($random | Where-Object { $_ -ne 10 -and $_ -ne 13 })   # one line: no CR or LF inside
         $result = Invoke-RawSmtp $Port ($line + $Ascii.GetBytes("`r`nQUIT`r`n"))
         $result.Lines[0] | Should -Be '220 archive.contoso.test ESMTP ready'
-        $result.Lines[1] | Should -Match '^502 '
+        $result.Lines[1] | Should -Match '^500 5\.5\.2 Line too long'
         $result.Lines[2] | Should -Match '^221 '
         $result.Lines | Should -HaveCount 3
         $result.Closed | Should -BeTrue
@@ -269,10 +269,10 @@ Describe 'Garbage and abuse keep the listener serving' {
         Assert-StillServing 'garbage-bare-lf'
     }
 
-    It 'reads a 1 MB command line without a newline, answers 502 once it ends, and serves on' {
+    It 'answers a 1 MB command line without a newline 500 5.5.2 once it passes 512 octets, discards the rest, and serves on' {
         $result = Invoke-RawSmtp $Port ($Ascii.GetBytes(('X' * 1MB) + "`r`nQUIT`r`n"))
         $result.Lines[0] | Should -Match '^220 '
-        $result.Lines[1] | Should -Match '^502 '
+        $result.Lines[1] | Should -Match '^500 5\.5\.2 Line too long'
         $result.Lines[2] | Should -Match '^221 '
         $result.Lines | Should -HaveCount 3
         Assert-StillServing 'garbage-long-line'
@@ -320,7 +320,7 @@ Describe 'Connection limits' {
     }
 
     It 'greets 200 connections held open at once with -MaxConnections 250' {
-        $listener = Start-JournalListener -Store $Store -BindAddress 127.0.0.1 -Port 0 -MaxConnections 250
+        $listener = Start-JournalListener -Store $Store -BindAddress 127.0.0.1 -Port 0 -MaxConnections 250 -MaxConnectionsPerSource 250
         $port = Get-PortOf $listener
         $connections = [Collections.Generic.List[object]]::new()
         try {
@@ -335,8 +335,25 @@ Describe 'Connection limits' {
         Stop-JournalListener -Id $listener.Id -TimeoutSeconds 5
     }
 
+    It 'answers the 21st connection from one address 421 4.7.0 by default (-MaxConnectionsPerSource 20)' {
+        $listener = Start-JournalListener -Store $Store -BindAddress 127.0.0.1 -Port 0 -ServerName archive.contoso.test
+        $port = Get-PortOf $listener
+        $connections = [Collections.Generic.List[object]]::new()
+        try {
+            for ($i = 0; $i -lt 20; $i++) { $connections.Add((Open-SmtpConnection $port)) }
+            @($connections | Where-Object { $_.First -match '^220 ' }) | Should -HaveCount 20
+            $extra = Open-SmtpConnection $port
+            $connections.Add($extra)
+            $extra.First | Should -Be '421 4.7.0 archive.contoso.test too many connections from your address, try again later'
+            (Get-JournalListener -Id $listener.Id).Refused['TooManyConnectionsFromSource'] | Should -Be 1
+        } finally {
+            foreach ($c in $connections) { $c.Client.Dispose() }
+            Stop-JournalListener -Id $listener.Id -TimeoutSeconds 5
+        }
+    }
+
     It 'answers the 51st connection 421 4.7.0 with -MaxConnections 50, and serves again once they close' {
-        $listener = Start-JournalListener -Store $Store -BindAddress 127.0.0.1 -Port 0 -MaxConnections 50 -ServerName archive.contoso.test
+        $listener = Start-JournalListener -Store $Store -BindAddress 127.0.0.1 -Port 0 -MaxConnections 50 -MaxConnectionsPerSource 50 -ServerName archive.contoso.test
         $port = Get-PortOf $listener
         $connections = [Collections.Generic.List[object]]::new()
         try {

@@ -304,6 +304,18 @@ Describe 'Enable-O365Journaling and Test-O365Journaling: the seed procedure' {
         (Test-O365Journaling -Definition 'EO' -SmartHost archive.contoso.com).Passed | Should -BeTrue
     }
 
+    It 'binds the journal definition to the connected tenant (TenantId), once' {
+        Set-JournalDefinition 'EO' -TenantId @()
+        Get-JournalDefinition 'EO' | Enable-O365Journaling -SmartHost archive.contoso.com -NdrRecipient ndr@archive.example -WhatIf | Out-Null
+        (Get-JournalDefinition 'EO').TenantId | Should -BeNullOrEmpty
+        Get-JournalDefinition 'EO' | Enable-O365Journaling -SmartHost archive.contoso.com -NdrRecipient ndr@archive.example | Out-Null
+        (Get-JournalDefinition 'EO').TenantId | Should -Be @($Emulator.TenantId)
+        (Get-O365JournalingConnection).DirectoryTenantId | Should -Be $Emulator.TenantId
+        $events = @(Get-JournalEvent | Where-Object Property -EQ 'TenantId').Count
+        Get-JournalDefinition 'EO' | Enable-O365Journaling -SmartHost archive.contoso.com | Out-Null
+        @(Get-JournalEvent | Where-Object Property -EQ 'TenantId').Count | Should -Be $events
+    }
+
     It 'a second run reports every step Unchanged and changes nothing' {
         Get-JournalDefinition 'EO' | Enable-O365Journaling -SmartHost archive.contoso.com -NdrRecipient ndr@archive.example | Out-Null
         Clear-Executed

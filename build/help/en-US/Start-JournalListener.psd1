@@ -119,6 +119,10 @@ metric names are listed in about_MimecastJournaling.
             Description = 'The largest message accepted, in bytes. The default fits a 150 MB journal report after transfer encoding. Larger messages are refused during DATA.'
             Default     = '173015040 (165 MB)'
         }
+        MaxConnectionsPerSource = @{
+            Description = 'The most sessions served at once from one address, so one sender (Exchange Online''s ranges are shared by every tenant) cannot take every slot; further connections from it get 421 4.7.0 while other addresses are still served.'
+            Default     = '20'
+        }
         MaxConnections      = @{
             Description = 'The most sessions served at once; further connections get 421 4.7.0 and Exchange retries.'
             Default     = '100'

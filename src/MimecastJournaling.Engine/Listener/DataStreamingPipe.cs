@@ -232,12 +232,31 @@ internal sealed class DataStreamingReader : PipeReader
                     _commandDeadline = DateTimeOffset.UtcNow + _options.CommandTimeout;
                     continue;
                 }
+                if (IsDataWithoutRecipients(line))
+                {
+                    // The library would answer 501 (a syntax error); RFC 5321 3.3 wants 503 or 554.
+                    Inner.AdvanceTo(buffer.GetPosition(1, complete));
+                    await WriteReplyAsync(SmtpReplies.NoValidRecipients, cancellationToken).ConfigureAwait(false);
+                    _commandDeadline = DateTimeOffset.UtcNow + _options.CommandTimeout;
+                    continue;
+                }
                 _authenticationLines = StartsWith(buffer, "AUTH "u8) ? 2 : Math.Max(0, _authenticationLines - 1);
                 // The library takes this line; the next read starts the next command's time.
                 _commandDeadline = null;
             }
             return result;
         }
+    }
+
+    /// <summary>DATA (with its CR) while the transaction has no accepted recipient.</summary>
+    private bool IsDataWithoutRecipients(ReadOnlySequence<byte> line)
+    {
+        if (line.Length is < 4 or > 6 || !StartsWith(line, "DATA"u8))
+        {
+            return false;
+        }
+        var rest = line.Slice(4).ToArray();
+        return rest.All(b => b is (byte)'\r' or (byte)' ') && SessionFacts.TransactionRecipients(_context) == 0;
     }
 
     /// <summary>MAIL and RCPT with bytes beyond ASCII, without SMTPUTF8 on the transaction's MAIL.</summary>

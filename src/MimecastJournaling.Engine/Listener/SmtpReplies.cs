@@ -39,6 +39,7 @@ internal static class SmtpReplies
     public static SmtpResponse TooManyLongLines(string serverName) => Reply(421, $"4.7.0 {serverName} too many over-long lines, closing connection");
     public static SmtpResponse CommandTimeout(string serverName) => Reply(421, $"4.4.2 {serverName} no complete command in time, closing connection");
     public static SmtpResponse DataTooSlow(string serverName) => Reply(421, $"4.4.2 {serverName} message data too slow, closing connection");
+    public static SmtpResponse NoValidRecipients { get; } = Reply(554, "5.5.1 No valid recipients");
     public static SmtpResponse EightBitEnvelopeWithoutSmtpUtf8 { get; } = Reply(553, "5.6.7 Non-ASCII address without SMTPUTF8 on MAIL FROM");
     public static string TooManyConnectionsFromSourceGreeting(string serverName) => $"421 4.7.0 {serverName} too many connections from your address, try again later";
 

@@ -55,14 +55,7 @@ public static class JournalReportParser
         }
         catch (OperationCanceledException) when (deadline is { IsCancellationRequested: true })
         {
-            return new JournalReport
-            {
-                Format = JournalReportFormat.Standard,
-                OriginalMessage = new EmbeddedMessage { Content = raw },
-                ParseFailed = true,
-                Defects = new[] { $"Parsing took longer than its budget of {budget.TotalSeconds:0.#} s and was given up; the input was not parsed as MIME." },
-                Size = raw.Length,
-            };
+            return NotParsed(raw, $"Parsing took longer than its budget of {budget.TotalSeconds:0.#} s and was given up; the input was not parsed as MIME.");
         }
 #pragma warning disable CA1031 // the contract is "never an exception out"; the failure becomes a defect
         catch (Exception e)
@@ -92,12 +85,16 @@ public static class JournalReportParser
         return Parse(bytes);
     }
 
-    private static JournalReport Unparseable(ReadOnlyMemory<byte> raw, Exception e) => new()
+    private static JournalReport Unparseable(ReadOnlyMemory<byte> raw, Exception e) =>
+        NotParsed(raw, $"The input could not be parsed as a MIME message: {OneLine(e.Message)}");
+
+    /// <summary>The input kept as it is, not parsed as MIME, with the one defect that says why.</summary>
+    private static JournalReport NotParsed(ReadOnlyMemory<byte> raw, string defect) => new()
     {
         Format = JournalReportFormat.Standard,
         OriginalMessage = new EmbeddedMessage { Content = raw },
         ParseFailed = true,
-        Defects = new[] { $"The input could not be parsed as a MIME message: {OneLine(e.Message)}" },
+        Defects = new[] { defect },
         Size = raw.Length,
     };
 
@@ -108,14 +105,7 @@ public static class JournalReportParser
         _ = CodePagesRegistered;
         if (HeaderBlockGuard.HasOversizedHeaderBlock(raw.Span))
         {
-            return new JournalReport
-            {
-                Format = JournalReportFormat.Standard,
-                OriginalMessage = new EmbeddedMessage { Content = raw },
-                ParseFailed = true,
-                Defects = new[] { $"A header block is larger than {HeaderBlockGuard.MaxHeaderBlockBytes / 1024} KiB; the input was not parsed as MIME." },
-                Size = raw.Length,
-            };
+            return NotParsed(raw, $"A header block is larger than {HeaderBlockGuard.MaxHeaderBlockBytes / 1024} KiB; the input was not parsed as MIME.");
         }
         if (!MemoryMarshal.TryGetArray(raw, out var segment) || segment.Array is null)
         {
@@ -529,7 +519,7 @@ public static class JournalReportParser
         string text;
         try
         {
-            text = part.Text ?? string.Empty;
+            text = EightBitInAscii(part, defects) ?? part.Text ?? string.Empty;
         }
 #pragma warning disable CA1031 // a damaged part is a defect, not a failure of the whole report
         catch (Exception e)
@@ -539,6 +529,41 @@ public static class JournalReportParser
             return string.Empty;
         }
         return part.IsHtml ? HtmlToText(text) : text;
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// A part declared us-ascii (or with no charset) that holds 8-bit bytes anyway: read as UTF-8
+    /// when it is valid UTF-8 (Exchange writes envelope addresses and names in UTF-8), else as
+    /// Latin-1 so no byte becomes '?', with a defect either way. Null when the part is plain ASCII
+    /// or declares another charset.
+    /// </summary>
+    private static string? EightBitInAscii(TextPart part, DefectList defects)
+    {
+        var charset = part.ContentType.Charset;
+        if (part.Content is null || (charset is not null && !charset.Equals("us-ascii", StringComparison.OrdinalIgnoreCase) && !charset.Equals("ascii", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+        using var decoded = new MemoryStream();
+        part.Content.DecodeTo(decoded);
+        var bytes = decoded.GetBuffer().AsSpan(0, (int)decoded.Length);
+        if (bytes.IndexOfAnyInRange((byte)0x80, (byte)0xFF) < 0)
+        {
+            return null;
+        }
+        try
+        {
+            var text = StrictUtf8.GetString(bytes);
+            defects.Add("The envelope part is declared us-ascii but holds UTF-8; it was read as UTF-8.");
+            return text;
+        }
+        catch (DecoderFallbackException)
+        {
+            defects.Add("The envelope part is declared us-ascii but holds 8-bit bytes that are not UTF-8; they were read as Latin-1.");
+            return Encoding.Latin1.GetString(bytes);
+        }
     }
 
     /// <summary>Line-preserving tag stripper for HTML envelope parts (Exchange 2003, rewritten reports).</summary>

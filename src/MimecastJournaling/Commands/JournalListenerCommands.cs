@@ -221,6 +221,10 @@ public sealed partial class StartJournalListenerCommand : CancellableJournalCmdl
     [Parameter]
     [ValidateRange(1, 3600)]
     public int HeartbeatSeconds { get; set; } = 5;
+    /// <summary>Sessions served at once from one address (421 4.7.0 beyond).</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int MaxConnectionsPerSource { get; set; } = 20;
 
     /// <summary>Run in the foreground until Ctrl+C or a stop signal (services, runbooks).</summary>
     [Parameter]
@@ -255,6 +259,7 @@ public sealed partial class StartJournalListenerCommand : CancellableJournalCmdl
             NodeName = NodeName ?? Dns.GetHostName(),
             SpoolLease = TimeSpan.FromSeconds(SpoolLeaseSeconds),
             HeartbeatInterval = TimeSpan.FromSeconds(HeartbeatSeconds),
+            MaxConnectionsPerSource = MaxConnectionsPerSource,
         };
         if (!ShouldProcess(string.Join(", ", endpoints), "Start the journal listener"))
         {

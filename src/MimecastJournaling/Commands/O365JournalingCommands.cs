@@ -133,6 +133,25 @@ public sealed class EnableO365JournalingCommand : O365JournalingSetupCmdlet
     /// </summary>
     private void BindTenant()
     {
+        var location = JournalCmdlet.ResolveLocation(this, Store);
+        if (!Engine.Storage.JournalBackend.Exists(location))
+        {
+            WriteVerbose("No journal store here; no tenant binding to set.");
+            return;
+        }
+        var configuration = new Engine.Configuration.JournalConfiguration(Engine.Storage.JournalBackend.Open(location).Store, JournalCmdlet.Actor);
+        Engine.Configuration.JournalDefinition definition;
+        try
+        {
+            definition = configuration.GetDefinition(Definition);
+        }
+        catch (Engine.Configuration.JournalConfigurationException e) when (e.ErrorId == "JournalDefinitionNotFound")
+        {
+            // Journaling to a service this store does not hold (-ServiceEmailAddress given, or a
+            // Mimecast journal service): there is no local definition to bind.
+            WriteVerbose($"No journal definition '{Definition}' in this store; no tenant binding to set.");
+            return;
+        }
         var tenant = Connection.Info.DirectoryTenantId;
         if (tenant is null)
         {
@@ -140,8 +159,6 @@ public sealed class EnableO365JournalingCommand : O365JournalingSetupCmdlet
                 $"Run Set-JournalDefinition '{Definition}' -TenantId <tenant GUID> so that reports from other tenants are refused.");
             return;
         }
-        var configuration = new Engine.Configuration.JournalConfiguration(JournalCmdlet.OpenBackend(this, Store).Store, JournalCmdlet.Actor);
-        var definition = configuration.GetDefinition(Definition);
         if (definition.TenantId.Contains(tenant, StringComparer.OrdinalIgnoreCase))
         {
             return;

@@ -184,4 +184,22 @@ public sealed class SessionLimitTests : IAsyncLifetime
         Assert.True(await client.ClosedAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(0, _h.Spool.Count());
     }
+
+    [Fact]
+    public async Task DATA_after_every_RCPT_was_refused_is_554_and_the_session_goes_on()
+    {
+        await StartAsync();
+        await using var client = await GreetedAsync();
+        await client.SendAsync("MAIL FROM:<postmaster@contoso.com>\r\n");
+        Assert.StartsWith("250", await client.ReplyAsync());
+        await client.SendAsync("RCPT TO:<nobody@journal.contoso.com>\r\n");
+        Assert.StartsWith("550 5.1.1", await client.ReplyAsync());
+
+        await client.SendAsync("DATA\r\n");
+        Assert.StartsWith("554 5.5.1 No valid recipients", await client.ReplyAsync());
+        await client.SendAsync($"RCPT TO:<{Service}>\r\n");
+        Assert.StartsWith("250", await client.ReplyAsync());
+        await client.SendAsync("DATA\r\n");
+        Assert.StartsWith("354", await client.ReplyAsync());
+    }
 }
