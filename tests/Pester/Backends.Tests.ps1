@@ -81,6 +81,12 @@ Describe 'PostgreSQL store locations' {
         New-JournalDefinition 'EXO' journal@journal.contoso.com -Store (Get-TestPostgresStore $Postgres $Database) | Out-Null
     }
 
+    It 'loads Npgsql into the module''s private load context, never the default one' {
+        $private = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'MimecastJournaling'
+        ($private.Assemblies.GetName().Name) | Should -Contain 'Npgsql'
+        ([System.Runtime.Loader.AssemblyLoadContext]::Default.Assemblies.GetName().Name) | Should -Not -Contain 'Npgsql'
+    }
+
     It 'takes the password from PGPASSWORD when the connection string has none' {
         $env:PGPASSWORD = $Postgres.Password
         try {

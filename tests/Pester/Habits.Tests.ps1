@@ -19,7 +19,7 @@ Describe 'ShouldProcess' {
 
     It 'covers every changing verb of the module' {
         $verbs = $Commands | Where-Object Verb -notin 'Get', 'Test', 'Read' | ForEach-Object Verb | Sort-Object -Unique
-        $verbs | Should -Be @('Add', 'Connect', 'Disable', 'Disconnect', 'Enable', 'Export', 'Import', 'New', 'Register', 'Remove', 'Send', 'Set', 'Start', 'Stop', 'Sync', 'Unregister', 'Update')
+        $verbs | Should -Be @('Add', 'Connect', 'Copy', 'Disable', 'Disconnect', 'Enable', 'Export', 'Import', 'New', 'Register', 'Remove', 'Send', 'Set', 'Start', 'Stop', 'Sync', 'Unregister', 'Update')
     }
 
     It 'Test-O365PartnerConnector sends test messages and marks the connector validated, so it has -WhatIf; Test-O365Journaling only reads' {
@@ -79,6 +79,14 @@ Describe '[OutputType]' {
         $Output['Update-JournalExchangeOnlineRange'] = Update-JournalExchangeOnlineRange -Path (Join-Path $RepoRoot 'tests/Fixtures/Endpoints/synthetic-endpoints-worldwide.json')
         $Output['Set-JournalListenerSetting'] = Set-JournalListenerSetting -AuthorizedIpRange 192.0.2.0/28 -PassThru
         $Output['Get-JournalListenerSetting'] = Get-JournalListenerSetting
+        # Copy-JournalStore writes into PostgreSQL: a server made here for it (Postgres.ps1).
+        . (Join-Path $PSScriptRoot 'Postgres.ps1')
+        $postgres = Start-TestPostgres
+        try {
+            $Output['Copy-JournalStore'] = Copy-JournalStore -Destination (Get-TestPostgresStore $postgres (New-TestPostgresDatabase $postgres)) -Confirm:$false
+        } finally {
+            Stop-TestPostgres $postgres -Remove
+        }
         # The listener: on a free loopback port, without a certificate (its warning is expected here).
         $Output['Start-JournalListener'] = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -WarningAction SilentlyContinue
         $Output['Get-JournalListener'] = Get-JournalListener
@@ -170,7 +178,7 @@ Describe '[OutputType]' {
             'Set-JournalDefinition', 'Disable-JournalDefinition', 'Enable-JournalDefinition', 'Add-JournalInternalAddress', 'Get-JournalInternalAddress', 'Get-JournalEvent',
             'Read-JournalReport', 'Import-JournalMessage', 'Get-JournalOutcome', 'Get-JournalMessage', 'Export-JournalMessage',
             'Start-JournalListener', 'Get-JournalListener', 'Stop-JournalListener', 'Send-JournalTestMessage', 'Test-JournalConnector', 'Get-JournalQueue',
-            'Update-JournalExchangeOnlineRange', 'Set-JournalListenerSetting', 'Get-JournalListenerSetting',
+            'Update-JournalExchangeOnlineRange', 'Set-JournalListenerSetting', 'Get-JournalListenerSetting', 'Copy-JournalStore',
             'Get-O365JournalingConnection', 'New-O365JournalContact', 'Get-O365JournalContact', 'Get-O365AcceptedDomain', 'Sync-JournalDirectory',
             'New-O365PartnerConnector', 'Get-O365PartnerConnector', 'Set-O365PartnerConnector', 'Test-O365PartnerConnector',
             'Set-O365JournalNdrRecipient', 'Get-O365JournalNdrRecipient', 'New-O365JournalRule', 'Get-O365JournalRule', 'Set-O365JournalRule',

@@ -167,11 +167,14 @@ done
             }
             Wait-Until { (& $countAccepted) -ge 10 } -Seconds 180 | Should -BeTrue -Because 'the senders should get reports accepted'
             Get-SpoolSql 'INSERT INTO fault_switch VALUES (now())' | Out-Null
-            Wait-Until { [int](Get-SpoolSql "SELECT COUNT(*) FROM spool WHERE lease_owner = 'node-a'") -ge 1 -and (& $countAccepted) -ge 30 } -Seconds 180 |
+            # Held for 3 s or more (the lease is 10 s): node-a is stuck in its archive transaction, not passing through.
+            $held = "FROM spool WHERE lease_owner = 'node-a' AND lease_until BETWEEN now() AND now() + interval '7 seconds'"
+            Wait-Until { [int](Get-SpoolSql "SELECT COUNT(*) $held") -ge 1 -and (& $countAccepted) -ge 30 } -Seconds 180 |
                 Should -BeTrue -Because 'node-a should hold leased reports it cannot finish'
-            $leasedByA = [int](Get-SpoolSql "SELECT COUNT(*) FROM spool WHERE lease_owner = 'node-a'")
-            $leasedIds = @(Get-SpoolSql "SELECT id FROM spool WHERE lease_owner = 'node-a'")
             & kill -KILL $HostA.Pid
+            # What node-a had taken and not finished when it died.
+            $leasedIds = @(Get-SpoolSql "SELECT id FROM spool WHERE lease_owner = 'node-a'")
+            $leasedByA = $leasedIds.Count
             $null = Wait-ChildPwsh -Child $HostA.Child -TimeoutSeconds 60
             foreach ($p in $senders) { $p.WaitForExit(300000) | Should -BeTrue -Because 'every sender loop ends' }
         } finally {
@@ -185,7 +188,7 @@ done
         $accepted = @($acceptedFiles | Where-Object { Test-Path $_ } | ForEach-Object { Get-Content $_ })
         $items = @(Get-JournalMessage -Store $Store -MessageId 'kill-*')
         $acceptedByA = @($acceptedFiles | Where-Object { (Test-Path $_) -and ([int](([IO.Path]::GetFileNameWithoutExtension($_)) -split '-')[-1] % 2 -eq 0) } | ForEach-Object { Get-Content $_ }).Count
-        $takenOver = [int](Get-SpoolSql ("SELECT COUNT(*) FROM reports WHERE spool_id IN ({0})" -f (($leasedIds + '0') -join ',')))
+        $takenOver = [int](Get-SpoolSql ("SELECT COUNT(*) FROM reports WHERE spool_id IN ({0})" -f ((@($leasedIds) + '0') -join ',')))
         Write-Host ("    kill -9 of node-a: sessions={0} reports={1} got-250={2} (node-a {3}, node-b {4}) leased-by-node-a-at-kill={5} taken-over-and-archived={6} items={7} archived-without-250={8}" -f
             $sessions, $N, $accepted.Count, $acceptedByA, ($accepted.Count - $acceptedByA), $leasedByA, $takenOver, $items.Count,
             @($items | Where-Object { ($_.MessageId -replace '@contoso\.com$') -notin $accepted }).Count)

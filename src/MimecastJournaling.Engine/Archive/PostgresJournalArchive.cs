@@ -157,16 +157,14 @@ internal sealed class PostgresJournalArchive : IJournalArchive
             + " ORDER BY items.id LIMIT @limit OFFSET @skip";
         p.Add(("@limit", (long?)q.First ?? long.MaxValue));
         p.Add(("@skip", (long)q.Skip));
-        return _db.Guard(() =>
+        return _db.Read(connection =>
         {
-            using var connection = _db.Open();
             return Query(connection, null, sql, r => ReadItem(_clock.GetUtcNow(), r), p.ToArray()).Select(i => Complete(connection, i)).ToList();
         });
     }
 
-    public JournalMessage? GetMessage(long itemId) => _db.Guard(() =>
+    public JournalMessage? GetMessage(long itemId) => _db.Read(connection =>
     {
-        using var connection = _db.Open();
         return Query(connection, null, $"SELECT {ItemColumns} FROM items WHERE id = @id", r => ReadItem(_clock.GetUtcNow(), r), ("@id", itemId))
             .Select(i => Complete(connection, i)).FirstOrDefault();
     });

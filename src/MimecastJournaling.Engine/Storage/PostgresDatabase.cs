@@ -28,30 +28,60 @@ internal sealed class PostgresDatabase : IDisposable
     public void Dispose() => _source.Dispose();
 
     public List<T> Query<T>(string sql, Func<NpgsqlDataReader, T> read, params (string Name, object? Value)[] parameters) =>
+        Read(connection => Query(connection, null, sql, read, parameters));
+
+    /// <summary>Reads on one connection (no transaction of its own).</summary>
+    public T Read<T>(Func<NpgsqlConnection, T> read) =>
         Guard(() =>
         {
-            using var connection = Open();
-            return Query(connection, null, sql, read, parameters);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    using var connection = Open();
+                    return read(connection);
+                }
+                catch (Exception e) when (attempt == 1 && IsBrokenConnection(e))
+                {
+                    // A pooled connection that died with the server (a restart, a failover): once more on a new one.
+                    _source.Clear();
+                }
+            }
         });
 
+    /// <summary>The connection broke (not an error PostgreSQL answered): a pooled connection from before a server restart.</summary>
+    private static bool IsBrokenConnection(Exception e) => e is NpgsqlException and not PostgresException
+        || e is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow };
+
     /// <summary>Runs <paramref name="work"/> in one transaction: all of it is committed (and durable) on return, or none of it.</summary>
-    /// <remarks>A deadlock or serialization failure between two hosts is retried a few times, as PostgreSQL advises.</remarks>
+    /// <remarks>
+    /// A deadlock or serialization failure between two hosts is retried a few times, as PostgreSQL
+    /// advises; a pooled connection found broken before the commit is replaced once.
+    /// </remarks>
     public T Write<T>(Func<NpgsqlConnection, NpgsqlTransaction, T> work) =>
         Guard(() =>
         {
             for (var attempt = 1; ; attempt++)
             {
-                using var connection = Open();
-                using var transaction = connection.BeginTransaction();
+                var committing = false;
                 try
                 {
+                    using var connection = Open();
+                    using var transaction = connection.BeginTransaction();
                     var result = work(connection, transaction);
+                    committing = true;
                     transaction.Commit();
                     return result;
                 }
                 catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < 5)
                 {
                     Thread.Sleep(Random.Shared.Next(5, 50) * attempt);
+                }
+                catch (Exception e) when (attempt == 1 && !committing && IsBrokenConnection(e))
+                {
+                    // Broken before the commit was sent, so nothing was committed: once more on a new
+                    // connection. A break during the commit is not retried (it may have committed).
+                    _source.Clear();
                 }
             }
         });
