@@ -87,6 +87,10 @@ Describe '[OutputType]' {
         } finally {
             Stop-TestPostgres $postgres -Remove
         }
+        # Alerts to a loopback webhook where nothing listens: the test alert is a failed AlertDelivery.
+        $Output['Set-JournalAlert'] = Set-JournalAlert -WebhookUrl "http://127.0.0.1:$(Get-FreeLoopbackPort)/hook" -PassThru
+        $Output['Get-JournalAlert'] = Get-JournalAlert
+        $Output['Send-JournalAlert'] = Send-JournalAlert -Test -ErrorAction SilentlyContinue
         # The listener: on a free loopback port, without a certificate (its warning is expected here).
         $Output['Start-JournalListener'] = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -WarningAction SilentlyContinue
         $Output['Get-JournalListener'] = Get-JournalListener
@@ -178,7 +182,7 @@ Describe '[OutputType]' {
             'Set-JournalDefinition', 'Disable-JournalDefinition', 'Enable-JournalDefinition', 'Add-JournalInternalAddress', 'Get-JournalInternalAddress', 'Get-JournalEvent',
             'Read-JournalReport', 'Import-JournalMessage', 'Get-JournalOutcome', 'Get-JournalMessage', 'Export-JournalMessage',
             'Start-JournalListener', 'Get-JournalListener', 'Stop-JournalListener', 'Send-JournalTestMessage', 'Test-JournalConnector', 'Get-JournalQueue',
-            'Update-JournalExchangeOnlineRange', 'Set-JournalListenerSetting', 'Get-JournalListenerSetting', 'Copy-JournalStore',
+            'Update-JournalExchangeOnlineRange', 'Set-JournalListenerSetting', 'Get-JournalListenerSetting', 'Copy-JournalStore', 'Set-JournalAlert', 'Get-JournalAlert', 'Send-JournalAlert',
             'Get-O365JournalingConnection', 'New-O365JournalContact', 'Get-O365JournalContact', 'Get-O365AcceptedDomain', 'Sync-JournalDirectory',
             'New-O365PartnerConnector', 'Get-O365PartnerConnector', 'Set-O365PartnerConnector', 'Test-O365PartnerConnector',
             'Set-O365JournalNdrRecipient', 'Get-O365JournalNdrRecipient', 'New-O365JournalRule', 'Get-O365JournalRule', 'Set-O365JournalRule',
