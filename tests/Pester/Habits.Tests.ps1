@@ -19,7 +19,7 @@ Describe 'ShouldProcess' {
 
     It 'covers every changing verb of the module' {
         $verbs = $Commands | Where-Object Verb -notin 'Get', 'Test', 'Read' | ForEach-Object Verb | Sort-Object -Unique
-        $verbs | Should -Be @('Add', 'Connect', 'Copy', 'Disable', 'Disconnect', 'Enable', 'Export', 'Import', 'New', 'Register', 'Remove', 'Send', 'Set', 'Start', 'Stop', 'Sync', 'Unregister', 'Update')
+        $verbs | Should -Be @('Add', 'Connect', 'Copy', 'Disable', 'Disconnect', 'Enable', 'Export', 'Import', 'Install', 'New', 'Register', 'Remove', 'Send', 'Set', 'Start', 'Stop', 'Sync', 'Uninstall', 'Unregister', 'Update')
     }
 
     It 'Test-O365PartnerConnector sends test messages and marks the connector validated, so it has -WhatIf; Test-O365Journaling only reads' {
@@ -33,7 +33,7 @@ Describe 'ShouldProcess' {
     }
 
     It 'asks before removing (ConfirmImpact High) on Remove-JournalDefinition, Unregister-JournalDomain, the Remove-O365 cmdlets and Disable-O365JournalRule' {
-        foreach ($name in 'Remove-JournalDefinition', 'Unregister-JournalDomain', 'Remove-O365JournalContact', 'Remove-O365PartnerConnector', 'Remove-O365JournalRule', 'Disable-O365JournalRule') {
+        foreach ($name in 'Remove-JournalDefinition', 'Unregister-JournalDomain', 'Uninstall-JournalListenerService', 'Remove-O365JournalContact', 'Remove-O365PartnerConnector', 'Remove-O365JournalRule', 'Disable-O365JournalRule') {
             $attribute = (Get-Command $name).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true)[0]
             "$($attribute.ConfirmImpact)" | Should -Be 'High' -Because $name
         }
