@@ -62,7 +62,7 @@ Describe 'Cmdlets on a <Backend> store' -ForEach @(@{ Backend = 'SQLite' }, @{ B
         $replies | Where-Object { $_ -match '^250 2\.0\.0 Queued' } | Should -Not -BeNullOrEmpty
         Wait-Until { (Get-JournalOutcome -First 1).Node -eq "node-$Backend" } | Should -BeTrue
         $shown = Get-JournalListener -Id $listener.Id
-        $shown.NodeName | Should -Be "node-$Backend"
+        $shown.Node | Should -Be "node-$Backend"
         if ($Secret) {
             $shown.Store | Should -Not -Match ([regex]::Escape($Secret))
             $shown.Store | Should -Match '^postgresql://mjadmin@127\.0\.0\.1:\d+/'
