@@ -132,7 +132,7 @@ Describe 'PostgreSQL store locations' {
         Register-JournalDomain -Name contoso.com -Store (Get-TestPostgresStore $Postgres $Database) | Out-Null
         Add-JournalInternalAddress -Address bob@contoso.com -Store (Get-TestPostgresStore $Postgres $Database) | Out-Null
         # A merge window that is over by the time the Get- cmdlets run: reading must not be what closes it.
-        Set-JournalDefinition EXO -InitialProcessDelay '00:00:01' -Store (Get-TestPostgresStore $Postgres $Database) | Out-Null
+        Set-JournalDefinition EXO -InitialProcessDelay '00:00:01' -DeliveryWaitAttempts 1 -Store (Get-TestPostgresStore $Postgres $Database) | Out-Null
         Import-JournalMessage -LiteralPath (Join-Path $Reports 'synthetic-bifurcated-fork1.eml') -Definition EXO -Store (Get-TestPostgresStore $Postgres $Database) | Out-Null
         Start-Sleep -Seconds 2
         $role = 'ro_' + [guid]::NewGuid().ToString('n').Substring(0, 10)
