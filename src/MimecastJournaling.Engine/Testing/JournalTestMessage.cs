@@ -19,6 +19,13 @@ public sealed record TestMessageContent
     public string? BccExpandedFrom { get; init; }
     public string Subject { get; init; } = "MimecastJournaling test message";
     public JournalType Format { get; init; } = JournalType.ExchangeEnvelope;
+    /// <summary>
+    /// The Exchange Online tenant the report says it comes from, stamped in each of
+    /// <see cref="TenantStampHeader"/> as Exchange Online stamps it (a definition bound to a tenant
+    /// refuses reports without its stamp). None when null.
+    /// </summary>
+    public string? TenantId { get; init; }
+    public IReadOnlyList<string> TenantStampHeader { get; init; } = JournalListenerSettings.DefaultTenantStampHeader;
 }
 
 /// <summary>Where and how to send it.</summary>
@@ -55,6 +62,19 @@ public static class JournalTestMessage
     /// recipient lines, the original as message/rfc822), or with Format StandardEml the original alone.
     /// </summary>
     public static MimeMessage Build(TestMessageContent content, DateTimeOffset now)
+    {
+        var message = BuildUnstamped(content, now);
+        if (content.TenantId is { } tenant)
+        {
+            foreach (var header in content.TenantStampHeader)
+            {
+                message.Headers.Add(header, tenant);
+            }
+        }
+        return message;
+    }
+
+    private static MimeMessage BuildUnstamped(TestMessageContent content, DateTimeOffset now)
     {
         var messageId = $"{Guid.NewGuid():n}@mimecastjournaling.test";
         var original = new MimeMessage();

@@ -110,6 +110,8 @@ public sealed class SendJournalTestMessageCommand : JournalSmtpTestCmdlet
             BccExpandedFrom = BccExpandedFrom,
             Subject = Subject,
             Format = MyInvocation.BoundParameters.ContainsKey(nameof(Format)) ? Format : definition.JournalType,
+            TenantId = definition.TenantId.FirstOrDefault(),
+            TenantStampHeader = Configuration.GetListenerSettings().TenantStampHeader,
         };
         var message = JournalTestMessage.Build(content, DateTimeOffset.Now);
         if (!ShouldProcess($"{definition.ServiceEmailAddress} via {SmtpServer}:{Port}", $"Send a {content.Format} test message"))
@@ -200,6 +202,8 @@ public sealed class TestJournalConnectorCommand : JournalSmtpTestCmdlet
             To = DefaultRecipients(from),
             Subject = "MimecastJournaling connector probe",
             Format = definition.JournalType,
+            TenantId = definition.TenantId.FirstOrDefault(),
+            TenantStampHeader = Configuration.GetListenerSettings().TenantStampHeader,
         }, DateTimeOffset.Now);
         if (!ShouldProcess($"{SmtpServer}:{Port}", $"Test the connector of '{definition.Description}' and send a probe report"))
         {
