@@ -92,6 +92,16 @@ Describe 'Send-JournalTestMessage names what the definition needs' {
         "$warned" | Should -Match 'exchange'   # the definition's user name
     }
 
+    It 'shows a refused password once as the listener''s reply (535 5.7.8), not "535 535:"' {
+        $result = Send-JournalTestMessage 'OnPrem' -SmtpServer 127.0.0.1 -Port $Port -UseTls -CertificateThumbprint $Certificate.Thumbprint `
+            -Credential (New-TestCredential -Password 'wrong-password') -WarningVariable warned 3>$null
+        $result.StatusCode | Should -Be 535
+        $result.Response | Should -Be '5.7.8 Authentication credentials invalid'
+        "$warned" | Should -Match 'refused the test message: 535 5\.7\.8 Authentication credentials invalid'
+        "$warned" | Should -Not -Match '535 535'
+        "$warned" | Should -Not -Match 'retry|wrong-password'
+    }
+
     It 'suggests -CertificateThumbprint when the certificate is not trusted' {
         $err = { Send-JournalTestMessage 'EXO' -SmtpServer 127.0.0.1 -Port $Port -UseTls -ErrorAction Stop } |
             Should -Throw -ErrorId 'TestMessageSendFailed*' -PassThru
