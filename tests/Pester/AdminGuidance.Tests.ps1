@@ -108,3 +108,62 @@ Describe 'Send-JournalTestMessage names what the definition needs' {
         $err.Exception.Message | Should -Match '-CertificateThumbprint'
     }
 }
+
+Describe 'Mistakes that are no longer accepted silently' {
+    BeforeAll {
+        $script:Store = Use-ContosoStore -Address alice@contoso.com
+    }
+    AfterAll {
+        Remove-ContosoStore $Store
+    }
+
+    It 'warns about a service address in a domain that is not registered, naming Register-JournalDomain' {
+        $null = New-JournalDefinition 'Typo' journal@jornal.contoso.com -SourceIpRange 192.0.2.1 -WarningVariable warned 3>$null
+        "$warned" | Should -Match 'jornal\.contoso\.com'
+        "$warned" | Should -Match 'Register-JournalDomain -Name jornal\.contoso\.com'
+        $null = New-JournalDefinition 'Right' right@journal.contoso.com -SourceIpRange 192.0.2.2 -WarningVariable clean 3>$null
+        $clean | Should -BeNullOrEmpty
+    }
+
+    It 'warns that Exchange Online cannot do SMTP AUTH when the ranges are Exchange Online''s' {
+        $null = New-JournalDefinition 'EXO auth' exoauth@journal.contoso.com -SourceIpRange 40.92.0.0/15, 40.107.0.0/16 `
+            -SmtpCredential (New-TestCredential) -WarningVariable warned 3>$null
+        "$warned" | Should -Match 'Exchange Online'
+        "$warned" | Should -Match 'SMTP AUTH'
+        $null = New-JournalDefinition 'OnPrem auth' onpremauth@journal.contoso.com -SourceIpRange 198.51.100.7 `
+            -SmtpCredential (New-TestCredential) -WarningVariable clean 3>$null
+        $clean | Should -BeNullOrEmpty
+    }
+
+    It 'accepts ranges given as one string with commas and spaces' {
+        $definition = New-JournalDefinition 'One line' oneline@journal.contoso.com -SourceIpRange '40.92.0.0/15, 40.107.0.0/16 104.47.0.0/17' -WarningAction SilentlyContinue
+        $definition.SourceIpRange | Should -Be @('40.92.0.0/15', '40.107.0.0/16', '104.47.0.0/17')
+    }
+
+    It 'strips the SMTP: prefix of an Exchange export' {
+        $csv = Join-Path (Split-Path $Store) 'export.csv'
+        @'
+Address,Type,Mailbox
+SMTP:carol@contoso.com,Mailbox,
+smtp:c.smith@contoso.com,Alias,SMTP:carol@contoso.com
+'@ | Set-Content -LiteralPath $csv
+        Import-Csv $csv | Add-JournalInternalAddress
+        (Get-JournalInternalAddress carol@contoso.com).EmailAddress | Should -Be 'carol@contoso.com'
+        $alias = Get-JournalInternalAddress c.smith@contoso.com
+        $alias.Type | Should -Be 'Alias'
+        $alias.Mailbox | Should -Be 'carol@contoso.com'
+    }
+
+    It 'names the alias row whose mailbox is empty, with the documented error id' {
+        $csv = Join-Path (Split-Path $Store) 'alias.csv'
+        @'
+Address,Type,Mailbox
+alias1@contoso.com,Alias,
+'@ | Set-Content -LiteralPath $csv
+        Import-Csv $csv | Add-JournalInternalAddress -ErrorVariable failed -ErrorAction SilentlyContinue
+        @($failed).Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'AliasNeedsMailbox*'
+        $failed[0].Exception.Message | Should -Match 'alias1@contoso\.com'
+        $failed[0].Exception.Message | Should -Match 'Mailbox'
+    }
+}
