@@ -167,3 +167,77 @@ alias1@contoso.com,Alias,
         $failed[0].Exception.Message | Should -Match 'Mailbox'
     }
 }
+
+Describe 'Exports and output' {
+    BeforeAll {
+        $script:Store = Use-ContosoStore -Address alice@contoso.com, bob@contoso.com
+        New-JournalDefinition 'Contoso' journal@journal.contoso.com -SourceIpRange 127.0.0.1 | Out-Null
+        $script:Fixture = Join-Path $RepoRoot 'tests/Fixtures/Reports/synthetic-bifurcated-fork1.eml'
+        Import-JournalMessage -Path $Fixture -Definition 'Contoso' | Out-Null
+        $script:Message = Get-JournalMessage -MessageId 'synthetic-fork-0001@contoso.com'
+        $script:Out = Join-Path (Split-Path $Store) 'export'
+        New-Item -ItemType Directory -Path $Out | Out-Null
+    }
+    AfterAll {
+        Remove-ContosoStore $Store
+    }
+
+    It 'exports with mode 0600, also with -IncludeEnvelope and -Force over an existing file' {
+        $plain = Export-JournalMessage $Message.Id $Out
+        $envelope = Export-JournalMessage $Message.Id $Out -IncludeEnvelope
+        $existing = Join-Path $Out 'again.eml'
+        Set-Content -LiteralPath $existing -Value 'x'
+        & chmod 0644 $existing
+        Rename-Item $plain.FullName 'keep.eml'
+        Move-Item -LiteralPath $existing -Destination (Join-Path $Out "$($Message.Id).eml")
+        $forced = Export-JournalMessage $Message.Id $Out -Force
+        $forced.Name | Should -Be "$($Message.Id).eml"
+        $files = @(Get-ChildItem -LiteralPath $Out -File)
+        $files.Count | Should -Be 3   # keep.eml, the report with its envelope, and the forced one
+        foreach ($file in $files) {
+            [int]$file.UnixFileMode | Should -Be ([Convert]::ToInt32('600', 8)) -Because "$($file.Name) should be 0600"
+        }
+    }
+
+    It 'outputs files that show their mode, owner and size' {
+        Remove-Item (Join-Path $Out '*') -Force
+        $file = Export-JournalMessage $Message.Id $Out
+        $table = $file | Format-Table | Out-String -Width 200
+        $table | Should -Match '-rw-------'
+        $table | Should -Match ([regex]::Escape([string](Get-Item $file.FullName).Length))
+        $table | Should -Match ([Environment]::UserName)
+    }
+
+    It 'shows Refused as 0 for a listener that refused nothing' {
+        $listener = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -WarningAction SilentlyContinue
+        try {
+            $line = ($listener | Format-Table | Out-String -Width 200) -split "`n" | Where-Object { $_ -match "^\s*$($listener.Id) " }
+            # Open, Received, Accepted and Refused: all 0.
+            $line | Should -Match '\s0\s+0\s+0\s+0\s*$'
+        } finally {
+            Stop-JournalListener -Id $listener.Id -TimeoutSeconds 5
+        }
+    }
+
+    It 'does not cut Get-JournalEvent columns in a 220-column terminal' {
+        $long = 'A definition with a rather long descriptive name for the archive'
+        New-JournalDefinition $long longname@journal.contoso.com -SourceIpRange 192.0.2.9 | Out-Null
+        $text = Get-JournalEvent -First 20 | Format-Table | Out-String -Width 220
+        $text | Should -Match ([regex]::Escape("Definition $long"))
+        $text | Should -Not -Match '…'
+    }
+
+    It 'shows a report''s parts and a message''s reports as text, not type names' {
+        $report = Read-JournalReport -Path $Fixture
+        ($report.OriginalMessage | Format-List | Out-String) | Should -Not -Match 'ReadOnlyMemory'
+        ($report.OriginalMessage | Format-List | Out-String) | Should -Match '\d+ bytes'
+        ($Message | Format-List | Out-String -Width 200) | Should -Not -Match 'JournalContribution \{'
+        "$($Message.Reports[0])" | Should -Match '^Report \d+ \(Archived\) from '
+    }
+
+    It 'has help that matches what exists: the listener is there, and the setup steps are separate paragraphs' {
+        (Get-Help New-JournalDefinition -Full | Out-String) | Should -Not -Match 'to come'
+        $description = (Get-Help Enable-O365Journaling).Description.Text
+        foreach ($n in 1..5) { @($description | Where-Object { $_ -match "^$n\. " }).Count | Should -Be 1 -Because "step $n is its own paragraph" }
+    }
+}

@@ -6,14 +6,18 @@ and converges, in this order:
 
 1. Contact: the mail contact for the definition's service address, hidden from address lists
    (New-O365JournalContact).
+
 2. Connector: the partner outbound connector for the journal domain to -SmartHost, TLS with
    certificate validation, not rule-scoped, enabled (New-O365PartnerConnector).
+
 3. ConnectorValidation: Validate-OutboundConnector with a test message to the service address,
    then the connector is marked validated (Test-O365PartnerConnector). It runs when the connector
    is new, was changed or is not validated yet.
+
 4. NdrRecipient: the alternate journaling (NDR) recipient, when -NdrRecipient is given
    (Set-O365JournalNdrRecipient). Without -NdrRecipient the tenant's own is kept; it must be set
    and not an Exchange Online mailbox (NdrRecipientRequired, NdrRecipientIsMailbox).
+
 5. JournalRule: the journal rule, Global, all recipients, enabled, to the service address
    (New-O365JournalRule).
 
