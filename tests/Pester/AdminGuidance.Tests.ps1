@@ -241,3 +241,23 @@ Describe 'Exports and output' {
         foreach ($n in 1..5) { @($description | Where-Object { $_ -match "^$n\. " }).Count | Should -Be 1 -Because "step $n is its own paragraph" }
     }
 }
+
+Describe 'Test-JournalDomain says what it found' {
+    BeforeAll {
+        $script:Store = New-TestStore
+        $env:MIMECASTJOURNALING_STORE = $Store
+        $script:Domain = Register-JournalDomain -Name wrong.contoso.test
+        $script:Dns = Start-TestDnsServer -TxtRecord @{ 'wrong.contoso.test' = 'mimecastjournaling-verification=0123456789abcdef0123456789abcdef' }
+    }
+    AfterAll {
+        Stop-TestDnsServer $Dns
+        Remove-TestStore $Store
+        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+    }
+
+    It 'lists the TXT records it found in its warning' {
+        $null = Test-JournalDomain -Name wrong.contoso.test -DnsServer $Dns.Server -WarningVariable warn 3>$null
+        "$warn" | Should -Match ([regex]::Escape($Domain.VerificationCode))
+        "$warn" | Should -Match 'found: "mimecastjournaling-verification=0123456789abcdef0123456789abcdef"'
+    }
+}

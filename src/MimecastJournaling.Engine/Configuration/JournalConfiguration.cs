@@ -159,11 +159,11 @@ public sealed partial class JournalConfiguration
     }
 
     /// <summary>
-    /// Disabling suspends the service and resets its error condition; enabling starts it afresh.
+    /// Disabling suspends the service and resets its error condition (Error or Down); enabling starts it afresh.
     /// Applies to Disable-/Enable-JournalDefinition and to Set-JournalDefinition -Disabled alike.
     /// </summary>
     private static JournalDefinition ResetErrorOnToggle(JournalDefinition current, JournalDefinition updated) =>
-        current.Disabled == updated.Disabled || current.Status != JournalStatus.Error
+        current.Disabled == updated.Disabled || current.Status is not (JournalStatus.Error or JournalStatus.Down)
             ? updated
             : updated with
             {
@@ -182,6 +182,9 @@ public sealed partial class JournalConfiguration
     /// (Exchange stopped sending, or something in between fails), with a StatusChanged event.
     /// The next good report sets it back to OK. Returns the definitions it marked.
     /// </summary>
+    /// <summary>Who the event log names for a Down found by the inactivity check (not whoever happened to read the status).</summary>
+    public const string InactivityCheckActor = "MimecastJournaling inactivity check";
+
     public IReadOnlyList<JournalDefinition> MarkInactiveDefinitions()
     {
         var now = _clock.GetUtcNow();
@@ -193,8 +196,10 @@ public sealed partial class JournalConfiguration
                 continue;
             }
             var reason = $"No journal report since {last:u} (InactivityPeriod {d.InactivityPeriod.TotalMinutes:0} minutes).";
-            _store.RecordDefinitionHealth(d.Id, JournalStatus.Down, reason, null,
-                [Event(d, "StatusChanged", nameof(JournalDefinition.Status), d.Status.ToString(), JournalStatus.Down.ToString())]);
+            // Stamped when the period ran out, by the check: the reader only found it.
+            var down = Event(d, "StatusChanged", nameof(JournalDefinition.Status), d.Status.ToString(), JournalStatus.Down.ToString())
+                with { Time = last + d.InactivityPeriod, User = InactivityCheckActor };
+            _store.RecordDefinitionHealth(d.Id, JournalStatus.Down, reason, null, [down]);
             marked.Add(d with { Status = JournalStatus.Down, StatusReason = reason });
         }
         return marked;
