@@ -26,7 +26,15 @@ object per step with Step, Name, Action (Created, Updated, Unchanged, Validated 
 Detail; a second run gives Unchanged for every step and sends nothing but reads. -WhatIf prints
 the plan ("What if:" per step that would change) and changes nothing. When the connector does not
 pass validation the step is Failed, the error ConnectorValidationFailed says why, and the NDR
-recipient and the rule are left alone.
+recipient and the rule are left alone. -SkipValidationFailure keeps the Failed step (with a
+warning instead of the error) and goes on with the NDR recipient and the rule, as the Mimecast
+procedure's "disregard the validation errors and save" does.
+
+Validation passes only when Exchange Online can deliver to the smart hosts: the listener
+(Start-JournalListener) must be reachable from the Internet on port 25 at the smart host names,
+and offer STARTTLS with a certificate from a publicly trusted certificate authority whose name
+matches the smart host (with the default -TlsSettings CertificateValidation; a self-signed
+certificate fails). Exchange queues the journal reports until it can deliver them.
 
 The objects are named after the definition: "Journal - <definition name>" (cut to 64
 characters) for the contact, the connector and the rule (they live in separate name spaces);
@@ -55,6 +63,7 @@ Connect-O365Journaling first.
         RuleName            = @{ Description = 'The journal rule''s name (at most 64 characters).'; Default = '"Journal - <definition name>"' }
         ShowInAddressList   = @{ Description = 'Leaves the mail contact visible in address lists. By default it is hidden.' }
         ValidationRecipient = @{ Description = 'Where the connector validation sends its test messages, in the connector''s domain.'; Default = 'The service address' }
+        SkipValidationFailure = @{ Description = 'Records a failed connector validation (the step is Failed, with a warning) and goes on with the NDR recipient and the journal rule instead of stopping. Use it when the listener is not reachable from Exchange Online yet; reports queue in Exchange until it is.'; Default = 'False' }
     }
     Inputs      = @(
         @{ Type = 'MimecastJournaling.Engine.Configuration.JournalDefinition'; Description = 'Journal definitions from Get-JournalDefinition (Description and ServiceEmailAddress bind by property name).' }
