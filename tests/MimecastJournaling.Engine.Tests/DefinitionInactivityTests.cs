@@ -42,6 +42,35 @@ public sealed class DefinitionInactivityTests : IDisposable
     }
 
     [Fact]
+    public void The_Down_event_is_stamped_when_the_period_ran_out_by_the_inactivity_check_not_the_reader()
+    {
+        var d = Receiving("Silent");
+        var last = _temp.Clock.GetUtcNow();
+        _temp.Clock.Advance(TimeSpan.FromHours(7));   // someone reads the status long after it ran out
+
+        Assert.Single(_temp.Configuration.MarkInactiveDefinitions());
+
+        var e = Assert.Single(_temp.Configuration.GetEvents("Silent"), x => x.Action == "StatusChanged");
+        Assert.Equal(last + d.InactivityPeriod, e.Time);
+        Assert.Equal(JournalConfiguration.InactivityCheckActor, e.User);
+        Assert.NotEqual(TempStore.Actor, e.User);
+    }
+
+    [Fact]
+    public void Disabling_a_Down_definition_resets_it_as_the_seed_says()
+    {
+        Receiving("Silent");
+        _temp.Clock.Advance(TimeSpan.FromMinutes(181));
+        Assert.Single(_temp.Configuration.MarkInactiveDefinitions());
+
+        var disabled = _temp.Configuration.SetDisabled("Silent", true);
+
+        Assert.Equal(JournalStatus.OK, disabled.Status);
+        Assert.Null(disabled.StatusReason);
+        Assert.Contains(_temp.Configuration.GetEvents("Silent"), x => x.Property == "Status" && x.OldValue == "Down" && x.NewValue == "OK");
+    }
+
+    [Fact]
     public void Disabled_waiting_and_failing_definitions_are_not_marked_Down()
     {
         Receiving("Suspended", disabled: true);

@@ -397,15 +397,26 @@ public sealed class JournalDefinitionTests : IDisposable
     }
 
     [Fact]
-    public void Disabling_keeps_a_status_that_is_not_Error()
+    public void Disabling_resets_Down_too_the_seed_resets_every_error_condition()
     {
         var d = _temp.NewDefinition();
         _temp.Store.UpdateDefinition(d with { Status = JournalStatus.Down, StatusReason = "Nothing for 180 minutes" }, PasswordHashChange.Keep, []);
 
         var disabled = Config.SetDisabled("Contoso EXO", true);
 
-        Assert.Equal(JournalStatus.Down, disabled.Status);
-        Assert.Equal("Nothing for 180 minutes", disabled.StatusReason);
+        Assert.Equal(JournalStatus.AwaitingInitialRun, disabled.Status);   // nothing was ever received
+        Assert.Null(disabled.StatusReason);
+        Assert.Contains(EventsOf("Contoso EXO"), e => e.Property == "Status" && e.OldValue == "Down");
+    }
+
+    [Fact]
+    public void Disabling_keeps_a_status_that_is_not_an_error_condition()
+    {
+        _temp.NewDefinition();
+
+        var disabled = Config.SetDisabled("Contoso EXO", true);
+
+        Assert.Equal(JournalStatus.AwaitingInitialRun, disabled.Status);
         Assert.DoesNotContain(EventsOf("Contoso EXO"), e => e.Property == "Status");
     }
 

@@ -196,7 +196,8 @@ public sealed class JournalDomainTests : IDisposable
         var e = Refused(() => Config.AddInternalAddress("boss@contoso.test", InternalAddressType.Alias));
         Assert.Equal("AliasNeedsMailbox", e.ErrorId);
         Assert.Equal(JournalErrorKind.InvalidArgument, e.Kind);
-        Assert.Equal("boss@contoso.test is an alias: give -Mailbox, the primary address of the mailbox it belongs to.", e.Message);
+        Assert.Equal("boss@contoso.test is an alias but its Mailbox is empty: give -Mailbox (or a Mailbox column in the CSV row of boss@contoso.test), the primary address of the mailbox it belongs to.", e.Message);
+        Assert.Equal("AliasNeedsMailbox", Refused(() => Config.AddInternalAddress("boss@contoso.test", InternalAddressType.Alias, "  ")).ErrorId);
         Assert.Equal("InvalidEmailAddress", Refused(() => Config.AddInternalAddress("boss@contoso.test", InternalAddressType.Alias, "CEO")).ErrorId);
         Assert.Empty(Config.GetInternalAddresses());
 

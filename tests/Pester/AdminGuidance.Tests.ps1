@@ -92,9 +92,172 @@ Describe 'Send-JournalTestMessage names what the definition needs' {
         "$warned" | Should -Match 'exchange'   # the definition's user name
     }
 
+    It 'shows a refused password once as the listener''s reply (535 5.7.8), not "535 535:"' {
+        $result = Send-JournalTestMessage 'OnPrem' -SmtpServer 127.0.0.1 -Port $Port -UseTls -CertificateThumbprint $Certificate.Thumbprint `
+            -Credential (New-TestCredential -Password 'wrong-password') -WarningVariable warned 3>$null
+        $result.StatusCode | Should -Be 535
+        $result.Response | Should -Be '5.7.8 Authentication credentials invalid'
+        "$warned" | Should -Match 'refused the test message: 535 5\.7\.8 Authentication credentials invalid'
+        "$warned" | Should -Not -Match '535 535'
+        "$warned" | Should -Not -Match 'retry|wrong-password'
+    }
+
     It 'suggests -CertificateThumbprint when the certificate is not trusted' {
         $err = { Send-JournalTestMessage 'EXO' -SmtpServer 127.0.0.1 -Port $Port -UseTls -ErrorAction Stop } |
             Should -Throw -ErrorId 'TestMessageSendFailed*' -PassThru
         $err.Exception.Message | Should -Match '-CertificateThumbprint'
+    }
+}
+
+Describe 'Mistakes that are no longer accepted silently' {
+    BeforeAll {
+        $script:Store = Use-ContosoStore -Address alice@contoso.com
+    }
+    AfterAll {
+        Remove-ContosoStore $Store
+    }
+
+    It 'warns about a service address in a domain that is not registered, naming Register-JournalDomain' {
+        $null = New-JournalDefinition 'Typo' journal@jornal.contoso.com -SourceIpRange 192.0.2.1 -WarningVariable warned 3>$null
+        "$warned" | Should -Match 'jornal\.contoso\.com'
+        "$warned" | Should -Match 'Register-JournalDomain -Name jornal\.contoso\.com'
+        $null = New-JournalDefinition 'Right' right@journal.contoso.com -SourceIpRange 192.0.2.2 -WarningVariable clean 3>$null
+        $clean | Should -BeNullOrEmpty
+    }
+
+    It 'warns that Exchange Online cannot do SMTP AUTH when the ranges are Exchange Online''s' {
+        $null = New-JournalDefinition 'EXO auth' exoauth@journal.contoso.com -SourceIpRange 40.92.0.0/15, 40.107.0.0/16 `
+            -SmtpCredential (New-TestCredential) -WarningVariable warned 3>$null
+        "$warned" | Should -Match 'Exchange Online'
+        "$warned" | Should -Match 'SMTP AUTH'
+        $null = New-JournalDefinition 'OnPrem auth' onpremauth@journal.contoso.com -SourceIpRange 198.51.100.7 `
+            -SmtpCredential (New-TestCredential) -WarningVariable clean 3>$null
+        $clean | Should -BeNullOrEmpty
+    }
+
+    It 'accepts ranges given as one string with commas and spaces' {
+        $definition = New-JournalDefinition 'One line' oneline@journal.contoso.com -SourceIpRange '40.92.0.0/15, 40.107.0.0/16 104.47.0.0/17' -WarningAction SilentlyContinue
+        $definition.SourceIpRange | Should -Be @('40.92.0.0/15', '40.107.0.0/16', '104.47.0.0/17')
+    }
+
+    It 'strips the SMTP: prefix of an Exchange export' {
+        $csv = Join-Path (Split-Path $Store) 'export.csv'
+        @'
+Address,Type,Mailbox
+SMTP:carol@contoso.com,Mailbox,
+smtp:c.smith@contoso.com,Alias,SMTP:carol@contoso.com
+'@ | Set-Content -LiteralPath $csv
+        Import-Csv $csv | Add-JournalInternalAddress
+        (Get-JournalInternalAddress carol@contoso.com).EmailAddress | Should -Be 'carol@contoso.com'
+        $alias = Get-JournalInternalAddress c.smith@contoso.com
+        $alias.Type | Should -Be 'Alias'
+        $alias.Mailbox | Should -Be 'carol@contoso.com'
+    }
+
+    It 'names the alias row whose mailbox is empty, with the documented error id' {
+        $csv = Join-Path (Split-Path $Store) 'alias.csv'
+        @'
+Address,Type,Mailbox
+alias1@contoso.com,Alias,
+'@ | Set-Content -LiteralPath $csv
+        Import-Csv $csv | Add-JournalInternalAddress -ErrorVariable failed -ErrorAction SilentlyContinue
+        @($failed).Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'AliasNeedsMailbox*'
+        $failed[0].Exception.Message | Should -Match 'alias1@contoso\.com'
+        $failed[0].Exception.Message | Should -Match 'Mailbox'
+    }
+}
+
+Describe 'Exports and output' {
+    BeforeAll {
+        $script:Store = Use-ContosoStore -Address alice@contoso.com, bob@contoso.com
+        New-JournalDefinition 'Contoso' journal@journal.contoso.com -SourceIpRange 127.0.0.1 | Out-Null
+        $script:Fixture = Join-Path $RepoRoot 'tests/Fixtures/Reports/synthetic-bifurcated-fork1.eml'
+        Import-JournalMessage -Path $Fixture -Definition 'Contoso' | Out-Null
+        $script:Message = Get-JournalMessage -MessageId 'synthetic-fork-0001@contoso.com'
+        $script:Out = Join-Path (Split-Path $Store) 'export'
+        New-Item -ItemType Directory -Path $Out | Out-Null
+    }
+    AfterAll {
+        Remove-ContosoStore $Store
+    }
+
+    It 'exports with mode 0600, also with -IncludeEnvelope and -Force over an existing file' {
+        $plain = Export-JournalMessage $Message.Id $Out
+        $envelope = Export-JournalMessage $Message.Id $Out -IncludeEnvelope
+        $existing = Join-Path $Out 'again.eml'
+        Set-Content -LiteralPath $existing -Value 'x'
+        & chmod 0644 $existing
+        Rename-Item $plain.FullName 'keep.eml'
+        Move-Item -LiteralPath $existing -Destination (Join-Path $Out "$($Message.Id).eml")
+        $forced = Export-JournalMessage $Message.Id $Out -Force
+        $forced.Name | Should -Be "$($Message.Id).eml"
+        $files = @(Get-ChildItem -LiteralPath $Out -File)
+        $files.Count | Should -Be 3   # keep.eml, the report with its envelope, and the forced one
+        foreach ($file in $files) {
+            [int]$file.UnixFileMode | Should -Be ([Convert]::ToInt32('600', 8)) -Because "$($file.Name) should be 0600"
+        }
+    }
+
+    It 'outputs files that show their mode, owner and size' {
+        Remove-Item (Join-Path $Out '*') -Force
+        $file = Export-JournalMessage $Message.Id $Out
+        $table = $file | Format-Table | Out-String -Width 200
+        $table | Should -Match '-rw-------'
+        $table | Should -Match ([regex]::Escape([string](Get-Item $file.FullName).Length))
+        $table | Should -Match ([Environment]::UserName)
+    }
+
+    It 'shows Refused as 0 for a listener that refused nothing' {
+        $listener = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -WarningAction SilentlyContinue
+        try {
+            $line = ($listener | Format-Table | Out-String -Width 200) -split "`n" | Where-Object { $_ -match "^\s*$($listener.Id) " }
+            # Open, Received, Accepted and Refused: all 0.
+            $line | Should -Match '\s0\s+0\s+0\s+0\s*$'
+        } finally {
+            Stop-JournalListener -Id $listener.Id -TimeoutSeconds 5
+        }
+    }
+
+    It 'does not cut Get-JournalEvent columns in a 220-column terminal' {
+        $long = 'A definition with a rather long descriptive name for the archive'
+        New-JournalDefinition $long longname@journal.contoso.com -SourceIpRange 192.0.2.9 | Out-Null
+        $text = Get-JournalEvent -First 20 | Format-Table | Out-String -Width 220
+        $text | Should -Match ([regex]::Escape("Definition $long"))
+        $text | Should -Not -Match '…'
+    }
+
+    It 'shows a report''s parts and a message''s reports as text, not type names' {
+        $report = Read-JournalReport -Path $Fixture
+        ($report.OriginalMessage | Format-List | Out-String) | Should -Not -Match 'ReadOnlyMemory'
+        ($report.OriginalMessage | Format-List | Out-String) | Should -Match '\d+ bytes'
+        ($Message | Format-List | Out-String -Width 200) | Should -Not -Match 'JournalContribution \{'
+        "$($Message.Reports[0])" | Should -Match '^Report \d+ \(Archived\) from '
+    }
+
+    It 'has help that matches what exists: the listener is there, and the setup steps are separate paragraphs' {
+        (Get-Help New-JournalDefinition -Full | Out-String) | Should -Not -Match 'to come'
+        $description = (Get-Help Enable-O365Journaling).Description.Text
+        foreach ($n in 1..5) { @($description | Where-Object { $_ -match "^$n\. " }).Count | Should -Be 1 -Because "step $n is its own paragraph" }
+    }
+}
+
+Describe 'Test-JournalDomain says what it found' {
+    BeforeAll {
+        $script:Store = New-TestStore
+        $env:MIMECASTJOURNALING_STORE = $Store
+        $script:Domain = Register-JournalDomain -Name wrong.contoso.test
+        $script:Dns = Start-TestDnsServer -TxtRecord @{ 'wrong.contoso.test' = 'mimecastjournaling-verification=0123456789abcdef0123456789abcdef' }
+    }
+    AfterAll {
+        Stop-TestDnsServer $Dns
+        Remove-TestStore $Store
+        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+    }
+
+    It 'lists the TXT records it found in its warning' {
+        $null = Test-JournalDomain -Name wrong.contoso.test -DnsServer $Dns.Server -WarningVariable warn 3>$null
+        "$warn" | Should -Match ([regex]::Escape($Domain.VerificationCode))
+        "$warn" | Should -Match 'found: "mimecastjournaling-verification=0123456789abcdef0123456789abcdef"'
     }
 }

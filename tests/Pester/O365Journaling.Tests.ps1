@@ -362,6 +362,18 @@ Enable-O365Journaling EO -SmartHost archive.contoso.com -NdrRecipient ndr@archiv
         @((Test-O365Journaling 'EO' -SmartHost archive.contoso.com).Drift.Name) | Should -Contain 'ConnectorValidated'
     }
 
+    It 'with -SkipValidationFailure records the failed validation and goes on to the NDR recipient and the rule' {
+        Invoke-TestExchangeEmulator $Emulator 'unreachable archive.contoso.com' | Out-Null
+        $steps = Enable-O365Journaling 'EO' -SmartHost archive.contoso.com -NdrRecipient ndr@archive.example -SkipValidationFailure `
+            -ErrorVariable failures -WarningVariable warned 3>$null
+        @($steps | ForEach-Object { "$($_.Action)" }) | Should -Be @('Created', 'Created', 'Failed', 'Created', 'Created')
+        $failures | Should -BeNullOrEmpty
+        "$warned" | Should -Match 'did not pass Validate-OutboundConnector'
+        "$warned" | Should -Match 'SkipValidationFailure'
+        Get-O365JournalRule | Should -Not -BeNullOrEmpty
+        @((Test-O365Journaling 'EO' -SmartHost archive.contoso.com).Drift.Name) | Should -Contain 'ConnectorValidated'
+    }
+
     It 'without -NdrRecipient on a tenant that has none, says to give one before changing anything' {
         Enable-O365Journaling 'EO' -SmartHost archive.contoso.com -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'NdrRecipientRequired,*'

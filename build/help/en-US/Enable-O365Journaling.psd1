@@ -6,14 +6,18 @@ and converges, in this order:
 
 1. Contact: the mail contact for the definition's service address, hidden from address lists
    (New-O365JournalContact).
+
 2. Connector: the partner outbound connector for the journal domain to -SmartHost, TLS with
    certificate validation, not rule-scoped, enabled (New-O365PartnerConnector).
+
 3. ConnectorValidation: Validate-OutboundConnector with a test message to the service address,
    then the connector is marked validated (Test-O365PartnerConnector). It runs when the connector
    is new, was changed or is not validated yet.
+
 4. NdrRecipient: the alternate journaling (NDR) recipient, when -NdrRecipient is given
    (Set-O365JournalNdrRecipient). Without -NdrRecipient the tenant's own is kept; it must be set
    and not an Exchange Online mailbox (NdrRecipientRequired, NdrRecipientIsMailbox).
+
 5. JournalRule: the journal rule, Global, all recipients, enabled, to the service address
    (New-O365JournalRule).
 
@@ -22,7 +26,15 @@ object per step with Step, Name, Action (Created, Updated, Unchanged, Validated 
 Detail; a second run gives Unchanged for every step and sends nothing but reads. -WhatIf prints
 the plan ("What if:" per step that would change) and changes nothing. When the connector does not
 pass validation the step is Failed, the error ConnectorValidationFailed says why, and the NDR
-recipient and the rule are left alone.
+recipient and the rule are left alone. -SkipValidationFailure keeps the Failed step (with a
+warning instead of the error) and goes on with the NDR recipient and the rule, as the Mimecast
+procedure's "disregard the validation errors and save" does.
+
+Validation passes only when Exchange Online can deliver to the smart hosts: the listener
+(Start-JournalListener) must be reachable from the Internet on port 25 at the smart host names,
+and offer STARTTLS with a certificate from a publicly trusted certificate authority whose name
+matches the smart host (with the default -TlsSettings CertificateValidation; a self-signed
+certificate fails). Exchange queues the journal reports until it can deliver them.
 
 After the last step the journal definition is bound to the connected tenant: its TenantId gets
 the tenant's directory id (the GUID given to Connect-O365Journaling -TenantId, else the one the
@@ -59,6 +71,7 @@ Connect-O365Journaling first.
         RuleName            = @{ Description = 'The journal rule''s name (at most 64 characters).'; Default = '"Journal - <definition name>"' }
         ShowInAddressList   = @{ Description = 'Leaves the mail contact visible in address lists. By default it is hidden.' }
         ValidationRecipient = @{ Description = 'Where the connector validation sends its test messages, in the connector''s domain.'; Default = 'The service address' }
+        SkipValidationFailure = @{ Description = 'Records a failed connector validation (the step is Failed, with a warning) and goes on with the NDR recipient and the journal rule instead of stopping. Use it when the listener is not reachable from Exchange Online yet; reports queue in Exchange until it is.'; Default = 'False' }
     }
     Inputs      = @(
         @{ Type = 'MimecastJournaling.Mimecast.MimecastJournalService'; Description = 'Mimecast journal services from Get-MimecastJournalService: read again, their address and Hostnames are the target.' }

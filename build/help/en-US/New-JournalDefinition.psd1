@@ -48,9 +48,9 @@ lower case.
         'MimecastJournaling.Engine.Configuration.JournalDefinition' = 'The new journal definition, as stored. SmtpAuthentication is True when a credential was given; the password is never part of the output.'
     }
     Notes       = @'
-The settings take effect in the journal listener (Start-JournalListener, to come); the Exchange
-Online side (contact, connector, journal rule) is configured by cmdlets still to come as well.
-See about_MimecastJournaling.
+The settings take effect in the journal listener (Start-JournalListener) from its next SMTP
+session on; Enable-O365Journaling configures the Exchange Online side (contact, connector,
+journal rule) for the definition. See about_MimecastJournaling.
 '@
     Examples    = @(
         @{

@@ -36,6 +36,10 @@ public sealed record JournalContribution
     public required string Source { get; init; }
     public string? Definition { get; init; }
     public JournalOutcomeKind Outcome { get; init; }
+
+    /// <summary>How a list of an item's reports reads: "Report 12 (Merged) from smtp:192.0.2.10 at …".</summary>
+    public override string ToString() =>
+        $"Report {ReportId} ({Outcome}) from {Source} at {Received.ToString("u", System.Globalization.CultureInfo.InvariantCulture)}";
 }
 
 /// <summary>An archive item: one original message, once, with the union of its recipients.</summary>

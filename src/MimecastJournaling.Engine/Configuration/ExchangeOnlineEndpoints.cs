@@ -9,6 +9,14 @@ namespace MimecastJournaling.Engine.Configuration;
 /// </summary>
 public static class ExchangeOnlineEndpoints
 {
+    /// <summary>
+    /// The ranges Exchange Online sends mail from as Microsoft publishes them (endpoints list,
+    /// Exchange, TCP 25), for advice when no list was loaded with Update-JournalExchangeOnlineRange.
+    /// Never used to accept mail: only the loaded list is.
+    /// </summary>
+    public static readonly IReadOnlyList<string> WellKnownSmtpRanges =
+        ["40.92.0.0/15", "40.107.0.0/16", "52.100.0.0/14", "104.47.0.0/17", "2a01:111:f400::/48", "2a01:111:f403::/48"];
+
     public static IReadOnlyList<string> ParseSmtpRanges(string json)
     {
         JsonDocument document;

@@ -13,6 +13,14 @@ public readonly struct IpRange : IEquatable<IpRange>
     public IPAddress BaseAddress => _network.BaseAddress;
     public int PrefixLength => _network.PrefixLength;
 
+    /// <summary>
+    /// The ranges of a list whose items may themselves hold several ranges separated by commas,
+    /// semicolons or white space ("40.92.0.0/15, 40.107.0.0/16", as the seed's field is one line).
+    /// </summary>
+    /// An empty item stays as it is, so parsing it still says that a range may not be empty.
+    public static IEnumerable<string> SplitList(IEnumerable<string> items) =>
+        items.SelectMany(i => string.IsNullOrWhiteSpace(i) ? [i ?? string.Empty] : i.Split([',', ';', ' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
+
     /// <summary>Parses "192.0.2.0/24", "2001:db8::/32" or "192.0.2.7"; the error says what is wrong.</summary>
     public static bool TryParse(string? text, out IpRange range, out string error)
     {

@@ -102,6 +102,34 @@ public sealed partial class JournalConfiguration
         return Reload(description);
     }
 
+    /// <summary>
+    /// What is probably a mistake in a definition that is valid nonetheless: a service address in
+    /// a domain that is not registered (a typo), SMTP AUTH on ranges Exchange Online sends from
+    /// (Exchange Online cannot authenticate to a journaling endpoint). Empty when nothing looks wrong.
+    /// </summary>
+    public IReadOnlyList<string> Advice(JournalDefinition definition)
+    {
+        var advice = new List<string>();
+        var domain = Names.DomainOf(definition.ServiceEmailAddress);
+        if (_store.GetDomain(domain) is null)
+        {
+            advice.Add($"The service address {definition.ServiceEmailAddress} is in {domain}, which is not a registered domain: check it for a typo, " +
+                $"or register it (Register-JournalDomain -Name {domain}) and publish its verification TXT record.");
+        }
+        if (definition.SmtpAuthentication)
+        {
+            var exchangeOnline = ReadListenerSettings(_store).ExchangeOnlineRange is { Count: > 0 } loaded ? loaded : ExchangeOnlineEndpoints.WellKnownSmtpRanges;
+            var ranges = exchangeOnline.Select(IpRange.Parse).ToList();
+            if (definition.SourceIpRange.Select(IpRange.Parse).Any(r => ranges.Any(e => e.Contains(r.BaseAddress))))
+            {
+                advice.Add($"'{definition.Description}' accepts Exchange Online's ranges and has an SMTP credential, but Exchange Online cannot do SMTP AUTH " +
+                    "when it journals: its reports would be refused with 530. Remove the credential (Set-JournalDefinition -SmtpCredential $null) " +
+                    "and rely on TLS and the source ranges, or keep it for an on-premises Exchange in a definition of its own.");
+            }
+        }
+        return advice;
+    }
+
     public JournalDefinition SetDefinition(string description, DefinitionSettings changes)
     {
         var current = GetDefinition(description);
@@ -156,11 +184,11 @@ public sealed partial class JournalConfiguration
     }
 
     /// <summary>
-    /// Disabling suspends the service and resets its error condition; enabling starts it afresh.
+    /// Disabling suspends the service and resets its error condition (Error or Down); enabling starts it afresh.
     /// Applies to Disable-/Enable-JournalDefinition and to Set-JournalDefinition -Disabled alike.
     /// </summary>
     private static JournalDefinition ResetErrorOnToggle(JournalDefinition current, JournalDefinition updated) =>
-        current.Disabled == updated.Disabled || current.Status != JournalStatus.Error
+        current.Disabled == updated.Disabled || current.Status is not (JournalStatus.Error or JournalStatus.Down)
             ? updated
             : updated with
             {
@@ -179,6 +207,9 @@ public sealed partial class JournalConfiguration
     /// (Exchange stopped sending, or something in between fails), with a StatusChanged event.
     /// The next good report sets it back to OK. Returns the definitions it marked.
     /// </summary>
+    /// <summary>Who the event log names for a Down found by the inactivity check (not whoever happened to read the status).</summary>
+    public const string InactivityCheckActor = "MimecastJournaling inactivity check";
+
     public IReadOnlyList<JournalDefinition> MarkInactiveDefinitions()
     {
         var now = _clock.GetUtcNow();
@@ -189,8 +220,10 @@ public sealed partial class JournalConfiguration
             {
                 continue;
             }
-            _store.RecordDefinitionHealth(d.Id, JournalStatus.Down, reason, null,
-                [Event(d, "StatusChanged", nameof(JournalDefinition.Status), d.Status.ToString(), JournalStatus.Down.ToString())]);
+            // Stamped when the period ran out, by the check: the reader only found it.
+            var down = Event(d, "StatusChanged", nameof(JournalDefinition.Status), d.Status.ToString(), JournalStatus.Down.ToString())
+                with { Time = d.LastReceived!.Value + d.InactivityPeriod, User = InactivityCheckActor };
+            _store.RecordDefinitionHealth(d.Id, JournalStatus.Down, reason, null, [down]);
             marked.Add(d with { Status = JournalStatus.Down, StatusReason = reason });
         }
         return marked;
@@ -225,7 +258,7 @@ public sealed partial class JournalConfiguration
         }
         if (s.SourceIpRange is not null)
         {
-            d = d with { SourceIpRange = s.SourceIpRange.Select(r => IpRange.Parse(r).ToString()).Distinct().ToArray() };
+            d = d with { SourceIpRange = IpRange.SplitList(s.SourceIpRange).Select(r => IpRange.Parse(r).ToString()).Distinct().ToArray() };
         }
         if (s.SmtpCredential is { } credential)
         {
@@ -391,7 +424,7 @@ public sealed partial class JournalConfiguration
         var current = GetListenerSettings();
         var updated = current with
         {
-            AuthorizedIpRange = authorizedIpRange?.Select(r => IpRange.Parse(r).ToString()).Distinct().ToArray() ?? current.AuthorizedIpRange,
+            AuthorizedIpRange = authorizedIpRange is null ? current.AuthorizedIpRange : IpRange.SplitList(authorizedIpRange).Select(r => IpRange.Parse(r).ToString()).Distinct().ToArray(),
             UseExchangeOnlineRanges = useExchangeOnlineRanges ?? current.UseExchangeOnlineRanges,
             TenantStampHeader = tenantStampHeader is null ? current.TenantStampHeader
                 : tenantStampHeader.Count == 0 ? JournalListenerSettings.DefaultTenantStampHeader
@@ -531,7 +564,8 @@ public sealed partial class JournalConfiguration
     public InternalAddress AddInternalAddress(string address, InternalAddressType type = InternalAddressType.Mailbox,
         string? mailbox = null, string? displayName = null, string source = "Manual")
     {
-        var normalized = Names.NormalizeAddress(address);
+        // Exchange's exports (proxyAddresses, Get-Mailbox | Export-Csv) write "SMTP:primary" and "smtp:alias".
+        var normalized = Names.NormalizeAddress(Names.WithoutSmtpPrefix(address));
         var domain = Names.DomainOf(normalized);
         if (_store.GetDomain(domain) is null)
         {
@@ -545,8 +579,10 @@ public sealed partial class JournalConfiguration
                 address);
         }
         var owner = type == InternalAddressType.Alias
-            ? Names.NormalizeAddress(mailbox ?? throw new JournalConfigurationException("AliasNeedsMailbox", JournalErrorKind.InvalidArgument,
-                $"{normalized} is an alias: give -Mailbox, the primary address of the mailbox it belongs to.", address))
+            ? Names.NormalizeAddress(string.IsNullOrWhiteSpace(mailbox)
+                ? throw new JournalConfigurationException("AliasNeedsMailbox", JournalErrorKind.InvalidArgument,
+                    $"{normalized} is an alias but its Mailbox is empty: give -Mailbox (or a Mailbox column in the CSV row of {normalized}), the primary address of the mailbox it belongs to.", address)
+                : Names.WithoutSmtpPrefix(mailbox))
             : normalized;
         var entry = new InternalAddress
         {

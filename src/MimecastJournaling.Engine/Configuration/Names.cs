@@ -43,6 +43,13 @@ public static class Names
     /// Canonical address: local part kept as given, domain canonical. Display names and angle
     /// brackets are refused: an address here is a plain addr-spec such as journal@journal.contoso.com.
     /// </summary>
+    /// <summary>An address without Exchange's proxy-address prefix ("SMTP:" primary, "smtp:" secondary).</summary>
+    public static string WithoutSmtpPrefix(string address)
+    {
+        var value = address.Trim();
+        return value.StartsWith("smtp:", StringComparison.OrdinalIgnoreCase) ? value[5..].Trim() : value;
+    }
+
     public static string NormalizeAddress(string? address, string errorId = "InvalidEmailAddress")
     {
         var value = (address ?? string.Empty).Trim();

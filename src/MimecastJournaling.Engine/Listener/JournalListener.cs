@@ -179,7 +179,9 @@ public sealed partial class JournalListener : IAsyncDisposable
         // Archives what an earlier run left in the spool, then whatever arrives.
         _processor.Start();
         Started = _clock.GetUtcNow();
-        _heartbeat = new ListenerHeartbeat(_store, Describe, _options.HeartbeatInterval, _clock);
+        // A running listener marks silent definitions Down when their period runs out, so nobody has to read the status first.
+        var inactivity = new JournalConfiguration(_store, JournalConfiguration.InactivityCheckActor, _clock);
+        _heartbeat = new ListenerHeartbeat(_store, Describe, _options.HeartbeatInterval, _clock, () => inactivity.MarkInactiveDefinitions());
         _heartbeat.Start();
         _watch.Start();
     }

@@ -13,12 +13,15 @@ internal sealed class ListenerHeartbeat
     private readonly Func<ListenerRecord> _describe;
     private readonly TimeSpan _interval;
     private readonly TimeProvider _clock;
+    private readonly Action? _onBeat;
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private Guid _id;
 
-    public ListenerHeartbeat(IJournalStore store, Func<ListenerRecord> describe, TimeSpan interval, TimeProvider clock)
+    /// <param name="onBeat">Periodic work of a running listener (the inactivity check); its failures are ignored like the beat's.</param>
+    public ListenerHeartbeat(IJournalStore store, Func<ListenerRecord> describe, TimeSpan interval, TimeProvider clock, Action? onBeat = null)
     {
+        _onBeat = onBeat;
         _store = store;
         _describe = describe;
         _interval = interval;
@@ -72,6 +75,7 @@ internal sealed class ListenerHeartbeat
         try
         {
             _store.UpsertListener(record);
+            _onBeat?.Invoke();
         }
         catch (Exception)
         {

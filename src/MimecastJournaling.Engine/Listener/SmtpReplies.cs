@@ -3,7 +3,8 @@ using SmtpServer.Protocol;
 namespace MimecastJournaling.Engine.Listener;
 
 /// <summary>
-/// Every reply the listener writes itself, in one place. 5xx only for what can never be
+/// Every reply the listener writes, in one place: its own, and (<see cref="OwnText"/>) the
+/// library's phrases as the listener says them. 5xx only for what can never be
 /// accepted; anything the sender should retry (store trouble, shutdown, a disabled definition,
 /// a full spool) is 4xx so Exchange keeps the report queued.
 /// </summary>
@@ -47,4 +48,71 @@ internal static class SmtpReplies
     public static SmtpResponse AuthenticationLockedOut { get; } = Reply(454, "4.7.0 Too many failed authentication attempts from your address, try again later");
 
     private static SmtpResponse Reply(int code, string text) => new((SmtpReplyCode)code, text);
+
+    // The library's own replies (SmtpServer 11.1: SmtpResponse's statics and its commands' texts)
+    // as the listener says them. ReplyTextWriter applies this to every line the library writes.
+    private static readonly Dictionary<(int Code, string Text), string> LibraryTexts = new()
+    {
+        [(220, "ready when you are")] = "2.0.0 Ready to start TLS",
+        [(235, "go ahead")] = "2.7.0 Authentication successful",
+        [(250, "Ok")] = "2.0.0 OK",
+        [(221, "bye")] = "2.0.0 Closing connection",
+        [(221, "The session has be cancelled.")] = "2.0.0 Closing connection, the listener is stopping",
+        [(221, "Timeout while waiting for input.")] = "2.0.0 Closing connection, no command within the time allowed",
+        [(500, "Unrecognized command")] = "5.5.2 Command not recognized",
+        [(502, "Unrecognized command")] = "5.5.1 Command not recognized",
+        [(501, "syntax error")] = "5.5.4 Syntax error in parameters or arguments",
+        [(501, "missing the FROM:")] = "5.5.4 Syntax: MAIL FROM:<address>",
+        [(501, "missing the TO:")] = "5.5.4 Syntax: RCPT TO:<address>",
+        [(503, "bad sequence of commands")] = "5.5.1 Bad sequence of commands",
+        [(530, "authentication required")] = "5.7.0 Authentication required",
+        [(535, "authentication failed")] = "5.7.8 Authentication credentials invalid",
+        [(550, "mailbox unavailable")] = "5.1.1 Mailbox unavailable",
+        [(553, "mailbox name not allowed")] = "5.1.3 Mailbox name not allowed",
+        [(552, "size limit exceeded")] = "5.3.4 Message size exceeds the limit",
+        [(552, "message size exceeds fixed maximium message size")] = "5.3.4 Message size exceeds the limit",
+        [(554, "no valid recipients given")] = "5.5.1 No valid recipients",
+        [(554, "")] = "5.3.0 Transaction failed",
+        [(354, "end with <CRLF>.<CRLF>")] = "Start mail input; end with <CRLF>.<CRLF>",
+        [(334, "")] = "",
+    };
+
+    private static readonly System.Text.RegularExpressions.Regex RetryCount =
+        new(@", \d+ (retry\(ies\)|attempt\(s\)) remaining\.$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private const string LibraryEhloTail = ", haven't we met before?";
+
+    /// <summary>
+    /// One reply line as the listener says it: the library's phrase replaced by ours (with its
+    /// enhanced status code), its retry count and its EHLO quip removed. <paramref name="command"/> is
+    /// the verb answered (MAIL, RCPT, …). Any other line is returned as it is.
+    /// </summary>
+    public static string OwnText(string line, string? command = null)
+    {
+        if (line.Length < 3 || !int.TryParse(line.AsSpan(0, 3), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code))
+        {
+            return line;
+        }
+        var separator = line.Length > 3 ? line[3] : ' ';
+        var text = line.Length > 4 ? line[4..] : string.Empty;
+        text = RetryCount.Replace(text, string.Empty);
+        if (text.EndsWith(LibraryEhloTail, StringComparison.Ordinal))
+        {
+            text = text[..^LibraryEhloTail.Length];
+        }
+        if (code == 250 && text == "Ok" && command is "MAIL" or "RCPT")
+        {
+            text = command == "MAIL" ? "2.1.0 Sender OK" : "2.1.5 Recipient OK";
+        }
+        else if (LibraryTexts.TryGetValue((code, text.Trim()), out var own))
+        {
+            text = own;
+        }
+        else if (text.StartsWith("expected ", StringComparison.Ordinal))
+        {
+            // The state machine's refusal of a command out of order ("expected MAIL/RSET/…").
+            text = "5.5.1 Bad sequence of commands, " + text;
+        }
+        return $"{code}{separator}{text}";
+    }
 }

@@ -23,8 +23,11 @@ internal sealed class TcpSessionPipe : ISecurableDuplexPipe
         _client = client;
         _network = client.GetStream();
         Input = PipeReader.Create(_network, new StreamPipeReaderOptions(leaveOpen: true));
-        Output = PipeWriter.Create(_network, new StreamPipeWriterOptions(leaveOpen: true));
+        Output = new ReplyTextWriter(PipeWriter.Create(_network, new StreamPipeWriterOptions(leaveOpen: true)), Replies);
     }
+
+    /// <summary>What the session's reply texts depend on (the command being answered), shared by its clear and TLS writers.</summary>
+    public ReplyContext Replies { get; } = new();
 
     public PipeReader Input { get; private set; }
     public PipeWriter Output { get; private set; }
@@ -46,7 +49,7 @@ internal sealed class TcpSessionPipe : ISecurableDuplexPipe
         }, cancellationToken).ConfigureAwait(false);
         _tls = tls;
         Input = PipeReader.Create(tls, new StreamPipeReaderOptions(leaveOpen: true));
-        Output = PipeWriter.Create(tls, new StreamPipeWriterOptions(leaveOpen: true));
+        Output = new ReplyTextWriter(PipeWriter.Create(tls, new StreamPipeWriterOptions(leaveOpen: true)), Replies);
     }
 
     public void Dispose()

@@ -136,6 +136,10 @@ public static class JournalTestMessage
     public static string OriginalMessageId(MimeMessage message) =>
         (message.Body is Multipart { Count: 2 } parts && parts[1] is MessagePart { Message: { } inner } ? inner.MessageId : message.MessageId) ?? string.Empty;
 
+    /// <summary>The server's reply text without the code MailKit puts in front of some messages ("535: …").</summary>
+    private static string ReplyText(string message) =>
+        System.Text.RegularExpressions.Regex.Replace(message.Trim(), @"^\d{3}[:\s]\s*", string.Empty);
+
     /// <summary>Sends the message to the service address. A refusal is a result, not an exception; a connection or TLS failure throws.</summary>
     public static async Task<TestMessageResult> SendAsync(MimeMessage message, TestMessageDelivery delivery, CancellationToken cancellationToken)
     {
@@ -161,16 +165,16 @@ public static class JournalTestMessage
         }
         catch (SmtpCommandException e)
         {
-            return result with { Accepted = false, StatusCode = (int)e.StatusCode, Response = e.Message, TlsProtocol = client.IsSecure ? client.SslProtocol.ToString() : null };
+            return result with { Accepted = false, StatusCode = (int)e.StatusCode, Response = ReplyText(e.Message), TlsProtocol = client.IsSecure ? client.SslProtocol.ToString() : null };
         }
         catch (MailKit.ServiceNotAuthenticatedException e)
         {
             // MailKit's form of a 530 reply: TLS or authentication required first.
-            return result with { Accepted = false, StatusCode = 530, Response = e.Message, TlsProtocol = client.IsSecure ? client.SslProtocol.ToString() : null };
+            return result with { Accepted = false, StatusCode = 530, Response = ReplyText(e.Message), TlsProtocol = client.IsSecure ? client.SslProtocol.ToString() : null };
         }
         catch (MailKit.Security.AuthenticationException e)
         {
-            return result with { Accepted = false, StatusCode = 535, Response = e.Message, TlsProtocol = client.IsSecure ? client.SslProtocol.ToString() : null };
+            return result with { Accepted = false, StatusCode = 535, Response = ReplyText(e.Message), TlsProtocol = client.IsSecure ? client.SslProtocol.ToString() : null };
         }
         finally
         {

@@ -51,6 +51,15 @@ public abstract class JournalDefinitionSettingsCmdlet : JournalCmdlet
     [AllowEmptyCollection]
     public string[] TenantId { get; set; } = Array.Empty<string>();
 
+    /// <summary>Warns about what is valid but probably a mistake (see JournalConfiguration.Advice).</summary>
+    protected void WriteAdvice(JournalDefinition definition)
+    {
+        foreach (var advice in Configuration.Advice(definition))
+        {
+            WriteWarning(advice);
+        }
+    }
+
     /// <summary>The parameters the caller actually gave, as engine settings (unbound ones stay null).</summary>
     protected DefinitionSettings BoundSettings()
     {
@@ -93,7 +102,9 @@ public sealed class NewJournalDefinitionCommand : JournalDefinitionSettingsCmdle
         var settings = BoundSettings() with { Description = Description, ServiceEmailAddress = ServiceEmailAddress };
         if (ShouldProcess(Description, $"Create journal definition for {ServiceEmailAddress}"))
         {
-            WriteObject(Configuration.NewDefinition(settings));
+            var definition = Configuration.NewDefinition(settings);
+            WriteAdvice(definition);
+            WriteObject(definition);
         }
     });
 }
@@ -147,6 +158,7 @@ public sealed class SetJournalDefinitionCommand : JournalDefinitionSettingsCmdle
         if (ShouldProcess(Description, $"Set {changes}"))
         {
             var result = Configuration.SetDefinition(Description, settings);
+            WriteAdvice(result);
             if (PassThru)
             {
                 WriteObject(result);

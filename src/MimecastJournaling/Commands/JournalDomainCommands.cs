@@ -100,7 +100,8 @@ public sealed class TestJournalDomainCommand : JournalCmdlet
         var result = Configuration.RecordVerification(domain.Name, records);
         if (!result.Verified)
         {
-            WriteWarning($"{domain.Name} is not verified: publish a DNS TXT record at {domain.Name} with the value {domain.VerificationCode} and run Test-JournalDomain again.");
+            var found = records.Count == 0 ? "no TXT record" : "found: " + string.Join(", ", records.Select(r => $"\"{r}\""));
+            WriteWarning($"{domain.Name} is not verified ({found}): publish a DNS TXT record at {domain.Name} with the value {domain.VerificationCode} and run Test-JournalDomain again.");
         }
         WriteObject(result);
     }

@@ -131,6 +131,27 @@ public sealed class ExportJournalMessageCommand : JournalCmdlet
         }
     }
 
+    /// <summary>
+    /// Writes an exported message with mode 0600 on Unix, as the store's own files: an export,
+    /// with -IncludeEnvelope above all, shows Bcc recipients. An existing file (-Force) gets 0600 too.
+    /// </summary>
+    private static void WritePrivately(string path, byte[] content)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        using (var stream = new FileStream(path, options))
+        {
+            stream.Write(content);
+        }
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
     private void Export(long id)
     {
         var message = Archive.GetMessage(id) ?? throw new JournalConfigurationException("JournalMessageNotFound", JournalErrorKind.NotFound,
@@ -151,9 +172,10 @@ public sealed class ExportJournalMessageCommand : JournalCmdlet
             {
                 continue;
             }
-            File.WriteAllBytes(path, read() ?? throw new JournalConfigurationException("JournalMessageNotFound", JournalErrorKind.NotFound,
+            WritePrivately(path, read() ?? throw new JournalConfigurationException("JournalMessageNotFound", JournalErrorKind.NotFound,
                 $"The archived message {id} was removed while it was being exported.", id));
-            WriteObject(new FileInfo(path));
+            // Through the provider, so the file shows as Get-Item shows it (mode, owner, size).
+            WriteObject(InvokeProvider.Item.Get([path], force: true, literalPath: true), enumerateCollection: true);
         }
     }
 }

@@ -103,6 +103,10 @@ public sealed class EnableO365JournalingCommand : O365JournalingSetupCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? ValidationRecipient { get; set; }
 
+    /// <summary>A failed connector validation is recorded (the step is Failed, with a warning) and the NDR recipient and rule steps still run.</summary>
+    [Parameter]
+    public SwitchParameter SkipValidationFailure { get; set; }
+
     protected override void ProcessRecord() => Run(() =>
     {
         var setup = new JournalingSetup(Connection.Commands, BuildTarget(ShowInAddressList, ValidationRecipient));
@@ -116,6 +120,12 @@ public sealed class EnableO365JournalingCommand : O365JournalingSetupCmdlet
             }
             var step = Invoke((_, ct) => setup.ApplyAsync(plan, ct));
             WriteObject(step);
+            if (step.Action == O365JournalingAction.Failed && SkipValidationFailure)
+            {
+                WriteWarning($"The connector '{plan.Name}' did not pass Validate-OutboundConnector: {step.Detail}. Going on with the NDR recipient and the journal rule because of -SkipValidationFailure; " +
+                    "until the listener is reachable from Exchange Online on port 25 with a publicly trusted certificate, journal reports queue in Exchange. Test-O365Journaling shows the connector as not validated.");
+                continue;
+            }
             if (step.Action == O365JournalingAction.Failed)
             {
                 WriteError(new ErrorRecord(

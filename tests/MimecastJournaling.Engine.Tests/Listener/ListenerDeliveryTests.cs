@@ -326,10 +326,11 @@ public sealed class ListenerDeliveryTests : IAsyncLifetime
         occupier.Start();
         var port = ((IPEndPoint)occupier.LocalEndpoint).Port;
 
-        var error = await Assert.ThrowsAsync<JournalConfigurationException>(() =>
+        var error = await Assert.ThrowsAsync<JournalListenerStartException>(() =>
             _h.StartAsync(o => o with { Endpoints = [new ListenerEndpoint(IPAddress.Loopback, port)] }));
 
         Assert.Equal("ListenerBindFailed", error.ErrorId);
+        Assert.Equal(port, error.Endpoint?.Port);
         Assert.Contains($"127.0.0.1:{port}", error.Message);
         Assert.False(_h.Listener!.IsRunning);
     }

@@ -39,4 +39,19 @@ public sealed class ListenerRecordTests : IAsyncLifetime
         await listener.StopAsync(TimeSpan.FromSeconds(5));
         Assert.Empty(other.GetListeners());
     }
+
+    [Fact]
+    public async Task A_running_listener_marks_a_silent_definition_Down_without_anyone_reading_it()
+    {
+        var d = _h.Define("Silent", Service, s => s with { Encrypted = false });
+        _h.Temp.Store.RecordDefinitionHealth(d.Id, Configuration.JournalStatus.OK, null, DateTimeOffset.UtcNow.AddHours(-4), []);
+        await _h.StartAsync(o => o with { HeartbeatInterval = TimeSpan.FromMilliseconds(200) });
+
+        await ListenerHarness.WaitUntilAsync(() => _h.Temp.OpenAnotherStore().GetDefinition("Silent")!.Status == Configuration.JournalStatus.Down,
+            "the listener's inactivity check marks it Down");
+        var events = _h.Temp.Store.GetEvents(new JournalEventQuery());
+        var e = Assert.Single(events, x => x.Action == "StatusChanged" && x.NewValue == "Down" && x.User == Configuration.JournalConfiguration.InactivityCheckActor);
+        Assert.True(events.Count(x => x.NewValue == "Down") == 1, string.Join("\n", events.Select(x => $"{x.Time:O} {x.User} {x.Action} {x.Property} {x.OldValue} {x.NewValue}")));
+        Assert.Equal(Configuration.JournalConfiguration.InactivityCheckActor, e.User);
+    }
 }
