@@ -212,6 +212,19 @@ public sealed partial class JournalConfiguration
 
     public IReadOnlyList<JournalDefinition> MarkInactiveDefinitions()
     {
+        // The listener's heartbeat, its watch and the spool processor's idle round all check; one at a
+        // time in a process, so each finds the others' Down and one event is written. (Two hosts on one
+        // PostgreSQL store can still both write it.)
+        lock (InactivityCheckGate)
+        {
+            return MarkInactiveDefinitionsNow();
+        }
+    }
+
+    private static readonly object InactivityCheckGate = new();
+
+    private IReadOnlyList<JournalDefinition> MarkInactiveDefinitionsNow()
+    {
         var now = _clock.GetUtcNow();
         var marked = new List<JournalDefinition>();
         foreach (var d in _store.GetDefinitions())

@@ -82,7 +82,7 @@ public sealed class AlertTests : IAsyncLifetime
         await ListenerHarness.WaitUntilAsync(() => !_sink.Messages.IsEmpty && !_webhook.Bodies.IsEmpty, $"the Down alert arrives ({string.Join("; ", failures)})");
         Assert.Equal(JournalStatus.Down, _h.Temp.Configuration.GetDefinition("Contoso EXO").Status);
         var down = Assert.Single(_h.Temp.Configuration.GetEvents("Contoso EXO"), e => e.NewValue == "Down");
-        Assert.Equal("JournalListener", down.User);
+        Assert.Equal(JournalConfiguration.InactivityCheckActor, down.User);
         var email = _sink.Messages.First();
         Assert.Contains("DefinitionDown Contoso EXO", email.Subject);
         Assert.Equal(["journaling-team@contoso.com"], email.To.Mailboxes.Select(m => m.Address));
