@@ -219,7 +219,7 @@ Describe 'Set-JournalAlert and the Down alert' {
         $down | Should -Match 'To: journaling-team@contoso\.com'
         $down | Should -Match 'No journal report since'
         $event = Get-JournalEvent -Definition 'EXO' | Where-Object NewValue -eq 'Down'
-        $event.User | Should -Be 'JournalListener'
+        $event.User | Should -Be 'MimecastJournaling inactivity check'   # stamped by the inactivity check, not by a reader
         @(Get-RelayMessages).Count | Should -BeGreaterThan $before
         Stop-JournalListener -Id $listener.Id -TimeoutSeconds 5
     }
