@@ -247,7 +247,7 @@ function Invoke-Demo {
         Write-Host '# 4. Start the listener on 127.0.0.1 with a certificate generated for the demo' -ForegroundColor Yellow
         $rsa = [Security.Cryptography.RSA]::Create(2048)
         $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=archive.contoso.com', $rsa, 'SHA256', [Security.Cryptography.RSASignaturePadding]::Pkcs1)
-        $selfSigned = $request.CreateSelfSigned([DateTimeOffset]::Now.AddMinutes(-5), [DateTimeOffset]::Now.AddDays(1))
+        $selfSigned = $request.CreateSelfSigned([DateTimeOffset]::Now.AddMinutes(-5), [DateTimeOffset]::Now.AddDays(90))   # a renewal period, so the demo shows no expiry warning
         $certificate = [Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12($selfSigned.Export('Pfx'), $null)
         $listener = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -Certificate $certificate -ServerName archive.contoso.com
         $port = [int](($listener.Endpoints[0] -split ':')[-1])
