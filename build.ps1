@@ -169,6 +169,8 @@ function Invoke-Test {
     $env:MIMECASTJOURNALING_MIMECAST_EMULATOR = Join-Path $mimecastEmulatorProject "bin/$Configuration/net10.0/MimecastEmulator.Host.dll"
 
     $results = [ordered]@{}
+    # The names of failed tests, repeated at the end so the last lines of a long log say what failed.
+    $failedTests = [System.Collections.Generic.List[string]]::new()
 
     # One dotnet test run per xunit project, each with its own summary line; the total sums them.
     $xunitProjects = [ordered]@{
@@ -191,6 +193,9 @@ function Invoke-Test {
             $results[$name] = @{ Failed = [int]$g[1].Value; Passed = [int]$g[2].Value; Skipped = [int]$g[3].Value }
         }
         if ($exitCode -ne 0 -and $results[$name].Failed -eq 0) { $results[$name].Failed = 1 }
+        foreach ($line in $output | Select-String -Pattern '^\s*Failed\s+(\S.*?)\s+\[[^\]]*\]\s*$') {
+            $failedTests.Add("${name}: $($line.Matches[0].Groups[1].Value)")
+        }
     }
 
     Write-Host '==> Pester: module tests in a fresh pwsh' -ForegroundColor Cyan
@@ -202,6 +207,7 @@ function Invoke-Test {
     if (Test-Path $resultFile) {
         $p = Get-Content $resultFile -Raw | ConvertFrom-Json
         $results['Pester'] = @{ Passed = $p.Passed; Failed = $p.Failed; Skipped = $p.Skipped }
+        foreach ($test in @($p.FailedTests)) { if ($test) { $failedTests.Add("Pester: $test") } }
         Remove-Item $resultFile
     } else {
         $results['Pester'] = @{ Passed = 0; Failed = 1; Skipped = 0 }
@@ -214,6 +220,7 @@ function Invoke-Test {
         Write-Host ("{0}: {1} passed, {2} failed, {3} skipped" -f $name, $r.Passed, $r.Failed, $r.Skipped)
         $passed += $r.Passed; $failed += $r.Failed; $skipped += $r.Skipped
     }
+    foreach ($test in $failedTests) { Write-Host "Failed: $test" -ForegroundColor Red }
     # A skipped test is not a passing one: count it against the run.
     Write-Host ("Total: {0} passed, {1} failed" -f $passed, ($failed + $skipped))
     if ($failed -gt 0 -or $skipped -gt 0) { exit 1 }
