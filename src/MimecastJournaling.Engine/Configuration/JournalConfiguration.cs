@@ -212,32 +212,24 @@ public sealed partial class JournalConfiguration
 
     public IReadOnlyList<JournalDefinition> MarkInactiveDefinitions()
     {
-        // The listener's heartbeat, its watch and the spool processor's idle round all check; one at a
-        // time in a process, so each finds the others' Down and one event is written. (Two hosts on one
-        // PostgreSQL store can still both write it.)
-        lock (InactivityCheckGate)
-        {
-            return MarkInactiveDefinitionsNow();
-        }
-    }
-
-    private static readonly object InactivityCheckGate = new();
-
-    private IReadOnlyList<JournalDefinition> MarkInactiveDefinitionsNow()
-    {
+        // The listener's heartbeat, its watch and the spool processor's idle round all check, on every
+        // host: the store sets Down only where nobody did yet and no report came meanwhile, so one
+        // of them writes the Down and its event.
         var now = _clock.GetUtcNow();
         var marked = new List<JournalDefinition>();
         foreach (var d in _store.GetDefinitions())
         {
-            if (InactivityReason(d, now) is not { } reason)
+            if (InactivityReason(d, now) is not { } reason || d.LastReceived is not { } lastReceived)
             {
                 continue;
             }
             // Stamped when the period ran out, by the check: the reader only found it.
             var down = Event(d, "StatusChanged", nameof(JournalDefinition.Status), d.Status.ToString(), JournalStatus.Down.ToString())
-                with { Time = d.LastReceived!.Value + d.InactivityPeriod, User = InactivityCheckActor };
-            _store.RecordDefinitionHealth(d.Id, JournalStatus.Down, reason, null, [down]);
-            marked.Add(d with { Status = JournalStatus.Down, StatusReason = reason });
+                with { Time = lastReceived + d.InactivityPeriod, User = InactivityCheckActor };
+            if (_store.RecordDefinitionDown(d.Id, d.Status, lastReceived, reason, [down]))
+            {
+                marked.Add(d with { Status = JournalStatus.Down, StatusReason = reason });
+            }
         }
         return marked;
     }

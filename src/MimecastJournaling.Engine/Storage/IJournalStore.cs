@@ -89,6 +89,14 @@ public interface IJournalStore : IDisposable
     /// </summary>
     void RecordDefinitionHealth(Guid definitionId, JournalStatus status, string? statusReason, DateTimeOffset? lastReceived, IReadOnlyList<JournalEvent> events);
 
+    /// <summary>
+    /// Sets a definition Down, with its events, only if its Status and LastReceived are still the
+    /// ones the caller saw (nobody set it Down meanwhile and no report arrived, at any host), in one
+    /// transaction; returns whether this caller made the change. However many checkers on however
+    /// many hosts find the same silence, one of them writes the Down and its event.
+    /// </summary>
+    bool RecordDefinitionDown(Guid definitionId, JournalStatus statusSeen, DateTimeOffset lastReceivedSeen, string statusReason, IReadOnlyList<JournalEvent> events);
+
     IReadOnlyList<JournalDomain> GetDomains();
     JournalDomain? GetDomain(string name);
     void InsertDomain(JournalDomain domain, IReadOnlyList<JournalEvent> events);

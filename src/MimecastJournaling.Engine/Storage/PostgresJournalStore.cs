@@ -110,6 +110,12 @@ internal sealed class PostgresJournalStore : IJournalStore
             "WHERE id = @id",
             ("@status", status.ToString()), ("@reason", statusReason), ("@last", lastReceived), ("@id", definitionId.ToString())));
 
+    public bool RecordDefinitionDown(Guid definitionId, JournalStatus statusSeen, DateTimeOffset lastReceivedSeen, string statusReason, IReadOnlyList<JournalEvent> events) =>
+        WriteIf(events, (connection, transaction) => Execute(connection, transaction,
+            "UPDATE definitions SET status = @down, status_reason = @reason " +
+            "WHERE id = @id AND status = @status_seen AND last_received = @seen",
+            ("@down", JournalStatus.Down.ToString()), ("@status_seen", statusSeen.ToString()), ("@reason", statusReason), ("@seen", lastReceivedSeen.ToUniversalTime()), ("@id", definitionId.ToString())) == 1);
+
     private static IEnumerable<(string, object?)> DefinitionParameters(JournalDefinition d)
     {
         yield return ("@id", d.Id.ToString());
@@ -403,9 +409,20 @@ internal sealed class PostgresJournalStore : IJournalStore
         _db.Query(sql, read, parameters);
 
     private void Write(IReadOnlyList<JournalEvent> events, Action<NpgsqlConnection, NpgsqlTransaction> change) =>
-        _db.Write((connection, transaction) =>
+        WriteIf(events, (connection, transaction) =>
         {
             change(connection, transaction);
+            return true;
+        });
+
+    /// <summary>A conditional change: its events (and the cache versions they move) are written only when it reports that it changed something.</summary>
+    private bool WriteIf(IReadOnlyList<JournalEvent> events, Func<NpgsqlConnection, NpgsqlTransaction, bool> change) =>
+        _db.Write((connection, transaction) =>
+        {
+            if (!change(connection, transaction))
+            {
+                return false;
+            }
             InsertEvents(connection, transaction, events);
             foreach (var version in events.Select(e => VersionOf(e.ObjectType)).OfType<string>().Distinct())
             {

@@ -128,6 +128,12 @@ internal sealed class SqliteJournalStore : IJournalStore
             "WHERE id = $id",
             ("$status", status.ToString()), ("$reason", statusReason), ("$last", FormatTime(lastReceived)), ("$id", definitionId.ToString())));
 
+    public bool RecordDefinitionDown(Guid definitionId, JournalStatus statusSeen, DateTimeOffset lastReceivedSeen, string statusReason, IReadOnlyList<JournalEvent> events) =>
+        WriteIf(events, (connection, transaction) => Execute(connection, transaction,
+            "UPDATE definitions SET status = $down, status_reason = $reason " +
+            "WHERE id = $id AND status = $status_seen AND last_received = $seen",
+            ("$down", JournalStatus.Down.ToString()), ("$status_seen", statusSeen.ToString()), ("$reason", statusReason), ("$seen", FormatTime(lastReceivedSeen)), ("$id", definitionId.ToString())) == 1);
+
     private static IEnumerable<(string, object?)> DefinitionParameters(JournalDefinition d)
     {
         yield return ("$id", d.Id.ToString());
@@ -441,6 +447,18 @@ internal sealed class SqliteJournalStore : IJournalStore
         _db.Write((connection, transaction) =>
         {
             change(connection, transaction);
+            InsertEvents(connection, transaction, events);
+            return true;
+        });
+
+    /// <summary>A conditional change: its events are written only when it reports that it changed something.</summary>
+    private bool WriteIf(IReadOnlyList<JournalEvent> events, Func<SqliteConnection, SqliteTransaction, bool> change) =>
+        _db.Write((connection, transaction) =>
+        {
+            if (!change(connection, transaction))
+            {
+                return false;
+            }
             InsertEvents(connection, transaction, events);
             return true;
         });

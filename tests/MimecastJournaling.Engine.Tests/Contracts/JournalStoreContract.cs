@@ -135,6 +135,45 @@ public abstract class JournalStoreContract : IDisposable
     }
 
     [Fact]
+    public void Several_hosts_that_find_the_same_silence_at_once_write_one_Down_and_one_event()
+    {
+        var d = Define();
+        _host.Store.RecordDefinitionHealth(d.Id, JournalStatus.OK, null, _clock.GetUtcNow(), []);
+        _clock.Advance(TimeSpan.FromHours(4));
+        // Four hosts: each its own store instance on the same database, each checking at the same moment.
+        var hosts = Enumerable.Range(0, 4).Select(_ => _backend.Open()).ToArray();
+        using var start = new Barrier(hosts.Length);
+        var marked = hosts.AsParallel().WithDegreeOfParallelism(hosts.Length).Select(h =>
+        {
+            var configuration = new JournalConfiguration(h.Store, TempStore.Actor, _clock);
+            start.SignalAndWait();
+            return configuration.MarkInactiveDefinitions().Count;
+        }).Sum();
+
+        Assert.Equal(1, marked);
+        Assert.Equal(JournalStatus.Down, _host.Store.GetDefinition(d.Description)!.Status);
+        Assert.Single(_host.Store.GetEvents(new JournalEventQuery()), e => e.NewValue == nameof(JournalStatus.Down));
+    }
+
+    [Fact]
+    public void A_Down_found_before_a_report_arrived_elsewhere_is_not_written()
+    {
+        var d = Define();
+        var seen = _clock.GetUtcNow();
+        _host.Store.RecordDefinitionHealth(d.Id, JournalStatus.OK, null, seen, []);
+        // Another host archives a report after this checker read LastReceived.
+        _host.Store.RecordDefinitionHealth(d.Id, JournalStatus.OK, null, seen.AddHours(3), []);
+        var events = _host.Store.GetEvents(new JournalEventQuery()).Count;
+
+        Assert.False(_host.Store.RecordDefinitionDown(d.Id, JournalStatus.OK, seen, "No journal report since ...", []));
+        Assert.Equal(JournalStatus.OK, _host.Store.GetDefinition(d.Description)!.Status);
+        Assert.Equal(events, _host.Store.GetEvents(new JournalEventQuery()).Count);
+        // With what it holds now, the change is made once.
+        Assert.True(_host.Store.RecordDefinitionDown(d.Id, JournalStatus.OK, seen.AddHours(3), "No journal report since ...", []));
+        Assert.False(_host.Store.RecordDefinitionDown(d.Id, JournalStatus.OK, seen.AddHours(3), "No journal report since ...", []));
+    }
+
+    [Fact]
     public void Domains_addresses_settings_and_events_round_trip()
     {
         _configuration.RegisterDomain("Contoso.com");
