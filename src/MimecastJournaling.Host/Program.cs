@@ -9,7 +9,7 @@ using MimecastJournaling.Engine.Hosting;
 namespace MimecastJournaling.Host;
 
 /// <summary>
-/// dotnet MimecastJournaling.Host.dll --store PATH [--bind ADDRESS] [--port N] [--implicit-tls-port N]
+/// dotnet MimecastJournaling.Host.dll --store PATH|--store-credential NAME [--bind ADDRESS] [--port N] [--implicit-tls-port N]
 /// [--certificate PFX] [--certificate-password-file FILE] [--server-name NAME] [--max-connections N]
 /// [--stop-timeout SECONDS] [--name SERVICE]. Exit codes: 0 stopped cleanly, 1 could not start or
 /// failed, 2 bad arguments.
@@ -21,14 +21,15 @@ public static class Program
         if (args is ["--help"] or ["-h"] or ["-?"])
         {
             Console.WriteLine("MimecastJournaling journal listener host. Options: " + string.Join(" ", ListenerHostSettings.KnownOptions.Select(o => $"[{o} <value>]")));
-            Console.WriteLine("--store is required. A certificate password is read from --certificate-password-file or, under systemd, from the credential '"
+            Console.WriteLine("--store (a store file or a PostgreSQL connection string) or --store-credential (a systemd credential holding it) is required. "
+                + "A certificate password is read from --certificate-password-file or, under systemd, from the credential '"
                 + ListenerHostSettings.PasswordCredentialName + "' (LoadCredential=).");
             return 0;
         }
         ListenerHostSettings settings;
         try
         {
-            settings = ListenerHostSettings.Parse(args);
+            settings = ListenerHostSettings.Parse(args).WithStoreFromCredential(Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY"));
         }
         catch (JournalConfigurationException e)
         {

@@ -96,15 +96,23 @@ Describe 'Install-JournalListenerService -WhatIf' {
             Should -Throw -ErrorId 'StoreNotFound,MimecastJournaling.Commands.InstallJournalListenerServiceCommand'
     }
 
-    It 'refuses a PostgreSQL store, whose connection string (and password) the unit would carry, and writes nothing' {
+    It 'with a PostgreSQL store, shows a unit that reads the connection string from a credential, never from its command line' {
         $secret = 'pg-never-shown-' + [guid]::NewGuid().ToString('n').Substring(0, 6)
-        $failure = $null
-        try { Install-JournalListenerService $Name -Store "Host=127.0.0.1;Port=1;Database=journal;Username=mj;Password=$secret" -Port $Port -ErrorAction Stop }
-        catch { $failure = $_ }
-        $failure.FullyQualifiedErrorId | Should -Be 'InstallJournalListenerServicePostgresNotSupported,MimecastJournaling.Commands.InstallJournalListenerServiceCommand'
-        $failure.Exception.Message | Should -Match 'pgpass'
-        ($failure | Out-String) | Should -Not -Match $secret
+        $script = {
+            param($Manifest, $Name, $Location, $Port)
+            Import-Module $Manifest
+            Install-JournalListenerService $Name -Store $Location -Port $Port -WhatIf
+            @{ Done = $true } | ConvertTo-Json -Compress
+        }.ToString()
+        $run = Invoke-ChildPwsh -Script $script -Arguments $ModuleManifest, $Name, "Host=127.0.0.1;Port=1;Database=journal;Username=mj;Password=$secret", "$Port"
+        $run.ExitCode | Should -Be 0 -Because $run.Stderr
+        $run.Result.Done | Should -BeTrue
+        $run.Stdout | Should -Match ([regex]::Escape("LoadCredential=store:/etc/mimecastjournaling/$Name.store"))
+        $run.Stdout | Should -Match '--store-credential store'
+        $run.Stdout | Should -Not -Match 'ReadWritePaths='
+        ($run.Stdout + $run.Stderr) | Should -Not -Match $secret
         "/etc/systemd/system/$Name.service" | Should -Not -Exist
+        "/etc/mimecastjournaling/$Name.store" | Should -Not -Exist
     }
 }
 
@@ -208,5 +216,71 @@ Describe 'A journal listener service, installed, run and removed' {
         "/etc/mimecastjournaling/$Name.certificate-password" | Should -Not -Exist
         @(Get-JournalListenerService 'mj-pester-*' | Where-Object Name -eq $Name) | Should -BeNullOrEmpty
         $Store | Should -Exist
+    }
+}
+
+Describe 'A journal listener service over a PostgreSQL store, installed, run and removed' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'Postgres.ps1')
+        $script:Postgres = Start-TestPostgres
+        $script:PgStore = Get-TestPostgresStore $Postgres (New-TestPostgresDatabase $Postgres)
+        Register-JournalDomain -Name journal.contoso.com, contoso.com -Store $PgStore | Out-Null
+        New-JournalDefinition 'Service' journal@journal.contoso.com -SourceIpRange 127.0.0.1 -Encrypted $false -JournalNonInternalAddresses -Store $PgStore | Out-Null
+        $script:PgName = $Name + '-pg'
+        $script:PgPort = Get-FreeLoopbackPort
+        $script:PgService = Install-JournalListenerService $PgName -Store $PgStore -BindAddress 127.0.0.1 -Port $PgPort -User $User `
+            -WarningAction SilentlyContinue
+        $script:PgUnitText = Get-Content -LiteralPath $PgService.Path -Raw
+    }
+    AfterAll {
+        if (Test-Path "/etc/systemd/system/$PgName.service") { Uninstall-JournalListenerService $PgName -Confirm:$false -ErrorAction SilentlyContinue }
+        Stop-TestPostgres $Postgres -Remove
+    }
+
+    It 'keeps the connection string in a root-only credential file, out of the unit and out of Get-JournalListenerService' {
+        (& stat -c '%U %a' "/etc/mimecastjournaling/$PgName.store") | Should -Be 'root 600'
+        Get-Content -LiteralPath "/etc/mimecastjournaling/$PgName.store" -Raw | Should -Be $PgStore
+        $PgUnitText | Should -Not -Match ([regex]::Escape($Postgres.Password))
+        $PgUnitText | Should -Match ([regex]::Escape("LoadCredential=store:/etc/mimecastjournaling/$PgName.store"))
+        $listed = Get-JournalListenerService $PgName
+        ($listed | Format-List * | Out-String) | Should -Not -Match ([regex]::Escape($Postgres.Password))
+        $listed.Store | Should -Match "127\.0\.0\.1"
+        $listed.Endpoints | Should -Be @("127.0.0.1:$PgPort")
+    }
+
+    It 'passes systemd-analyze verify' {
+        $output = & systemd-analyze verify $PgService.Path 2>&1 | ForEach-Object { "$_" }
+        $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+        $output | Where-Object { $_ -match [regex]::Escape("$PgName.service") } | Should -BeNullOrEmpty
+    }
+
+    It 'runs as the unit user with the store from its credential: READY=1, a report archived in PostgreSQL, a clean exit on SIGTERM' {
+        $credentials = Join-Path $Work 'pg-credentials'
+        New-Item -ItemType Directory -Path $credentials | Out-Null
+        Copy-Item "/etc/mimecastjournaling/$PgName.store" (Join-Path $credentials 'store')
+        & chown -R "${User}:" $credentials
+        $notifyPath = Join-Path $Work 'pg-notify.sock'
+        $notify = New-NotifySocket $notifyPath
+        try {
+            $hostRun = Start-UnitCommand $PgService $notifyPath $credentials
+            $ready = Receive-Notify $notify 90
+            $ready | Should -Be 'READY=1' -Because "the host said: $(if ($hostRun.Process.HasExited) { $hostRun.Stderr.Result + $hostRun.Stdout.Result })"
+            $sent = Send-JournalTestMessage 'Service' -Store $PgStore -SmtpServer 127.0.0.1 -Port $PgPort -From alice@contoso.com -To partner@fabrikam.com -Subject 'Sent to the PostgreSQL service'
+            $sent.Accepted | Should -BeTrue
+            Wait-Until { @(Get-JournalMessage -MessageId $sent.MessageId.Trim('<', '>') -Store $PgStore -ErrorAction SilentlyContinue).Count -eq 1 } 60 | Should -BeTrue
+            & kill -TERM $hostRun.Process.Id
+            $hostRun.Process.WaitForExit(90000) | Should -BeTrue
+            $hostRun.Process.ExitCode | Should -Be 0 -Because $hostRun.Stderr.Result
+            ($hostRun.Stdout.Result + $hostRun.Stderr.Result) | Should -Not -Match ([regex]::Escape($Postgres.Password))
+            (Get-JournalMessage -MessageId $sent.MessageId.Trim('<', '>') -Store $PgStore).Subject | Should -Be 'Sent to the PostgreSQL service'
+        } finally {
+            $notify.Dispose()
+        }
+    }
+
+    It 'is removed by Uninstall-JournalListenerService with its credential file' {
+        Uninstall-JournalListenerService $PgName -Confirm:$false
+        "/etc/systemd/system/$PgName.service" | Should -Not -Exist
+        "/etc/mimecastjournaling/$PgName.store" | Should -Not -Exist
     }
 }

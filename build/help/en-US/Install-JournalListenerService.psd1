@@ -18,6 +18,16 @@ with group read. A certificate password is kept in /etc/mimecastjournaling/<Name
 (0600, root) and handed to the service as a systemd credential (LoadCredential=): it is never in
 the unit or on a command line. Needs root. -WhatIf shows the unit and changes nothing.
 
+With a PostgreSQL store (-Store takes a connection string, as every cmdlet does), the connection
+string, and any password in it, is kept in /etc/mimecastjournaling/<Name>.store (0600, root) and
+handed to the service as the systemd credential 'store' (LoadCredential=store:..., the host's
+--store-credential store): it is never in the unit or on a command line, and
+Get-JournalListenerService shows it without the password. The service then needs no writable
+folder (no ReadWritePaths; the spool is in PostgreSQL, large reports stream through its private
+/tmp). Several hosts installed this way over one database form one archive; give each its own
+smart host in Enable-O365Journaling -SmartHost. On Windows a PostgreSQL store is refused for now
+(InstallJournalListenerServicePostgresNotSupported).
+
 On Windows it registers the service with sc.exe (delayed automatic start, restart on failure,
 running as the virtual account NT SERVICE\<Name> unless -User names another) and starts it. The
 Windows path is not tested by the module's test suite, which runs on Linux.
@@ -26,7 +36,7 @@ Installing again with the same -Name replaces the unit.
 '@
     Parameters  = @{
         Name                = @{ Description = 'The service name (the systemd unit is <Name>.service).'; Default = 'mimecastjournaling' }
-        Store               = @{ Description = 'The store file with the journal definitions. It must exist and sit in a folder of its own (for example /var/lib/mimecastjournaling/journaling.db): the service user is made owner of that folder.'; Default = '$env:MIMECASTJOURNALING_STORE, then the per-user data folder' }
+        Store               = @{ Description = 'The store with the journal definitions: a SQLite file, which must exist and sit in a folder of its own (for example /var/lib/mimecastjournaling/journaling.db; the service user is made owner of that folder), or a PostgreSQL connection string, kept for the service in a root-only credential file.'; Default = '$env:MIMECASTJOURNALING_STORE, then the per-user data folder' }
         BindAddress         = @{ Description = 'The IP address to listen on.'; Default = '0.0.0.0' }
         Port                = @{ Description = 'The SMTP port (STARTTLS is offered when a certificate is given).'; Default = '25' }
         ImplicitTlsPort     = @{ Description = 'An extra port that starts TLS at once (SMTPS, usually 465).'; Default = 'None' }
@@ -55,6 +65,14 @@ systemctl status mimecastjournaling
 Get-JournalListenerService
 '@
             Remarks = 'The service runs as the user mimecastjournaling with only the capability to bind ports below 1024.'
+        }
+        @{
+            Title   = 'A listener host over a shared PostgreSQL archive'
+            Code    = @'
+sudo pwsh -c 'Install-JournalListenerService -Store "Host=db.contoso.com;Database=journal;Username=mj_listener;Password=$env:MJ_DB_PASSWORD;SslMode=VerifyFull" -CertificatePath /etc/ssl/private/archive.pfx -CertificatePassword (Read-Host -AsSecureString)'
+Get-JournalListenerService | Format-List Name, State, Store
+'@
+            Remarks = 'Run the same on a second host. The connection string goes to /etc/mimecastjournaling/mimecastjournaling.store (0600); the listing shows the store without its password.'
         }
     )
     Links       = @('Get-JournalListenerService', 'Uninstall-JournalListenerService', 'Start-JournalListener')

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using MimecastJournaling.Engine.Configuration;
 using MimecastJournaling.Engine.Listener;
+using MimecastJournaling.Engine.Storage;
 
 namespace MimecastJournaling.Engine.Hosting;
 
@@ -10,18 +11,29 @@ namespace MimecastJournaling.Engine.Hosting;
 /// The one place that turns these settings into the host's command line and back, so the systemd
 /// unit or Windows service that Install-JournalListenerService writes and the host that reads it
 /// always agree. A certificate password is never an argument: the host reads it from a file
-/// (systemd's credential directory, or --certificate-password-file).
+/// (systemd's credential directory, or --certificate-password-file). Nor is a PostgreSQL store's
+/// connection string, which may hold a password: the unit gives --store-credential and the host
+/// reads the location from that systemd credential.
 /// </summary>
 public sealed record ListenerHostSettings
 {
     /// <summary>The systemd credential (LoadCredential=) that carries the certificate's password.</summary>
     public const string PasswordCredentialName = "certificate-password";
 
+    /// <summary>The systemd credential (LoadCredential=) that carries a PostgreSQL store's connection string.</summary>
+    public const string StoreCredentialName = "store";
+
     /// <summary>The service name (systemd unit without .service, or the Windows service name).</summary>
     public string Name { get; init; } = "mimecastjournaling";
 
-    /// <summary>The store file (full path).</summary>
-    public required string Store { get; init; }
+    /// <summary>
+    /// The store: a SQLite file (full path) or a PostgreSQL connection string. Empty while it is to
+    /// be read from <see cref="StoreCredential"/> (<see cref="WithStoreFromCredential"/>).
+    /// </summary>
+    public string Store { get; init; } = string.Empty;
+
+    /// <summary>The systemd credential whose content is the store's location (--store-credential), instead of --store.</summary>
+    public string? StoreCredential { get; init; }
 
     public IPAddress BindAddress { get; init; } = IPAddress.Any;
 
@@ -53,7 +65,10 @@ public sealed record ListenerHostSettings
     /// <summary>The host's command line for these settings (the host's own arguments, after the host program).</summary>
     public IReadOnlyList<string> ToArguments()
     {
-        var arguments = new List<string> { "--name", Name, "--store", Store, "--bind", BindAddress.ToString(), "--port", Number(Port) };
+        var arguments = StoreCredential is null
+            ? new List<string> { "--name", Name, "--store", Store }
+            : new List<string> { "--name", Name, "--store-credential", StoreCredential };
+        arguments.AddRange(["--bind", BindAddress.ToString(), "--port", Number(Port)]);
         if (ImplicitTlsPort is int tls)
         {
             arguments.AddRange(["--implicit-tls-port", Number(tls)]);
@@ -101,11 +116,15 @@ public sealed record ListenerHostSettings
             }
             values[name] = arguments[++i];
         }
-        if (!values.TryGetValue("--store", out var store) || string.IsNullOrWhiteSpace(store))
+        var hasStore = values.TryGetValue("--store", out var store) && !string.IsNullOrWhiteSpace(store);
+        var hasCredential = values.TryGetValue("--store-credential", out var storeCredential) && !string.IsNullOrWhiteSpace(storeCredential);
+        if (hasStore == hasCredential)
         {
-            throw Invalid("--store is required: the store file that holds the journal definitions.");
+            throw Invalid("Give either --store (the store file, or a PostgreSQL connection string without its password) or --store-credential (the systemd credential that holds the store's location), not both.");
         }
-        var settings = new ListenerHostSettings { Store = Path.GetFullPath(store) };
+        var settings = hasCredential
+            ? new ListenerHostSettings { StoreCredential = storeCredential }
+            : new ListenerHostSettings { Store = StoreLocation.IsConnectionString(store!) ? store! : Path.GetFullPath(store!) };
         if (values.TryGetValue("--name", out var serviceName))
         {
             settings = settings with { Name = serviceName };
@@ -148,9 +167,29 @@ public sealed record ListenerHostSettings
     /// <summary>The options the host accepts, for its usage text.</summary>
     public static readonly IReadOnlyList<string> KnownOptions =
     [
-        "--name", "--store", "--bind", "--port", "--implicit-tls-port", "--certificate",
+        "--name", "--store", "--store-credential", "--bind", "--port", "--implicit-tls-port", "--certificate",
         "--certificate-password-file", "--server-name", "--max-connections", "--stop-timeout",
     ];
+
+    /// <summary>
+    /// The settings with <see cref="Store"/> read from the systemd credential <see cref="StoreCredential"/>
+    /// ($CREDENTIALS_DIRECTORY/name, as LoadCredential= provides it); unchanged without one.
+    /// </summary>
+    public ListenerHostSettings WithStoreFromCredential(string? credentialsDirectory)
+    {
+        if (StoreCredential is null)
+        {
+            return this;
+        }
+        if (string.IsNullOrEmpty(credentialsDirectory) || !File.Exists(Path.Combine(credentialsDirectory, StoreCredential)))
+        {
+            throw new JournalConfigurationException("HostStoreCredentialMissing", JournalErrorKind.NotFound,
+                $"--store-credential {StoreCredential}: there is no credential '{StoreCredential}' in CREDENTIALS_DIRECTORY. Run the host from its systemd unit " +
+                $"(LoadCredential={StoreCredential}:/etc/mimecastjournaling/<service>.store), or give --store.");
+        }
+        var location = File.ReadAllText(Path.Combine(credentialsDirectory, StoreCredential)).Trim();
+        return this with { Store = location };
+    }
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 

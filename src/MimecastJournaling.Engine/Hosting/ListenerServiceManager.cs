@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.Versioning;
 using MimecastJournaling.Engine.Configuration;
+using MimecastJournaling.Engine.Storage;
 
 namespace MimecastJournaling.Engine.Hosting;
 
@@ -78,14 +79,29 @@ public sealed class ListenerServiceManager
     /// <summary>The unit or service command line that <see cref="Install"/> writes, for -WhatIf.</summary>
     public string Describe(ListenerServiceRequest request) => OperatingSystem.IsWindows()
         ? "sc.exe create " + request.Settings.Name + " binPath= " + WindowsCommandLine(request)
-        : SystemdUnit.Render(request.Settings, request.Dotnet, request.HostAssembly, request.User, PrimaryGroup(request.User), request.CertificatePassword is null ? null : SystemdUnit.PasswordPath(request.Settings.Name));
+        : SystemdUnit.Render(UnitSettings(request.Settings), request.Dotnet, request.HostAssembly, request.User, PrimaryGroup(request.User),
+            request.CertificatePassword is null ? null : SystemdUnit.PasswordPath(request.Settings.Name), StoreSource(request.Settings));
+
+    /// <summary>
+    /// What the unit runs: a PostgreSQL store is not on the command line (its connection string may
+    /// hold a password) but in the credential file <see cref="SystemdUnit.StorePath"/>, which systemd
+    /// hands to the host as the credential <see cref="ListenerHostSettings.StoreCredentialName"/>.
+    /// </summary>
+    private static ListenerHostSettings UnitSettings(ListenerHostSettings settings) =>
+        StoreLocation.IsConnectionString(settings.Store)
+            ? settings with { Store = string.Empty, StoreCredential = ListenerHostSettings.StoreCredentialName }
+            : settings;
+
+    private static string? StoreSource(ListenerHostSettings settings) =>
+        StoreLocation.IsConnectionString(settings.Store) ? SystemdUnit.StorePath(settings.Name) : null;
 
     public string TargetOf(string name) => OperatingSystem.IsWindows() ? $"Windows service {name}" : SystemdUnit.UnitPath(name, _unitDirectory);
 
     /// <summary>Sets the service up and returns it; <paramref name="warnings"/> gets what the admin should know.</summary>
     public ListenerServiceInfo Install(ListenerServiceRequest request, ICollection<string> warnings)
     {
-        if (!File.Exists(request.Settings.Store))
+        var postgres = StoreLocation.IsConnectionString(request.Settings.Store);
+        if (!postgres && !File.Exists(request.Settings.Store))
         {
             throw new JournalConfigurationException("StoreNotFound", JournalErrorKind.NotFound,
                 $"The store '{request.Settings.Store}' does not exist. Create the journal definitions in it first (New-JournalDefinition -Store).", request.Settings.Store);
@@ -97,6 +113,13 @@ public sealed class ListenerServiceManager
         }
         if (OperatingSystem.IsWindows())
         {
+            if (postgres)
+            {
+                // The service's command line would carry the connection string; Windows has no LoadCredential=.
+                throw new JournalConfigurationException("InstallJournalListenerServicePostgresNotSupported", JournalErrorKind.InvalidOperation,
+                    "On Windows the listener service runs over a SQLite store file for now. For a PostgreSQL store, run Start-JournalListener -Store <connection string> -Wait " +
+                    "under your service manager, with the password in the service account's pgpass.conf (never in the connection string).");
+            }
             return InstallWindows(request);
         }
         return InstallSystemd(request, warnings);
@@ -142,6 +165,7 @@ public sealed class ListenerServiceManager
         Run("systemctl", running ? ["disable", "--now", service.Name + ".service"] : ["disable", service.Name + ".service"]);
         File.Delete(service.Path);
         File.Delete(SystemdUnit.PasswordPath(service.Name));
+        File.Delete(SystemdUnit.StorePath(service.Name));
         if (running)
         {
             Run("systemctl", ["daemon-reload"]);
@@ -155,15 +179,10 @@ public sealed class ListenerServiceManager
     private ListenerServiceInfo InstallSystemd(ListenerServiceRequest request, ICollection<string> warnings)
     {
         var settings = request.Settings;
-        var storeDirectory = System.IO.Path.GetDirectoryName(settings.Store)!;
-        if (SharedFolders.Contains(storeDirectory.TrimEnd('/') is { Length: > 0 } d ? d : "/", StringComparer.Ordinal))
+        var postgres = StoreLocation.IsConnectionString(settings.Store);
+        if (!postgres)
         {
-            throw new JournalConfigurationException("StoreFolderShared", JournalErrorKind.InvalidArgument,
-                $"The store is directly in {storeDirectory}, which the service's user would have to own. Move it into a folder of its own (for example /var/lib/mimecastjournaling/journaling.db) and install again.", settings.Store);
-        }
-        if (settings.Store.StartsWith("/root/", StringComparison.Ordinal) && request.User != "root")
-        {
-            warnings.Add($"The store is under /root, which the user {request.User} cannot reach. Move it to /var/lib/mimecastjournaling, or give -User root.");
+            CheckStoreFolder(settings, request.User, warnings);
         }
         if (request.HostAssembly.StartsWith("/root/", StringComparison.Ordinal) && request.User != "root")
         {
@@ -175,14 +194,10 @@ public sealed class ListenerServiceManager
             Run("useradd", ["--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", request.User]);
         }
         var group = PrimaryGroup(request.User);
-        // The user owns the store's folder and files (the database, its -wal/-shm, spool and incoming files).
         var owner = request.User + ":" + group;
-        Run("chown", [owner, storeDirectory]);
-        File.SetUnixFileMode(storeDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var prefix = System.IO.Path.GetFileNameWithoutExtension(settings.Store);
-        foreach (var entry in Directory.EnumerateFileSystemEntries(storeDirectory, prefix + "*"))
+        if (!postgres)
         {
-            Run("chown", ["-R", owner, entry]);
+            GiveStoreFolder(settings.Store, owner);
         }
         if (settings.CertificatePath is { } certificate)
         {
@@ -191,15 +206,22 @@ public sealed class ListenerServiceManager
             File.SetUnixFileMode(certificate, File.GetUnixFileMode(certificate) | UnixFileMode.UserRead | UnixFileMode.GroupRead);
         }
         string? passwordSource = null;
-        if (request.CertificatePassword is not null)
+        if (request.CertificatePassword is not null || postgres)
         {
             Directory.CreateDirectory(SystemdUnit.CredentialDirectory);
             File.SetUnixFileMode(SystemdUnit.CredentialDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        if (request.CertificatePassword is not null)
+        {
             passwordSource = SystemdUnit.PasswordPath(settings.Name);
             WritePrivate(passwordSource, request.CertificatePassword);
         }
+        if (StoreSource(settings) is { } storeSource)
+        {
+            WritePrivate(storeSource, settings.Store);
+        }
         var unitPath = SystemdUnit.UnitPath(settings.Name, _unitDirectory);
-        File.WriteAllText(unitPath, SystemdUnit.Render(settings, request.Dotnet, request.HostAssembly, request.User, group, passwordSource));
+        File.WriteAllText(unitPath, SystemdUnit.Render(UnitSettings(settings), request.Dotnet, request.HostAssembly, request.User, group, passwordSource, StoreSource(settings)));
         File.SetUnixFileMode(unitPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
         var unitName = settings.Name + ".service";
@@ -214,6 +236,35 @@ public sealed class ListenerServiceManager
             warnings.Add($"systemd is not running on this machine (no /run/systemd/system): {unitName} is written and enabled, and starts when the machine boots with systemd.");
         }
         return DescribeSystemd(unitPath, SystemdUnit.Parse(File.ReadAllText(unitPath))!);
+    }
+
+    /// <summary>A store file's folder must be the service's own, and reachable by its user.</summary>
+    private static void CheckStoreFolder(ListenerHostSettings settings, string user, ICollection<string> warnings)
+    {
+        var storeDirectory = System.IO.Path.GetDirectoryName(settings.Store)!;
+        if (SharedFolders.Contains(storeDirectory.TrimEnd('/') is { Length: > 0 } d ? d : "/", StringComparer.Ordinal))
+        {
+            throw new JournalConfigurationException("StoreFolderShared", JournalErrorKind.InvalidArgument,
+                $"The store is directly in {storeDirectory}, which the service's user would have to own. Move it into a folder of its own (for example /var/lib/mimecastjournaling/journaling.db) and install again.", settings.Store);
+        }
+        if (settings.Store.StartsWith("/root/", StringComparison.Ordinal) && user != "root")
+        {
+            warnings.Add($"The store is under /root, which the user {user} cannot reach. Move it to /var/lib/mimecastjournaling, or give -User root.");
+        }
+    }
+
+    /// <summary>The user owns the store's folder and files (the database, its -wal/-shm, spool and incoming files).</summary>
+    [UnsupportedOSPlatform("windows")]
+    private static void GiveStoreFolder(string store, string owner)
+    {
+        var storeDirectory = System.IO.Path.GetDirectoryName(store)!;
+        Run("chown", [owner, storeDirectory]);
+        File.SetUnixFileMode(storeDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var prefix = System.IO.Path.GetFileNameWithoutExtension(store);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(storeDirectory, prefix + "*"))
+        {
+            Run("chown", ["-R", owner, entry]);
+        }
     }
 
     /// <summary>The user's primary group; for a user still to be created, the group useradd --user-group gives it (its own name).</summary>
@@ -257,11 +308,25 @@ public sealed class ListenerServiceManager
             Enabled = enabled.Length > 0 ? enabled : "unknown",
             State = state,
             User = unit.User,
-            Store = unit.Settings.Store,
+            Store = unit.Settings.StoreCredential is null ? unit.Settings.Store : StoredLocation(name),
             Endpoints = unit.Settings.Endpoints.Select(e => e.ToString()).ToArray(),
             CertificatePath = unit.Settings.CertificatePath,
             CommandLine = string.Join(' ', unit.CommandLine.Select(SystemdUnit.Quote)),
         };
+    }
+
+    /// <summary>A PostgreSQL store kept in the service's credential file, shown without its password.</summary>
+    private static string StoredLocation(string name)
+    {
+        var path = SystemdUnit.StorePath(name);
+        try
+        {
+            return PostgresLocation.Parse(File.ReadAllText(path).Trim()).Display;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JournalConfigurationException)
+        {
+            return $"(PostgreSQL, in {path})";
+        }
     }
 
     // ---- Windows (sc.exe): not testable on the Linux build machine ----

@@ -22,10 +22,17 @@ public static class SystemdUnit
 
     public static string PasswordPath(string name) => Path.Combine(CredentialDirectory, name + ".certificate-password");
 
+    /// <summary>Where a PostgreSQL store's connection string for the service is kept (0600, root), for LoadCredential=.</summary>
+    public static string StorePath(string name) => Path.Combine(CredentialDirectory, name + ".store");
+
     /// <summary>The unit text. <paramref name="dotnet"/> runs <paramref name="hostAssembly"/> (MimecastJournaling.Host.dll) as <paramref name="user"/>:<paramref name="group"/>.</summary>
-    public static string Render(ListenerHostSettings settings, string dotnet, string hostAssembly, string user, string group, string? passwordSource)
+    /// <remarks>
+    /// A store read from a credential (<see cref="ListenerHostSettings.StoreCredential"/>, PostgreSQL) comes from
+    /// <paramref name="storeSource"/>; the service then writes nowhere but its private /tmp.
+    /// </remarks>
+    public static string Render(ListenerHostSettings settings, string dotnet, string hostAssembly, string user, string group, string? passwordSource, string? storeSource = null)
     {
-        var storeDirectory = Path.GetDirectoryName(settings.Store)!;
+        var storeDirectory = settings.StoreCredential is null ? Path.GetDirectoryName(settings.Store)! : null;
         // A store or program under a home folder needs it readable; ProtectHome=yes would hide it.
         var underHome = new[] { settings.Store, hostAssembly, settings.CertificatePath ?? string.Empty }
             .Any(p => p.StartsWith("/home/", StringComparison.Ordinal) || p.StartsWith("/root/", StringComparison.Ordinal));
@@ -52,6 +59,10 @@ public static class SystemdUnit
         {
             unit.AppendLine($"LoadCredential={ListenerHostSettings.PasswordCredentialName}:{passwordSource}");
         }
+        if (settings.StoreCredential is not null && storeSource is not null)
+        {
+            unit.AppendLine($"LoadCredential={settings.StoreCredential}:{storeSource}");
+        }
         unit.AppendLine("Environment=DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1");
         unit.AppendLine("Restart=on-failure");
         unit.AppendLine("RestartSec=5");
@@ -64,7 +75,10 @@ public static class SystemdUnit
         unit.AppendLine("NoNewPrivileges=yes");
         unit.AppendLine("ProtectSystem=strict");
         unit.AppendLine("ProtectHome=" + (underHome ? "read-only" : "yes"));
-        unit.AppendLine("ReadWritePaths=" + Quote(storeDirectory));
+        if (storeDirectory is not null)
+        {
+            unit.AppendLine("ReadWritePaths=" + Quote(storeDirectory));
+        }
         unit.AppendLine("PrivateTmp=yes");
         unit.AppendLine("PrivateDevices=yes");
         unit.AppendLine("ProtectKernelTunables=yes");

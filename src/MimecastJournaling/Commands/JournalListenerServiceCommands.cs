@@ -77,13 +77,6 @@ public sealed class InstallJournalListenerServiceCommand : JournalCmdlet
                 $"The certificate file '{certificate}' does not exist. Give the PFX (PKCS#12) file the service should use.", certificate);
         }
         var store = StoreLocation.Resolve(JournalCmdlet.ResolveLocation(this, Store));
-        if (StoreLocation.IsConnectionString(store))
-        {
-            // The unit would carry the connection string (and any password in it) on its command line.
-            throw new JournalConfigurationException("InstallJournalListenerServicePostgresNotSupported", JournalErrorKind.InvalidOperation,
-                "The listener service runs over a SQLite store file for now. For a PostgreSQL store, run Start-JournalListener -Store <connection string> -Wait " +
-                "under your service manager, with the password in the service user's ~/.pgpass (never in the connection string).");
-        }
         var settings = new ListenerHostSettings
         {
             Name = Name,

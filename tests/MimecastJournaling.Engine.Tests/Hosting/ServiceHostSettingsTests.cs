@@ -40,7 +40,8 @@ public sealed class ServiceHostSettingsTests
     }
 
     [Theory]
-    [InlineData(new[] { "--port", "25" }, "--store is required")]
+    [InlineData(new[] { "--port", "25" }, "Give either --store")]
+    [InlineData(new[] { "--store", "/x.db", "--store-credential", "store" }, "not both")]
     [InlineData(new[] { "--store", "/x.db", "--prot", "25" }, "'--prot' is not an option")]
     [InlineData(new[] { "--store", "/x.db", "--port" }, "--port needs a value")]
     [InlineData(new[] { "--store", "/x.db", "--port", "70000" }, "--port '70000' is not a number from 0 to 65535")]
@@ -88,6 +89,44 @@ public sealed class ServiceHostSettingsTests
         var unit = SystemdUnit.Render(Full with { Store = "/home/admin/journaling.db" }, "/usr/bin/dotnet", "/opt/mj/MimecastJournaling.Host.dll", "mj", "mj", null);
         Assert.Contains("ProtectHome=read-only", unit, StringComparison.Ordinal);
         Assert.DoesNotContain("LoadCredential=", unit, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_PostgreSQL_store_comes_from_a_credential_and_never_sits_in_the_unit()
+    {
+        var settings = Full with { Store = string.Empty, StoreCredential = ListenerHostSettings.StoreCredentialName };
+        var unit = SystemdUnit.Render(settings, "/usr/bin/dotnet", "/opt/mj/bin/MimecastJournaling.Host.dll", "mj", "mj", null, SystemdUnit.StorePath("journal-eu"));
+        var lines = unit.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+
+        Assert.Contains("LoadCredential=store:/etc/mimecastjournaling/journal-eu.store", lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("ReadWritePaths=", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("ExecStart=", StringComparison.Ordinal) && l.Contains("--store-credential store", StringComparison.Ordinal) && !l.Contains("--store ", StringComparison.Ordinal));
+        Assert.Equal(settings, SystemdUnit.Parse(unit)!.Settings);
+    }
+
+    [Fact]
+    public void The_host_reads_the_store_from_its_credential_and_says_when_it_is_missing()
+    {
+        var folder = Directory.CreateTempSubdirectory("mj-credentials-").FullName;
+        try
+        {
+            const string location = "Host=db.contoso.test;Database=journal;Username=mj;Password=never-in-a-unit";
+            File.WriteAllText(Path.Combine(folder, "store"), location + "\n");
+            var parsed = ListenerHostSettings.Parse(["--store-credential", "store", "--port", "2525"]);
+            Assert.Equal(string.Empty, parsed.Store);
+
+            Assert.Equal(location, parsed.WithStoreFromCredential(folder).Store);
+            var e = Assert.Throws<JournalConfigurationException>(() => parsed.WithStoreFromCredential(null));
+            Assert.Equal("HostStoreCredentialMissing", e.ErrorId);
+            Assert.Contains("LoadCredential=store:", e.Message, StringComparison.Ordinal);
+            // A store given on the command line is left as it is.
+            var direct = ListenerHostSettings.Parse(["--store", "/srv/mj/journaling.db"]);
+            Assert.Same(direct, direct.WithStoreFromCredential(folder));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
