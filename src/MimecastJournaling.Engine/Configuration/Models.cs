@@ -114,6 +114,12 @@ public enum JournalObjectType
     DirectorySync,
     Certificate,
     Alert,
+    /// <summary>The archive as a whole: an integrity check, a retention run.</summary>
+    Archive,
+    Search,
+    Export,
+    RetentionPolicy,
+    Hold,
 }
 
 /// <summary>

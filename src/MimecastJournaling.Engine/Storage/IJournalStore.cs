@@ -127,6 +127,12 @@ public interface IJournalStore : IDisposable
     IReadOnlyList<JournalEvent> GetEvents(JournalEventQuery query);
 
     /// <summary>
+    /// Writes events that no configuration change carries (a search, an export, a retention run, an
+    /// integrity check), all in one transaction.
+    /// </summary>
+    void RecordEvents(IReadOnlyList<JournalEvent> events);
+
+    /// <summary>
     /// Inserts or replaces a running listener's record (by Id): its start and every heartbeat.
     /// Operational state, not configuration: no event is written.
     /// </summary>

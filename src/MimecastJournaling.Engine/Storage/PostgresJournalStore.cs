@@ -319,6 +319,8 @@ internal sealed class PostgresJournalStore : IJournalStore
 
     // ---- events ---------------------------------------------------------------------------
 
+    public void RecordEvents(IReadOnlyList<JournalEvent> events) => Write(events, (_, _) => { });
+
     public IReadOnlyList<JournalEvent> GetEvents(JournalEventQuery query)
     {
         var where = new List<string>();

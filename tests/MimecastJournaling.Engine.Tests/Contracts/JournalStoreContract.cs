@@ -174,6 +174,22 @@ public abstract class JournalStoreContract : IDisposable
     }
 
     [Fact]
+    public void Events_without_a_change_are_written_together_and_read_back_newest_first()
+    {
+        var time = _clock.GetUtcNow();
+        _host.Store.RecordEvents(
+        [
+            new JournalEvent { Time = time, User = "alice", ObjectType = JournalObjectType.Search, ObjectName = "from:bob", Action = "Search", NewValue = "3" },
+            new JournalEvent { Time = time, User = "alice", ObjectType = JournalObjectType.Export, ObjectName = "/tmp/out", Action = "Export", NewValue = "3" },
+        ]);
+
+        var events = _host.Store.GetEvents(new JournalEventQuery());
+        Assert.Equal([JournalObjectType.Export, JournalObjectType.Search], events.Take(2).Select(e => e.ObjectType));
+        Assert.Equal("from:bob", events[1].ObjectName);
+        Assert.Single(_host.Store.GetEvents(new JournalEventQuery { ObjectType = JournalObjectType.Export }));
+    }
+
+    [Fact]
     public void Domains_addresses_settings_and_events_round_trip()
     {
         _configuration.RegisterDomain("Contoso.com");
