@@ -1,36 +1,39 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using MimecastJournaling.Engine.Configuration;
 using MimecastJournaling.Engine.Hosting;
+using MimecastJournaling.Engine.Listener;
 
 namespace MimecastJournaling.Host;
 
-/// <summary>The host's certificate: a PFX file, its password from a file or the systemd credential.</summary>
+/// <summary>
+/// The host's certificate, as Start-JournalListener has it: a PFX file or a PEM pair (--key), read
+/// again when the file is renewed, with its password from a file or the systemd credential.
+/// </summary>
 internal static class HostCertificate
 {
-    public static X509Certificate2? Load(ListenerHostSettings settings)
+    public static ListenerCertificateSource? Load(ListenerHostSettings settings)
     {
         if (settings.CertificatePath is not { } path)
         {
             return null;
         }
-        X509Certificate2 certificate;
+        // Kept by the source to read renewed files; never written anywhere.
+        var password = ReadPassword(settings);
         try
         {
-            certificate = X509CertificateLoader.LoadPkcs12FromFile(path, ReadPassword(settings));
+            return settings.KeyPath is { } key
+                ? ListenerCertificateSource.PemFiles(path, key, password)
+                : ListenerCertificateSource.PfxFile(path, password);
         }
-        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
         {
-            // The message names the file, never the password.
+            // The message names the files, never the password.
+            var what = settings.KeyPath is null
+                ? "Give a PFX (PKCS#12) file with its private key that the service's user can read, and its password; or a PEM certificate with --key."
+                : "Give the PEM certificate (chain) and its PEM private key (--key), both readable by the service's user; an encrypted key needs its password.";
             throw new JournalConfigurationException("CertificateUnreadable", JournalErrorKind.InvalidArgument,
-                $"Cannot read the certificate '{path}': {e.Message} Give a PFX (PKCS#12) file with its private key that the service's user can read, and its password.", path, e);
+                $"Cannot read the certificate '{path}'{(settings.KeyPath is null ? "" : $" with the key '{settings.KeyPath}'")}: {e.Message} {what}", path, e);
         }
-        if (!certificate.HasPrivateKey)
-        {
-            throw new JournalConfigurationException("CertificateHasNoPrivateKey", JournalErrorKind.InvalidArgument,
-                $"The certificate {certificate.Subject} in '{path}' has no private key, so it cannot serve TLS. Export it as a PFX with its private key.", path);
-        }
-        return certificate;
     }
 
     private static string? ReadPassword(ListenerHostSettings settings)

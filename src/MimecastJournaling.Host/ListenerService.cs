@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using MimecastJournaling.Engine.Configuration;
 using MimecastJournaling.Engine.Hosting;
 using MimecastJournaling.Engine.Listener;
+using MimecastJournaling.Engine.Monitoring;
 using MimecastJournaling.Engine.Storage;
 
 namespace MimecastJournaling.Host;
@@ -13,9 +14,12 @@ namespace MimecastJournaling.Host;
 /// completes once every endpoint is bound (only then does systemd hear READY=1); a stop request
 /// (SIGTERM, the service manager) lets sessions finish for StopTimeout, stores what is queued and
 /// stops the spool processor. Reports that got their 250 and are not archived yet stay in the
-/// spool and are archived first thing at the next start.
+/// spool and are archived first thing at the next start. As with Start-JournalListener: a renewed
+/// certificate file is served without a restart, alerts follow Set-JournalAlert in the store, one
+/// log record per SMTP transaction goes to the host's log (journald under systemd), and
+/// --metrics-prefix serves /metrics, /health and /ready.
 /// </summary>
-internal sealed class ListenerService(ListenerHostSettings settings, ILogger<ListenerService> logger) : IHostedService
+internal sealed class ListenerService(ListenerHostSettings settings, ILogger<ListenerService> logger, ILoggerFactory loggerFactory) : IHostedService
 {
     private JournalBackend? _backend;
     private JournalListener? _listener;
@@ -36,15 +40,48 @@ internal sealed class ListenerService(ListenerHostSettings settings, ILogger<Lis
         var options = new ListenerOptions
         {
             Endpoints = settings.Endpoints,
-            Certificate = certificate,
+            CertificateSource = certificate,
             ServerName = settings.ServerName ?? Dns.GetHostName(),
             MaxConnections = settings.MaxConnections,
         };
         _listener = _backend.CreateListener(options);
-        await _listener.StartAsync(cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Journal listener {Name} listening on {Endpoints} with the store {Store}{Certificate}.",
+        var observers = new List<IAsyncDisposable>();
+        try
+        {
+            var alerts = AlertDispatcher.Attach(_listener, _backend.Store);
+            alerts.DeliveryFailed += message => logger.LogWarning(1300, "{Text}", message);
+            alerts.AlertSent += alert => logger.LogInformation(1301, "Alert sent: {Title}", alert.Title);
+            var transactions = ListenerLog.Attach(_listener, loggerFactory.CreateLogger(ListenerLog.Category));
+            _listener.Stopped += transactions.Dispose;
+            if (settings.MetricsPrefix is { } prefix)
+            {
+                observers.Add(ListenerMonitorEndpoint.Start(_listener, prefix));
+            }
+            await _listener.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            foreach (var observer in observers)
+            {
+                await observer.DisposeAsync().ConfigureAwait(false);
+            }
+            throw;
+        }
+        _listener.Stopped += () =>
+        {
+            foreach (var observer in observers)
+            {
+                observer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        };
+        logger.LogInformation("Journal listener {Name} listening on {Endpoints} with the store {Store}{Certificate}{Metrics}.",
             settings.Name, string.Join(", ", _listener.BoundEndpoints), _backend.Location,
-            certificate is null ? " (no certificate: no STARTTLS)" : $", certificate {certificate.Subject} ({certificate.Thumbprint})");
+            certificate is null ? " (no certificate: no STARTTLS)" : $", certificate {certificate.Current.Subject} ({certificate.Current.Thumbprint}) from {certificate.Description}",
+            settings.MetricsPrefix is null ? string.Empty : $", metrics at {settings.MetricsPrefix}metrics");
+        if (certificate is not null && CertificateExpiryStatus.Of(certificate.Current, DateTimeOffset.UtcNow) is { State: not CertificateExpiryState.Valid } expiry)
+        {
+            logger.LogWarning("{Text}", expiry.Message);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -354,3 +354,62 @@ function Add-TestSpoolEntry {
     $list.Add($entry)
     $spool.Append($list) | Out-Null
 }
+
+# A self-signed certificate and key as PEM files written by openssl (certbot's layout).
+function New-PemPair([string] $Folder, [string] $Name, [int] $Days = 90) {
+    New-Item -ItemType Directory -Force -Path $Folder | Out-Null
+    $cert = Join-Path $Folder 'fullchain.pem'
+    $key = Join-Path $Folder 'privkey.pem'
+    & openssl req -x509 -newkey rsa:2048 -nodes -keyout $key -out $cert -days $Days -subj "/CN=$Name" -addext 'subjectAltName=IP:127.0.0.1' 2>$null
+    if ($LASTEXITCODE -ne 0) { throw 'openssl could not make the test certificate.' }
+    [pscustomobject]@{ Certificate = $cert; Key = $key; Thumbprint = ((& openssl x509 -in $cert -noout -fingerprint -sha1) -replace '^.*=', '' -replace ':', '') }
+}
+
+# The subject DN of the certificate the listener serves, as swaks (a real TLS client) reports it.
+function Get-ServedSubject([int] $Port) {
+    $transcript = & swaks --server 127.0.0.1 --port $Port --tls --quit-after STARTTLS --timeout 30 2>&1 | ForEach-Object { "$_" }
+    ($transcript | Where-Object { $_ -match 'TLS peer (subject )?DN="?([^"]+)"?' } | Select-Object -First 1) -replace '^.*DN="?', '' -replace '"$', ''
+}
+
+# A unix datagram socket, as systemd's NOTIFY_SOCKET is; the service user may send to it.
+function New-NotifySocket([string] $Path) {
+    $socket = [System.Net.Sockets.Socket]::new([System.Net.Sockets.AddressFamily]::Unix, [System.Net.Sockets.SocketType]::Dgram, [System.Net.Sockets.ProtocolType]::Unspecified)
+    $socket.Bind([System.Net.Sockets.UnixDomainSocketEndPoint]::new($Path))
+    & chmod 666 $Path
+    $socket
+}
+
+# The next sd_notify datagram within -Seconds ($null when none came).
+function Receive-Notify($Socket, [int] $Seconds) {
+    $buffer = [byte[]]::new(4096)
+    $Socket.ReceiveTimeout = $Seconds * 1000
+    try { [Text.Encoding]::UTF8.GetString($buffer, 0, $Socket.Receive($buffer)) } catch [System.Net.Sockets.SocketException] { $null }
+}
+
+# Runs the unit's ExecStart as the unit's user, the way systemd would (minus systemd itself):
+# NOTIFY_SOCKET for sd_notify and CREDENTIALS_DIRECTORY for LoadCredential=. Stop-UnitCommands kills what is left.
+function Start-UnitCommand($Service, [string] $NotifyPath, [string] $Credentials) {
+    $words = Get-Content -LiteralPath $Service.Path | Where-Object { $_ -like 'ExecStart=*' } | ForEach-Object { $_.Substring('ExecStart='.Length) }
+    $uid = (& id -u $Service.User); $gid = (& id -g $Service.User)
+    $info = [System.Diagnostics.ProcessStartInfo]::new('setpriv')
+    foreach ($a in @("--reuid=$uid", "--regid=$gid", '--clear-groups', '--')) { $info.ArgumentList.Add($a) }
+    # The test's paths have no spaces or quotes, so ExecStart's words are split at spaces.
+    foreach ($word in ($words -split ' ' | Where-Object { $_ })) { $info.ArgumentList.Add($word) }
+    $info.UseShellExecute = $false
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.Environment['NOTIFY_SOCKET'] = $NotifyPath
+    $info.Environment['CREDENTIALS_DIRECTORY'] = $Credentials
+    $info.Environment['HOME'] = '/nonexistent'
+    $info.Environment['DOTNET_CLI_TELEMETRY_OPTOUT'] = '1'
+    $process = [System.Diagnostics.Process]::Start($info)
+    $script:StartedUnitProcesses.Add($process)
+    [pscustomobject]@{ Process = $process; Stdout = $process.StandardOutput.ReadToEndAsync(); Stderr = $process.StandardError.ReadToEndAsync() }
+}
+
+$script:StartedUnitProcesses = [System.Collections.Generic.List[System.Diagnostics.Process]]::new()
+
+function Stop-UnitCommands {
+    foreach ($process in $script:StartedUnitProcesses) { if (-not $process.HasExited) { $process.Kill($true) } }
+    $script:StartedUnitProcesses.Clear()
+}

@@ -22,46 +22,10 @@ BeforeAll {
     [IO.File]::WriteAllBytes($CertificatePath, $Certificate.Export('Pfx', $Password))
     & chmod 600 $CertificatePath
     $script:Port = Get-FreeLoopbackPort
-    $script:Started = [System.Collections.Generic.List[System.Diagnostics.Process]]::new()
-
-    # A unix datagram socket, as systemd's NOTIFY_SOCKET is; the service user may send to it.
-    function New-NotifySocket([string] $Path) {
-        $socket = [System.Net.Sockets.Socket]::new([System.Net.Sockets.AddressFamily]::Unix, [System.Net.Sockets.SocketType]::Dgram, [System.Net.Sockets.ProtocolType]::Unspecified)
-        $socket.Bind([System.Net.Sockets.UnixDomainSocketEndPoint]::new($Path))
-        & chmod 666 $Path
-        $socket
-    }
-
-    # The next sd_notify datagram within -Seconds ($null when none came).
-    function Receive-Notify($Socket, [int] $Seconds) {
-        $buffer = [byte[]]::new(4096)
-        $Socket.ReceiveTimeout = $Seconds * 1000
-        try { [Text.Encoding]::UTF8.GetString($buffer, 0, $Socket.Receive($buffer)) } catch [System.Net.Sockets.SocketException] { $null }
-    }
-
-    # Runs the unit's ExecStart as the unit's user, the way systemd would (minus systemd itself).
-    function Start-UnitCommand($Service, [string] $NotifyPath, [string] $Credentials) {
-        $words = Get-Content -LiteralPath $Service.Path | Where-Object { $_ -like 'ExecStart=*' } | ForEach-Object { $_.Substring('ExecStart='.Length) }
-        $uid = (& id -u $script:User); $gid = (& id -g $script:User)
-        $info = [System.Diagnostics.ProcessStartInfo]::new('setpriv')
-        foreach ($a in @("--reuid=$uid", "--regid=$gid", '--clear-groups', '--')) { $info.ArgumentList.Add($a) }
-        # The test's paths have no spaces or quotes, so ExecStart's words are split at spaces.
-        foreach ($word in ($words -split ' ' | Where-Object { $_ })) { $info.ArgumentList.Add($word) }
-        $info.UseShellExecute = $false
-        $info.RedirectStandardOutput = $true
-        $info.RedirectStandardError = $true
-        $info.Environment['NOTIFY_SOCKET'] = $NotifyPath
-        $info.Environment['CREDENTIALS_DIRECTORY'] = $Credentials
-        $info.Environment['HOME'] = '/nonexistent'
-        $info.Environment['DOTNET_CLI_TELEMETRY_OPTOUT'] = '1'
-        $process = [System.Diagnostics.Process]::Start($info)
-        $script:Started.Add($process)
-        [pscustomobject]@{ Process = $process; Stdout = $process.StandardOutput.ReadToEndAsync(); Stderr = $process.StandardError.ReadToEndAsync() }
-    }
 }
 
 AfterAll {
-    foreach ($process in $script:Started) { if (-not $process.HasExited) { $process.Kill($true) } }
+    Stop-UnitCommands
     if (Test-Path "/etc/systemd/system/$Name.service") { Uninstall-JournalListenerService $Name -Confirm:$false -ErrorAction SilentlyContinue }
     & userdel $User 2>$null
     Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue

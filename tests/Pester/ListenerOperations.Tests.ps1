@@ -9,22 +9,6 @@ BeforeAll {
             throw "$tool is missing: build.ps1 -Task Test installs the test packages (swaks, python3-aiosmtpd; openssl comes with the system)."
         }
     }
-
-    # A self-signed certificate and key as PEM files written by openssl (certbot's layout).
-    function New-PemPair([string] $Folder, [string] $Name, [int] $Days = 90) {
-        New-Item -ItemType Directory -Force -Path $Folder | Out-Null
-        $cert = Join-Path $Folder 'fullchain.pem'
-        $key = Join-Path $Folder 'privkey.pem'
-        & openssl req -x509 -newkey rsa:2048 -nodes -keyout $key -out $cert -days $Days -subj "/CN=$Name" -addext 'subjectAltName=IP:127.0.0.1' 2>$null
-        if ($LASTEXITCODE -ne 0) { throw 'openssl could not make the test certificate.' }
-        [pscustomobject]@{ Certificate = $cert; Key = $key; Thumbprint = ((& openssl x509 -in $cert -noout -fingerprint -sha1) -replace '^.*=', '' -replace ':', '') }
-    }
-
-    # The subject DN of the certificate the listener serves, as swaks (a real TLS client) reports it.
-    function Get-ServedSubject([int] $Port) {
-        $transcript = & swaks --server 127.0.0.1 --port $Port --tls --quit-after STARTTLS --timeout 30 2>&1 | ForEach-Object { "$_" }
-        ($transcript | Where-Object { $_ -match 'TLS peer (subject )?DN="?([^"]+)"?' } | Select-Object -First 1) -replace '^.*DN="?', '' -replace '"$', ''
-    }
 }
 
 Describe 'Start-JournalListener with PEM certificate files' {

@@ -32,6 +32,11 @@ On Windows it registers the service with sc.exe (delayed automatic start, restar
 running as the virtual account NT SERVICE\<Name> unless -User names another) and starts it. The
 Windows path is not tested by the module's test suite, which runs on Linux.
 
+The service does what Start-JournalListener does: a renewed certificate file is served to the
+next session without a restart, the alerts set with Set-JournalAlert go out (the Down alert with
+no traffic at all), one log record per SMTP transaction goes to its standard output (journald
+under systemd), and -MetricsPrefix serves Prometheus metrics, /health and /ready.
+
 Installing again with the same -Name replaces the unit.
 '@
     Parameters  = @{
@@ -40,7 +45,9 @@ Installing again with the same -Name replaces the unit.
         BindAddress         = @{ Description = 'The IP address to listen on.'; Default = '0.0.0.0' }
         Port                = @{ Description = 'The SMTP port (STARTTLS is offered when a certificate is given).'; Default = '25' }
         ImplicitTlsPort     = @{ Description = 'An extra port that starts TLS at once (SMTPS, usually 465).'; Default = 'None' }
-        CertificatePath     = @{ Description = 'A PFX (PKCS#12) file with its private key, for STARTTLS. It stays where it is, so a renewed file at the same path is the one the service uses.'; Default = 'None: no STARTTLS' }
+        CertificatePath     = @{ Description = 'A PFX (PKCS#12) file with its private key, or a PEM certificate (chain) with -KeyPath, for STARTTLS. It stays where it is, so a renewed file at the same path is the one the service uses.'; Default = 'None: no STARTTLS' }
+        KeyPath             = @{ Description = "The PEM private key of a PEM -CertificatePath (certbot's privkey.pem). The service's group is given read access to it; a renewed pair at the same paths is served without a restart."; Default = 'None: -CertificatePath is a PFX' }
+        MetricsPrefix       = @{ Description = 'Serves /metrics (Prometheus text), /health and /ready under this HTTP prefix, with its final slash, for example http://127.0.0.1:9425/.'; Default = 'None' }
         CertificatePassword = @{ Description = 'The PFX password; stored for the service in a root-only file, never in the unit.'; Default = 'None' }
         ServerName          = @{ Description = 'The name in the SMTP greeting and EHLO.'; Default = 'The host name' }
         MaxConnections      = @{ Description = 'Connections served at once; more are answered 421.'; Default = '100' }

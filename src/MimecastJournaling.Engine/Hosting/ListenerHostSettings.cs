@@ -42,11 +42,17 @@ public sealed record ListenerHostSettings
     /// <summary>An extra implicit-TLS port (SMTPS, usually 465); null for none.</summary>
     public int? ImplicitTlsPort { get; init; }
 
-    /// <summary>A PFX (PKCS#12) with its private key; null: no STARTTLS (definitions requiring TLS refuse with 530).</summary>
+    /// <summary>A PFX (PKCS#12) with its private key, or a PEM certificate (chain) with <see cref="KeyPath"/>; a renewed file is picked up without a restart. Null: no STARTTLS (definitions requiring TLS refuse with 530).</summary>
     public string? CertificatePath { get; init; }
 
-    /// <summary>A file whose content is the PFX password (null: the systemd credential, when present, else none).</summary>
+    /// <summary>The PEM private key of a PEM certificate in <see cref="CertificatePath"/> (certbot's privkey.pem); null: the certificate is a PFX.</summary>
+    public string? KeyPath { get; init; }
+
+    /// <summary>A file whose content is the PFX password, or the PEM key's (null: the systemd credential, when present, else none).</summary>
     public string? CertificatePasswordFile { get; init; }
+
+    /// <summary>Serves /metrics (Prometheus), /health and /ready under this HTTP prefix (http://127.0.0.1:9425/); null: none.</summary>
+    public string? MetricsPrefix { get; init; }
 
     /// <summary>The name in the greeting and EHLO; null: the host name.</summary>
     public string? ServerName { get; init; }
@@ -77,9 +83,17 @@ public sealed record ListenerHostSettings
         {
             arguments.AddRange(["--certificate", CertificatePath]);
         }
+        if (KeyPath is not null)
+        {
+            arguments.AddRange(["--key", KeyPath]);
+        }
         if (CertificatePasswordFile is not null)
         {
             arguments.AddRange(["--certificate-password-file", CertificatePasswordFile]);
+        }
+        if (MetricsPrefix is not null)
+        {
+            arguments.AddRange(["--metrics-prefix", MetricsPrefix]);
         }
         if (ServerName is not null)
         {
@@ -145,6 +159,14 @@ public sealed record ListenerHostSettings
         {
             settings = settings with { CertificatePath = Path.GetFullPath(certificate) };
         }
+        if (values.TryGetValue("--key", out var key))
+        {
+            settings = settings with { KeyPath = Path.GetFullPath(key) };
+        }
+        if (values.TryGetValue("--metrics-prefix", out var metrics))
+        {
+            settings = settings with { MetricsPrefix = metrics };
+        }
         if (values.TryGetValue("--certificate-password-file", out var passwordFile))
         {
             settings = settings with { CertificatePasswordFile = Path.GetFullPath(passwordFile) };
@@ -168,7 +190,7 @@ public sealed record ListenerHostSettings
     public static readonly IReadOnlyList<string> KnownOptions =
     [
         "--name", "--store", "--store-credential", "--bind", "--port", "--implicit-tls-port", "--certificate",
-        "--certificate-password-file", "--server-name", "--max-connections", "--stop-timeout",
+        "--key", "--certificate-password-file", "--server-name", "--max-connections", "--stop-timeout", "--metrics-prefix",
     ];
 
     /// <summary>

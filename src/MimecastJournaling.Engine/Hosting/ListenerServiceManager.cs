@@ -158,17 +158,26 @@ public sealed class ListenerServiceManager
                 Run("sc.exe", ["stop", service.Name], tolerate: true);
             }
             Run("sc.exe", ["delete", service.Name]);
-            File.Delete(WindowsPasswordPath(service.Name));
+            DeleteIfPresent(WindowsPasswordPath(service.Name));
             return;
         }
         var running = SystemdRunning;
         Run("systemctl", running ? ["disable", "--now", service.Name + ".service"] : ["disable", service.Name + ".service"]);
-        File.Delete(service.Path);
-        File.Delete(SystemdUnit.PasswordPath(service.Name));
-        File.Delete(SystemdUnit.StorePath(service.Name));
+        DeleteIfPresent(service.Path);
+        DeleteIfPresent(SystemdUnit.PasswordPath(service.Name));
+        DeleteIfPresent(SystemdUnit.StorePath(service.Name));
         if (running)
         {
             Run("systemctl", ["daemon-reload"]);
+        }
+    }
+
+    /// <summary>A unit with a PEM key and a file store has no credential folder at all: nothing to delete is fine.</summary>
+    private static void DeleteIfPresent(string path)
+    {
+        if (File.Exists(path))
+        {
+            File.Delete(path);
         }
     }
 
@@ -199,11 +208,11 @@ public sealed class ListenerServiceManager
         {
             GiveStoreFolder(settings.Store, owner);
         }
-        if (settings.CertificatePath is { } certificate)
+        foreach (var file in new[] { settings.CertificatePath, settings.KeyPath }.OfType<string>())
         {
-            // The certificate stays where it is (a renewal replaces the file); the service's group may read it.
-            Run("chgrp", [group, certificate]);
-            File.SetUnixFileMode(certificate, File.GetUnixFileMode(certificate) | UnixFileMode.UserRead | UnixFileMode.GroupRead);
+            // The certificate and key stay where they are (a renewal replaces the files); the service's group may read them.
+            Run("chgrp", [group, file]);
+            File.SetUnixFileMode(file, File.GetUnixFileMode(file) | UnixFileMode.UserRead | UnixFileMode.GroupRead);
         }
         string? passwordSource = null;
         if (request.CertificatePassword is not null || postgres)

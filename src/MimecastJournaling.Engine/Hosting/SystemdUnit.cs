@@ -34,7 +34,7 @@ public static class SystemdUnit
     {
         var storeDirectory = settings.StoreCredential is null ? Path.GetDirectoryName(settings.Store)! : null;
         // A store or program under a home folder needs it readable; ProtectHome=yes would hide it.
-        var underHome = new[] { settings.Store, hostAssembly, settings.CertificatePath ?? string.Empty }
+        var underHome = new[] { settings.Store, hostAssembly, settings.CertificatePath ?? string.Empty, settings.KeyPath ?? string.Empty }
             .Any(p => p.StartsWith("/home/", StringComparison.Ordinal) || p.StartsWith("/root/", StringComparison.Ordinal));
         var command = new StringBuilder();
         command.Append(Quote(dotnet)).Append(' ').Append(Quote(hostAssembly));

@@ -111,6 +111,15 @@ public sealed class ListenerMetrics : IDisposable
     {
         _up.Set(_listener.IsRunning ? 1 : 0);
         _connections.Set(_listener.Counters.ConnectionsOpen);
+        // The certificate served now (a renewed file shows at the next scrape, not a watch round later).
+        var certificates = new HashSet<string[]>(LabelsComparer.Instance);
+        if (_listener.CurrentCertificate is { } certificate)
+        {
+            string[] labels = [certificate.Subject, certificate.Thumbprint];
+            _certificateExpiry.WithLabels(labels).Set(new DateTimeOffset(certificate.NotAfter.ToUniversalTime()).ToUnixTimeSeconds());
+            certificates.Add(labels);
+        }
+        ForgetStale(_certificateExpiry, _certificateLabels, certificates);
         if (_listener.LastWatch is not { } watch)
         {
             return;
@@ -137,14 +146,6 @@ public sealed class ListenerMetrics : IDisposable
         }
         ForgetStale(_definitionStatus, _statusLabels, statuses);
         ForgetStale(_lastReceived, _lastReceivedLabels, received);
-        var certificates = new HashSet<string[]>(LabelsComparer.Instance);
-        if (watch.Certificate is { } certificate)
-        {
-            string[] labels = [certificate.Subject, certificate.Thumbprint];
-            _certificateExpiry.WithLabels(labels).Set(certificate.NotAfter.ToUnixTimeSeconds());
-            certificates.Add(labels);
-        }
-        ForgetStale(_certificateExpiry, _certificateLabels, certificates);
     }
 
     // A removed definition (or a renewed certificate) leaves no series behind.

@@ -39,11 +39,7 @@ public sealed class ListenerMonitorEndpoint : IAsyncDisposable
     /// </summary>
     public static ListenerMonitorEndpoint Start(JournalListener listener, string prefix)
     {
-        if (!Uri.TryCreate(prefix, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || !prefix.EndsWith('/'))
-        {
-            throw new JournalConfigurationException("InvalidMetricsPrefix", JournalErrorKind.InvalidArgument,
-                $"'{prefix}' is not an HTTP prefix. Give http://host:port/ with the final slash, for example http://127.0.0.1:9425/.", prefix);
-        }
+        ValidatePrefix(prefix);
         try
         {
             return new ListenerMonitorEndpoint(listener, prefix);
@@ -52,6 +48,16 @@ public sealed class ListenerMonitorEndpoint : IAsyncDisposable
         {
             throw new JournalConfigurationException("MetricsListenFailed", JournalErrorKind.ResourceUnavailable,
                 $"Cannot serve metrics on {prefix}: {e.Message}. Is another program using the port?", prefix, e);
+        }
+    }
+
+    /// <summary>An InvalidMetricsPrefix error unless <paramref name="prefix"/> is http://host:port/ with its final slash.</summary>
+    public static void ValidatePrefix(string prefix)
+    {
+        if (!Uri.TryCreate(prefix, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || !prefix.EndsWith('/'))
+        {
+            throw new JournalConfigurationException("InvalidMetricsPrefix", JournalErrorKind.InvalidArgument,
+                $"'{prefix}' is not an HTTP prefix. Give http://host:port/ with the final slash, for example http://127.0.0.1:9425/.", prefix);
         }
     }
 

@@ -32,10 +32,20 @@ public sealed class InstallJournalListenerServiceCommand : JournalCmdlet
     [ValidateRange(1, 65535)]
     public int ImplicitTlsPort { get; set; }
 
-    /// <summary>A PFX with its private key; the service's group is given read access to it.</summary>
+    /// <summary>A PFX with its private key, or a PEM certificate with -KeyPath; the service's group is given read access to it.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? CertificatePath { get; set; }
+
+    /// <summary>The PEM private key of a PEM -CertificatePath (certbot's privkey.pem); the service's group is given read access to it.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KeyPath { get; set; }
+
+    /// <summary>Serves /metrics (Prometheus), /health and /ready under this HTTP prefix, for example http://127.0.0.1:9425/.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? MetricsPrefix { get; set; }
 
     /// <summary>Kept in a root-only file and handed to the service as a systemd credential (never in the unit).</summary>
     [Parameter]
@@ -76,6 +86,18 @@ public sealed class InstallJournalListenerServiceCommand : JournalCmdlet
             throw new JournalConfigurationException("CertificateNotFound", JournalErrorKind.NotFound,
                 $"The certificate file '{certificate}' does not exist. Give the PFX (PKCS#12) file the service should use.", certificate);
         }
+        var key = KeyPath is null ? null : GetUnresolvedProviderPathFromPSPath(KeyPath);
+        if (key is not null && (certificate is null || !File.Exists(key)))
+        {
+            throw new JournalConfigurationException("CertificateNotFound", JournalErrorKind.NotFound,
+                certificate is null
+                    ? "-KeyPath is the private key of a PEM certificate: give the certificate with -CertificatePath too."
+                    : $"The key file '{key}' does not exist. Give the PEM private key of the certificate (certbot's privkey.pem).", key);
+        }
+        if (MetricsPrefix is not null)
+        {
+            Engine.Monitoring.ListenerMonitorEndpoint.ValidatePrefix(MetricsPrefix);
+        }
         var store = StoreLocation.Resolve(JournalCmdlet.ResolveLocation(this, Store));
         var settings = new ListenerHostSettings
         {
@@ -85,6 +107,8 @@ public sealed class InstallJournalListenerServiceCommand : JournalCmdlet
             Port = Port,
             ImplicitTlsPort = MyInvocation.BoundParameters.ContainsKey(nameof(ImplicitTlsPort)) ? ImplicitTlsPort : null,
             CertificatePath = certificate,
+            KeyPath = key,
+            MetricsPrefix = MetricsPrefix,
             ServerName = ServerName,
             MaxConnections = MaxConnections,
         };
