@@ -43,6 +43,7 @@ internal sealed class ListenerService(ListenerHostSettings settings, ILogger<Lis
             CertificateSource = certificate,
             ServerName = settings.ServerName ?? Dns.GetHostName(),
             MaxConnections = settings.MaxConnections,
+            MaxConnectionsPerSource = settings.MaxConnectionsPerSource,
         };
         _listener = _backend.CreateListener(options);
         var observers = new List<IAsyncDisposable>();

@@ -51,6 +51,7 @@ Installing again with the same -Name replaces the unit.
         CertificatePassword = @{ Description = 'The PFX password; stored for the service in a root-only file, never in the unit.'; Default = 'None' }
         ServerName          = @{ Description = 'The name in the SMTP greeting and EHLO.'; Default = 'The host name' }
         MaxConnections      = @{ Description = 'Connections served at once; more are answered 421.'; Default = '100' }
+        MaxConnectionsPerSource = @{ Description = 'Connections at once from one address; more are answered 421 4.7.0. Raise it when every report comes through one relay or NAT address.'; Default = '20' }
         User                = @{ Description = 'The account the service runs as; on Linux a system user of that name is created when missing.'; Default = 'mimecastjournaling (Windows: NT SERVICE\<Name>)' }
         DotnetPath          = @{ Description = 'The dotnet program that runs the host (the .NET 8 runtime or newer).'; Default = 'dotnet on PATH' }
         NoStart             = @{ Description = 'Enables the service without starting it now.' }

@@ -59,6 +59,11 @@ public sealed record ListenerHostSettings
 
     public int MaxConnections { get; init; } = 100;
 
+    /// <summary>Connections at once from one address (more get 421 4.7.0), as Start-JournalListener's -MaxConnectionsPerSource.</summary>
+    public int MaxConnectionsPerSource { get; init; } = DefaultMaxConnectionsPerSource;
+
+    public static readonly int DefaultMaxConnectionsPerSource = new ListenerOptions { Endpoints = [] }.MaxConnectionsPerSource;
+
     /// <summary>How long sessions in progress may finish on a stop request before they are cut.</summary>
     public TimeSpan StopTimeout { get; init; } = JournalListener.DefaultStopGrace;
 
@@ -102,6 +107,10 @@ public sealed record ListenerHostSettings
         if (MaxConnections != 100)
         {
             arguments.AddRange(["--max-connections", Number(MaxConnections)]);
+        }
+        if (MaxConnectionsPerSource != DefaultMaxConnectionsPerSource)
+        {
+            arguments.AddRange(["--max-connections-per-source", Number(MaxConnectionsPerSource)]);
         }
         if (StopTimeout != JournalListener.DefaultStopGrace)
         {
@@ -179,6 +188,10 @@ public sealed record ListenerHostSettings
         {
             settings = settings with { MaxConnections = ParseNumber("--max-connections", connections, 1, 100_000) };
         }
+        if (values.TryGetValue("--max-connections-per-source", out var perSource))
+        {
+            settings = settings with { MaxConnectionsPerSource = ParseNumber("--max-connections-per-source", perSource, 1, 100_000) };
+        }
         if (values.TryGetValue("--stop-timeout", out var stop))
         {
             settings = settings with { StopTimeout = TimeSpan.FromSeconds(ParseNumber("--stop-timeout", stop, 0, 3600)) };
@@ -190,7 +203,7 @@ public sealed record ListenerHostSettings
     public static readonly IReadOnlyList<string> KnownOptions =
     [
         "--name", "--store", "--store-credential", "--bind", "--port", "--implicit-tls-port", "--certificate",
-        "--key", "--certificate-password-file", "--server-name", "--max-connections", "--stop-timeout", "--metrics-prefix",
+        "--key", "--certificate-password-file", "--server-name", "--max-connections", "--max-connections-per-source", "--stop-timeout", "--metrics-prefix",
     ];
 
     /// <summary>

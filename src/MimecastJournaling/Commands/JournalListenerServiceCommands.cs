@@ -59,6 +59,10 @@ public sealed class InstallJournalListenerServiceCommand : JournalCmdlet
     [ValidateRange(1, 100_000)]
     public int MaxConnections { get; set; } = 100;
 
+    [Parameter]
+    [ValidateRange(1, 100_000)]
+    public int MaxConnectionsPerSource { get; set; } = ListenerHostSettings.DefaultMaxConnectionsPerSource;
+
     /// <summary>The account the service runs as; created (a system user without login) when missing.</summary>
     [Parameter]
     [ValidatePattern(@"^[A-Za-z_][A-Za-z0-9_.\\-]{0,63}$")]
@@ -111,6 +115,7 @@ public sealed class InstallJournalListenerServiceCommand : JournalCmdlet
             MetricsPrefix = MetricsPrefix,
             ServerName = ServerName,
             MaxConnections = MaxConnections,
+            MaxConnectionsPerSource = MaxConnectionsPerSource,
         };
         var dotnet = DotnetPath is null ? ListenerServiceManager.FindDotnet() : GetUnresolvedProviderPathFromPSPath(DotnetPath);
         var manager = new ListenerServiceManager();

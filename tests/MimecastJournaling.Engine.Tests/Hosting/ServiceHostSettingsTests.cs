@@ -19,6 +19,7 @@ public sealed class ServiceHostSettingsTests
         MetricsPrefix = "http://127.0.0.1:9425/",
         ServerName = "archive.contoso.com",
         MaxConnections = 250,
+        MaxConnectionsPerSource = 60,
         StopTimeout = TimeSpan.FromSeconds(45),
     };
 
