@@ -43,7 +43,7 @@ param(
     [int] $Size = 20000,
     [int] $TimeoutSeconds = 900,
     [int] $WarmupCount = 10000,
-    [int] $LargeSessions = 20,
+    [int] $LargeSessions = 20,           # 0 leaves the large-report phase out
     [int] $LargeSize = 25MB,
     [ValidateSet('SQLite', 'PostgreSQL', 'PostgreSQL x2')]
     [string[]] $Backends = @('SQLite', 'PostgreSQL', 'PostgreSQL x2'),
@@ -352,6 +352,7 @@ if ($ColdStart) {
 }
 $postfixConfig = $null
 $results = [System.Collections.Generic.List[object]]::new()
+$largeResult = $null
 try {
     Install-Postfix
     New-Item -ItemType Directory -Path $work | Out-Null
@@ -460,54 +461,58 @@ exit 3
         }
         $label = if ($listenerCount -gt 1) { "$listenerCount x Start-JournalListener ($($backend -replace ' x\d+$'))" } else { "Start-JournalListener ($backend)" }
         $results.Add((Measure-Listener -Label $label -Store $store -Listeners $listenerCount))
+        $results[-1] | Format-List | Out-String -Width 200 | Write-Host   # kept even if a later phase fails
     }
 
-    # Large reports: -LargeSessions sessions at once, one report of -LargeSize bytes each, into a
-    # fresh listener (its own store, so VmHWM is this load's alone). Held whole in memory they would
-    # cost LargeSessions x LargeSize; the listener streams DATA past the library (1 MB in memory per
-    # session, then a private file) and copies it into the spool in chunks.
-    $port = Get-FreePort
-    $largeStore = Join-Path $work 'large/journaling.db'
-    New-Item -ItemType Directory -Path (Split-Path $largeStore) | Out-Null
-    $largePidFile = Join-Path $work 'large.pid'
-    Register-JournalDomain -Name journal.contoso.com -Store $largeStore | Out-Null
-    New-JournalDefinition 'Bench' journal@journal.contoso.com -SourceIpRange 127.0.0.1 -Encrypted $false -JournalNonInternalAddresses -Store $largeStore | Out-Null
-    $large = Start-Native 'dotnet' @('pwsh', '-NoProfile', '-NonInteractive', '-File', $listenerScript, $manifest, "$port", $largePidFile, 'node-large') -Environment @{ MIMECASTJOURNALING_STORE = $largeStore }
-    $script:started.Add($large)
-    Wait-For { $large.Process.HasExited -or ((Test-Path $largePidFile) -and (Test-Port $port)) } 120 'the listener for large reports to listen'
-    if ($large.Process.HasExited) { throw "The listener exited: $($large.Stderr.GetAwaiter().GetResult().Trim())" }
-    $largePid = [int](Get-Content -LiteralPath $largePidFile)
-    $large.Pids.Add($largePid)
-    Write-Host "Start-JournalListener (pid $largePid), $LargeSessions x $LargeSize bytes at once..."
-    $largeTarget = Join-Path $work 'large-target'
-    $largeWatcher = Start-Native 'dotnet' @('pwsh', '-NoProfile', '-NonInteractive', '-File', $watcherScript, $manifest, $largeTarget, "$TimeoutSeconds") -Environment @{ MIMECASTJOURNALING_STORE = $largeStore }
-    $script:started.Add($largeWatcher)
-    Start-Sleep -Seconds 3
-    $rssBefore = [long]((Get-Content -LiteralPath "/proc/$largePid/status" | Where-Object { $_ -match '^VmRSS:' }) -replace '\D', '')
-    $startTicks2 = [DateTime]::UtcNow.Ticks
-    $watch = [System.Diagnostics.Stopwatch]::StartNew()
-    $source = Start-Native 'smtp-source' @('-d', '-s', "$LargeSessions", '-m', "$LargeSessions", '-l', "$LargeSize", '-f', $sender, '-t', $recipient, "127.0.0.1:$port")
-    $script:started.Add($source)
-    $source.Process.WaitForExit()
-    $acceptSeconds = $watch.Elapsed.TotalSeconds
-    if ($source.Process.ExitCode -ne 0) { throw "smtp-source (large) failed (exit code $($source.Process.ExitCode)): $($source.Stderr.GetAwaiter().GetResult().Trim())" }
-    Set-Content -LiteralPath $largeTarget -Value $LargeSessions
-    if (-not $largeWatcher.Process.WaitForExit($TimeoutSeconds * 1000)) { throw "The listener did not archive the large reports within $TimeoutSeconds s." }
-    $largeReport = $largeWatcher.Stdout.GetAwaiter().GetResult()
-    if ($largeWatcher.Process.ExitCode -ne 0 -or $largeReport -notmatch 'DONE (\d+) (.*)') { throw "The large-report watcher failed: $largeReport" }
-    $largeDoneTicks = [long]$Matches[1]
-    Write-Host "Large-report store: $($Matches[2])"
-    $largeHwm = [long]((Get-Content -LiteralPath "/proc/$largePid/status" | Where-Object { $_ -match '^VmHWM:' }) -replace '\D', '')
-    Stop-Native $large
-    $largeResult = [pscustomobject]@{
-        Server          = 'Start-JournalListener (large reports)'
-        Reports         = $LargeSessions
-        SizeBytes       = $LargeSize
-        AcceptSeconds   = [math]::Round($acceptSeconds, 2)
-        ArchivedSeconds = [math]::Round(($largeDoneTicks - $startTicks2) / [TimeSpan]::TicksPerSecond, 2)
-        RssBeforeMB     = [math]::Round($rssBefore / 1024, 1)
-        PeakRssMB       = [math]::Round($largeHwm / 1024, 1)
-        HeldWholeMB     = [math]::Round($LargeSessions * $LargeSize / 1MB, 1)
+    # -LargeSessions 0 leaves this phase out.
+    if ($LargeSessions -gt 0) {
+        # Large reports: -LargeSessions sessions at once, one report of -LargeSize bytes each, into a
+        # fresh listener (its own store, so VmHWM is this load's alone). Held whole in memory they would
+        # cost LargeSessions x LargeSize; the listener streams DATA past the library (1 MB in memory per
+        # session, then a private file) and copies it into the spool in chunks.
+        $port = Get-FreePort
+        $largeStore = Join-Path $work 'large/journaling.db'
+        New-Item -ItemType Directory -Path (Split-Path $largeStore) | Out-Null
+        $largePidFile = Join-Path $work 'large.pid'
+        Register-JournalDomain -Name journal.contoso.com -Store $largeStore | Out-Null
+        New-JournalDefinition 'Bench' journal@journal.contoso.com -SourceIpRange 127.0.0.1 -Encrypted $false -JournalNonInternalAddresses -Store $largeStore | Out-Null
+        $large = Start-Native 'dotnet' @('pwsh', '-NoProfile', '-NonInteractive', '-File', $listenerScript, $manifest, "$port", $largePidFile, 'node-large') -Environment @{ MIMECASTJOURNALING_STORE = $largeStore }
+        $script:started.Add($large)
+        Wait-For { $large.Process.HasExited -or ((Test-Path $largePidFile) -and (Test-Port $port)) } 120 'the listener for large reports to listen'
+        if ($large.Process.HasExited) { throw "The listener exited: $($large.Stderr.GetAwaiter().GetResult().Trim())" }
+        $largePid = [int](Get-Content -LiteralPath $largePidFile)
+        $large.Pids.Add($largePid)
+        Write-Host "Start-JournalListener (pid $largePid), $LargeSessions x $LargeSize bytes at once..."
+        $largeTarget = Join-Path $work 'large-target'
+        $largeWatcher = Start-Native 'dotnet' @('pwsh', '-NoProfile', '-NonInteractive', '-File', $watcherScript, $manifest, $largeTarget, "$TimeoutSeconds") -Environment @{ MIMECASTJOURNALING_STORE = $largeStore }
+        $script:started.Add($largeWatcher)
+        Start-Sleep -Seconds 3
+        $rssBefore = [long]((Get-Content -LiteralPath "/proc/$largePid/status" | Where-Object { $_ -match '^VmRSS:' }) -replace '\D', '')
+        $startTicks2 = [DateTime]::UtcNow.Ticks
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        $source = Start-Native 'smtp-source' @('-d', '-s', "$LargeSessions", '-m', "$LargeSessions", '-l', "$LargeSize", '-f', $sender, '-t', $recipient, "127.0.0.1:$port")
+        $script:started.Add($source)
+        $source.Process.WaitForExit()
+        $acceptSeconds = $watch.Elapsed.TotalSeconds
+        if ($source.Process.ExitCode -ne 0) { throw "smtp-source (large) failed (exit code $($source.Process.ExitCode)): $($source.Stderr.GetAwaiter().GetResult().Trim())" }
+        Set-Content -LiteralPath $largeTarget -Value $LargeSessions
+        if (-not $largeWatcher.Process.WaitForExit($TimeoutSeconds * 1000)) { throw "The listener did not archive the large reports within $TimeoutSeconds s." }
+        $largeReport = $largeWatcher.Stdout.GetAwaiter().GetResult()
+        if ($largeWatcher.Process.ExitCode -ne 0 -or $largeReport -notmatch 'DONE (\d+) (.*)') { throw "The large-report watcher failed: $largeReport" }
+        $largeDoneTicks = [long]$Matches[1]
+        Write-Host "Large-report store: $($Matches[2])"
+        $largeHwm = [long]((Get-Content -LiteralPath "/proc/$largePid/status" | Where-Object { $_ -match '^VmHWM:' }) -replace '\D', '')
+        Stop-Native $large
+        $largeResult = [pscustomobject]@{
+            Server          = 'Start-JournalListener (large reports)'
+            Reports         = $LargeSessions
+            SizeBytes       = $LargeSize
+            AcceptSeconds   = [math]::Round($acceptSeconds, 2)
+            ArchivedSeconds = [math]::Round(($largeDoneTicks - $startTicks2) / [TimeSpan]::TicksPerSecond, 2)
+            RssBeforeMB     = [math]::Round($rssBefore / 1024, 1)
+            PeakRssMB       = [math]::Round($largeHwm / 1024, 1)
+            HeldWholeMB     = [math]::Round($LargeSessions * $LargeSize / 1MB, 1)
+        }
     }
 } finally {
     if ($postfixConfig) { & postfix -c $postfixConfig stop *> $null; if ($LASTEXITCODE -ne 0) { & postfix -c $postfixConfig abort *> $null } }
@@ -533,9 +538,11 @@ $targets = @(
     foreach ($r in $results | Where-Object PeakRssMB) {
         [pscustomobject]@{ Target = "$($r.Server) peak RSS < 300 MB"; Ratio = [math]::Round($r.PeakRssMB / 300, 2); Met = $r.PeakRssMB -lt 300 }
     }
-    [pscustomobject]@{ Target = "$LargeSessions x $([math]::Round($LargeSize / 1MB)) MB at once: peak RSS < 300 MB (held whole: $($largeResult.HeldWholeMB) MB)"; Ratio = [math]::Round($largeResult.PeakRssMB / 300, 2); Met = $largeResult.PeakRssMB -lt 300 }
+    if ($largeResult) {
+        [pscustomobject]@{ Target = "$LargeSessions x $([math]::Round($LargeSize / 1MB)) MB at once: peak RSS < 300 MB (held whole: $($largeResult.HeldWholeMB) MB)"; Ratio = [math]::Round($largeResult.PeakRssMB / 300, 2); Met = $largeResult.PeakRssMB -lt 300 }
+    }
 )
-$largeResult | Format-List | Out-String -Width 200 | Write-Host
+if ($largeResult) { $largeResult | Format-List | Out-String -Width 200 | Write-Host }
 $targets | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 $results
 $largeResult
