@@ -17,6 +17,8 @@ public sealed class JournalLifecycle
     public const int MaxNameLength = 128;
     /// <summary>Items removed per transaction: a run interrupted (Ctrl+C, a crash) keeps every batch it committed, with its events.</summary>
     public const int BatchSize = 200;
+    /// <summary>The event log's user of the listener's daily retention run.</summary>
+    public const string ListenerActor = "JournalListener retention";
 
     private readonly ILifecycleStore _lifecycle;
     private readonly IJournalStore _store;
@@ -54,6 +56,21 @@ public sealed class JournalLifecycle
 
     public RetentionPolicy NewPolicy(string name, PolicyChange change)
     {
+        var policy = PreviewNewPolicy(name, change);
+        try
+        {
+            _lifecycle.InsertPolicy(policy, [PolicyEvent(policy, "Created", null, null, Describe(policy))]);
+        }
+        catch (JournalConfigurationException e) when (e.Kind == JournalErrorKind.AlreadyExists)
+        {
+            throw PolicyExists(policy.Name);
+        }
+        return policy;
+    }
+
+    /// <summary>The policy New- would create (validated, not stored), for -WhatIf counts.</summary>
+    public RetentionPolicy PreviewNewPolicy(string name, PolicyChange change)
+    {
         var trimmed = ValidName(name, "RetentionPolicyNameInvalid", "retention policy");
         if (change.RetainFor is null)
         {
@@ -65,17 +82,11 @@ public sealed class JournalLifecycle
             throw PolicyExists(trimmed);
         }
         var now = _clock.GetUtcNow();
-        var policy = Apply(new RetentionPolicy { Id = Guid.NewGuid(), Name = trimmed, Created = now, Modified = now }, change);
-        try
-        {
-            _lifecycle.InsertPolicy(policy, [PolicyEvent(policy, "Created", null, null, Describe(policy))]);
-        }
-        catch (JournalConfigurationException e) when (e.Kind == JournalErrorKind.AlreadyExists)
-        {
-            throw PolicyExists(trimmed);
-        }
-        return policy;
+        return Apply(new RetentionPolicy { Id = Guid.NewGuid(), Name = trimmed, Created = now, Modified = now }, change);
     }
+
+    /// <summary>The policy Set- would store (validated, not stored), for -WhatIf counts.</summary>
+    public RetentionPolicy PreviewSetPolicy(string name, PolicyChange change) => Apply(GetPolicy(name), change);
 
     private static JournalConfigurationException PolicyExists(string name) =>
         new("RetentionPolicyExists", JournalErrorKind.AlreadyExists,
@@ -184,9 +195,15 @@ public sealed class JournalLifecycle
     /// item's expiry is otherwise the one fixed when it was archived). With <paramref name="whatIf"/>
     /// it counts what would change and writes nothing.
     /// </summary>
-    public RetentionRecalculation Recalculate(bool whatIf, Action<LifecycleProgress>? progress = null, CancellationToken cancellation = default)
+    /// <param name="policies">The policies to count under (a -WhatIf of a change: the policies as they would be); null: the stored ones. Only with <paramref name="whatIf"/>.</param>
+    public RetentionRecalculation Recalculate(bool whatIf, IReadOnlyList<RetentionPolicy>? policies = null, Action<LifecycleProgress>? progress = null,
+        CancellationToken cancellation = default)
     {
-        var policies = _lifecycle.GetPolicies();
+        if (policies is not null && !whatIf)
+        {
+            throw new ArgumentException("Other policies than the stored ones are for counting (whatIf) only.", nameof(policies));
+        }
+        policies ??= _lifecycle.GetPolicies();
         var total = _lifecycle.CountItems();
         long examined = 0, changed = 0, earlier = 0, later = 0, unlimited = 0;
         var afterId = 0L;

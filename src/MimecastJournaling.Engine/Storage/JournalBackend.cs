@@ -110,7 +110,10 @@ public sealed class JournalBackend
     {
         var spool = OpenSpool(options.NodeName, options.SpoolLease);
         var temporary = options.TemporaryDirectory ?? _sqlite?.IncomingLocation;
-        return new JournalListener(Store, Archive, spool, options with { TemporaryDirectory = temporary }, clock);
+        return new JournalListener(Store, Archive, spool, options with { TemporaryDirectory = temporary }, clock)
+        {
+            Lifecycle = OpenLifecycle(JournalLifecycle.ListenerActor, clock),
+        };
     }
 
     /// <summary>
