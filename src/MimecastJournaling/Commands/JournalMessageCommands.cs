@@ -349,7 +349,6 @@ public sealed class GetJournalOutcomeCommand : JournalCmdlet
 /// lock on the original still refuses).
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "JournalMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-[OutputType(typeof(void))]
 public sealed class RemoveJournalMessageCommand : JournalCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
