@@ -61,3 +61,31 @@ internal interface ILifecycleWriteTransaction
     /// <summary>Writes events in this transaction (the store's own event writer).</summary>
     void InsertEvents(IReadOnlyList<JournalEvent> events);
 }
+
+/// <summary>
+/// Which blobs a removal may free, the same for every backend: the removed items' originals and
+/// clear-text copies, their reports, and the messages those reports' residues refer to. A backend
+/// deletes each of these only when no remaining item or report refers to it (a residue refers only
+/// to messages of its own item, whose key and fingerprint no other item shares).
+/// </summary>
+internal static class RemovedBlobs
+{
+    public static HashSet<string> Candidates(IEnumerable<(string Hash, string Codec, byte[] Data)> reports, IEnumerable<(string Original, string? ClearText)> items)
+    {
+        var candidates = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var report in reports)
+        {
+            candidates.Add(report.Hash);
+            candidates.UnionWith(Archive.ReportBlob.ReferencedMessages(report.Codec, report.Data));
+        }
+        foreach (var (original, clear) in items)
+        {
+            candidates.Add(original);
+            if (clear is not null)
+            {
+                candidates.Add(clear);
+            }
+        }
+        return candidates;
+    }
+}

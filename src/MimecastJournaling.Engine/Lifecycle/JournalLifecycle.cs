@@ -157,13 +157,17 @@ public sealed class JournalLifecycle
         return policy;
     }
 
-    private JournalEvent PolicyEvent(RetentionPolicy p, string action, string? property, string? old, string? @new) => new()
+    private JournalEvent PolicyEvent(RetentionPolicy p, string action, string? property, string? old, string? @new) =>
+        Event(JournalObjectType.RetentionPolicy, p.Name, p.Id.ToString(), action, property, old, @new);
+
+    /// <summary>An event of this actor, now.</summary>
+    private JournalEvent Event(JournalObjectType type, string name, string? id, string action, string? property, string? old, string? @new) => new()
     {
         Time = _clock.GetUtcNow(),
         User = _actor,
-        ObjectType = JournalObjectType.RetentionPolicy,
-        ObjectName = p.Name,
-        ObjectId = p.Id.ToString(),
+        ObjectType = type,
+        ObjectName = name,
+        ObjectId = id,
         Action = action,
         Property = property,
         OldValue = old,
@@ -256,15 +260,8 @@ public sealed class JournalLifecycle
         var result = new RetentionRecalculation { WhatIf = whatIf, Examined = examined, Changed = changed, Earlier = earlier, Later = later, Unlimited = unlimited };
         if (!whatIf)
         {
-            _store.RecordEvents([new JournalEvent
-            {
-                Time = _clock.GetUtcNow(),
-                User = _actor,
-                ObjectType = JournalObjectType.Archive,
-                ObjectName = "Retention",
-                Action = "Recalculated",
-                NewValue = $"{examined} items examined, {changed} changed ({earlier} earlier, {later} later, {unlimited} without a policy)",
-            }]);
+            _store.RecordEvents([Event(JournalObjectType.Archive, "Retention", null, "Recalculated", null, null,
+                $"{examined} items examined, {changed} changed ({earlier} earlier, {later} later, {unlimited} without a policy)")]);
         }
         return result;
     }
@@ -342,18 +339,8 @@ public sealed class JournalLifecycle
     private static JournalConfigurationException HoldNotFound(string name) =>
         new("JournalHoldNotFound", JournalErrorKind.NotFound, $"No active hold is named '{name}'. Get-JournalHold lists them (-IncludeReleased shows released ones).", name);
 
-    private JournalEvent HoldEvent(JournalHold h, string action, string? property, string? old, string? @new) => new()
-    {
-        Time = _clock.GetUtcNow(),
-        User = _actor,
-        ObjectType = JournalObjectType.Hold,
-        ObjectName = h.Name,
-        ObjectId = h.Id.ToString(),
-        Action = action,
-        Property = property,
-        OldValue = old,
-        NewValue = @new,
-    };
+    private JournalEvent HoldEvent(JournalHold h, string action, string? property, string? old, string? @new) =>
+        Event(JournalObjectType.Hold, h.Name, h.Id.ToString(), action, property, old, @new);
 
     /// <summary>The message with the names of the active holds that cover it.</summary>
     public IReadOnlyList<JournalMessage> WithHolds(IReadOnlyList<JournalMessage> messages)
@@ -480,30 +467,14 @@ public sealed class JournalLifecycle
             var groupIds = group.Select(i => i.Id).ToList();
             var c = t.DeleteItems(groupIds);
             counts = counts.Add(c);
-            events.Add(new JournalEvent
-            {
-                Time = _clock.GetUtcNow(),
-                User = _actor,
-                ObjectType = JournalObjectType.RetentionPolicy,
-                ObjectName = group.Key,
-                Action = "Removed",
-                Property = "Items",
-                NewValue = $"{c.Items} expired items removed (ids {string.Join(", ", groupIds)}); {c.Reports} reports, {c.Recipients} recipients, " +
-                    $"{c.Blobs} blobs ({c.BlobBytes} bytes) deleted; as of {now:u}",
-            });
+            events.Add(Event(JournalObjectType.RetentionPolicy, group.Key, null, "Removed", "Items", null,
+                $"{c.Items} expired items removed (ids {string.Join(", ", groupIds)}); {c.Reports} reports, {c.Recipients} recipients, " +
+                $"{c.Blobs} blobs ({c.BlobBytes} bytes) deleted; as of {now:u}"));
         }
         if (heldItems.Count > 0)
         {
-            events.Add(new JournalEvent
-            {
-                Time = _clock.GetUtcNow(),
-                User = _actor,
-                ObjectType = JournalObjectType.Archive,
-                ObjectName = "Retention",
-                Action = "Kept",
-                Property = "Holds",
-                NewValue = $"{heldItems.Count} expired items kept by a hold (ids {string.Join(", ", heldItems.Select(i => i.Id))})",
-            });
+            events.Add(Event(JournalObjectType.Archive, "Retention", null, "Kept", "Holds", null,
+                $"{heldItems.Count} expired items kept by a hold (ids {string.Join(", ", heldItems.Select(i => i.Id))})"));
         }
         t.InsertEvents(events);
         return new BatchDecision(items.Count, removable, heldItems, counts);

@@ -159,21 +159,8 @@ internal sealed class PostgresLifecycleStore(PostgresDatabase db) : ILifecycleSt
             var array = ids.ToArray();
             var reports = Query(c, t, "SELECT r.raw_hash, b.codec, b.data FROM reports r JOIN blobs b ON b.hash = r.raw_hash WHERE r.item_id = ANY(@ids)",
                 r => (Hash: r.GetString(0), Codec: r.GetString(1), Data: (byte[])r.GetValue(2)), ("@ids", array));
-            var candidates = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var report in reports)
-            {
-                candidates.Add(report.Hash);
-                candidates.UnionWith(ReportBlob.ReferencedMessages(report.Codec, report.Data));
-            }
-            foreach (var (original, clear) in Query(c, t, "SELECT original_hash, clear_text_hash FROM items WHERE id = ANY(@ids)",
-                         r => (r.GetString(0), GetStringOrNull(r, 1)), ("@ids", array)))
-            {
-                candidates.Add(original);
-                if (clear is not null)
-                {
-                    candidates.Add(clear);
-                }
-            }
+            var candidates = RemovedBlobs.Candidates(reports, Query(c, t, "SELECT original_hash, clear_text_hash FROM items WHERE id = ANY(@ids)",
+                         r => (r.GetString(0), GetStringOrNull(r, 1)), ("@ids", array)));
             long recipients = 0;
             foreach (var table in SqliteLifecycleStore.PerItemTables)
             {

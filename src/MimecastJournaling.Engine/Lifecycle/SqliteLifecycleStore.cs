@@ -168,20 +168,7 @@ internal sealed class SqliteLifecycleStore(SqliteDatabase db) : ILifecycleStore
             var list = IdList(ids);
             var reports = Query(c, t, $"SELECT r.raw_hash, b.codec, b.data FROM reports r JOIN blobs b ON b.hash = r.raw_hash WHERE r.item_id IN ({list})",
                 r => (Hash: r.GetString(0), Codec: r.GetString(1), Data: (byte[])r.GetValue(2)));
-            var candidates = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var report in reports)
-            {
-                candidates.Add(report.Hash);
-                candidates.UnionWith(ReportBlob.ReferencedMessages(report.Codec, report.Data));
-            }
-            foreach (var (original, clear) in Query(c, t, $"SELECT original_hash, clear_text_hash FROM items WHERE id IN ({list})", r => (r.GetString(0), GetStringOrNull(r, 1))))
-            {
-                candidates.Add(original);
-                if (clear is not null)
-                {
-                    candidates.Add(clear);
-                }
-            }
+            var candidates = RemovedBlobs.Candidates(reports, Query(c, t, $"SELECT original_hash, clear_text_hash FROM items WHERE id IN ({list})", r => (r.GetString(0), GetStringOrNull(r, 1))));
             long recipients = 0;
             foreach (var table in PerItemTables)
             {
