@@ -19,7 +19,7 @@ Describe 'ShouldProcess' {
 
     It 'covers every changing verb of the module' {
         $verbs = $Commands | Where-Object Verb -notin 'Get', 'Test', 'Read' | ForEach-Object Verb | Sort-Object -Unique
-        $verbs | Should -Be @('Add', 'Connect', 'Copy', 'Disable', 'Disconnect', 'Enable', 'Export', 'Import', 'Install', 'New', 'Register', 'Remove', 'Send', 'Set', 'Start', 'Stop', 'Sync', 'Uninstall', 'Unregister', 'Update')
+        $verbs | Should -Be @('Add', 'Connect', 'Copy', 'Disable', 'Disconnect', 'Enable', 'Export', 'Import', 'Install', 'Invoke', 'New', 'Register', 'Remove', 'Send', 'Set', 'Start', 'Stop', 'Sync', 'Uninstall', 'Unregister', 'Update')
     }
 
     It 'Test-O365PartnerConnector sends test messages and marks the connector validated, so it has -WhatIf; Test-O365Journaling only reads' {
@@ -33,7 +33,7 @@ Describe 'ShouldProcess' {
     }
 
     It 'asks before removing (ConfirmImpact High) on Remove-JournalDefinition, Unregister-JournalDomain, the Remove-O365 cmdlets and Disable-O365JournalRule' {
-        foreach ($name in 'Remove-JournalDefinition', 'Unregister-JournalDomain', 'Uninstall-JournalListenerService', 'Remove-O365JournalContact', 'Remove-O365PartnerConnector', 'Remove-O365JournalRule', 'Disable-O365JournalRule') {
+        foreach ($name in 'Remove-JournalDefinition', 'Unregister-JournalDomain', 'Uninstall-JournalListenerService', 'Remove-JournalMessage', 'Remove-JournalHold', 'Remove-JournalRetentionPolicy', 'Remove-O365JournalContact', 'Remove-O365PartnerConnector', 'Remove-O365JournalRule', 'Disable-O365JournalRule') {
             $attribute = (Get-Command $name).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true)[0]
             "$($attribute.ConfirmImpact)" | Should -Be 'High' -Because $name
         }
@@ -73,6 +73,16 @@ Describe '[OutputType]' {
         $exportFolder = Join-Path (Split-Path $Store) 'export'
         New-Item -ItemType Directory $exportFolder | Out-Null
         $Output['Export-JournalMessage'] = Get-JournalMessage | Export-JournalMessage -Destination $exportFolder
+        # Retention and holds: the imported item (dated March 2025) is expired under 30 days but held, then erased.
+        $Output['New-JournalRetentionPolicy'] = New-JournalRetentionPolicy 'Types' -RetainFor (New-TimeSpan -Days 30)
+        $Output['Get-JournalRetentionPolicy'] = Get-JournalRetentionPolicy
+        $Output['Set-JournalRetentionPolicy'] = Set-JournalRetentionPolicy 'Types' -RetainFor (New-TimeSpan -Days 60) -Recalculate -Confirm:$false
+        $Output['New-JournalHold'] = New-JournalHold 'Types' -Reason 'Habits test' -Mailbox '*@contoso.test'
+        $Output['Get-JournalHold'] = Get-JournalHold
+        $Output['Invoke-JournalRetention'] = Invoke-JournalRetention -Confirm:$false
+        $Output['Remove-JournalHold'] = Remove-JournalHold 'Types' -Reason 'Habits test done' -Confirm:$false -PassThru
+        $Output['Remove-JournalRetentionPolicy'] = Remove-JournalRetentionPolicy 'Types' -Recalculate -Confirm:$false
+        $Output['Remove-JournalMessage'] = Get-JournalMessage | Remove-JournalMessage -Reason 'Habits test' -Force -Confirm:$false
         # The queue: a report answered 250 but not archived yet (as a listener that stopped would leave it).
         Add-TestSpoolEntry -Store $Store -Definition (Get-JournalDefinition 'Types') -Data ([IO.File]::ReadAllBytes($report))
         $Output['Get-JournalQueue'] = Get-JournalQueue
@@ -182,7 +192,8 @@ Describe '[OutputType]' {
             'Set-JournalDefinition', 'Disable-JournalDefinition', 'Enable-JournalDefinition', 'Add-JournalInternalAddress', 'Get-JournalInternalAddress', 'Get-JournalEvent',
             'Read-JournalReport', 'Import-JournalMessage', 'Get-JournalOutcome', 'Get-JournalMessage', 'Export-JournalMessage',
             'Start-JournalListener', 'Get-JournalListener', 'Stop-JournalListener', 'Send-JournalTestMessage', 'Test-JournalConnector', 'Get-JournalQueue',
-            'Update-JournalExchangeOnlineRange', 'Set-JournalListenerSetting', 'Get-JournalListenerSetting', 'Copy-JournalStore', 'Set-JournalAlert', 'Get-JournalAlert', 'Send-JournalAlert',
+            'Update-JournalExchangeOnlineRange', 'Set-JournalListenerSetting', 'New-JournalRetentionPolicy', 'Get-JournalRetentionPolicy', 'Set-JournalRetentionPolicy',
+            'New-JournalHold', 'Get-JournalHold', 'Invoke-JournalRetention', 'Remove-JournalHold', 'Remove-JournalRetentionPolicy', 'Get-JournalListenerSetting', 'Copy-JournalStore', 'Set-JournalAlert', 'Get-JournalAlert', 'Send-JournalAlert',
             'Get-O365JournalingConnection', 'New-O365JournalContact', 'Get-O365JournalContact', 'Get-O365AcceptedDomain', 'Sync-JournalDirectory',
             'New-O365PartnerConnector', 'Get-O365PartnerConnector', 'Set-O365PartnerConnector', 'Test-O365PartnerConnector',
             'Set-O365JournalNdrRecipient', 'Get-O365JournalNdrRecipient', 'New-O365JournalRule', 'Get-O365JournalRule', 'Set-O365JournalRule',

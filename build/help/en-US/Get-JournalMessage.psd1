@@ -104,8 +104,10 @@ One object per item: Id, MessageId, Sender, Subject, Date, Size (of the original
 Recipients (Address, Type, ExpandedFrom, ForwardedFrom), Mailboxes, Definition, State (Pending
 during the merge window, then Archived), HasClearTextCopy, Reports (ReportId, Received, Source,
 Definition, Outcome of each contributing report), FirstReceived, Updated and ContentHash (SHA-256
-of the stored original). The default view is a table of Id, Date, Sender, Subject and the
-number of recipients and reports.
+of the stored original), ExpiresOn (when its retention runs out, fixed when it was archived;
+empty when no retention policy applies and it is kept), RetentionPolicy (the policy that set
+it) and Holds (the names of the active legal holds that cover it). The default view is a table
+of Id, Date, Sender, Subject, the number of recipients and reports, State, ExpiresOn and Holds.
 '@
     }
     Notes       = @'

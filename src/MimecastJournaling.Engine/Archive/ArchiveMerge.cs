@@ -1,3 +1,5 @@
+using MimecastJournaling.Engine.Lifecycle;
+
 namespace MimecastJournaling.Engine.Archive;
 
 /// <summary>An archive item as match and merge sees it.</summary>
@@ -22,7 +24,13 @@ internal sealed record NewItem
     public int MaxAttempts { get; init; }
     public long AttemptIntervalSeconds { get; init; }
     public DateTimeOffset FirstReceived { get; init; }
+    /// <summary>When its retention runs out (fixed now, from the policies that apply; null: no policy applies).</summary>
+    public DateTimeOffset? ExpiresOn { get; init; }
+    public string? RetentionPolicy { get; init; }
 }
+
+/// <summary>An item's stored retention: its expiry, the policy it came from, and its arrival.</summary>
+internal sealed record ItemRetention(DateTimeOffset? ExpiresOn, string? Policy, DateTimeOffset FirstReceived);
 
 /// <summary>A Pending item whose next match attempt is due.</summary>
 internal sealed record DueItem(long Id, int Attempts, int MaxAttempts, long IntervalSeconds);
@@ -70,6 +78,11 @@ internal interface IArchiveWriteTransaction
 
     IReadOnlyList<DueItem> DueItems(DateTimeOffset now);
     void SetAttempt(long itemId, int attempts, DateTimeOffset? processAfter, bool archived);
+
+    /// <summary>The retention policies, read once per transaction.</summary>
+    IReadOnlyList<RetentionPolicy> RetentionPolicies();
+    ItemRetention GetRetention(long itemId);
+    void SetRetention(long itemId, DateTimeOffset? expiresOn, string? policy);
 }
 
 /// <summary>
@@ -131,6 +144,7 @@ internal static class ArchiveMerge
             var originalHash = s.Original.Span.SequenceEqual(s.RawReport.Span) ? rawHash : ArchiveBlobs.PutMessage(t, s.Original.Span);
             var clearTextHash = s.ClearTextCopy.IsEmpty ? null : ArchiveBlobs.PutMessage(t, s.ClearTextCopy.Span);
             var pending = s.ProcessAfter is { } after && after > s.Received;
+            var (expiresOn, policy) = RetentionRules.Expiry(t.RetentionPolicies(), Facts(s, s.Received));
             var inserted = t.InsertItemIfAbsent(new NewItem
             {
                 MessageId = s.MessageId,
@@ -149,6 +163,8 @@ internal static class ArchiveMerge
                 MaxAttempts = s.WaitAttempts,
                 AttemptIntervalSeconds = (long)s.WaitInterval.TotalSeconds,
                 FirstReceived = s.Received,
+                ExpiresOn = expiresOn,
+                RetentionPolicy = policy,
             });
             if (inserted is { } id)
             {
@@ -169,8 +185,30 @@ internal static class ArchiveMerge
         }
         t.TouchItem(itemId, s.Received);
         AddRecipientsAndMailboxes(t, itemId, s);
+        if (t.RetentionPolicies().Count > 0)
+        {
+            // The mailboxes this report brings may put the item under a longer policy; never a shorter one.
+            var stored = t.GetRetention(itemId);
+            var merged = RetentionRules.Merge((stored.ExpiresOn, stored.Policy), RetentionRules.Expiry(t.RetentionPolicies(), Facts(s, stored.FirstReceived)));
+            if (merged != (stored.ExpiresOn, stored.Policy))
+            {
+                t.SetRetention(itemId, merged.ExpiresOn, merged.Policy);
+            }
+        }
         return (itemId, outcome);
     }
+
+    /// <summary>What retention decides on, from a report (its item's arrival given).</summary>
+    private static LifecycleItem Facts(ArchiveSubmission s, DateTimeOffset firstReceived) => new()
+    {
+        MessageId = s.MessageId,
+        DefinitionId = s.DefinitionId,
+        Date = s.Date,
+        FirstReceived = firstReceived,
+        Sender = s.Sender,
+        Mailboxes = s.Mailboxes,
+        Recipients = s.Recipients.Select(r => r.Address).ToList(),
+    };
 
     private static void AddRecipientsAndMailboxes(IArchiveWriteTransaction t, long itemId, ArchiveSubmission s)
     {

@@ -61,6 +61,12 @@ public sealed record JournalMessage
     public DateTimeOffset FirstReceived { get; init; }
     public DateTimeOffset Updated { get; init; }
     public required string ContentHash { get; init; }
+    /// <summary>When the item's retention runs out (fixed when it was archived; null: no retention policy applies, it is kept).</summary>
+    public DateTimeOffset? ExpiresOn { get; init; }
+    /// <summary>The retention policy that set <see cref="ExpiresOn"/>.</summary>
+    public string? RetentionPolicy { get; init; }
+    /// <summary>The active legal holds that cover the item, by name (Get-JournalMessage fills them in).</summary>
+    public IReadOnlyList<string> Holds { get; init; } = Array.Empty<string>();
 
     public override string ToString() => MessageId ?? $"item {Id}";
 }

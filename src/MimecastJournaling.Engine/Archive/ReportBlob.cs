@@ -82,4 +82,17 @@ public static class ReportBlob
         }
         return report;
     }
+
+    /// <summary>The hashes of the message blobs a stored report blob refers to (none for a report stored whole).</summary>
+    public static IReadOnlyList<string> ReferencedMessages(string codec, byte[] stored)
+    {
+        if (codec != ResidueCodec)
+        {
+            return [];
+        }
+        var reader = new ReportResidue.Reader(stored);
+        var residueLength = reader.Int();
+        var residue = BlobCodec.Decompress(BlobCodec.Brotli, stored[reader.Position..], residueLength);
+        return ReportResidue.References(residue).Select(r => r.Hash).ToList();
+    }
 }

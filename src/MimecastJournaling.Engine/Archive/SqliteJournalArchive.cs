@@ -48,14 +48,15 @@ internal sealed class SqliteJournalArchive : IJournalArchive
             var now = FormatTime(i.FirstReceived);
             return Query(c, t,
                 "INSERT INTO items (message_id, message_key, fingerprint, original_hash, clear_text_hash, sender, sender_key, subject, sent, size, " +
-                "definition_id, definition, state, process_after, attempts, max_attempts, attempt_interval_seconds, first_received, updated) " +
-                "VALUES ($mid, $k, $f, $orig, $clear, $sender, $skey, $subject, $sent, $size, $did, $definition, $state, $after, 0, $max, $interval, $now, $now) " +
+                "definition_id, definition, state, process_after, attempts, max_attempts, attempt_interval_seconds, first_received, updated, expires_on, retention_policy) " +
+                "VALUES ($mid, $k, $f, $orig, $clear, $sender, $skey, $subject, $sent, $size, $did, $definition, $state, $after, 0, $max, $interval, $now, $now, $expires, $policy) " +
                 "ON CONFLICT (message_key, fingerprint) DO NOTHING RETURNING id",
                 r => (long?)r.GetInt64(0),
                 ("$mid", i.MessageId), ("$k", i.MessageKey), ("$f", i.Fingerprint), ("$orig", i.OriginalHash), ("$clear", i.ClearTextHash),
                 ("$sender", i.Sender), ("$skey", i.Sender is null ? null : Key(i.Sender)), ("$subject", i.Subject), ("$sent", FormatTime(i.Sent)),
                 ("$size", i.Size), ("$did", i.DefinitionId?.ToString()), ("$definition", i.Definition), ("$state", i.State.ToString()),
-                ("$after", FormatTime(i.ProcessAfter)), ("$max", (long)i.MaxAttempts), ("$interval", i.AttemptIntervalSeconds), ("$now", now)).FirstOrDefault();
+                ("$after", FormatTime(i.ProcessAfter)), ("$max", (long)i.MaxAttempts), ("$interval", i.AttemptIntervalSeconds), ("$now", now),
+                ("$expires", FormatTime(i.ExpiresOn)), ("$policy", i.RetentionPolicy)).FirstOrDefault();
         }
 
         public bool ItemHasReport(long itemId, string rawHash) =>
@@ -103,6 +104,18 @@ internal sealed class SqliteJournalArchive : IJournalArchive
                     ? "UPDATE items SET state = 'Archived', attempts = $a, process_after = NULL WHERE id = $id"
                     : "UPDATE items SET attempts = $a, process_after = $next WHERE id = $id",
                 ("$a", attempts), ("$next", FormatTime(processAfter)), ("$id", itemId));
+
+        private IReadOnlyList<MimecastJournaling.Engine.Lifecycle.RetentionPolicy>? _policies;
+
+        public IReadOnlyList<MimecastJournaling.Engine.Lifecycle.RetentionPolicy> RetentionPolicies() =>
+            _policies ??= MimecastJournaling.Engine.Lifecycle.SqliteLifecycleStore.ReadPolicies(c, t);
+
+        public ItemRetention GetRetention(long itemId) =>
+            Query(c, t, "SELECT expires_on, retention_policy, first_received FROM items WHERE id = $id",
+                r => new ItemRetention(ParseTime(r, 0), GetStringOrNull(r, 1), ParseTime(r, 2) ?? default), ("$id", itemId)).Single();
+
+        public void SetRetention(long itemId, DateTimeOffset? expiresOn, string? policy) =>
+            Execute(c, t, "UPDATE items SET expires_on = $e, retention_policy = $p WHERE id = $id", ("$e", FormatTime(expiresOn)), ("$p", policy), ("$id", itemId));
     }
 
     public IReadOnlyList<JournalMessage> GetMessages(JournalMessageQuery q)
@@ -167,7 +180,7 @@ internal sealed class SqliteJournalArchive : IJournalArchive
     private const string ItemColumns =
         "items.id, items.message_id, items.sender, items.subject, items.sent, items.size, items.definition, items.state, " +
         "items.clear_text_hash IS NOT NULL, items.first_received, items.updated, items.original_hash, " +
-        "items.process_after, items.attempts, items.max_attempts, items.attempt_interval_seconds";
+        "items.process_after, items.attempts, items.max_attempts, items.attempt_interval_seconds, items.expires_on, items.retention_policy";
 
     private static JournalMessage ReadItem(DateTimeOffset now, SqliteDataReader r) => new()
     {
@@ -184,6 +197,8 @@ internal sealed class SqliteJournalArchive : IJournalArchive
         FirstReceived = ParseTime(r, 9) ?? default,
         Updated = ParseTime(r, 10) ?? default,
         ContentHash = r.GetString(11),
+        ExpiresOn = ParseTime(r, 16),
+        RetentionPolicy = GetStringOrNull(r, 17),
     };
 
     private static JournalMessage Complete(SqliteConnection c, JournalMessage item) => item with

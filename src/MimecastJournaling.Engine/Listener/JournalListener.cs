@@ -1,3 +1,4 @@
+using MimecastJournaling.Engine.Lifecycle;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -53,6 +54,9 @@ public sealed partial class JournalListener : IAsyncDisposable
 
     public ListenerCounters Counters { get; } = new();
 
+    /// <summary>The archive's lifecycle, for the daily retention run of the watch (null: no retention runs).</summary>
+    public JournalLifecycle? Lifecycle { get; init; }
+
     /// <summary>This listener's key in the store's record of running listeners.</summary>
     public Guid Id { get; } = Guid.NewGuid();
 
@@ -103,7 +107,11 @@ public sealed partial class JournalListener : IAsyncDisposable
         _writer = new SpoolWriter(_spool, spoolLength, _processor.Wake);
 
         var certificateSource = CertificateSourceOf(_options);
-        _watch = new ListenerWatch(_store, _spool, certificateSource, _options.WatchInterval, _clock, OnWatched);
+        _watch = new ListenerWatch(_store, _spool, certificateSource, _options.WatchInterval, _clock, OnWatched)
+        {
+            Retention = _options.RetentionInterval > TimeSpan.Zero ? Lifecycle : null,
+            RetentionInterval = _options.RetentionInterval,
+        };
 
         var services = new ServiceProvider();
         var temporary = _options.TemporaryDirectory ?? Path.Combine(Path.GetTempPath(), "MimecastJournaling-" + Environment.UserName);

@@ -26,6 +26,12 @@ public sealed record ListenerOptions
     /// <summary>How often the watch runs with or without traffic (inactivity → Down, certificate expiry, queue).</summary>
     public TimeSpan WatchInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How often the watch runs retention (removes expired items no hold covers): at the first
+    /// round, then once per interval. Zero turns it off for this listener.
+    /// </summary>
+    public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromDays(1);
+
     /// <summary>The name in the greeting and in EHLO. The greeting never shows a library version.</summary>
     public string ServerName { get; init; } = Dns.GetHostName();
 

@@ -1,4 +1,5 @@
 using MimecastJournaling.Engine.Configuration;
+using MimecastJournaling.Engine.Lifecycle;
 using MimecastJournaling.Engine.Storage;
 
 namespace MimecastJournaling.Engine.Listener;
@@ -49,6 +50,18 @@ internal sealed class ListenerWatch
     private readonly CancellationTokenSource _stop = new();
     private string? _renewalFailure;
     private Task? _loop;
+    private Task? _retention;
+    private DateTimeOffset? _retentionStarted;
+
+    /// <summary>Runs retention at the first round and then every <see cref="RetentionInterval"/> (null: never).</summary>
+    public JournalLifecycle? Retention { get; init; }
+    public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>The latest retention run started by the watch (tests await it).</summary>
+    internal Task? RetentionRun => _retention;
+
+    /// <summary>The summary of the latest retention run that finished.</summary>
+    public JournalRetentionResult? LastRetention { get; private set; }
 
     public ListenerWatch(IJournalStore store, IMessageSpool spool, ListenerCertificateSource? certificate, TimeSpan interval, TimeProvider clock, Action<ListenerWatchReport> report)
     {
@@ -74,6 +87,10 @@ internal sealed class ListenerWatch
         if (_loop is not null)
         {
             await _loop.ConfigureAwait(false);
+        }
+        if (_retention is not null)
+        {
+            await _retention.ConfigureAwait(false);
         }
         _stop.Dispose();
     }
@@ -107,6 +124,7 @@ internal sealed class ListenerWatch
         var now = _clock.GetUtcNow();
         var conditions = new List<ListenerCondition>();
         new JournalConfiguration(_store, DefinitionHealth.Actor, _clock).MarkInactiveDefinitions();
+        StartRetentionIfDue(now);
         CertificateExpiryStatus? certificate = null;
         if (_certificate is not null)
         {
@@ -139,5 +157,36 @@ internal sealed class ListenerWatch
         var length = _spool.Count();
         TimeSpan? oldest = length == 0 ? null : _spool.List(null, 1).FirstOrDefault() is { } first ? now - first.Received : null;
         return new ListenerWatchReport(now, conditions, definitions, length, oldest, certificate);
+    }
+
+    /// <summary>
+    /// Starts a retention run beside the watch (a long run must not hold up the dead-man checks)
+    /// when none is running and the interval has passed since the last one started. A run that
+    /// fails (store trouble) is tried again at the next round; one stopped with the listener keeps
+    /// what it committed.
+    /// </summary>
+    private void StartRetentionIfDue(DateTimeOffset now)
+    {
+        if (Retention is not { } lifecycle || _retention is { IsCompleted: false }
+            || (_retentionStarted is { } last && now - last < RetentionInterval))
+        {
+            return;
+        }
+        _retentionStarted = now;
+        var token = _stop.Token;
+        _retention = Task.Run(() =>
+        {
+            try
+            {
+                LastRetention = lifecycle.RunRetention(whatIf: false, cancellation: token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception)
+            {
+                _retentionStarted = null;
+            }
+        }, CancellationToken.None);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MimecastJournaling.Engine.Archive;
+using MimecastJournaling.Engine.Lifecycle;
 using MimecastJournaling.Engine.Listener;
 
 namespace MimecastJournaling.Engine.Storage;
@@ -23,6 +24,7 @@ public sealed class JournalBackend
         _sqlite = store;
         Store = store;
         Archive = new SqliteJournalArchive(store.Database);
+        LifecycleStore = new SqliteLifecycleStore(store.Database);
         Location = store.Location;
     }
 
@@ -31,6 +33,7 @@ public sealed class JournalBackend
         _postgres = store;
         Store = store;
         Archive = new PostgresJournalArchive(store.Database);
+        LifecycleStore = new PostgresLifecycleStore(store.Database);
         Location = store.Location;
     }
 
@@ -83,6 +86,16 @@ public sealed class JournalBackend
 
     public IJournalArchive Archive { get; }
 
+    internal ILifecycleStore LifecycleStore { get; }
+
+    /// <summary>
+    /// Retention policies, legal holds, retention runs and erasure over this store, acting as
+    /// <paramref name="actor"/> (the event log's user). <paramref name="originalLock"/> is the
+    /// WORM seam: a lock that may forbid removing an original before its retention ends.
+    /// </summary>
+    public JournalLifecycle OpenLifecycle(string actor, TimeProvider? clock = null, IOriginalLock? originalLock = null) =>
+        new(LifecycleStore, Store, actor, clock, originalLock);
+
     /// <summary>The spool as a listener node uses it (SQLite: the file beside the store; PostgreSQL: the shared table).</summary>
     public IMessageSpool OpenSpool(string? node = null, TimeSpan? lease = null) =>
         _postgres is not null
@@ -97,7 +110,10 @@ public sealed class JournalBackend
     {
         var spool = OpenSpool(options.NodeName, options.SpoolLease);
         var temporary = options.TemporaryDirectory ?? _sqlite?.IncomingLocation;
-        return new JournalListener(Store, Archive, spool, options with { TemporaryDirectory = temporary }, clock);
+        return new JournalListener(Store, Archive, spool, options with { TemporaryDirectory = temporary }, clock)
+        {
+            Lifecycle = OpenLifecycle(JournalLifecycle.ListenerActor, clock),
+        };
     }
 
     /// <summary>

@@ -41,6 +41,8 @@ internal static class JournalStoreCopy
         ("item_recipients", "item_id, address_key", null, false),
         ("item_mailboxes", "item_id, mailbox_key", null, false),
         ("reports", "id", "id", false),
+        ("retention_policies", "id", null, false),
+        ("holds", "id", null, false),
         ("spool", "id", "id", true),
     ];
 

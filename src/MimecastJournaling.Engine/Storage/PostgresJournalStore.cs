@@ -359,7 +359,7 @@ internal sealed class PostgresJournalStore : IJournalStore
         }, parameters.ToArray());
     }
 
-    private static void InsertEvents(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<JournalEvent> events)
+    internal static void InsertEvents(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<JournalEvent> events)
     {
         foreach (var e in events)
         {

@@ -227,6 +227,42 @@ internal static class PostgresSchema
         """
         ALTER TABLE definitions ADD COLUMN tenant_ids TEXT NOT NULL DEFAULT '[]';
         """,
+        // 11: reserved for the search index (its branch replaces this placeholder)
+        """
+        SELECT 11; -- reserved: search index
+        """,
+        // 12: retention policies, legal holds (kept when released, with their scope as a JSON
+        // filter record), and each item's expiry fixed when it is archived
+        """
+        CREATE TABLE retention_policies (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL UNIQUE,
+            retain_ticks BIGINT NOT NULL,
+            definition_id TEXT NULL,
+            definition TEXT NULL,
+            domain TEXT NULL,
+            mailbox TEXT NULL,
+            created TIMESTAMPTZ NOT NULL,
+            modified TIMESTAMPTZ NOT NULL
+        );
+        CREATE TABLE holds (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created TIMESTAMPTZ NOT NULL,
+            released_by TEXT NULL,
+            released TIMESTAMPTZ NULL,
+            release_reason TEXT NULL
+        );
+        CREATE UNIQUE INDEX holds_active_name ON holds(name_key) WHERE released IS NULL;
+        ALTER TABLE items ADD COLUMN expires_on TIMESTAMPTZ NULL;
+        ALTER TABLE items ADD COLUMN retention_policy TEXT NULL;
+        CREATE INDEX items_expires ON items(expires_on) WHERE expires_on IS NOT NULL;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -394,7 +394,7 @@ internal sealed class SqliteJournalStore : IJournalStore
         }, parameters.ToArray());
     }
 
-    private static void InsertEvents(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<JournalEvent> events)
+    internal static void InsertEvents(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<JournalEvent> events)
     {
         foreach (var e in events)
         {

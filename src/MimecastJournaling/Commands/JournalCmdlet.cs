@@ -23,6 +23,11 @@ public abstract class JournalCmdlet : PSCmdlet
 
     protected JournalConfiguration Configuration => _configuration ??= new JournalConfiguration(OpenBackend().Store, Actor);
 
+    /// <summary>Retention policies, legal holds and erasure over the same store.</summary>
+    protected MimecastJournaling.Engine.Lifecycle.JournalLifecycle Lifecycle => _lifecycle ??= OpenBackend().OpenLifecycle(Actor);
+
+    private MimecastJournaling.Engine.Lifecycle.JournalLifecycle? _lifecycle;
+
     /// <summary>The archive in the same store.</summary>
     protected IJournalArchive Archive => OpenBackend().Archive;
 

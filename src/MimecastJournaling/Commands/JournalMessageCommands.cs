@@ -61,7 +61,7 @@ public sealed class GetJournalMessageCommand : JournalCmdlet
             {
                 if (Archive.GetMessage(id) is { } message)
                 {
-                    WriteObject(message);
+                    WriteObject(Lifecycle.WithHolds([message])[0]);
                 }
                 else
                 {
@@ -85,7 +85,7 @@ public sealed class GetJournalMessageCommand : JournalCmdlet
             First = bound.ContainsKey(nameof(First)) ? First : null,
             Skip = Skip,
         };
-        foreach (var message in Archive.GetMessages(query))
+        foreach (var message in Lifecycle.WithHolds(Archive.GetMessages(query)))
         {
             WriteObject(message);
         }
@@ -341,4 +341,43 @@ public sealed class GetJournalOutcomeCommand : JournalCmdlet
             WriteObject(outcome);
         }
     });
+}
+
+/// <summary>
+/// Erasure where the law allows it: removes archive items by hand, logged with a reason. Refuses
+/// items on legal hold, and items whose retention has not run out unless -Force (which a WORM
+/// lock on the original still refuses).
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "JournalMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+public sealed class RemoveJournalMessageCommand : JournalCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("ItemId")]
+    public long[] Id { get; set; } = Array.Empty<long>();
+
+    /// <summary>Why the message is erased (a request or case number), written to the event log.</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string Reason { get; set; } = string.Empty;
+
+    /// <summary>Erase items whose retention has not run out yet (never items on hold).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var id in Id)
+        {
+            Try(() =>
+            {
+                var message = Archive.GetMessage(id) ?? throw new JournalConfigurationException("JournalMessageNotFound", JournalErrorKind.NotFound,
+                    $"No archived message has the Id {id}. Get-JournalMessage lists them.", id);
+                if (ShouldProcess($"{id} ({message.MessageId ?? "no Message-ID"}, {message.Subject})", "Erase archived message"))
+                {
+                    var counts = Lifecycle.RemoveMessage(id, Reason, Force);
+                    WriteVerbose($"Removed item {id}: {counts.Reports} reports, {counts.Blobs} stored blobs ({counts.BlobBytes} bytes).");
+                }
+            });
+        }
+    }
 }
