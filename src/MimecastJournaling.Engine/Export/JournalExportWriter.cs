@@ -270,8 +270,10 @@ public sealed class JournalExportWriter : IDisposable
     /// Finishes the export: closes the container, writes the manifest, reads every file back and
     /// checks the count and hashes, then renames the partial files to their final names (manifest
     /// last). A failed check is an ExportVerificationFailed error and leaves nothing that looks complete.
+    /// <paramref name="beforeRename"/> runs after the check and before the renames (the event log entry):
+    /// when it throws, no file gets its final name.
     /// </summary>
-    public JournalExportResult Complete(string actor)
+    public JournalExportResult Complete(string actor, Action<JournalExportResult>? beforeRename = null)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
         _zip?.Dispose();
@@ -308,19 +310,8 @@ public sealed class JournalExportWriter : IDisposable
             manifests.Add(csv);
             manifests.Add(json);
         }
-        // Content first, the manifest last: a manifest under its final name means a complete export.
-        foreach (var file in files)
-        {
-            File.Move(file.FullName + PartialSuffix, file.FullName, overwrite: _options.Force);
-        }
-        var manifestFiles = new List<JournalExportFile>();
-        foreach (var manifest in manifests)
-        {
-            manifestFiles.Add(Describe(manifest + PartialSuffix, manifest));
-            File.Move(manifest + PartialSuffix, manifest, overwrite: _options.Force);
-        }
-        _completed = true;
-        return new JournalExportResult
+        var manifestFiles = manifests.Select(m => Describe(m + PartialSuffix, m)).ToList();
+        var result = new JournalExportResult
         {
             Format = _options.Format,
             Path = Target,
@@ -334,6 +325,15 @@ public sealed class JournalExportWriter : IDisposable
             Verified = true,
             Entries = _entries.ToList(),
         };
+        // The caller logs the export now: if that fails, nothing has its final name yet.
+        beforeRename?.Invoke(result);
+        // Content first, the manifest last: a manifest under its final name means a complete export.
+        foreach (var file in files.Concat(manifestFiles))
+        {
+            File.Move(file.FullName + PartialSuffix, file.FullName, overwrite: _options.Force);
+        }
+        _completed = true;
+        return result;
     }
 
     private static JournalExportFile Describe(string partial, string final)
