@@ -52,7 +52,7 @@ killed process can leave only files ending in .partial. Progress shows how many 
 messages are written.
 
 Every export is written to the event log (Get-JournalEvent | Where-Object ObjectType -eq Export): who exported, the
-target, the format and how many messages and items, and whether Bcc was included. An export that
+target, the format, how many items and messages, and whether Bcc was included. An export that
 was stopped or failed is logged too, with how far it got (action ExportInterrupted). The event is
 written before the files get their final names: if the store cannot record it, the export is not
 completed.

@@ -24,10 +24,11 @@ public static class JournalExportEvents
             ObjectName = result.Path,
             Action = Exported,
             Property = result.Format.ToString(),
-            NewValue = $"{result.Messages} message(s) of {result.Items} item(s), {result.Bytes} bytes, verified; " +
+            // Short enough for one line of Get-JournalEvent's table beside a long path.
+            NewValue = $"{result.Items} item(s), {result.Messages} message(s), verified, " +
                 (result.IncludeBcc ? "Bcc included" : "Bcc left out") +
-                (result.IncludeEnvelope ? ", journal reports with their envelope" : string.Empty) +
-                (result.Manifest.Count > 0 ? ", with manifest" : string.Empty),
+                (result.IncludeEnvelope ? ", envelopes" : string.Empty) +
+                (result.Manifest.Count > 0 ? ", manifest" : string.Empty),
         };
         store.RecordEvents([e]);
         return e;

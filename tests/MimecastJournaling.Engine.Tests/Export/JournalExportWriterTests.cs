@@ -305,8 +305,7 @@ public sealed class JournalExportWriterTests : IDisposable
         Assert.Equal(2, events.Count);
         var done = events.Single(e => e.Action == JournalExportEvents.Exported);
         Assert.Equal((TempStore.Actor, Path.Combine(_out, "x.zip"), "Zip"), (done.User, done.ObjectName, done.Property));
-        Assert.StartsWith("2 message(s) of 2 item(s)", done.NewValue);
-        Assert.Contains("Bcc left out", done.NewValue);
+        Assert.Equal("2 item(s), 2 message(s), verified, Bcc left out", done.NewValue);
         var stopped = events.Single(e => e.Action == JournalExportEvents.Interrupted);
         Assert.Equal("Stopped after 1 message(s); the partial files were removed", stopped.NewValue);
     }
