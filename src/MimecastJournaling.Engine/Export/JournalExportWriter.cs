@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using MimecastJournaling.Engine.Archive;
 using MimecastJournaling.Engine.Configuration;
 using MimecastJournaling.Engine.Parsing;
+using MimecastJournaling.Engine.Security;
 
 namespace MimecastJournaling.Engine.Export;
 
@@ -120,7 +121,7 @@ public sealed class JournalExportWriter : IDisposable
     }
 
     /// <summary>The file names an item would get (Eml: in the folder; Zip: entry names; Mbox: the mbox file).</summary>
-    public IReadOnlyList<string> Describe(JournalMessage message) =>
+    public IReadOnlyList<string> FileNames(JournalMessage message) =>
         _container is not null
             ? [System.IO.Path.GetFileName(_container)]
             : _options.IncludeEnvelope ? message.Reports.Select(r => ReportName(message.Id, r.ReportId)).ToList() : [OriginalName(message.Id)];
@@ -294,7 +295,7 @@ public sealed class JournalExportWriter : IDisposable
         var files = new List<JournalExportFile>();
         if (_container is not null)
         {
-            files.Add(Describe(_container + PartialSuffix, _container));
+            files.Add(HashFile(_container + PartialSuffix, _container));
         }
         else
         {
@@ -310,7 +311,7 @@ public sealed class JournalExportWriter : IDisposable
             manifests.Add(csv);
             manifests.Add(json);
         }
-        var manifestFiles = manifests.Select(m => Describe(m + PartialSuffix, m)).ToList();
+        var manifestFiles = manifests.Select(m => HashFile(m + PartialSuffix, m)).ToList();
         var result = new JournalExportResult
         {
             Format = _options.Format,
@@ -336,7 +337,7 @@ public sealed class JournalExportWriter : IDisposable
         return result;
     }
 
-    private static JournalExportFile Describe(string partial, string final)
+    private static JournalExportFile HashFile(string partial, string final)
     {
         using var stream = File.OpenRead(partial);
         var hash = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
@@ -438,24 +439,5 @@ public sealed class JournalExportWriter : IDisposable
             {
             }
         }
-    }
-}
-
-/// <summary>Files only their owner can read (mode 0600 on Unix), as the store's own: an export shows mail.</summary>
-internal static class PrivateFile
-{
-    public static FileStream Create(string path)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.ReadWrite };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        var stream = new FileStream(path, options);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        return stream;
     }
 }

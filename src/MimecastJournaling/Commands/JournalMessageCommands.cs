@@ -170,7 +170,7 @@ public sealed class ExportJournalMessageCommand : CancellableJournalCmdlet
     {
         var message = Archive.GetMessage(id) ?? throw new JournalConfigurationException("JournalMessageNotFound", JournalErrorKind.NotFound,
             $"No archived message has the Id {id}. Get-JournalMessage lists them.", id);
-        var names = string.Join(", ", _writer!.Describe(message));
+        var names = string.Join(", ", _writer!.FileNames(message));
         if (!ShouldProcess(System.IO.Path.Combine(_writer.Target, names), $"Export message {id}" + (IncludeEnvelope ? " with its journal envelope" : string.Empty)))
         {
             return;
@@ -179,9 +179,9 @@ public sealed class ExportJournalMessageCommand : CancellableJournalCmdlet
         {
             _writer.Add(message);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // A full disk or a vanished folder: the export cannot go on, and what it wrote is removed.
+            // A full disk, a vanished folder, no permission: the export cannot go on, and what it wrote is removed.
             Interrupt("Failed: " + e.GetType().Name);
             ThrowTerminatingError(new ErrorRecord(e, "ExportWriteFailed", ErrorCategory.WriteError, _writer.Target));
         }
@@ -220,7 +220,7 @@ public sealed class ExportJournalMessageCommand : CancellableJournalCmdlet
             Interrupt("Failed: " + e.ErrorId);
             ThrowTerminating(e);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Interrupt("Failed: " + e.GetType().Name);
             ThrowTerminatingError(new ErrorRecord(e, "ExportWriteFailed", ErrorCategory.WriteError, Path));
