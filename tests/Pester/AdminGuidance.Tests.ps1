@@ -183,14 +183,14 @@ Describe 'Exports and output' {
     }
 
     It 'exports with mode 0600, also with -IncludeEnvelope and -Force over an existing file' {
-        $plain = Export-JournalMessage $Message.Id $Out
-        $envelope = Export-JournalMessage $Message.Id $Out -IncludeEnvelope
+        $plain = (Export-JournalMessage $Message.Id $Out).Files[0]
+        $envelope = Export-JournalMessage $Message.Id $Out -IncludeEnvelope -IncludeBcc
         $existing = Join-Path $Out 'again.eml'
         Set-Content -LiteralPath $existing -Value 'x'
         & chmod 0644 $existing
         Rename-Item $plain.FullName 'keep.eml'
         Move-Item -LiteralPath $existing -Destination (Join-Path $Out "$($Message.Id).eml")
-        $forced = Export-JournalMessage $Message.Id $Out -Force
+        $forced = (Export-JournalMessage $Message.Id $Out -Force).Files[0]
         $forced.Name | Should -Be "$($Message.Id).eml"
         $files = @(Get-ChildItem -LiteralPath $Out -File)
         $files.Count | Should -Be 3   # keep.eml, the report with its envelope, and the forced one
@@ -199,13 +199,13 @@ Describe 'Exports and output' {
         }
     }
 
-    It 'outputs files that show their mode, owner and size' {
+    It 'outputs one verified result that shows the count, the size, whether Bcc is in it, and the path' {
         Remove-Item (Join-Path $Out '*') -Force
-        $file = Export-JournalMessage $Message.Id $Out
-        $table = $file | Format-Table | Out-String -Width 200
-        $table | Should -Match '-rw-------'
-        $table | Should -Match ([regex]::Escape([string](Get-Item $file.FullName).Length))
-        $table | Should -Match ([Environment]::UserName)
+        $result = Export-JournalMessage $Message.Id $Out -Format Zip -Manifest
+        $table = $result | Format-Table | Out-String -Width 250
+        $line = ($table -split "`n") | Where-Object { $_ -match '^\s*Zip ' }
+        $line | Should -Match "^\s*Zip\s+1\s+1\s+$($Message.Size)\s+True\s+Left out\s+True\s+$([regex]::Escape($result.Path))"
+        $result.Files.Name | Should -Be @((Split-Path $result.Path -Leaf), "$(Split-Path $result.Path -Leaf).manifest.csv", "$(Split-Path $result.Path -Leaf).manifest.json")
     }
 
     It 'shows Refused as 0 for a listener that refused nothing' {

@@ -400,9 +400,11 @@ Describe 'Export-JournalMessage' {
 
     It 'writes the original byte-identical to the message embedded in the report, as <Id>.eml' {
         $folder = New-ExportFolder 'original'
-        $files = @(Export-JournalMessage -Id $Item.Id -Destination $folder)
+        $result = Export-JournalMessage -Id $Item.Id -Destination $folder
+        $result.Verified | Should -BeTrue
+        $files = @($result.Files)
         $files | Should -HaveCount 1
-        $files[0] | Should -BeOfType ([IO.FileInfo])
+        $files[0].Sha256 | Should -Be $Item.ContentHash
         $files[0].Name | Should -Be "$($Item.Id).eml"
         $bytes = [IO.File]::ReadAllBytes($files[0].FullName)
         $bytes.Length | Should -Be $Original.Length
@@ -412,7 +414,7 @@ Describe 'Export-JournalMessage' {
 
     It 'leaves out the envelope, so the Bcc recipient is not revealed' {
         $folder = New-ExportFolder 'private'
-        $file = Export-JournalMessage $Item.Id $folder
+        $file = (Export-JournalMessage $Item.Id $folder).Files[0]
         $text = [IO.File]::ReadAllText($file.FullName)
         $text | Should -Not -Match 'dave@contoso\.com'
         $text | Should -Not -Match 'X-MS-Journal-Report'
@@ -421,7 +423,7 @@ Describe 'Export-JournalMessage' {
 
     It 'with -IncludeEnvelope writes every contributing report byte-identical to the imported file' {
         $folder = New-ExportFolder 'envelope'
-        $files = @(Export-JournalMessage -Id $Item.Id -Destination $folder -IncludeEnvelope)
+        $files = @((Export-JournalMessage -Id $Item.Id -Destination $folder -IncludeEnvelope -IncludeBcc).Files)
         $files | Should -HaveCount 3
         $files.Name | Should -Be @($Item.Reports | ForEach-Object { "$($Item.Id)-report$($_.ReportId).eml" })
         for ($i = 0; $i -lt 3; $i++) {
@@ -434,7 +436,7 @@ Describe 'Export-JournalMessage' {
 
     It 'exports the items piped from Get-JournalMessage' {
         $folder = New-ExportFolder 'piped'
-        $files = @(Get-JournalMessage -Sender alice@contoso.com | Export-JournalMessage -Destination $folder)
+        $files = @((Get-JournalMessage -Sender alice@contoso.com | Export-JournalMessage -Destination $folder).Files)
         $files.Name | Sort-Object | Should -Be (@("$($Item.Id).eml", "$($Other.Id).eml") | Sort-Object)
     }
 
@@ -442,7 +444,7 @@ Describe 'Export-JournalMessage' {
         $folder = New-ExportFolder 'exists'
         $existing = Join-Path $folder "$($Item.Id).eml"
         Set-Content -LiteralPath $existing -Value 'keep me' -NoNewline
-        $files = @(Export-JournalMessage -Id $Item.Id, $Other.Id -Destination $folder -ErrorVariable e -ErrorAction SilentlyContinue)
+        $files = @((Export-JournalMessage -Id $Item.Id, $Other.Id -Destination $folder -ErrorVariable e -ErrorAction SilentlyContinue).Files)
         $e | Should -HaveCount 1
         $e[0].FullyQualifiedErrorId | Should -BeLike 'ExportFileExists*'
         Get-Content -LiteralPath $existing -Raw | Should -Be 'keep me'
@@ -453,7 +455,7 @@ Describe 'Export-JournalMessage' {
         $folder = New-ExportFolder 'force'
         $existing = Join-Path $folder "$($Item.Id).eml"
         Set-Content -LiteralPath $existing -Value 'old' -NoNewline
-        $file = Export-JournalMessage -Id $Item.Id -Destination $folder -Force -ErrorVariable e
+        $file = (Export-JournalMessage -Id $Item.Id -Destination $folder -Force -ErrorVariable e).Files[0]
         $e | Should -BeNullOrEmpty
         $file.FullName | Should -Be $existing
         Get-Sha256 ([IO.File]::ReadAllBytes($existing)) | Should -Be (Get-Sha256 $Original)
@@ -474,7 +476,7 @@ Describe 'Export-JournalMessage' {
 
     It 'writes JournalMessageNotFound for an unknown Id and still exports the others' {
         $folder = New-ExportFolder 'unknown'
-        $files = @(Export-JournalMessage -Id 987654, $Other.Id -Destination $folder -ErrorVariable e -ErrorAction SilentlyContinue)
+        $files = @((Export-JournalMessage -Id 987654, $Other.Id -Destination $folder -ErrorVariable e -ErrorAction SilentlyContinue).Files)
         $e | Should -HaveCount 1
         $e[0].FullyQualifiedErrorId | Should -BeLike 'JournalMessageNotFound*'
         $files.Name | Should -Be @("$($Other.Id).eml")
@@ -482,7 +484,7 @@ Describe 'Export-JournalMessage' {
 
     It 'writes nothing with -WhatIf' {
         $folder = New-ExportFolder 'whatif'
-        $output = Export-JournalMessage -Id $Item.Id, $Other.Id -Destination $folder -IncludeEnvelope -WhatIf
+        $output = Export-JournalMessage -Id $Item.Id, $Other.Id -Destination $folder -IncludeEnvelope -IncludeBcc -WhatIf
         $output | Should -BeNullOrEmpty
         Get-ChildItem -LiteralPath $folder | Should -BeNullOrEmpty
     }

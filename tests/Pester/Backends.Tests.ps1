@@ -50,7 +50,7 @@ Describe 'Cmdlets on a <Backend> store' -ForEach @(@{ Backend = 'SQLite' }, @{ B
         (Get-JournalOutcome).Outcome | Sort-Object | Should -Be @('Archived', 'Merged')
         (Get-JournalMessage -Recipient 'bob@*').Id | Should -Be $item.Id
         $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive "export-$Backend")
-        Export-JournalMessage -Id $item.Id -Destination $folder -IncludeEnvelope | Out-Null
+        Export-JournalMessage -Id $item.Id -Destination $folder -IncludeEnvelope -IncludeBcc | Out-Null
         $report = Get-ChildItem $folder -Filter "$($item.Id)-report*.eml" | Sort-Object Name | Select-Object -First 1
         [IO.File]::ReadAllBytes($report.FullName) | Should -Be ([IO.File]::ReadAllBytes((Join-Path $Reports 'synthetic-bifurcated-fork1.eml')))
         (Get-JournalDefinition 'EXO').MergedCount | Should -Be 1
@@ -178,7 +178,7 @@ Describe 'Copy-JournalStore' {
         $copied = Get-JournalMessage -Store $Target -MessageId 'synthetic-fork-0001@contoso.com'
         $copied.Recipients.Address | Should -Be (Get-JournalMessage -Store $Source -MessageId 'synthetic-fork-0001@contoso.com').Recipients.Address
         $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'copied')
-        Export-JournalMessage -Store $Target -Id $copied.Id -Destination $folder -IncludeEnvelope | Out-Null
+        Export-JournalMessage -Store $Target -Id $copied.Id -Destination $folder -IncludeEnvelope -IncludeBcc | Out-Null
         (Get-ChildItem $folder -Filter '*.eml').Count | Should -Be 2
         (Get-JournalQueue -Store $Target).Subject | Should -Be (Get-JournalQueue -Store $Source).Subject
 

@@ -267,3 +267,46 @@ Describe 'Sync-JournalDirectory' {
         $text | Should -Not -Match 'eyJ[A-Za-z0-9_-]{10,}\.eyJ' -Because 'no JWT of any kind'
     }
 }
+
+Describe 'Sync-JournalDirectory and Ctrl+C (a real SIGINT at a terminal)' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'Terminal.ps1')
+        $script:Store = New-TestStore
+        $script:Terminal = Start-TerminalPwsh
+    }
+    AfterAll {
+        Stop-TerminalPwsh $Terminal
+        $null = Invoke-TestExchangeEmulator $Emulator 'graph-page-delay 0'
+        Remove-TestStore $Store
+    }
+
+    It 'stops while Graph is slow to answer, at once rather than when the page comes, and changes nothing' {
+        $folder = Split-Path $Store
+        $pidFile = Join-Path $folder 'terminal.pid'
+        $marker = Join-Path $folder 'back'
+        $token = Invoke-TestExchangeEmulator $Emulator 'token'
+        $graphToken = Invoke-TestExchangeEmulator $Emulator 'graph-token'
+        Send-TerminalLine $Terminal ("Import-Module '$ModuleManifest'; Set-Content -LiteralPath '$pidFile' -Value `$PID; " +
+            "Connect-O365Journaling -TenantId '$($Emulator.TenantId)' -ExchangeEndpoint '$($Emulator.Endpoint)' -GraphEndpoint '$($Emulator.Endpoint)' " +
+            "-AccessToken (ConvertTo-SecureString '$token' -AsPlainText -Force) -GraphAccessToken (ConvertTo-SecureString '$graphToken' -AsPlainText -Force) | Out-Null")
+        Wait-Until { Read-TerminalFile $pidFile } -Seconds 60 | Should -BeTrue -Because (Get-TerminalScreen $Terminal)
+        $null = Invoke-TestExchangeEmulator $Emulator 'graph-page-delay 60000'
+        Send-TerminalLine $Terminal "Sync-JournalDirectory -Store '$Store' -Full; Set-Content -LiteralPath '$marker' -Value finished"
+        # The domains come at once; the first page of users takes a minute.
+        Start-Sleep -Seconds 4
+
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        & kill -INT ([int](Read-TerminalFile $pidFile))
+        $back = Wait-Until {
+            $last = @((Get-TerminalScreen $Terminal) -split "`n" | Where-Object { $_.Trim() }) | Select-Object -Last 1
+            $last -match '^PS .*> ?$'
+        } -Seconds 50
+        $seconds = $clock.Elapsed.TotalSeconds
+
+        $back | Should -BeTrue -Because "Ctrl+C should stop the sync before Graph's page comes. Screen:`n$(Get-TerminalScreen $Terminal)"
+        $seconds | Should -BeLessThan 15
+        Read-TerminalFile $marker | Should -BeNullOrEmpty -Because 'the rest of the line does not run after Ctrl+C'
+        @(Get-JournalInternalAddress -Store $Store).Count | Should -Be 0 -Because 'a sync is one unit of work: stopped, it changes nothing'
+        @(Get-JournalDomain -Store $Store).Count | Should -Be 0
+    }
+}

@@ -4,40 +4,11 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Reports = Join-Path $RepoRoot 'tests/Fixtures/Reports'
-    foreach ($tool in 'tmux', 'swaks') {
-        if (-not (Get-Command $tool -ErrorAction SilentlyContinue)) {
-            throw "$tool is missing: build.ps1 -Task Test installs it with apt."
-        }
+    if (-not (Get-Command swaks -ErrorAction SilentlyContinue)) {
+        throw 'swaks is missing: build.ps1 -Task Test installs it with apt.'
     }
 
-    # An interactive pwsh on a terminal of its own: a private tmux server (-L) so nothing else is
-    # touched, a pty so the console host handles SIGINT as a Ctrl+C from a keyboard.
-    function Start-TerminalPwsh {
-        $terminal = [pscustomobject]@{ Socket = 'mj-' + [guid]::NewGuid().ToString('n').Substring(0, 12); Session = 'pwsh' }
-        & tmux -L $terminal.Socket new-session -d -s $terminal.Session -x 220 -y 50 -c $RepoRoot 'dotnet pwsh -NoProfile -NoLogo'
-        if ($LASTEXITCODE -ne 0) { throw 'tmux could not start a terminal.' }
-        # Type only once the prompt is there: keys sent earlier reach the terminal before pwsh reads it.
-        if (-not (Wait-Until { (Get-TerminalScreen $terminal) -match '(?m)^PS .*> ?$' } -Seconds 90)) {
-            Stop-TerminalPwsh $terminal
-            throw "The terminal's pwsh showed no prompt within 90 s."
-        }
-        $terminal
-    }
-
-    # Types one line at the terminal's prompt and presses Enter.
-    function Send-TerminalLine($Terminal, [string] $Line) {
-        & tmux -L $Terminal.Socket send-keys -t $Terminal.Session -l $Line
-        & tmux -L $Terminal.Socket send-keys -t $Terminal.Session Enter
-    }
-
-    function Get-TerminalScreen($Terminal) { (& tmux -L $Terminal.Socket capture-pane -p -t $Terminal.Session) -join "`n" }
-
-    function Stop-TerminalPwsh($Terminal) {
-        if ($Terminal) { & tmux -L $Terminal.Socket kill-server 2>$null }
-    }
-
-    # A file the terminal's pwsh writes and the test reads ($null until it exists).
-    function Read-TerminalFile([string] $Path) { if (Test-Path -LiteralPath $Path) { (Get-Content -LiteralPath $Path -Raw).Trim() } }
+    . (Join-Path $PSScriptRoot 'Terminal.ps1')
 }
 
 Describe 'Start-JournalListener -Wait and Ctrl+C' {

@@ -38,7 +38,9 @@ listener).
 
 Files are stored in batches of 100, each in one durable commit. The cmdlet writes one summary at
 the end, with the number of files and the count of each outcome; with -PassThru it writes each
-report's outcome as well. Progress is shown while it runs.
+report's outcome as well. Progress is shown while it runs. Ctrl+C stops the import before the
+next file is read: the batches stored so far stay imported (each is one commit), no batch is
+half-stored, and importing the same files again later adds only what is missing.
 
 Errors: a path that does not exist is written as an error (ReportPathNotFound) and is not
 counted among the files; a file that cannot be read is written as an error

@@ -289,18 +289,8 @@ public sealed class ListenerServiceManager
 
     private static void WritePrivate(string path, string content)
     {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            // Created 0600 before the secret goes in (and made 0600 should the file exist already).
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        using var stream = new FileStream(path, options);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        using var writer = new StreamWriter(stream);
+        // Created 0600 before the secret goes in (and made 0600 should the file exist already).
+        using var writer = new StreamWriter(Security.PrivateFile.Create(path));
         writer.Write(content);
     }
 

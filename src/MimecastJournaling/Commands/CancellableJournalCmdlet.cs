@@ -14,23 +14,13 @@ namespace MimecastJournaling.Commands;
 /// </summary>
 public abstract class CancellableJournalCmdlet : JournalCmdlet, IDisposable
 {
-    private readonly CancellationTokenSource _cancellation = new();
+    private readonly PipelineStop _cancellation = new();
 
     /// <summary>Cancelled when the pipeline is stopped (Ctrl+C, Stop-Job, a host's stop).</summary>
     protected CancellationToken Cancellation => _cancellation.Token;
 
     /// <summary>Cancels <see cref="Cancellation"/>; runs on a thread other than the pipeline's.</summary>
-    protected sealed override void StopProcessing()
-    {
-        try
-        {
-            _cancellation.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The cmdlet finished meanwhile.
-        }
-    }
+    protected sealed override void StopProcessing() => _cancellation.Request();
 
     /// <inheritdoc />
     public void Dispose()
@@ -47,4 +37,34 @@ public abstract class CancellableJournalCmdlet : JournalCmdlet, IDisposable
             _cancellation.Dispose();
         }
     }
+}
+
+/// <summary>
+/// The Ctrl+C plumbing a cmdlet's StopProcessing shares with its work: a token cancelled from
+/// PowerShell's stopping thread, safe to cancel after the cmdlet finished. Used by
+/// <see cref="CancellableJournalCmdlet"/> and by the Exchange Online cmdlets (<see cref="O365Cmdlet"/>),
+/// which have no store and so cannot derive from it.
+/// </summary>
+internal sealed class PipelineStop : IDisposable
+{
+    private readonly CancellationTokenSource _source = new();
+
+    public CancellationToken Token => _source.Token;
+
+    public bool IsRequested => _source.IsCancellationRequested;
+
+    /// <summary>Cancels the token; runs on a thread other than the pipeline's.</summary>
+    public void Request()
+    {
+        try
+        {
+            _source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The cmdlet finished meanwhile.
+        }
+    }
+
+    public void Dispose() => _source.Dispose();
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using MimecastJournaling.Engine.Archive;
 using MimecastJournaling.Engine.Configuration;
+using MimecastJournaling.Engine.Export;
 
 namespace MimecastJournaling.Commands;
 
@@ -93,17 +94,32 @@ public sealed class GetJournalMessageCommand : JournalCmdlet
 }
 
 [Cmdlet(VerbsData.Export, "JournalMessage", SupportsShouldProcess = true)]
-[OutputType(typeof(FileInfo))]
-public sealed class ExportJournalMessageCommand : JournalCmdlet
+[OutputType(typeof(JournalExportResult))]
+public sealed class ExportJournalMessageCommand : CancellableJournalCmdlet
 {
+    private const string Activity = "Exporting archived messages";
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ItemId")]
     public long[] Id { get; set; } = Array.Empty<long>();
 
+    /// <summary>Eml: the folder. Mbox, Zip: the file, or a folder to create a time-named file in.</summary>
     [Parameter(Mandatory = true, Position = 1)]
-    public string Destination { get; set; } = string.Empty;
+    [Alias("Destination")]
+    public string Path { get; set; } = string.Empty;
 
-    /// <summary>Write the whole journal report (envelope with Bcc and group recipients) instead of the original only.</summary>
+    [Parameter]
+    public JournalExportFormat Format { get; set; } = JournalExportFormat.Eml;
+
+    /// <summary>Also write the manifest (CSV and JSON).</summary>
+    [Parameter]
+    public SwitchParameter Manifest { get; set; }
+
+    /// <summary>List Bcc recipients in the manifest and allow exports that reveal them.</summary>
+    [Parameter]
+    public SwitchParameter IncludeBcc { get; set; }
+
+    /// <summary>Write the whole journal reports (envelope with Bcc and group recipients) instead of the original only.</summary>
     [Parameter]
     public SwitchParameter IncludeEnvelope { get; set; }
 
@@ -111,44 +127,42 @@ public sealed class ExportJournalMessageCommand : JournalCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    private string _folder = string.Empty;
+    private JournalExportWriter? _writer;
+    private readonly HashSet<long> _seen = new();
+    private ProgressRecord? _progress;
+    private int _total;
 
     protected override void BeginProcessing()
     {
-        _folder = GetUnresolvedProviderPathFromPSPath(Destination);
-        if (!Directory.Exists(_folder))
+        try
         {
-            ThrowTerminating(new JournalConfigurationException("ExportDestinationNotFound", JournalErrorKind.InvalidArgument,
-                $"The folder '{_folder}' does not exist. Create it first (New-Item -ItemType Directory), or give another -Destination.", Destination));
+            _writer = new JournalExportWriter(Archive, new JournalExportOptions
+            {
+                Format = Format,
+                Path = GetUnresolvedProviderPathFromPSPath(Path),
+                Manifest = Manifest,
+                IncludeBcc = IncludeBcc,
+                IncludeEnvelope = IncludeEnvelope,
+                Force = Force,
+            });
         }
+        catch (JournalConfigurationException e)
+        {
+            ThrowTerminating(e);
+        }
+        _total = MyInvocation.ExpectingInput ? 0 : Id.Length;
     }
 
     protected override void ProcessRecord()
     {
         foreach (var id in Id)
         {
+            StopIfCancelled();
+            if (!_seen.Add(id))
+            {
+                continue;
+            }
             Try(() => Export(id));
-        }
-    }
-
-    /// <summary>
-    /// Writes an exported message with mode 0600 on Unix, as the store's own files: an export,
-    /// with -IncludeEnvelope above all, shows Bcc recipients. An existing file (-Force) gets 0600 too.
-    /// </summary>
-    private static void WritePrivately(string path, byte[] content)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        using (var stream = new FileStream(path, options))
-        {
-            stream.Write(content);
-        }
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
     }
 
@@ -156,27 +170,101 @@ public sealed class ExportJournalMessageCommand : JournalCmdlet
     {
         var message = Archive.GetMessage(id) ?? throw new JournalConfigurationException("JournalMessageNotFound", JournalErrorKind.NotFound,
             $"No archived message has the Id {id}. Get-JournalMessage lists them.", id);
-        // The original once; or, with -IncludeEnvelope, every report that contributed, as received.
-        var files = IncludeEnvelope
-            ? message.Reports.Select(r => (Path.Combine(_folder, $"{id}-report{r.ReportId}.eml"), (Func<byte[]?>)(() => Archive.GetReport(r.ReportId))))
-            : [(Path.Combine(_folder, $"{id}.eml"), () => Archive.GetOriginal(id))];
-        foreach (var (path, read) in files)
+        var names = string.Join(", ", _writer!.FileNames(message));
+        if (!ShouldProcess(System.IO.Path.Combine(_writer.Target, names), $"Export message {id}" + (IncludeEnvelope ? " with its journal envelope" : string.Empty)))
         {
-            if (File.Exists(path) && !Force)
-            {
-                WriteError(ToErrorRecord(new JournalConfigurationException("ExportFileExists", JournalErrorKind.AlreadyExists,
-                    $"'{path}' exists already. Use -Force to overwrite it, or export into an empty folder.", path)));
-                continue;
-            }
-            if (!ShouldProcess(path, $"Export message {id}" + (IncludeEnvelope ? " with its journal envelope" : string.Empty)))
-            {
-                continue;
-            }
-            WritePrivately(path, read() ?? throw new JournalConfigurationException("JournalMessageNotFound", JournalErrorKind.NotFound,
-                $"The archived message {id} was removed while it was being exported.", id));
-            // Through the provider, so the file shows as Get-Item shows it (mode, owner, size).
-            WriteObject(InvokeProvider.Item.Get([path], force: true, literalPath: true), enumerateCollection: true);
+            return;
         }
+        try
+        {
+            _writer.Add(message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk, a vanished folder, no permission: the export cannot go on, and what it wrote is removed.
+            Interrupt("Failed: " + e.GetType().Name);
+            ThrowTerminatingError(new ErrorRecord(e, "ExportWriteFailed", ErrorCategory.WriteError, _writer.Target));
+        }
+        _progress ??= new ProgressRecord(1, Activity, "Starting");
+        _progress.StatusDescription = _total > 0
+            ? $"{_writer.ItemCount} of {_total} items, {_writer.Count} messages"
+            : $"{_writer.ItemCount} items, {_writer.Count} messages";
+        _progress.PercentComplete = _total > 0 ? (int)(100L * _seen.Count / _total) : -1;
+        WriteProgress(_progress);
+    }
+
+    protected override void EndProcessing()
+    {
+        StopIfCancelled();
+        if (_progress is not null)
+        {
+            _progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(_progress);
+        }
+        if (_writer!.Count == 0 && MyInvocation.BoundParameters.ContainsKey("WhatIf"))
+        {
+            _writer.Dispose();
+            _writer = null;
+            return;
+        }
+        try
+        {
+            var result = _writer.Complete(Actor, r => JournalExportEvents.Record(Configuration.Store, Actor, r));
+            _writer.Dispose();
+            _writer = null;
+            WriteVerbose($"Verified: {result.Messages} message(s) of {result.Items} item(s), {result.Bytes} bytes, read back with matching SHA-256.");
+            WriteObject(result);
+        }
+        catch (JournalConfigurationException e)
+        {
+            Interrupt("Failed: " + e.ErrorId);
+            ThrowTerminating(e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Interrupt("Failed: " + e.GetType().Name);
+            ThrowTerminatingError(new ErrorRecord(e, "ExportWriteFailed", ErrorCategory.WriteError, Path));
+        }
+    }
+
+    /// <summary>Ctrl+C: removes the partial files, logs the interrupted export, and stops.</summary>
+    private void StopIfCancelled()
+    {
+        if (Cancellation.IsCancellationRequested)
+        {
+            Interrupt("Stopped");
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>Removes what the export wrote and logs how far it got (once; without writing to the pipeline).</summary>
+    private void Interrupt(string reason)
+    {
+        if (_writer is not { } writer)
+        {
+            return;
+        }
+        _writer = null;
+        var written = writer.Count;
+        writer.Dispose();
+        try
+        {
+            JournalExportEvents.RecordInterrupted(Configuration.Store, Actor, Format, writer.Target, written, reason);
+        }
+        catch (JournalConfigurationException)
+        {
+            // The store is the problem: the export's own error says so.
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            // Stopped between records (Ctrl+C upstream): nothing half-written stays behind.
+            Interrupt("Stopped");
+        }
+        base.Dispose(disposing);
     }
 }
 
@@ -195,7 +283,7 @@ public sealed record JournalImportSummary
 
 [Cmdlet(VerbsData.Import, "JournalMessage", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(JournalImportSummary), typeof(JournalOutcome))]
-public sealed class ImportJournalMessageCommand : JournalCmdlet
+public sealed class ImportJournalMessageCommand : CancellableJournalCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
@@ -263,6 +351,11 @@ public sealed class ImportJournalMessageCommand : JournalCmdlet
             var batch = new List<IncomingReport>(chunk.Length);
             foreach (var file in chunk)
             {
+                // Ctrl+C: the batches stored so far stay (each is one transaction), the rest is not read.
+                if (Cancellation.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
+                }
                 if (FileInput.TryRead(this, file) is { } bytes)
                 {
                     batch.Add(new IncomingReport(bytes, "file:" + file, DateTimeOffset.UtcNow) { TrustWrappedReport = TrustWrappedReport });

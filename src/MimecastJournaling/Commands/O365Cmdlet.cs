@@ -45,7 +45,7 @@ internal sealed class CurrentConnection<T> where T : class, IDisposable
 /// </summary>
 public abstract class O365Cmdlet : PSCmdlet, IDisposable
 {
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly PipelineStop _stopping = new();
 
     /// <summary>The connection; a terminating error when Connect-O365Journaling has not run.</summary>
     protected ExchangeOnlineConnection Connection => O365Session.Current ?? throw new PipelineStoppedException();
@@ -72,7 +72,7 @@ public abstract class O365Cmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>Ctrl+C cancels the call in flight.</summary>
-    protected override void StopProcessing() => _stopping.Cancel();
+    protected override void StopProcessing() => _stopping.Request();
 
     /// <summary>Runs Exchange calls; each Exchange cmdlet invoked (with its parameters), retry and redirect is written with Write-Verbose.</summary>
     protected T Invoke<T>(Func<ExchangeJournalingCommands, CancellationToken, Task<T>> work) =>
@@ -92,27 +92,28 @@ public abstract class O365Cmdlet : PSCmdlet, IDisposable
         {
             action();
         }
-        catch (ExchangeCommandException e)
+        catch (Exception e) when (ToErrorRecord(e, target) is { } record)
         {
-            WriteError(ToErrorRecord(e, target));
+            WriteError(record);
         }
-        catch (HttpRequestException e)
-        {
-            WriteError(UnreachableError(e, target));
-        }
-        catch (GraphDirectoryException e)
-        {
-            WriteError(ToErrorRecord(e, target));
-        }
-        catch (AccessTokenException e)
-        {
-            WriteError(new ErrorRecord(e, "O365SignInFailed", ErrorCategory.AuthenticationError, target));
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (_stopping.IsRequested)
         {
             throw new PipelineStoppedException();
         }
     }
+
+    /// <summary>
+    /// The one mapping of a Microsoft 365 failure (Exchange, Graph, sign-in, network) to its
+    /// ErrorRecord; null for any other exception. Sync-JournalDirectory uses it too.
+    /// </summary>
+    internal static ErrorRecord? ToErrorRecord(Exception e, object? target) => e switch
+    {
+        ExchangeCommandException exchange => ToErrorRecord(exchange, target),
+        HttpRequestException http => UnreachableError(http, target),
+        GraphDirectoryException graph => ToErrorRecord(graph, target),
+        AccessTokenException token => new ErrorRecord(token, "O365SignInFailed", ErrorCategory.AuthenticationError, target),
+        _ => null,
+    };
 
     /// <summary>
     /// Microsoft 365 could not be reached (no DNS answer, a refused or cut connection, a proxy in

@@ -49,10 +49,9 @@ public sealed class GetO365AcceptedDomainCommand : O365Cmdlet
 /// </summary>
 [Cmdlet(VerbsData.Sync, "JournalDirectory", SupportsShouldProcess = true)]
 [OutputType(typeof(DirectorySyncResult))]
-public sealed class SyncJournalDirectoryCommand : JournalCmdlet, IDisposable
+public sealed class SyncJournalDirectoryCommand : CancellableJournalCmdlet
 {
     private const string Activity = "Sync-JournalDirectory";
-    private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Read every user (not only the changes) and remove synced addresses that are gone.</summary>
     [Parameter]
@@ -64,14 +63,6 @@ public sealed class SyncJournalDirectoryCommand : JournalCmdlet, IDisposable
         {
             ThrowTerminatingError(O365Cmdlet.NotConnectedError());
         }
-    }
-
-    protected override void StopProcessing() => _stopping.Cancel();
-
-    public void Dispose()
-    {
-        _stopping.Dispose();
-        GC.SuppressFinalize(this);
     }
 
     protected override void EndProcessing()
@@ -92,7 +83,7 @@ public sealed class SyncJournalDirectoryCommand : JournalCmdlet, IDisposable
         Run(() => link = Configuration.GetDirectoryDeltaLink(info.TenantId, endpoint, Full.IsPresent, out reason));
         WriteVerbose(reason);
 
-        var read = Run(() => O365Pump.Run(this, connection, (c, post, ct) => ReadAsync(c, link, post, ct), _stopping.Token));
+        var read = Run(() => O365Pump.Run(this, connection, (c, post, ct) => ReadAsync(c, link, post, ct), Cancellation));
         var plan = Run(() => Configuration.PlanDirectorySync(read.Domains.Select(d => d.DomainName), read.Users, read.Delta, info.TenantId, endpoint, read.DeltaLink));
         WriteVerbose(plan.Describe() + ".");
         foreach (var skip in plan.Skipped.Take(20))
@@ -180,23 +171,11 @@ public sealed class SyncJournalDirectoryCommand : JournalCmdlet, IDisposable
         {
             ThrowTerminating(e);
         }
-        catch (GraphDirectoryException e)
+        catch (Exception e) when (O365Cmdlet.ToErrorRecord(e, O365Session.Current?.Info.TenantId) is { } record)
         {
-            ThrowTerminatingError(O365Cmdlet.ToErrorRecord(e, O365Session.Current?.Info.TenantId));
+            ThrowTerminatingError(record);
         }
-        catch (ExchangeCommandException e)
-        {
-            ThrowTerminatingError(O365Cmdlet.ToErrorRecord(e, O365Session.Current?.Info.TenantId));
-        }
-        catch (AccessTokenException e)
-        {
-            ThrowTerminatingError(new ErrorRecord(e, "O365SignInFailed", ErrorCategory.AuthenticationError, O365Session.Current?.Info.TenantId));
-        }
-        catch (HttpRequestException e)
-        {
-            ThrowTerminatingError(O365Cmdlet.UnreachableError(e, O365Session.Current?.Info.TenantId));
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }

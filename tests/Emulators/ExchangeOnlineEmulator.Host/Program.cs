@@ -65,6 +65,10 @@ try
                 emulator.Graph.Forbidden = false;
                 answer = "ok";
                 break;
+            case "graph-page-delay" when parts.Length == 2:
+                emulator.Graph.UserPageDelay = TimeSpan.FromMilliseconds(int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+                answer = "ok";
+                break;
             case "graph-seed" when parts.Length == 2:
                 emulator.Graph.SeedUsers(int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
                 answer = "ok";

@@ -374,6 +374,18 @@ public sealed partial class ExchangeOnlineEmulator : IAsyncDisposable
     private async Task UsersDeltaAsync(HttpContext ctx, string root)
     {
         var pageSize = GraphPageSize(ctx.Request.Headers["Prefer"].ToString());
+        if (Graph.UserPageDelay > TimeSpan.Zero)
+        {
+            // A slow tenant: a test stops a sync (Ctrl+C) while it waits for a page.
+            try
+            {
+                await Task.Delay(Graph.UserPageDelay, ctx.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
         var skipToken = ctx.Request.Query["$skiptoken"].ToString();
         var deltaTokenText = ctx.Request.Query["$deltatoken"].ToString();
         List<System.Text.Json.Nodes.JsonObject> items;

@@ -45,6 +45,9 @@ public sealed class GraphState
     /// <summary>When true, every Graph call answers 403 Authorization_RequestDenied (an app without Graph permissions).</summary>
     public bool Forbidden { get; set; }
 
+    /// <summary>How long each page of /users/delta takes to answer (zero: at once).</summary>
+    public TimeSpan UserPageDelay { get; set; }
+
     /// <summary>Users per page when the request has no Prefer: odata.maxpagesize.</summary>
     public int DefaultPageSize { get; set; } = 100;
 
