@@ -358,22 +358,12 @@ internal sealed class DataStreamingReader : PipeReader
             return (null, null);
         }
         var initial = parts.Length == 3 ? parts[2] : null;
-        byte[] user, password;
         if (mechanism == "PLAIN")
         {
-            if (initial is null)
+            var (message, closed) = await AuthenticationAnswerAsync(initial, "334 ", cancellationToken).ConfigureAwait(false);
+            if (message is null)
             {
-                var (answer, closed) = await ReadAuthenticationAnswerAsync("334 ", cancellationToken).ConfigureAwait(false);
-                if (answer is null)
-                {
-                    return (null, closed);
-                }
-                initial = answer;
-            }
-            if (Decode(initial) is not { } message)
-            {
-                await WriteReplyAsync(SmtpReplies.AuthenticationUndecodable, cancellationToken).ConfigureAwait(false);
-                return (null, null);
+                return (null, closed);
             }
             // RFC 4616 2: [authzid] NUL authcid NUL passwd, authcid and passwd not empty.
             var first = Array.IndexOf(message, (byte)0);
@@ -385,33 +375,16 @@ internal sealed class DataStreamingReader : PipeReader
             }
             return (Encoding.ASCII.GetBytes("AUTH PLAIN " + Convert.ToBase64String(message) + "\r\n"), null);
         }
-        var userAnswer = initial;
-        if (userAnswer is null)
+        var (user, userClosed) = await AuthenticationAnswerAsync(initial, "334 VXNlcm5hbWU6", cancellationToken).ConfigureAwait(false);
+        if (user is null)
         {
-            var (answer, closed) = await ReadAuthenticationAnswerAsync("334 VXNlcm5hbWU6", cancellationToken).ConfigureAwait(false);
-            if (answer is null)
-            {
-                return (null, closed);
-            }
-            userAnswer = answer;
+            return (null, userClosed);
         }
-        if (Decode(userAnswer) is not { } decodedUser)
-        {
-            await WriteReplyAsync(SmtpReplies.AuthenticationUndecodable, cancellationToken).ConfigureAwait(false);
-            return (null, null);
-        }
-        user = decodedUser;
-        var (passwordAnswer, passwordClosed) = await ReadAuthenticationAnswerAsync("334 UGFzc3dvcmQ6", cancellationToken).ConfigureAwait(false);
-        if (passwordAnswer is null)
+        var (password, passwordClosed) = await AuthenticationAnswerAsync(null, "334 UGFzc3dvcmQ6", cancellationToken).ConfigureAwait(false);
+        if (password is null)
         {
             return (null, passwordClosed);
         }
-        if (Decode(passwordAnswer) is not { } decodedPassword)
-        {
-            await WriteReplyAsync(SmtpReplies.AuthenticationUndecodable, cancellationToken).ConfigureAwait(false);
-            return (null, null);
-        }
-        password = decodedPassword;
         if (user.Length == 0 || password.Length == 0 || Array.IndexOf(user, (byte)0) >= 0 || Array.IndexOf(password, (byte)0) >= 0)
         {
             await WriteReplyAsync(SmtpReplies.AuthenticationMalformedLogin, cancellationToken).ConfigureAwait(false);
@@ -423,6 +396,30 @@ internal sealed class DataStreamingReader : PipeReader
         var line = Encoding.ASCII.GetBytes("AUTH PLAIN " + Convert.ToBase64String(plain) + "\r\n");
         Array.Clear(plain);
         return (line, null);
+    }
+
+    /// <summary>
+    /// One decoded answer of the exchange: <paramref name="given"/> (the initial response), else
+    /// what the client answers to <paramref name="challenge"/>. Null when the exchange is over: a
+    /// reply was written (501 for what is not base64, or see <see cref="ReadAuthenticationAnswerAsync"/>), or the session ended (Closed).
+    /// </summary>
+    private async ValueTask<(byte[]? Answer, ReadResult? Closed)> AuthenticationAnswerAsync(string? given, string challenge, CancellationToken cancellationToken)
+    {
+        if (given is null)
+        {
+            var (answer, closed) = await ReadAuthenticationAnswerAsync(challenge, cancellationToken).ConfigureAwait(false);
+            if (answer is null)
+            {
+                return (null, closed);
+            }
+            given = answer;
+        }
+        if (Decode(given) is not { } decoded)
+        {
+            await WriteReplyAsync(SmtpReplies.AuthenticationUndecodable, cancellationToken).ConfigureAwait(false);
+            return (null, null);
+        }
+        return (decoded, null);
     }
 
     /// <summary>Base64 (RFC 4954: "=" is an empty response), or null when it is not.</summary>
