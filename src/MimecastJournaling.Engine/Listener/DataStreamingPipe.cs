@@ -59,6 +59,14 @@ internal sealed class DataStreamingPipe : ISecurableDuplexPipe
                 _reader.ExpectContent();
             }
         };
+        // Only an EHLO or HELO the library accepted ends the wait for one after STARTTLS.
+        context.CommandExecuted += (_, e) =>
+        {
+            if (e.Command is EhloCommand or HeloCommand)
+            {
+                _reader.Greeted();
+            }
+        };
     }
 
     public PipeReader Input => _reader;
@@ -120,6 +128,9 @@ internal sealed class DataStreamingReader : PipeReader
     /// counts (the client's EHLO, a proved credential, SMTPUTF8), and the client must send EHLO
     /// before anything but NOOP, RSET or QUIT.
     /// </summary>
+    /// <summary>The library accepted EHLO or HELO: after STARTTLS, the session may go on.</summary>
+    public void Greeted() => _helloRequired = false;
+
     public void TlsStarted()
     {
         _helloRequired = true;
@@ -274,10 +285,6 @@ internal sealed class DataStreamingReader : PipeReader
                     await WriteReplyAsync(SmtpReplies.HelloRequiredAfterTls, cancellationToken).ConfigureAwait(false);
                     _commandDeadline = DateTimeOffset.UtcNow + _options.CommandTimeout;
                     continue;
-                }
-                if (verb is "EHLO" or "HELO")
-                {
-                    _helloRequired = false;
                 }
                 if (verb == "AUTH" && _pipe.IsSecure)
                 {

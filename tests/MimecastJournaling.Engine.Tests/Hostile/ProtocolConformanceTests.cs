@@ -85,6 +85,25 @@ public sealed class ProtocolConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_STARTTLS_an_EHLO_the_listener_refuses_does_not_count_as_the_new_EHLO()
+    {
+        await StartAsync();
+        await using var client = await GreetedAsync();
+        await client.SendAsync("STARTTLS\r\n");
+        Assert.StartsWith("220 ", await client.ReplyAsync());
+        await client.StartTlsAsync(_h.Certificate);
+
+        await client.SendAsync("EHLO\r\n");
+        Assert.StartsWith("50", await client.ReplyAsync());
+        await client.SendAsync("MAIL FROM:<postmaster@contoso.com>\r\n");
+        Assert.StartsWith("503 5.5.1 Send EHLO again after STARTTLS", await client.ReplyAsync());
+        await client.SendAsync("EHLO probe.example\r\n");
+        Assert.StartsWith("250 ", await client.ReplyAsync());
+        await client.SendAsync("MAIL FROM:<postmaster@contoso.com>\r\n");
+        Assert.StartsWith("250 ", await client.ReplyAsync());
+    }
+
+    [Fact]
     public async Task An_unknown_AUTH_mechanism_is_504_and_the_session_goes_on()
     {
         await StartAsync();
