@@ -242,6 +242,33 @@ public sealed class JournalingSetup
         }
     }
 
+    /// <summary>
+    /// What a step would do, from the target alone (Enable-O365Journaling -WhatIf without a
+    /// connection): the object's name and what would be created or made to match. Whether it
+    /// exists already, and the tenant's own values, only a connection can tell.
+    /// </summary>
+    public static (string Name, string Description) DescribeWithoutConnection(JournalingTarget target, O365JournalingStepKind step)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var t = target;
+        var c = t.Connector;
+        return step switch
+        {
+            O365JournalingStepKind.Contact => (t.ContactName,
+                $"Create mail contact for {t.ServiceEmailAddress}, {(t.ShowContactInAddressList ? "shown in" : "hidden from")} address lists (or make the existing one match)"),
+            O365JournalingStepKind.Connector => (t.ConnectorName,
+                $"Create partner outbound connector for {JournalingChecks.List(c.RecipientDomains)} to smart host {JournalingChecks.List(c.SmartHosts)}, TLS {c.TlsSettings}{(c.TlsDomain is null ? "" : " (" + c.TlsDomain + ")")} (or make the existing one match)"),
+            O365JournalingStepKind.ConnectorValidation => (t.ConnectorName,
+                $"Validate the connector (Validate-OutboundConnector: SMTP to {JournalingChecks.List(c.SmartHosts)}, test message to {JournalingChecks.List(t.Recipients)}) and mark it validated, unless it is validated and unchanged"),
+            O365JournalingStepKind.NdrRecipient => t.NdrRecipient is { } ndr
+                ? (ndr, $"Set the alternate journaling (NDR) recipient (Set-TransportConfig -JournalingReportNdrTo) to {ndr}, unless it is already")
+                : ("(the tenant's)", "Keep the tenant's alternate journaling (NDR) recipient, which must be set and not an Exchange Online mailbox (no -NdrRecipient given)"),
+            O365JournalingStepKind.JournalRule => (t.RuleName,
+                $"Create journal rule ({t.Scope}, {t.Recipient ?? "all recipients"}, enabled) that sends journal reports to {t.ServiceEmailAddress} (or make the existing one match)"),
+            _ => throw new ArgumentOutOfRangeException(nameof(step)),
+        };
+    }
+
     /// <summary>Carries out a planned step. A connector validation that does not pass returns Action Failed (the later steps should not run).</summary>
     public async Task<O365JournalingStep> ApplyAsync(JournalingStepPlan plan, CancellationToken cancellationToken = default)
     {

@@ -375,11 +375,16 @@ Enable-O365Journaling EO -SmartHost archive.contoso.com -NdrRecipient ndr@archiv
     }
 
     It 'without -NdrRecipient on a tenant that has none, says to give one before changing anything' {
-        Enable-O365Journaling 'EO' -SmartHost archive.contoso.com -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
-        $failures[0].FullyQualifiedErrorId | Should -BeLike 'NdrRecipientRequired,*'
-        $failures[0].Exception.Message | Should -Match '-NdrRecipient'
-        Get-Changes | Should -BeNullOrEmpty
-        Get-O365JournalContact | Should -BeNullOrEmpty
+        # A definition Enable-O365Journaling has not set up yet (for 'EO' it remembers the NDR recipient it set).
+        New-JournalDefinition 'Fresh' fresh@journal.contoso.com | Out-Null
+        try {
+            Enable-O365Journaling 'Fresh' -SmartHost archive.contoso.com -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'NdrRecipientRequired,*'
+            $failures[0].Exception.Message | Should -Match '-NdrRecipient'
+            Get-Changes | Should -BeNullOrEmpty
+            Get-O365JournalContact | Should -BeNullOrEmpty
+        }
+        finally { Remove-JournalDefinition 'Fresh' -Confirm:$false }
     }
 
     It 'with a mailbox as -NdrRecipient, or the rule limit reached, refuses before changing anything' {
@@ -425,6 +430,87 @@ Enable-O365Journaling EO -SmartHost archive.contoso.com -NdrRecipient ndr@archiv
         $steps = Enable-O365Journaling 'EO' -SmartHost archive.contoso.com -ContactName 'EO contact' -ConnectorName 'EO connector' -RuleName 'EO rule'
         @($steps.Name) | Should -Be @('EO contact', 'EO connector', 'EO connector', 'ndr@archive.example', 'EO rule')
         (Test-O365Journaling 'EO' -SmartHost archive.contoso.com -ContactName 'EO contact' -ConnectorName 'EO connector' -RuleName 'EO rule').Passed | Should -BeTrue
-        (Test-O365Journaling 'EO' -SmartHost archive.contoso.com).Passed | Should -BeFalse
+        # Given names override the remembered ones.
+        (Test-O365Journaling 'EO' -SmartHost archive.contoso.com -ContactName 'Journal - EO' -ConnectorName 'Journal - EO' -RuleName 'Journal - EO').Passed | Should -BeFalse
+    }
+}
+
+Describe 'Enable-O365Journaling remembers the setup with the definition (issue 14 item 4)' {
+    # A new definition for every test: nothing remembered yet (what is remembered is keyed by the definition's id).
+    BeforeEach {
+        New-JournalDefinition 'Remembered' remembered@journal.contoso.com | Out-Null
+    }
+    AfterEach {
+        Remove-JournalDefinition 'Remembered' -Confirm:$false
+        Reset-Tenant
+    }
+
+    It 'Test-O365Journaling needs only the name after Enable-O365Journaling, and given parameters still override' {
+        $setup = @{ SmartHost = 'archive.contoso.com'; NdrRecipient = 'ndr@archive.example'; ContactName = 'Remembered contact'; ConnectorName = 'Remembered connector'; RuleName = 'Remembered rule' }
+        Enable-O365Journaling 'Remembered' @setup | Out-Null
+
+        $remembered = (Get-JournalDefinition 'Remembered').O365Journaling
+        $remembered | Should -Not -BeNullOrEmpty
+        $remembered.SmartHosts | Should -Be @('archive.contoso.com')
+        $remembered.ContactName | Should -Be 'Remembered contact'
+        $remembered.ConnectorName | Should -Be 'Remembered connector'
+        $remembered.RuleName | Should -Be 'Remembered rule'
+        $remembered.NdrRecipient | Should -Be 'ndr@archive.example'
+        $remembered.TenantId | Should -Be $Emulator.TenantId
+        $remembered.ServiceEmailAddress | Should -Be 'remembered@journal.contoso.com'
+        @(Get-JournalEvent | Where-Object { $_.Property -eq 'O365Journaling' -and $_.ObjectName -eq 'Remembered' }).Count | Should -Be 1
+
+        # A runbook: the name alone, no prompt for a mandatory parameter.
+        $result = Test-O365Journaling 'Remembered'
+        $result.Passed | Should -BeTrue -Because ($result.Drift | Out-String)
+        (Get-JournalDefinition 'Remembered' | Test-O365Journaling).Passed | Should -BeTrue
+
+        # Parameters override what is remembered.
+        @((Test-O365Journaling 'Remembered' -SmartHost other.contoso.com).Drift.Name) | Should -Be @('ConnectorSmartHosts')
+        @((Test-O365Journaling 'Remembered' -RuleName 'Journal - Remembered').Drift.Name) | Should -Be @('JournalRule')
+
+        # A second Enable without any of them converges the same objects and remembers nothing new.
+        Clear-Executed
+        @(Enable-O365Journaling 'Remembered' | ForEach-Object { "$($_.Action)" }) | Should -Be @('Unchanged', 'Unchanged', 'Unchanged', 'Unchanged', 'Unchanged')
+        Get-Changes | Should -BeNullOrEmpty
+        @(Get-JournalEvent | Where-Object { $_.Property -eq 'O365Journaling' -and $_.ObjectName -eq 'Remembered' }).Count | Should -Be 1
+    }
+
+    It 'without anything remembered and without -SmartHost, Test-O365Journaling says to give -SmartHost or run Enable-O365Journaling first' {
+        (Get-JournalDefinition 'Remembered').O365Journaling | Should -BeNullOrEmpty
+        Test-O365Journaling 'Remembered' -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'TestO365JournalingSmartHostRequired,*'
+        "$($failures[0].CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+        $failures[0].Exception.Message | Should -Match '-SmartHost'
+        $failures[0].Exception.Message | Should -Match 'Enable-O365Journaling'
+        (Invoke-TestExchangeEmulator $Emulator 'executed' | ConvertFrom-Json) | Should -BeNullOrEmpty
+    }
+
+    It '-WhatIf remembers nothing' {
+        Enable-O365Journaling 'Remembered' -SmartHost archive.contoso.com -NdrRecipient ndr@archive.example -WhatIf | Out-Null
+        (Get-JournalDefinition 'Remembered').O365Journaling | Should -BeNullOrEmpty
+    }
+
+    It '-WhatIf without a sign-in shows what it would create and says what it cannot know' {
+        $script = @"
+Import-Module '$ModuleManifest'
+`$env:MIMECASTJOURNALING_STORE = '$Store'
+Enable-O365Journaling Remembered -SmartHost archive.contoso.com -NdrRecipient ndr@archive.example -WhatIf -WarningVariable warned 3>`$null
+"warned: `$warned"
+"@
+        $child = Invoke-ChildPwsh -Script $script -TimeoutSeconds 120
+        $text = $child.Stdout -replace '\r?\n', ''
+        $child.ExitCode | Should -Be 0 -Because $child.Stderr
+        $child.Stderr | Should -Not -Match 'O365NotConnected'
+        $text | Should -Match 'What if: .*Create mail contact for remembered@journal\.contoso\.com'
+        $text | Should -Match 'What if: .*Create partner outbound connector for journal\.contoso\.com to smart host archive\.contoso\.com'
+        $text | Should -Match 'What if: .*Validate the connector'
+        $text | Should -Match 'What if: .*JournalingReportNdrTo.* to ndr@archive\.example'
+        $text | Should -Match 'What if: .*Create journal rule'
+        $text | Should -Match 'warned: Not connected to Exchange Online.*cannot tell which of these objects exist already.*Connect-O365Journaling'
+        # Without -WhatIf it still needs the connection.
+        $child = Invoke-ChildPwsh -Script "Import-Module '$ModuleManifest'; `$env:MIMECASTJOURNALING_STORE = '$Store'; Enable-O365Journaling Remembered -SmartHost archive.contoso.com" -TimeoutSeconds 120
+        "$($child.Stdout)$($child.Stderr)" | Should -Match 'Connect-O365Journaling first'
+        (Get-JournalDefinition 'Remembered').O365Journaling | Should -BeNullOrEmpty
     }
 }

@@ -45,7 +45,22 @@ Set-JournalDefinition -TenantId. With -WhatIf the binding is only shown.
 
 The objects are named after the definition: "Journal - <definition name>" (cut to 64
 characters) for the contact, the connector and the rule (they live in separate name spaces);
--ContactName, -ConnectorName and -RuleName override. Give Test-O365Journaling the same names.
+-ContactName, -ConnectorName and -RuleName override.
+
+When every step ran (not under -WhatIf, and the validation passed or -SkipValidationFailure was
+given) the setup is remembered with the journal definition in the store: the tenant, the smart
+hosts, the recipient domains, TLS, the contact, connector and rule names, the NDR recipient, the
+scope and recipient (Get-JournalDefinition shows it as O365Journaling; a change is a Changed event
+with Property O365Journaling). Test-O365Journaling and a later Enable-O365Journaling then need
+only the definition's name; any parameter given still overrides what is remembered. Without
+-SmartHost and with nothing remembered, the error EnableO365JournalingSmartHostRequired says to
+give -SmartHost.
+
+-WhatIf works without Connect-O365Journaling too: it then shows, from the parameters and the store
+alone, what each step would create (or make match), and a warning says what it cannot know without
+a connection: which objects exist already, whether the tenant has an NDR recipient that is not a
+mailbox, whether the journal rule limit is reached, whether the connector passes validation, and
+which tenant the definition would be bound to.
 
 Pipe definitions from Get-JournalDefinition: Description and ServiceEmailAddress bind by
 property name. With a name only (-Definition), the service address is read from the store.
@@ -53,12 +68,12 @@ Everything is checked locally before the first call (names of at most 64 charact
 without ports, -TlsDomain only with DomainValidation), and before the first change the cmdlet
 reads what the last steps need: the NDR recipient (NdrRecipientRequired, NdrRecipientIsMailbox)
 and, for a new rule, the tenant's journal rule limit (JournalRuleLimitReached). Run
-Connect-O365Journaling first.
+Connect-O365Journaling first (except for -WhatIf).
 '@
     Parameters  = @{
         Definition          = @{ Description = 'The journal definition''s name (Description). Bound by property name from Get-JournalDefinition''s output.' }
         ServiceEmailAddress = @{ Description = 'The definition''s service address. Bound by property name from Get-JournalDefinition''s output; when omitted, it is read from the store.'; Default = 'The definition''s, from the store' }
-        SmartHost           = @{ Description = 'The listener''s host names, IP addresses or CIDR ranges, without a port: where the connector delivers journal reports. Bound by property name from Hostnames (Get-MimecastJournalService).' }
+        SmartHost           = @{ Description = 'The listener''s host names, IP addresses or CIDR ranges, without a port: where the connector delivers journal reports. Bound by property name from Hostnames (Get-MimecastJournalService). Needed the first time; afterwards the remembered ones are used when it is omitted.'; Default = 'The smart hosts remembered for the definition' }
         MimecastService     = @{ Description = 'A Mimecast journal service from Get-MimecastJournalService (pipeline input). It is read again from Mimecast, and its ServiceEmailAddress and Hostnames (the journal smart hosts Mimecast gives) are used instead of -ServiceEmailAddress and -SmartHost; Test-O365Journaling also checks the Mimecast side (MimecastServiceEnabled, MimecastServiceStatus, MimecastServiceHostnames).' }
         NdrRecipient        = @{ Description = 'The alternate journaling (NDR) recipient to set: an external address or a mail contact, not an Exchange Online mailbox.'; Default = 'The tenant''s current one (it must be set)' }
         RecipientDomain     = @{ Description = 'The connector''s recipient domains.'; Default = 'The domain of the service address' }
@@ -96,6 +111,22 @@ Enable-O365Journaling 'Exchange Online journaling' -SmartHost archive.contoso.co
 Enable-O365Journaling 'Exchange Online journaling' -SmartHost archive.contoso.com
 '@
             Remarks = 'The first line prints what would change; the second fixes it (for example a rule someone disabled) and keeps the tenant''s NDR recipient.'
+        }
+        @{
+            Title   = 'A runbook after the first setup'
+            Code    = @'
+Enable-O365Journaling 'Exchange Online journaling'
+(Test-O365Journaling 'Exchange Online journaling').Passed
+(Get-JournalDefinition 'Exchange Online journaling').O365Journaling
+'@
+            Remarks = 'The smart hosts and names come from what the first run remembered with the definition; the last line shows it.'
+        }
+        @{
+            Title   = 'See the plan before signing in'
+            Code    = @'
+Enable-O365Journaling 'Exchange Online journaling' -SmartHost archive.contoso.com -NdrRecipient journal-ndr@archive.contoso.com -WhatIf
+'@
+            Remarks = 'Without Connect-O365Journaling: what each step would create, and a warning naming what only a connection can tell.'
         }
     )
     Links       = @('Test-O365Journaling', 'Get-JournalDefinition', 'New-O365JournalContact', 'New-O365PartnerConnector', 'Test-O365PartnerConnector', 'Set-O365JournalNdrRecipient', 'New-O365JournalRule')

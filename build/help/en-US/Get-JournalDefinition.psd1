@@ -11,6 +11,11 @@ after a failure (TLS, authentication, store or parse problems; StatusReason says
 when no report arrived within the InactivityPeriod. The SMTP password is never part of the
 output; SmtpAuthentication True only says that one is required.
 
+O365Journaling is what Enable-O365Journaling set up for the definition in Exchange Online and
+remembered (tenant, smart hosts, recipient domains, TLS, contact, connector and rule names, NDR
+recipient, scope, when), which Test-O365Journaling compares with; it is empty until
+Enable-O365Journaling has run for the definition.
+
 A name without wildcards that matches no definition is a non-terminating error with the id
 JournalDefinitionNotFound; a wildcard pattern that matches nothing returns nothing.
 '@

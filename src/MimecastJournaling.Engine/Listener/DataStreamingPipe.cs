@@ -43,12 +43,12 @@ internal sealed class DataStreamingPipe : ISecurableDuplexPipe
     private readonly DataStreamingOptions _options;
     private readonly DataStreamingReader _reader;
 
-    public DataStreamingPipe(ISecurableDuplexPipe inner, ISessionContext context, DataStreamingOptions options)
+    public DataStreamingPipe(ISecurableDuplexPipe inner, ISessionContext context, DataStreamingOptions options, ReplyContext? replies = null)
     {
         _inner = inner;
         _context = context;
         _options = options;
-        _reader = new DataStreamingReader(inner, context, options);
+        _reader = new DataStreamingReader(inner, context, options, replies);
         SmtpTransactionTracker.Attach(context, options.TransactionCompleted);
         // DATA runs only after at least one accepted recipient; otherwise the library refuses it
         // without a 354, and the client sends no content.
@@ -57,6 +57,14 @@ internal sealed class DataStreamingPipe : ISecurableDuplexPipe
             if (e.Command is DataCommand && SessionFacts.TransactionRecipients(context) > 0)
             {
                 _reader.ExpectContent();
+            }
+        };
+        // Only an EHLO or HELO the library accepted ends the wait for one after STARTTLS.
+        context.CommandExecuted += (_, e) =>
+        {
+            if (e.Command is EhloCommand or HeloCommand)
+            {
+                _reader.Greeted();
             }
         };
     }
@@ -71,6 +79,7 @@ internal sealed class DataStreamingPipe : ISecurableDuplexPipe
         try
         {
             await _inner.UpgradeAsync(certificate, protocols, cancellationToken).ConfigureAwait(false);
+            _reader.TlsStarted();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -98,15 +107,36 @@ internal sealed class DataStreamingReader : PipeReader
     private readonly ISecurableDuplexPipe _pipe;
     private readonly ISessionContext _context;
     private readonly DataStreamingOptions _options;
+    private readonly ReplyContext? _replies;
     private bool _contentExpected;
     private bool _closed;
+    // What the library reads instead of the client's bytes: the DATA placeholder, or the AUTH
+    // PLAIN line an AUTH exchange ended with.
     private ReadOnlySequence<byte>? _placeholder;
+    private bool _helloRequired;
 
-    public DataStreamingReader(ISecurableDuplexPipe pipe, ISessionContext context, DataStreamingOptions options)
+    public DataStreamingReader(ISecurableDuplexPipe pipe, ISessionContext context, DataStreamingOptions options, ReplyContext? replies = null)
     {
         _pipe = pipe;
         _context = context;
         _options = options;
+        _replies = replies;
+    }
+
+    /// <summary>
+    /// RFC 3207 4.2: after the TLS handshake the session starts again. Nothing from before TLS
+    /// counts (the client's EHLO, a proved credential, SMTPUTF8), and the client must send EHLO
+    /// before anything but NOOP, RSET or QUIT.
+    /// </summary>
+    /// <summary>The library accepted EHLO or HELO: after STARTTLS, the session may go on.</summary>
+    public void Greeted() => _helloRequired = false;
+
+    public void TlsStarted()
+    {
+        _helloRequired = true;
+        _utf8Transaction = false;
+        _authenticationLines = 0;
+        SessionFacts.ForgetVerified(_context);
     }
 
     // The pipe's reader changes when STARTTLS upgrades the connection.
@@ -166,6 +196,14 @@ internal sealed class DataStreamingReader : PipeReader
         _commandDeadline ??= DateTimeOffset.UtcNow + _options.CommandTimeout;
         while (true)
         {
+            if (_replies?.CloseRequested == true)
+            {
+                // The 421 for the fifth bad command went out (ReplyContext): read nothing more.
+                _options.Counters.Refused(RefusalReason.TooManyBadCommands);
+                _closed = true;
+                _pipe.Dispose();
+                return new ReadResult(ReadOnlySequence<byte>.Empty, false, true);
+            }
             var remaining = _commandDeadline.Value - DateTimeOffset.UtcNow;
             ReadResult result;
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -240,11 +278,230 @@ internal sealed class DataStreamingReader : PipeReader
                     _commandDeadline = DateTimeOffset.UtcNow + _options.CommandTimeout;
                     continue;
                 }
+                var verb = Verb(line);
+                if (_helloRequired && verb is not ("EHLO" or "HELO" or "NOOP" or "RSET" or "QUIT"))
+                {
+                    Inner.AdvanceTo(buffer.GetPosition(1, complete));
+                    await WriteReplyAsync(SmtpReplies.HelloRequiredAfterTls, cancellationToken).ConfigureAwait(false);
+                    _commandDeadline = DateTimeOffset.UtcNow + _options.CommandTimeout;
+                    continue;
+                }
+                if (verb == "AUTH" && _pipe.IsSecure)
+                {
+                    // Over TLS only (before it, the library refuses AUTH without asking for anything).
+                    var command = Encoding.ASCII.GetString(line.ToArray()).TrimEnd('\r');
+                    Inner.AdvanceTo(buffer.GetPosition(1, complete));
+                    var (substitute, closed) = await AuthenticationExchangeAsync(command, cancellationToken).ConfigureAwait(false);
+                    if (closed is { } end)
+                    {
+                        return end;
+                    }
+                    if (substitute is not null)
+                    {
+                        _commandDeadline = null;
+                        _placeholder = new ReadOnlySequence<byte>(substitute);
+                        return new ReadResult(_placeholder.Value, false, false);
+                    }
+                    _commandDeadline = DateTimeOffset.UtcNow + _options.CommandTimeout;
+                    continue;
+                }
                 _authenticationLines = StartsWith(buffer, "AUTH "u8) ? 2 : Math.Max(0, _authenticationLines - 1);
                 // The library takes this line; the next read starts the next command's time.
                 _commandDeadline = null;
             }
             return result;
+        }
+    }
+
+    /// <summary>The command's verb in upper case ("MAIL"), or "" when the line does not start with one.</summary>
+    private static string Verb(ReadOnlySequence<byte> line)
+    {
+        Span<byte> head = stackalloc byte[4];
+        if (line.Length < 4)
+        {
+            return "";
+        }
+        line.Slice(0, 4).CopyTo(head);
+        if (line.Length > 4)
+        {
+            Span<byte> next = stackalloc byte[1];
+            line.Slice(4, 1).CopyTo(next);
+            if (next[0] is not ((byte)' ' or (byte)'\r'))
+            {
+                return "";
+            }
+        }
+        foreach (var b in head)
+        {
+            if (b is < (byte)'A' or > (byte)'z' || b is > (byte)'Z' and < (byte)'a')
+            {
+                return "";
+            }
+        }
+        return Encoding.ASCII.GetString(head).ToUpperInvariant();
+    }
+
+    /// <summary>
+    /// An AUTH command over TLS, answered here (RFC 4954 4) so that every AUTH gets exactly one
+    /// final reply: an unknown mechanism 504, a malformed answer (not base64, a PLAIN message
+    /// without its two NULs, an empty user name or password) 501 5.5.2, "*" 501 5.7.0. The
+    /// challenges of PLAIN and LOGIN are sent here too; well-formed credentials are handed to the
+    /// library as one AUTH PLAIN line (the bytes as the client sent them), which checks the
+    /// session's state and the password (JournalAuthenticator) and gives the 235, 535 or 454.
+    /// Returns that line, or nothing after a reply written here, or the end of the session.
+    /// </summary>
+    private async ValueTask<(byte[]? Substitute, ReadResult? Closed)> AuthenticationExchangeAsync(string command, CancellationToken cancellationToken)
+    {
+        var parts = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length is < 2 or > 3)
+        {
+            await WriteReplyAsync(SmtpReplies.AuthenticationSyntax, cancellationToken).ConfigureAwait(false);
+            return (null, null);
+        }
+        var mechanism = parts[1].ToUpperInvariant();
+        if (mechanism is not ("PLAIN" or "LOGIN"))
+        {
+            await WriteReplyAsync(SmtpReplies.AuthenticationMechanismUnknown, cancellationToken).ConfigureAwait(false);
+            return (null, null);
+        }
+        var initial = parts.Length == 3 ? parts[2] : null;
+        if (mechanism == "PLAIN")
+        {
+            var (message, closed) = await AuthenticationAnswerAsync(initial, "334 ", cancellationToken).ConfigureAwait(false);
+            if (message is null)
+            {
+                return (null, closed);
+            }
+            // RFC 4616 2: [authzid] NUL authcid NUL passwd, authcid and passwd not empty.
+            var first = Array.IndexOf(message, (byte)0);
+            var second = first < 0 ? -1 : Array.IndexOf(message, (byte)0, first + 1);
+            if (second < 0 || Array.IndexOf(message, (byte)0, second + 1) >= 0 || second == first + 1 || second == message.Length - 1)
+            {
+                await WriteReplyAsync(SmtpReplies.AuthenticationMalformedPlain, cancellationToken).ConfigureAwait(false);
+                return (null, null);
+            }
+            return (Encoding.ASCII.GetBytes("AUTH PLAIN " + Convert.ToBase64String(message) + "\r\n"), null);
+        }
+        var (user, userClosed) = await AuthenticationAnswerAsync(initial, "334 VXNlcm5hbWU6", cancellationToken).ConfigureAwait(false);
+        if (user is null)
+        {
+            return (null, userClosed);
+        }
+        var (password, passwordClosed) = await AuthenticationAnswerAsync(null, "334 UGFzc3dvcmQ6", cancellationToken).ConfigureAwait(false);
+        if (password is null)
+        {
+            return (null, passwordClosed);
+        }
+        if (user.Length == 0 || password.Length == 0 || Array.IndexOf(user, (byte)0) >= 0 || Array.IndexOf(password, (byte)0) >= 0)
+        {
+            await WriteReplyAsync(SmtpReplies.AuthenticationMalformedLogin, cancellationToken).ConfigureAwait(false);
+            return (null, null);
+        }
+        var plain = new byte[user.Length + password.Length + 2];
+        user.CopyTo(plain, 1);
+        password.CopyTo(plain, user.Length + 2);
+        var line = Encoding.ASCII.GetBytes("AUTH PLAIN " + Convert.ToBase64String(plain) + "\r\n");
+        Array.Clear(plain);
+        return (line, null);
+    }
+
+    /// <summary>
+    /// One decoded answer of the exchange: <paramref name="given"/> (the initial response), else
+    /// what the client answers to <paramref name="challenge"/>. Null when the exchange is over: a
+    /// reply was written (501 for what is not base64, or see <see cref="ReadAuthenticationAnswerAsync"/>), or the session ended (Closed).
+    /// </summary>
+    private async ValueTask<(byte[]? Answer, ReadResult? Closed)> AuthenticationAnswerAsync(string? given, string challenge, CancellationToken cancellationToken)
+    {
+        if (given is null)
+        {
+            var (answer, closed) = await ReadAuthenticationAnswerAsync(challenge, cancellationToken).ConfigureAwait(false);
+            if (answer is null)
+            {
+                return (null, closed);
+            }
+            given = answer;
+        }
+        if (Decode(given) is not { } decoded)
+        {
+            await WriteReplyAsync(SmtpReplies.AuthenticationUndecodable, cancellationToken).ConfigureAwait(false);
+            return (null, null);
+        }
+        return (decoded, null);
+    }
+
+    /// <summary>Base64 (RFC 4954: "=" is an empty response), or null when it is not.</summary>
+    private static byte[]? Decode(string text)
+    {
+        if (text == "=")
+        {
+            return [];
+        }
+        var bytes = new byte[text.Length];
+        return Convert.TryFromBase64String(text, bytes, out var written) && written > 0 ? bytes[..written] : null;
+    }
+
+    /// <summary>
+    /// Sends a 334 challenge and reads the client's answer line within the command timeout and
+    /// AUTH's line limit. Null with nothing more to do after "*" (501 5.7.0 written), an over-long
+    /// answer (500, the rest of the line discarded), or the end of the session (then Closed).
+    /// </summary>
+    private async ValueTask<(string? Answer, ReadResult? Closed)> ReadAuthenticationAnswerAsync(string challenge, CancellationToken cancellationToken)
+    {
+        await _pipe.Output.WriteAsync(Encoding.ASCII.GetBytes(challenge + "\r\n"), cancellationToken).ConfigureAwait(false);
+        await _pipe.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var deadline = DateTimeOffset.UtcNow + _options.CommandTimeout;
+        while (true)
+        {
+            var remaining = deadline - DateTimeOffset.UtcNow;
+            ReadResult result;
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                timeout.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1));
+                try
+                {
+                    result = await Inner.ReadAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return (null, await RefuseAndCloseAsync(RefusalReason.Timeout, SmtpReplies.CommandTimeout(_options.ServerName), cancellationToken).ConfigureAwait(false));
+                }
+            }
+            var buffer = result.Buffer;
+            var lineFeed = buffer.PositionOf((byte)'\n');
+            var length = lineFeed is { } found ? buffer.Slice(0, found).Length + 1 : buffer.Length;
+            if (length > MaxAuthenticationLine)
+            {
+                _options.Counters.Refused(RefusalReason.LineTooLong);
+                if (lineFeed is { } end)
+                {
+                    Inner.AdvanceTo(buffer.GetPosition(1, end));
+                }
+                else
+                {
+                    Inner.AdvanceTo(buffer.End);
+                    _discarding = true;
+                }
+                await WriteReplyAsync(SmtpReplies.LineTooLong(MaxAuthenticationLine), cancellationToken).ConfigureAwait(false);
+                return (null, null);
+            }
+            if (lineFeed is { } complete)
+            {
+                var answer = Encoding.ASCII.GetString(buffer.Slice(0, complete).ToArray()).TrimEnd('\r').Trim();
+                Inner.AdvanceTo(buffer.GetPosition(1, complete));
+                if (answer == "*")
+                {
+                    await WriteReplyAsync(SmtpReplies.AuthenticationCancelled, cancellationToken).ConfigureAwait(false);
+                    return (null, null);
+                }
+                return (answer, null);
+            }
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                Inner.AdvanceTo(buffer.End);
+                _closed = true;
+                return (null, new ReadResult(ReadOnlySequence<byte>.Empty, result.IsCanceled, true));
+            }
+            Inner.AdvanceTo(buffer.Start, buffer.End);
         }
     }
 

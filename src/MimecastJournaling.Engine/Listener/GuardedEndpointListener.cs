@@ -49,7 +49,8 @@ internal sealed class GuardedEndpointListener : IEndpointListener
             context.Properties[EndpointListener.RemoteEndPointKey] = remote;
             // The reply texts depend on the command answered (250 after MAIL is 2.1.0, after RCPT 2.1.5).
             context.CommandExecuting += (_, e) => pipe.Replies.Command = e.Command.Name;
-            return new SlotHoldingPipe(new DataStreamingPipe(pipe, context, _data), _gate, address);
+            pipe.Replies.ServerName = _serverName;
+            return new SlotHoldingPipe(new DataStreamingPipe(pipe, context, _data, pipe.Replies), _gate, address);
         }
     }
 

@@ -69,7 +69,7 @@ internal sealed class JournalAuthenticator : IUserAuthenticator
         {
             foreach (var definition in _definitions.AcceptingFrom(source))
             {
-                _health.DeliveryFailed(definition, $"SMTP AUTH from {source} failed {failures} times (last as '{user}'); its AUTH is answered 454 4.7.0 for a while");
+                _health.DeliveryFailed(definition, $"SMTP AUTH from {source} failed {failures} times (last as '{user}'); its AUTH is answered {SmtpReplies.Quote(SmtpReplies.AuthenticationLockedOut)} for a while");
             }
         }
         catch (Exception)
@@ -89,7 +89,7 @@ internal sealed class JournalAuthenticator : IUserAuthenticator
         {
             foreach (var definition in _definitions.FindBySmtpUser(user))
             {
-                _health.DeliveryFailed(definition, $"SMTP AUTH as '{user}' from {SessionFacts.RemoteAddress(context)} failed (wrong password); the sender gets 535 5.7.8");
+                _health.DeliveryFailed(definition, $"SMTP AUTH as '{user}' from {SessionFacts.RemoteAddress(context)} failed (wrong password); the sender gets {SmtpReplies.Quote(SmtpReplies.AuthenticationFailed)}");
             }
         }
         catch (Exception)

@@ -149,7 +149,11 @@ public sealed partial class JournalListener : IAsyncDisposable
             .MaxMessageSize(_options.MaxMessageSize, MaxMessageSizeHandling.Strict)
             // The session's stream enforces the command timeout itself (with 421); the library's own
             // wait (which answers 221) is only a backstop behind it.
-            .CommandWaitTimeout(_options.CommandTimeout + TimeSpan.FromMinutes(1));
+            .CommandWaitTimeout(_options.CommandTimeout + TimeSpan.FromMinutes(1))
+            // The library's own count (refusals in a row, then a silent close) is never reached:
+            // the session closes with 421 at its fifth bad command (ReplyContext), and RCPT
+            // refusals do not count.
+            .MaxRetryCount(1000);
         foreach (var (endpoint, (_, implicitTls)) in bound)
         {
             builder = builder.Endpoint(e =>

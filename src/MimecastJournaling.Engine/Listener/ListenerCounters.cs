@@ -30,6 +30,8 @@ public enum RefusalReason
     TooManyConnectionsFromSource,
     /// <summary>AUTH refused while the source is locked out after failed attempts (454).</summary>
     AuthenticationLockedOut,
+    /// <summary>The fifth bad command (500 to 504) of a session: 421 and closed.</summary>
+    TooManyBadCommands,
 }
 
 /// <summary>A point-in-time copy of the listener's counters.</summary>

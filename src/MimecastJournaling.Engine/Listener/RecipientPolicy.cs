@@ -56,12 +56,12 @@ internal sealed class RecipientPolicy
         }
         if (definition.Encrypted && !SessionFacts.IsSecure(context))
         {
-            _health.DeliveryFailed(definition, $"Reports from {SessionFacts.RemoteAddress(context)} arrive without TLS, which this definition requires (Encrypted); they are refused with 530 5.7.0");
+            _health.DeliveryFailed(definition, $"Reports from {SessionFacts.RemoteAddress(context)} arrive without TLS, which this definition requires (Encrypted); they are refused with {SmtpReplies.Quote(SmtpReplies.TlsRequired)}");
             return Verdict.Refuse(RefusalReason.TlsRequired, SmtpReplies.TlsRequired);
         }
         if (definition.SmtpAuthentication && !SessionFacts.HasVerified(context, definition.Id))
         {
-            _health.DeliveryFailed(definition, $"Reports from {SessionFacts.RemoteAddress(context)} arrive without SMTP AUTH, which this definition requires (it has a credential); they are refused with 530 5.7.0");
+            _health.DeliveryFailed(definition, $"Reports from {SessionFacts.RemoteAddress(context)} arrive without SMTP AUTH, which this definition requires (it has a credential); they are refused with {SmtpReplies.Quote(SmtpReplies.AuthenticationRequired)}");
             return Verdict.Refuse(RefusalReason.AuthenticationRequired, SmtpReplies.AuthenticationRequired);
         }
         if (definition.Disabled)

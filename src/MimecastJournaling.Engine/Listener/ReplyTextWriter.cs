@@ -71,7 +71,7 @@ internal sealed class ReplyTextWriter : PipeWriter
                 output.Append(text, position, end - position);
                 break;
             }
-            output.Append(SmtpReplies.OwnText(text.Substring(position, lineEnd - position), _context.Command)).Append("\r\n");
+            output.Append(_context.Count(SmtpReplies.OwnText(text.Substring(position, lineEnd - position), _context.Command))).Append("\r\n");
             position = lineEnd + 2;
         }
         _inner.Write(Encoding.ASCII.GetBytes(output.ToString()));
@@ -82,8 +82,37 @@ internal sealed class ReplyTextWriter : PipeWriter
     }
 }
 
-/// <summary>The command a session is answering (SMTP verb, e.g. MAIL), for the reply's text.</summary>
+/// <summary>
+/// The command a session is answering (SMTP verb, e.g. MAIL), for the reply's text; and the
+/// session's bad commands (replies 500 to 504, whoever wrote them): the
+/// <see cref="SmtpReplies.MaxBadCommands"/>th is answered 421 instead, and the session's reader
+/// closes the connection before it reads another command (<see cref="CloseRequested"/>).
+/// </summary>
 internal sealed class ReplyContext
 {
     public volatile string? Command;
+
+    /// <summary>The server name of the 421.</summary>
+    public string ServerName { get; set; } = "journal";
+
+    public int BadCommands { get; private set; }
+
+    /// <summary>The 421 for too many bad commands went out: read nothing more.</summary>
+    public bool CloseRequested { get; private set; }
+
+    /// <summary>Counts a reply's last line and, at the limit, replaces it with the 421.</summary>
+    public string Count(string line)
+    {
+        if (line.Length < 4 || line[3] != ' ' || line[0] != '5' || line[1] != '0' || line[2] is < '0' or > '4')
+        {
+            return line;
+        }
+        BadCommands++;
+        if (BadCommands < SmtpReplies.MaxBadCommands)
+        {
+            return line;
+        }
+        CloseRequested = true;
+        return SmtpReplies.TooManyBadCommands(ServerName);
+    }
 }

@@ -39,6 +39,9 @@ internal static class SessionFacts
         set.UnionWith(definitionIds);
     }
 
+    /// <summary>STARTTLS: a credential proved before TLS counts no more (RFC 3207 4.2).</summary>
+    public static void ForgetVerified(ISessionContext context) => context.Properties.Remove(VerifiedDefinitionsKey);
+
     /// <summary>MAIL FROM starts a transaction: no definition and no recipients yet.</summary>
     public static void StartTransaction(ISessionContext context)
     {

@@ -47,6 +47,30 @@ internal static class SmtpReplies
     // AUTH throttling
     public static SmtpResponse AuthenticationLockedOut { get; } = Reply(454, "4.7.0 Too many failed authentication attempts from your address, try again later");
 
+    // AUTH exchange (RFC 4954 4), answered by the session's stream before the library sees the command
+    public static SmtpResponse AuthenticationMechanismUnknown { get; } = Reply(504, "5.5.4 Unrecognized authentication type; PLAIN and LOGIN are offered");
+    public static SmtpResponse AuthenticationSyntax { get; } = Reply(501, "5.5.4 Syntax: AUTH PLAIN [initial-response] or AUTH LOGIN [initial-response]");
+    public static SmtpResponse AuthenticationUndecodable { get; } = Reply(501, "5.5.2 Cannot decode the response (base64 expected)");
+    public static SmtpResponse AuthenticationMalformedPlain { get; } = Reply(501, "5.5.2 Malformed PLAIN response (authorization-id NUL user NUL password expected)");
+    public static SmtpResponse AuthenticationMalformedLogin { get; } = Reply(501, "5.5.2 Malformed LOGIN response (a user name and a password, without NUL, expected)");
+    public static SmtpResponse AuthenticationCancelled { get; } = Reply(501, "5.7.0 Authentication cancelled");
+
+    /// <summary>What a wrong password or user name gets (the library's 535, as the listener says it).</summary>
+    public static string AuthenticationFailed => "535 " + AuthenticationFailedText;
+    private const string AuthenticationFailedText = "5.7.8 Authentication credentials invalid";
+
+    // Session resets and misbehaviour
+    public static SmtpResponse HelloRequiredAfterTls { get; } = Reply(503, "5.5.1 Send EHLO again after STARTTLS (RFC 3207 4.2)");
+    public static string TooManyBadCommands(string serverName) => $"421 4.7.0 {serverName} too many bad commands, closing connection";
+
+    /// <summary>Bad commands (replies 500 to 504) a session may send; the last one is answered 421 and the connection closed.</summary>
+    public const int MaxBadCommands = 5;
+
+    /// <summary>A reply as the sender saw it, for a StatusReason: "530 5.7.0 Must issue a STARTTLS command first", quoted.</summary>
+    public static string Quote(SmtpResponse reply) => Quote($"{(int)reply.ReplyCode} {reply.Message}");
+
+    public static string Quote(string reply) => "\"" + reply + "\"";
+
     private static SmtpResponse Reply(int code, string text) => new((SmtpReplyCode)code, text);
 
     // The library's own replies (SmtpServer 11.1: SmtpResponse's statics and its commands' texts)
@@ -66,7 +90,7 @@ internal static class SmtpReplies
         [(501, "missing the TO:")] = "5.5.4 Syntax: RCPT TO:<address>",
         [(503, "bad sequence of commands")] = "5.5.1 Bad sequence of commands",
         [(530, "authentication required")] = "5.7.0 Authentication required",
-        [(535, "authentication failed")] = "5.7.8 Authentication credentials invalid",
+        [(535, "authentication failed")] = AuthenticationFailedText,
         [(550, "mailbox unavailable")] = "5.1.1 Mailbox unavailable",
         [(553, "mailbox name not allowed")] = "5.1.3 Mailbox name not allowed",
         [(552, "size limit exceeded")] = "5.3.4 Message size exceeds the limit",
@@ -110,8 +134,10 @@ internal static class SmtpReplies
         }
         else if (text.StartsWith("expected ", StringComparison.Ordinal))
         {
-            // The state machine's refusal of a command out of order ("expected MAIL/RSET/…").
+            // The state machine's refusal of a command out of order ("expected MAIL/RSET/…"),
+            // which the library answers 501: RFC 5321 4.2.4 calls that 503.
             text = "5.5.1 Bad sequence of commands, " + text;
+            code = 503;
         }
         return $"{code}{separator}{text}";
     }

@@ -149,6 +149,11 @@ internal sealed class SqliteDatabase
                     transaction.Commit();
                     return result;
                 }
+                catch
+                {
+                    EndAfterFailure(connection, transaction);
+                    throw;
+                }
                 finally
                 {
                     Statements.Remove(transaction);
@@ -159,6 +164,30 @@ internal sealed class SqliteDatabase
                 }
             }
         });
+
+    /// <summary>
+    /// Rolls back a write that failed. On a full disk or an I/O error SQLite may have rolled the
+    /// transaction back itself; rolling back again would fail with "cannot rollback - no
+    /// transaction is active" (from the disposal, hiding the real reason, and leaving the
+    /// connection half closed). Then an empty transaction is opened for the rollback to end.
+    /// </summary>
+    private static void EndAfterFailure(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        try
+        {
+            if (connection.Handle is { } handle && SQLitePCL.raw.sqlite3_get_autocommit(handle) != 0)
+            {
+                using var begin = connection.CreateCommand();
+                begin.CommandText = "BEGIN";
+                begin.ExecuteNonQuery();
+            }
+            transaction.Rollback();
+        }
+        catch (Exception e) when (e is SqliteException or InvalidOperationException)
+        {
+            // The first failure is the one to tell.
+        }
+    }
 
     public static List<T> Query<T>(SqliteConnection connection, SqliteTransaction? transaction, string sql, Func<SqliteDataReader, T> read,
         params (string Name, object? Value)[] parameters)

@@ -123,7 +123,10 @@ public sealed class GetJournalDefinitionCommand : JournalCmdlet
     {
         foreach (var definition in Filter(Configuration.GetDefinitions(), d => d.Description, Description, NotFound))
         {
-            WriteObject(definition);
+            // What Enable-O365Journaling set up for it (null when it never ran), as Test-O365Journaling uses it.
+            var output = PSObject.AsPSObject(definition);
+            output.Properties.Add(new PSNoteProperty("O365Journaling", Configuration.GetO365Journaling(definition)));
+            WriteObject(output);
         }
     });
 

@@ -8,7 +8,7 @@ namespace MimecastJournaling.Engine.Tests.Hostile;
 internal sealed class RawSmtpClient : IAsyncDisposable
 {
     private readonly TcpClient _client;
-    private readonly NetworkStream _stream;
+    private Stream _stream;
     private readonly StringBuilder _pending = new();
 
     private RawSmtpClient(TcpClient client)
@@ -22,6 +22,20 @@ internal sealed class RawSmtpClient : IAsyncDisposable
         var client = new TcpClient(new IPEndPoint(from ?? IPAddress.Loopback, 0));
         await client.ConnectAsync(IPAddress.Loopback, port);
         return new RawSmtpClient(client);
+    }
+
+    /// <summary>
+    /// After a 220 to STARTTLS: the TLS handshake over the same socket, trusting
+    /// <paramref name="serverCertificate"/> only. Whatever the server sent after its 220 in clear
+    /// text (nothing, if it behaves) is dropped.
+    /// </summary>
+    public async Task StartTlsAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 serverCertificate)
+    {
+        _pending.Clear();
+        var tls = new System.Net.Security.SslStream(_stream, leaveInnerStreamOpen: false,
+            (_, certificate, _, _) => certificate is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(serverCertificate.RawData));
+        await tls.AuthenticateAsClientAsync("journal.test");
+        _stream = tls;
     }
 
     public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
