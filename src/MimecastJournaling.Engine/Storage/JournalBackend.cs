@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using MimecastJournaling.Engine.Archive;
 using MimecastJournaling.Engine.Listener;
+using MimecastJournaling.Engine.Search;
 
 namespace MimecastJournaling.Engine.Storage;
 
@@ -23,6 +24,7 @@ public sealed class JournalBackend
         _sqlite = store;
         Store = store;
         Archive = new SqliteJournalArchive(store.Database);
+        SearchIndex = new SqliteSearchIndex(store.Database);
         Location = store.Location;
     }
 
@@ -31,6 +33,7 @@ public sealed class JournalBackend
         _postgres = store;
         Store = store;
         Archive = new PostgresJournalArchive(store.Database);
+        SearchIndex = new PostgresSearchIndex(store.Database);
         Location = store.Location;
     }
 
@@ -83,6 +86,15 @@ public sealed class JournalBackend
 
     public IJournalArchive Archive { get; }
 
+    /// <summary>The full-text index in the same database (SQLite FTS5 or PostgreSQL tsvector).</summary>
+    public IJournalSearchIndex SearchIndex { get; }
+
+    /// <summary>Brings the index up to date (the listener runs one; so does Update-JournalIndex).</summary>
+    public JournalIndexer CreateIndexer(TimeProvider? clock = null) => new(Archive, SearchIndex, clock);
+
+    /// <summary>Search-JournalMessage over this store's index and archive.</summary>
+    public JournalSearch CreateSearch(TimeProvider? clock = null) => new(Archive, SearchIndex, Store, clock);
+
     /// <summary>The spool as a listener node uses it (SQLite: the file beside the store; PostgreSQL: the shared table).</summary>
     public IMessageSpool OpenSpool(string? node = null, TimeSpan? lease = null) =>
         _postgres is not null
@@ -97,7 +109,7 @@ public sealed class JournalBackend
     {
         var spool = OpenSpool(options.NodeName, options.SpoolLease);
         var temporary = options.TemporaryDirectory ?? _sqlite?.IncomingLocation;
-        return new JournalListener(Store, Archive, spool, options with { TemporaryDirectory = temporary }, clock);
+        return new JournalListener(Store, Archive, spool, options with { TemporaryDirectory = temporary }, clock, CreateIndexer(clock));
     }
 
     /// <summary>
