@@ -11,6 +11,7 @@ namespace MimecastJournaling.Engine.Search;
 /// </summary>
 internal sealed class PostgresSearchIndex : IJournalSearchIndex
 {
+    private const string FieldBreak = "mjfieldbreak";
     private readonly PostgresDatabase _db;
 
     public PostgresSearchIndex(PostgresDatabase database) => _db = database;
@@ -30,7 +31,9 @@ internal sealed class PostgresSearchIndex : IJournalSearchIndex
             var written = Execute(c, t,
                 "INSERT INTO item_text (item_id, subject_tsv, body_tsv, names_tsv, all_tsv) " +
                 "SELECT @id, to_tsvector('simple', @s), to_tsvector('simple', @b), to_tsvector('simple', @n), " +
-                "to_tsvector('simple', @s || ' ' || @b || ' ' || @n || ' ' || @a) WHERE EXISTS (SELECT 1 FROM items WHERE id = @id) " +
+                // A break word between the fields, deleted again, leaves a gap in the positions: a phrase never spans two fields (as in FTS5).
+                "ts_delete(to_tsvector('simple', @s || ' " + FieldBreak + " ' || @b || ' " + FieldBreak + " ' || @n || ' " + FieldBreak + " ' || @a), '" + FieldBreak + "') " +
+                "WHERE EXISTS (SELECT 1 FROM items WHERE id = @id) " +
                 "ON CONFLICT (item_id) DO UPDATE SET subject_tsv = excluded.subject_tsv, body_tsv = excluded.body_tsv, " +
                 "names_tsv = excluded.names_tsv, all_tsv = excluded.all_tsv",
                 ("@id", e.ItemId), ("@s", e.Subject), ("@b", e.Body), ("@n", e.AttachmentNames), ("@a", e.AttachmentText));
