@@ -152,4 +152,13 @@ Describe 'Search on a <Backend> store' -ForEach @(@{ Backend = 'SQLite' }, @{ Ba
         Update-JournalIndex -Rebuild -WhatIf | Should -BeNullOrEmpty
         (Get-JournalIndexStatus | Format-List | Out-String) | Should -Match 'Lag\s*:\s*none'
     }
+
+    It 'a listener that starts indexes what was archived while none ran' {
+        Import-JournalMessage -LiteralPath (Join-Path $Reports 'synthetic-standard-eml.eml') -Definition EXO | Out-Null
+        (Get-JournalIndexStatus).Pending | Should -Be 1
+        $listener = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -WarningAction SilentlyContinue
+        Wait-Until { (Get-JournalIndexStatus).Pending -eq 0 } | Should -BeTrue
+        Stop-JournalListener -Id $listener.Id -TimeoutSeconds 5
+        (Search-JournalMessage 'subject:"plain eml"').MessageId | Should -Be 'synthetic-std-0001@contoso.com'
+    }
 }
