@@ -326,6 +326,18 @@ function Invoke-Bench {
     } catch {
         Write-Warning "Archive storage benchmark: $($_.Exception.Message)"
     }
+    # Search (issue 11): an archive of MIMECASTJOURNALING_SEARCH_ITEMS mail-like items (default
+    # 1,000,000; that takes hours on a small machine) indexed as it grows; ingest rate with indexing
+    # against without, index size, p50/p95 of first-page queries. PostgreSQL too when
+    # MIMECASTJOURNALING_BENCH_POSTGRES names an empty database.
+    $searchItems = if ($env:MIMECASTJOURNALING_SEARCH_ITEMS) { $env:MIMECASTJOURNALING_SEARCH_ITEMS } else { '1000000' }
+    Write-Host "==> Benchmark: search ($searchItems mail-like items)" -ForegroundColor Cyan
+    try {
+        Invoke-Native -Literal dotnet @('run', '-c', 'Release', '--project', (Join-Path $root 'tests/Benchmarks/MimecastJournaling.Benchmarks'), '--',
+            'search', '--items', $searchItems)
+    } catch {
+        Write-Warning "Search benchmark: $($_.Exception.Message)"
+    }
     # SMTP ingest: the listener against a private Postfix and smtp-sink under smtp-source's load
     # (10,000 messages of 20 KB over 20 sessions). It needs postfix (installed with apt as root);
     # when that cannot be had, or the run fails, the reason is printed and Bench carries on.

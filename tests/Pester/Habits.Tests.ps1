@@ -8,7 +8,7 @@ BeforeAll {
 
 Describe 'ShouldProcess' {
     It '<Name> supports -WhatIf and -Confirm' -ForEach @(
-        Get-Command -Module MimecastJournaling | Where-Object Verb -notin 'Get', 'Test', 'Read' | ForEach-Object { @{ Name = $_.Name } }
+        Get-Command -Module MimecastJournaling | Where-Object Verb -notin 'Get', 'Test', 'Read', 'Search' | ForEach-Object { @{ Name = $_.Name } }
     ) {
         $command = Get-Command $Name
         $attribute = $command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true)[0]
@@ -18,13 +18,17 @@ Describe 'ShouldProcess' {
     }
 
     It 'covers every changing verb of the module' {
-        $verbs = $Commands | Where-Object Verb -notin 'Get', 'Test', 'Read' | ForEach-Object Verb | Sort-Object -Unique
+        $verbs = $Commands | Where-Object Verb -notin 'Get', 'Test', 'Read', 'Search' | ForEach-Object Verb | Sort-Object -Unique
         $verbs | Should -Be @('Add', 'Connect', 'Copy', 'Disable', 'Disconnect', 'Enable', 'Export', 'Import', 'Install', 'Invoke', 'New', 'Register', 'Remove', 'Send', 'Set', 'Start', 'Stop', 'Sync', 'Uninstall', 'Unregister', 'Update')
     }
 
     It 'Test-O365PartnerConnector sends test messages and marks the connector validated, so it has -WhatIf; Test-O365Journaling only reads' {
         (Get-Command Test-O365PartnerConnector).Parameters.Keys | Should -Contain 'WhatIf'
         (Get-Command Test-O365Journaling).Parameters.Keys | Should -Not -Contain 'WhatIf'
+    }
+
+    It 'Search-JournalMessage only reads the archive (and logs the search), so it has no -WhatIf' {
+        (Get-Command Search-JournalMessage).Parameters.Keys | Should -Not -Contain 'WhatIf'
     }
 
     It 'Read-JournalReport only reads: it changes nothing, so it has no -WhatIf' {
@@ -70,6 +74,9 @@ Describe '[OutputType]' {
         $Output['Import-JournalMessage'] = Import-JournalMessage $report -Definition 'Types' -PassThru
         $Output['Get-JournalOutcome'] = Get-JournalOutcome
         $Output['Get-JournalMessage'] = Get-JournalMessage
+        $Output['Get-JournalIndexStatus'] = Get-JournalIndexStatus
+        $Output['Update-JournalIndex'] = Update-JournalIndex
+        $Output['Search-JournalMessage'] = Search-JournalMessage 'from:contoso.com OR recipients:contoso.com'
         $exportFolder = Join-Path (Split-Path $Store) 'export'
         New-Item -ItemType Directory $exportFolder | Out-Null
         $Output['Export-JournalMessage'] = Get-JournalMessage | Export-JournalMessage -Destination $exportFolder
@@ -191,6 +198,7 @@ Describe '[OutputType]' {
         foreach ($name in 'Register-JournalDomain', 'Get-JournalDomain', 'Test-JournalDomain', 'New-JournalDefinition', 'Get-JournalDefinition',
             'Set-JournalDefinition', 'Disable-JournalDefinition', 'Enable-JournalDefinition', 'Add-JournalInternalAddress', 'Get-JournalInternalAddress', 'Get-JournalEvent',
             'Read-JournalReport', 'Import-JournalMessage', 'Get-JournalOutcome', 'Get-JournalMessage', 'Export-JournalMessage',
+            'Get-JournalIndexStatus', 'Update-JournalIndex', 'Search-JournalMessage',
             'Start-JournalListener', 'Get-JournalListener', 'Stop-JournalListener', 'Send-JournalTestMessage', 'Test-JournalConnector', 'Get-JournalQueue',
             'Update-JournalExchangeOnlineRange', 'Set-JournalListenerSetting', 'New-JournalRetentionPolicy', 'Get-JournalRetentionPolicy', 'Set-JournalRetentionPolicy',
             'New-JournalHold', 'Get-JournalHold', 'Invoke-JournalRetention', 'Remove-JournalHold', 'Remove-JournalRetentionPolicy', 'Get-JournalListenerSetting', 'Copy-JournalStore', 'Set-JournalAlert', 'Get-JournalAlert', 'Send-JournalAlert',

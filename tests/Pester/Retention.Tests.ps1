@@ -75,6 +75,7 @@ Describe 'Retention and legal holds on a <Backend> store' -ForEach @(@{ Backend 
         $script:Generated = foreach ($n in 1..40) { New-SyntheticReport $folder $n $recipients[$n % 4] (($n - 1) * 30) }
         $import = Import-JournalMessage -Path $Generated.Path -Definition 'EXO'
         $import.Archived | Should -Be 40
+        Update-JournalIndex | Out-Null   # so the removal below is seen to take the index entries too
 
         # One hold: everything that reached dave.
         $script:Hold = New-JournalHold -Name 'Case 4711' -Reason 'Contoso v. Fabrikam, docket 4711' -Mailbox 'dave@contoso.com'
@@ -131,6 +132,14 @@ Describe 'Retention and legal holds on a <Backend> store' -ForEach @(@{ Backend 
         $removal.NewValue | Should -Match "^$($ExpectedRemoved.Count) expired items removed"
         (Get-JournalEvent | Where-Object ObjectType -eq 'Archive' | Where-Object Action -eq 'RetentionRun').NewValue |
             Should -Match "^$($Expired.Count) expired, $($ExpectedRemoved.Count) removed, $($ExpectedHeld.Count) kept by a hold"
+
+        # The index entries went with the items: a search finds exactly what is left, and the index
+        # counts no entry more than the archive has items.
+        $found = (Search-JournalMessage -Query 'subject:message' -First 100).MessageId | Sort-Object
+        $found | Should -Be $left
+        $status = Get-JournalIndexStatus
+        $status.Items | Should -Be (40 - $ExpectedRemoved.Count)
+        $status.Indexed | Should -Be $status.Items
 
         (Invoke-JournalRetention -Confirm:$false).Removed | Should -Be 0
     }

@@ -9,6 +9,8 @@ using SmtpServer;
 using SmtpServerHost = SmtpServer.SmtpServer;
 using ServiceProvider = SmtpServer.ComponentModel.ServiceProvider;
 
+using MimecastJournaling.Engine.Search;
+
 namespace MimecastJournaling.Engine.Listener;
 
 /// <summary>
@@ -40,11 +42,16 @@ public sealed partial class JournalListener : IAsyncDisposable
     private SpoolProcessor? _processor;
     private ListenerHeartbeat? _heartbeat;
     private ListenerWatch? _watch;
+    private SearchIndexLoop? _indexLoop;
+    private readonly JournalIndexer? _indexer;
     private volatile bool _stopping;
 
     /// <remarks>Cmdlets get a listener from <see cref="JournalBackend.CreateListener"/>, which picks the backend's archive and spool.</remarks>
-    public JournalListener(IJournalStore store, IJournalArchive archive, IMessageSpool spool, ListenerOptions options, TimeProvider? clock = null)
+    /// <param name="indexer">Indexes archived items beside the archive (null: no indexing in this listener).</param>
+    public JournalListener(IJournalStore store, IJournalArchive archive, IMessageSpool spool, ListenerOptions options, TimeProvider? clock = null,
+        JournalIndexer? indexer = null)
     {
+        _indexer = indexer;
         _store = store;
         _archive = archive;
         _spool = spool;
@@ -103,7 +110,12 @@ public sealed partial class JournalListener : IAsyncDisposable
         var gate = new ConnectionGate(definitions, Counters, _options.MaxConnections, _options.MaxConnectionsPerSource);
         var health = new DefinitionHealth(_store, _options.FailuresBeforeError, _clock);
         var spoolLength = new SpoolLength();
-        _processor = new SpoolProcessor(_spool, spoolLength, new JournalIngest(_store, _archive, _clock) { ParseTimeBudget = _options.ParseTimeBudget }, definitions, health, _options.RetryDelay, _clock, OnArchived);
+        _processor = new SpoolProcessor(_spool, spoolLength, new JournalIngest(_store, _archive, _clock) { ParseTimeBudget = _options.ParseTimeBudget }, definitions, health, _options.RetryDelay, _clock,
+            (definition, outcomes) =>
+            {
+                OnArchived(definition, outcomes);
+                _indexLoop?.Wake();
+            });
         _writer = new SpoolWriter(_spool, spoolLength, _processor.Wake);
 
         var certificateSource = CertificateSourceOf(_options);
@@ -190,6 +202,11 @@ public sealed partial class JournalListener : IAsyncDisposable
         }
         // Archives what an earlier run left in the spool, then whatever arrives.
         _processor.Start();
+        if (_indexer is not null)
+        {
+            _indexLoop = new SearchIndexLoop(_indexer, _options.RetryDelay);
+            _indexLoop.Start();
+        }
         Started = _clock.GetUtcNow();
         // A running listener marks silent definitions Down when their period runs out, so nobody has to read the status first.
         var inactivity = new JournalConfiguration(_store, JournalConfiguration.InactivityCheckActor, _clock);
@@ -251,6 +268,11 @@ public sealed partial class JournalListener : IAsyncDisposable
         }
         await _writer!.StopAsync().ConfigureAwait(false);
         await _processor!.StopAsync().ConfigureAwait(false);
+        if (_indexLoop is not null)
+        {
+            await _indexLoop.StopAsync().ConfigureAwait(false);
+            _indexLoop = null;
+        }
         await _watch!.StopAsync().ConfigureAwait(false);
         _hardStop!.Dispose();
         _server = null;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using MimecastJournaling.Engine.Archive;
 using MimecastJournaling.Engine.Lifecycle;
 using MimecastJournaling.Engine.Listener;
+using MimecastJournaling.Engine.Search;
 
 namespace MimecastJournaling.Engine.Storage;
 
@@ -25,6 +26,7 @@ public sealed class JournalBackend
         Store = store;
         Archive = new SqliteJournalArchive(store.Database);
         LifecycleStore = new SqliteLifecycleStore(store.Database);
+        SearchIndex = new SqliteSearchIndex(store.Database);
         Location = store.Location;
     }
 
@@ -34,6 +36,7 @@ public sealed class JournalBackend
         Store = store;
         Archive = new PostgresJournalArchive(store.Database);
         LifecycleStore = new PostgresLifecycleStore(store.Database);
+        SearchIndex = new PostgresSearchIndex(store.Database);
         Location = store.Location;
     }
 
@@ -96,6 +99,15 @@ public sealed class JournalBackend
     public JournalLifecycle OpenLifecycle(string actor, TimeProvider? clock = null, IOriginalLock? originalLock = null) =>
         new(LifecycleStore, Store, actor, clock, originalLock);
 
+    /// <summary>The full-text index in the same database (SQLite FTS5 or PostgreSQL tsvector).</summary>
+    public IJournalSearchIndex SearchIndex { get; }
+
+    /// <summary>Brings the index up to date (the listener runs one; so does Update-JournalIndex).</summary>
+    public JournalIndexer CreateIndexer(TimeProvider? clock = null) => new(Archive, SearchIndex, clock);
+
+    /// <summary>Search-JournalMessage over this store's index and archive.</summary>
+    public JournalSearch CreateSearch(TimeProvider? clock = null) => new(Archive, SearchIndex, Store, clock);
+
     /// <summary>The spool as a listener node uses it (SQLite: the file beside the store; PostgreSQL: the shared table).</summary>
     public IMessageSpool OpenSpool(string? node = null, TimeSpan? lease = null) =>
         _postgres is not null
@@ -110,7 +122,7 @@ public sealed class JournalBackend
     {
         var spool = OpenSpool(options.NodeName, options.SpoolLease);
         var temporary = options.TemporaryDirectory ?? _sqlite?.IncomingLocation;
-        return new JournalListener(Store, Archive, spool, options with { TemporaryDirectory = temporary }, clock)
+        return new JournalListener(Store, Archive, spool, options with { TemporaryDirectory = temporary }, clock, CreateIndexer(clock))
         {
             Lifecycle = OpenLifecycle(JournalLifecycle.ListenerActor, clock),
         };

@@ -227,9 +227,30 @@ internal static class PostgresSchema
         """
         ALTER TABLE definitions ADD COLUMN tenant_ids TEXT NOT NULL DEFAULT '[]';
         """,
-        // 11: reserved for the search index (its branch replaces this placeholder)
+        // 11: search — one tsvector per searchable field and one over all of them (GIN each),
+        // built from the engine's tokens with the 'simple' configuration, and one row per indexed
+        // item as in SQLite. An item removed from the archive takes its index entry with it.
         """
-        SELECT 11; -- reserved: search index
+        CREATE TABLE item_text (
+            item_id BIGINT PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+            subject_tsv TSVECTOR NOT NULL,
+            body_tsv TSVECTOR NOT NULL,
+            names_tsv TSVECTOR NOT NULL,
+            all_tsv TSVECTOR NOT NULL
+        );
+        CREATE INDEX item_text_subject ON item_text USING GIN (subject_tsv);
+        CREATE INDEX item_text_body ON item_text USING GIN (body_tsv);
+        CREATE INDEX item_text_names ON item_text USING GIN (names_tsv);
+        CREATE INDEX item_text_all ON item_text USING GIN (all_tsv);
+        CREATE TABLE search_index (
+            item_id BIGINT PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+            indexed TIMESTAMPTZ NOT NULL,
+            has_attachment BOOLEAN NOT NULL,
+            failure TEXT NULL
+        );
+        CREATE INDEX search_index_failed ON search_index(item_id) WHERE failure IS NOT NULL;
+        CREATE INDEX items_search_order ON items ((COALESCE(sent, first_received)), id);
+        CREATE INDEX items_sender ON items(sender_key);
         """,
         // 12: retention policies, legal holds (kept when released, with their scope as a JSON
         // filter record), and each item's expiry fixed when it is archived

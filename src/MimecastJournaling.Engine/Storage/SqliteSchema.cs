@@ -212,9 +212,22 @@ internal static class SqliteSchema
         """
         ALTER TABLE definitions ADD COLUMN tenant_ids TEXT NOT NULL DEFAULT '[]';
         """,
-        // 11: reserved for the search index (its branch replaces this placeholder)
+        // 11: search — the full-text index (contentless FTS5, rowid = item id, over the engine's
+        // tokens) and one row per indexed item (when, attachments, what could not be read). An
+        // item removed from the archive takes its index entry with it.
         """
-        SELECT 11; -- reserved: search index
+        CREATE VIRTUAL TABLE item_text USING fts5(subject, body, attachment_names, attachment_text,
+            content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0');
+        CREATE TABLE search_index (
+            item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+            indexed TEXT NOT NULL,
+            has_attachment INTEGER NOT NULL,
+            failure TEXT NULL
+        );
+        CREATE INDEX search_index_failed ON search_index(item_id) WHERE failure IS NOT NULL;
+        CREATE TRIGGER items_delete_text AFTER DELETE ON items BEGIN DELETE FROM item_text WHERE rowid = old.id; END;
+        CREATE INDEX items_search_order ON items(COALESCE(sent, first_received), id);
+        CREATE INDEX items_sender ON items(sender_key);
         """,
         // 12: retention policies, legal holds (kept when released, with their scope as a JSON
         // filter record), and each item's expiry fixed when it is archived

@@ -7,6 +7,11 @@ if (args.Length > 0 && args[0] == "storage")
 {
     return MimecastJournaling.Benchmarks.StorageBenchmark.Run(args);
 }
+// "search [--items N] [--runs N]": the search benchmark (issue 11 item 4), outside BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "search")
+{
+    return MimecastJournaling.Benchmarks.SearchBenchmark.Run(args);
+}
 var config = DefaultConfig.Instance.WithOptions(ConfigOptions.DisableOptimizationsValidator);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args, config);
 return 0;

@@ -1,0 +1,143 @@
+using MimecastJournaling.Engine.Archive;
+using MimecastJournaling.Engine.Configuration;
+using MimecastJournaling.Engine.Storage;
+
+namespace MimecastJournaling.Engine.Search;
+
+/// <summary>How far an index run has got (Update-JournalIndex shows it as progress).</summary>
+public sealed record IndexProgress(long Done, long Total, long Failed);
+
+/// <summary>What Get-JournalIndexStatus shows: how far the index lags behind the archive and what failed.</summary>
+public sealed record JournalIndexStatus
+{
+    public required string Store { get; init; }
+    /// <summary>Archive items.</summary>
+    public long Items { get; init; }
+    /// <summary>Items with an index entry (failures included: they are indexed by metadata and what could be read).</summary>
+    public long Indexed { get; init; }
+    /// <summary>Items not indexed yet: words in them are not found until they are.</summary>
+    public long Pending { get; init; }
+    public long Failed { get; init; }
+    /// <summary>When the oldest item still waiting for the index was received (null: none waits).</summary>
+    public DateTimeOffset? OldestPending { get; init; }
+    /// <summary>How long the oldest pending item has waited.</summary>
+    public TimeSpan? Lag { get; init; }
+    public DateTimeOffset? LastIndexed { get; init; }
+    /// <summary>The newest failures (up to 100); Failed counts them all.</summary>
+    public IReadOnlyList<JournalIndexFailure> Failures { get; init; } = Array.Empty<JournalIndexFailure>();
+}
+
+/// <summary>
+/// Brings the index up to date with the archive: reads originals, extracts their text and writes
+/// index entries in batches. Runs in the listener beside the archive (never on the SMTP path) and
+/// in Update-JournalIndex. Several indexers on one store are safe: an entry written twice is
+/// replaced, not duplicated. An item whose text cannot be read gets an entry with its subject and
+/// the failure, so it is searchable by metadata and listed, never skipped silently.
+/// </summary>
+public sealed class JournalIndexer
+{
+    public const int DefaultBatchSize = 50;
+
+    private readonly IJournalArchive _archive;
+    private readonly IJournalSearchIndex _index;
+    private readonly TimeProvider _clock;
+
+    public JournalIndexer(IJournalArchive archive, IJournalSearchIndex index, TimeProvider? clock = null)
+    {
+        _archive = archive;
+        _index = index;
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    /// <summary>Indexes every item without an entry. Returns how many were indexed.</summary>
+    public long CatchUp(CancellationToken cancellation = default, Action<IndexProgress>? progress = null, int batchSize = DefaultBatchSize)
+    {
+        var counts = _index.GetCounts();
+        return Run(counts.Items - counts.Indexed, _index.PendingItems, cancellation, progress, batchSize);
+    }
+
+    /// <summary>
+    /// Re-extracts and replaces the entry of every item (after a change of extraction, or to
+    /// repair). Search keeps answering meanwhile from the entries not replaced yet.
+    /// </summary>
+    public long Rebuild(CancellationToken cancellation = default, Action<IndexProgress>? progress = null, int batchSize = DefaultBatchSize) =>
+        Run(_index.GetCounts().Items, _index.Items, cancellation, progress, batchSize);
+
+    private long Run(long total, Func<long, int, IReadOnlyList<IndexCandidate>> next, CancellationToken cancellation, Action<IndexProgress>? progress, int batchSize)
+    {
+        long done = 0, failed = 0, after = 0;
+        while (!cancellation.IsCancellationRequested)
+        {
+            var batch = next(after, batchSize);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+            var entries = batch.Select(c => SearchTextExtractor.Extract(c.ItemId, _archive.GetOriginal(c.ItemId), c.Subject)).ToList();
+            _index.Write(entries, _clock.GetUtcNow());
+            after = batch[^1].ItemId;
+            done += batch.Count;
+            failed += entries.Count(e => e.Failure is not null);
+            progress?.Invoke(new IndexProgress(done, Math.Max(total, done), failed));
+        }
+        return done;
+    }
+
+    public JournalIndexStatus GetStatus(string location)
+    {
+        var counts = _index.GetCounts();
+        var now = _clock.GetUtcNow();
+        var pending = Math.Max(0, counts.Items - counts.Indexed);
+        return new JournalIndexStatus
+        {
+            Store = location,
+            Items = counts.Items,
+            Indexed = counts.Indexed,
+            Pending = pending,
+            Failed = counts.Failed,
+            OldestPending = counts.OldestPendingReceived,
+            Lag = counts.OldestPendingReceived is { } oldest ? (now > oldest ? now - oldest : TimeSpan.Zero) : null,
+            LastIndexed = counts.LastIndexed,
+            Failures = counts.Failed == 0 ? Array.Empty<JournalIndexFailure>() : _index.GetFailures(100),
+        };
+    }
+}
+
+/// <summary>
+/// Search-JournalMessage: plans the query (engine), lets the backend find the ids, returns the
+/// same objects Get-JournalMessage does, and writes every search to the event log (who, what, how many).
+/// </summary>
+public sealed class JournalSearch
+{
+    private readonly IJournalArchive _archive;
+    private readonly IJournalSearchIndex _index;
+    private readonly IJournalStore _store;
+    private readonly TimeProvider _clock;
+
+    public JournalSearch(IJournalArchive archive, IJournalSearchIndex index, IJournalStore store, TimeProvider? clock = null)
+    {
+        _archive = archive;
+        _index = index;
+        _store = store;
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    /// <param name="scopeText">How the caller limited the search (-Definition, -Mailbox), for the event log.</param>
+    public IReadOnlyList<JournalMessage> Search(string query, SearchScope scope, string user, string? scopeText = null)
+    {
+        var condition = SearchPlanner.Plan(query);
+        var ids = _index.Search(condition, scope);
+        var messages = ids.Select(_archive.GetMessage).OfType<JournalMessage>().ToList();
+        _store.RecordEvents([new JournalEvent
+        {
+            Time = _clock.GetUtcNow(),
+            User = user,
+            ObjectType = JournalObjectType.Search,
+            ObjectName = query.Length > 1000 ? query[..1000] + "…" : query,
+            Action = "Searched",
+            Property = scopeText is null ? "Results" : $"Results ({scopeText})",
+            NewValue = messages.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }]);
+        return messages;
+    }
+}

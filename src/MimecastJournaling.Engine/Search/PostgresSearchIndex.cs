@@ -1,0 +1,101 @@
+using MimecastJournaling.Engine.Storage;
+using static MimecastJournaling.Engine.Storage.PostgresDatabase;
+
+namespace MimecastJournaling.Engine.Search;
+
+/// <summary>
+/// The index in the PostgreSQL store: item_text holds one tsvector per field (subject, body,
+/// attachment names) and one over everything, each with a GIN index, built with the 'simple'
+/// configuration from the engine's tokens; search_index as in SQLite. Schema migration 11.
+/// Several hosts may index at once: a second write of an entry replaces the first.
+/// </summary>
+internal sealed class PostgresSearchIndex : IJournalSearchIndex
+{
+    private const string FieldBreak = "mjfieldbreak";
+    private readonly PostgresDatabase _db;
+
+    public PostgresSearchIndex(PostgresDatabase database) => _db = database;
+
+    public IReadOnlyList<IndexCandidate> PendingItems(long afterId, int limit) =>
+        _db.Query("SELECT i.id, i.subject FROM items i WHERE i.id > @after AND NOT EXISTS (SELECT 1 FROM search_index x WHERE x.item_id = i.id) ORDER BY i.id LIMIT @limit",
+            r => new IndexCandidate(r.GetInt64(0), GetStringOrNull(r, 1)), ("@after", afterId), ("@limit", (long)limit));
+
+    public IReadOnlyList<IndexCandidate> Items(long afterId, int limit) =>
+        _db.Query("SELECT i.id, i.subject FROM items i WHERE i.id > @after ORDER BY i.id LIMIT @limit",
+            r => new IndexCandidate(r.GetInt64(0), GetStringOrNull(r, 1)), ("@after", afterId), ("@limit", (long)limit));
+
+    public void Write(IReadOnlyList<IndexedText> entries, DateTimeOffset indexed) => _db.Write((c, t) =>
+    {
+        foreach (var e in entries)
+        {
+            var written = Execute(c, t,
+                "INSERT INTO item_text (item_id, subject_tsv, body_tsv, names_tsv, all_tsv) " +
+                "SELECT @id, to_tsvector('simple', @s), to_tsvector('simple', @b), to_tsvector('simple', @n), " +
+                // A break word between the fields, deleted again, leaves a gap in the positions: a phrase never spans two fields (as in FTS5).
+                "ts_delete(to_tsvector('simple', @s || ' " + FieldBreak + " ' || @b || ' " + FieldBreak + " ' || @n || ' " + FieldBreak + " ' || @a), '" + FieldBreak + "') " +
+                "WHERE EXISTS (SELECT 1 FROM items WHERE id = @id) " +
+                "ON CONFLICT (item_id) DO UPDATE SET subject_tsv = excluded.subject_tsv, body_tsv = excluded.body_tsv, " +
+                "names_tsv = excluded.names_tsv, all_tsv = excluded.all_tsv",
+                ("@id", e.ItemId), ("@s", e.Subject), ("@b", e.Body), ("@n", e.AttachmentNames), ("@a", e.AttachmentText));
+            if (written == 0)
+            {
+                continue;
+            }
+            Execute(c, t, "INSERT INTO search_index (item_id, indexed, has_attachment, failure) VALUES (@id, @at, @has, @f) " +
+                "ON CONFLICT (item_id) DO UPDATE SET indexed = excluded.indexed, has_attachment = excluded.has_attachment, failure = excluded.failure",
+                ("@id", e.ItemId), ("@at", indexed), ("@has", e.HasAttachment), ("@f", e.Failure));
+        }
+        return 0;
+    });
+
+    public IReadOnlyList<long> Search(SearchCondition condition, SearchScope scope)
+    {
+        var sql = new Sql();
+        var where = sql.Where(condition, scope);
+        var text = $"SELECT i.id FROM items i WHERE {where} {SearchSql.NewestFirst} LIMIT {sql.Add((long?)scope.First ?? long.MaxValue)} OFFSET {sql.Add((long)scope.Skip)}";
+        return _db.Query(text, r => r.GetInt64(0), sql.Parameters.ToArray());
+    }
+
+    public IndexCounts GetCounts() => _db.Read(c =>
+    {
+        var items = Query(c, null, "SELECT COUNT(*) FROM items", r => r.GetInt64(0)).Single();
+        var (indexed, failed, last) = Query(c, null, "SELECT COUNT(*), COUNT(failure), MAX(indexed) FROM search_index",
+            r => (r.GetInt64(0), r.GetInt64(1), GetTime(r, 2))).Single();
+        var oldest = Query(c, null,
+            "SELECT MIN(i.first_received) FROM items i WHERE NOT EXISTS (SELECT 1 FROM search_index x WHERE x.item_id = i.id)",
+            r => GetTime(r, 0)).Single();
+        return new IndexCounts(items, indexed, failed, oldest, last);
+    });
+
+    public IReadOnlyList<JournalIndexFailure> GetFailures(int first) =>
+        _db.Query("SELECT x.item_id, i.message_id, i.subject, x.indexed, x.failure FROM search_index x JOIN items i ON i.id = x.item_id " +
+            "WHERE x.failure IS NOT NULL ORDER BY x.item_id DESC LIMIT @n",
+            r => new JournalIndexFailure
+            {
+                ItemId = r.GetInt64(0),
+                MessageId = GetStringOrNull(r, 1),
+                Subject = GetStringOrNull(r, 2),
+                Indexed = GetTime(r, 3) ?? default,
+                Reason = r.GetString(4),
+            }, ("@n", (long)first));
+
+    private sealed class Sql : SearchSql
+    {
+        protected override string ParameterPrefix => "@";
+        // E'\\\\' is one backslash (see PostgresJournalArchive.GetMessages).
+        protected override string LikeEscape => "ESCAPE E'\\\\'";
+        protected override object TimeValue(DateTimeOffset time) => time;
+        protected override object BoolValue(bool value) => value;
+        protected override string TextCondition(TextMatch match)
+        {
+            var column = match.Field switch
+            {
+                SearchTextField.Subject => "subject_tsv",
+                SearchTextField.Body => "body_tsv",
+                SearchTextField.AttachmentNames => "names_tsv",
+                _ => "all_tsv",
+            };
+            return $"i.id IN (SELECT item_id FROM item_text WHERE {column} @@ to_tsquery('simple', {Add(TsQueryExpression(match))}))";
+        }
+    }
+}
