@@ -200,6 +200,27 @@ public abstract class ArchiveIntegrityContract : IDisposable
     }
 
     [Fact]
+    public void Events_written_before_the_chain_existed_are_chained_by_the_migration()
+    {
+        Populate();
+        // Back to schema 10: no chain columns, no head; the events stay.
+        foreach (var sql in new[]
+        {
+            "ALTER TABLE events DROP COLUMN prev_hash", "ALTER TABLE events DROP COLUMN hash",
+            "DROP TABLE event_chain_head", "DELETE FROM schema_version WHERE version > 10",
+        })
+        {
+            Tamper(sql);
+        }
+
+        var upgraded = _backend.Open();
+        var result = ArchiveIntegrity.Run(upgraded.Store, upgraded.Archive, 100, TempStore.Actor, _clock, null, CancellationToken.None);
+
+        Assert.True(result.Passed, string.Join("; ", result.Problems.Select(p => p.Message)));
+        Assert.Equal(3, result.EventsChecked);
+    }
+
+    [Fact]
     public void A_sample_rehashes_part_of_the_archive()
     {
         Populate();
