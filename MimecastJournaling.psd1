@@ -43,6 +43,7 @@
         'Test-JournalConnector'
         'Get-JournalQueue'
         'Copy-JournalStore'
+        'Test-JournalArchiveIntegrity'
         'Get-JournalListenerSetting'
         'Set-JournalListenerSetting'
         'Update-JournalExchangeOnlineRange'

@@ -103,7 +103,10 @@ public sealed partial class JournalListener : IAsyncDisposable
         _writer = new SpoolWriter(_spool, spoolLength, _processor.Wake);
 
         var certificateSource = CertificateSourceOf(_options);
-        _watch = new ListenerWatch(_store, _spool, certificateSource, _options.WatchInterval, _clock, OnWatched);
+        _watch = new ListenerWatch(_store, _spool, certificateSource, _options.WatchInterval, _clock, OnWatched)
+        {
+            Integrity = new ArchiveIntegrityWatch(_store, _archive, _options.IntegrityCheckInterval, _options.IntegrityCheckSample, _clock),
+        };
 
         var services = new ServiceProvider();
         var temporary = _options.TemporaryDirectory ?? Path.Combine(Path.GetTempPath(), "MimecastJournaling-" + Environment.UserName);

@@ -26,6 +26,12 @@ public sealed record ListenerOptions
     /// <summary>How often the watch runs with or without traffic (inactivity → Down, certificate expiry, queue).</summary>
     public TimeSpan WatchInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often a running listener checks the archive's integrity (a sample of the stored messages, the whole event chain), counted from the store's newest check.</summary>
+    public TimeSpan IntegrityCheckInterval { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>The share of stored messages and reports the daily check re-hashes, in percent.</summary>
+    public double IntegrityCheckSample { get; init; } = 1;
+
     /// <summary>The name in the greeting and in EHLO. The greeting never shows a library version.</summary>
     public string ServerName { get; init; } = Dns.GetHostName();
 

@@ -221,6 +221,36 @@ public abstract class ArchiveIntegrityContract : IDisposable
     }
 
     [Fact]
+    public void The_listeners_daily_check_turns_definitions_to_Error_on_damage_and_raises_its_condition()
+    {
+        var outcomes = Populate();
+        var watch = new MimecastJournaling.Engine.Listener.ArchiveIntegrityWatch(_host.Store, _host.Archive, TimeSpan.FromDays(1), 100, _clock);
+        Assert.Null(watch.Check(CancellationToken.None));
+        Assert.Empty(_host.Store.GetEvents(new JournalEventQuery { ObjectType = JournalObjectType.Archive }));
+
+        var hash = ((IArchiveBlobInventory)_host.Archive).GetBlobReferences().First(r => r.Kind == ArchiveBlobKind.Original).Hash;
+        var stored = StoredBlob(hash);
+        stored[^1] ^= 0x01;
+        Tamper("UPDATE blobs SET data = @data WHERE hash = '" + hash + "'", stored);
+        _clock.Advance(TimeSpan.FromDays(1));
+
+        var condition = watch.Check(CancellationToken.None);
+
+        Assert.NotNull(condition);
+        Assert.Equal(MimecastJournaling.Engine.Listener.ListenerConditionKind.IntegrityCheckFailed, condition.Kind);
+        Assert.All(_host.Store.GetDefinitions(), d =>
+        {
+            Assert.Equal(JournalStatus.Error, d.Status);
+            Assert.Contains("integrity check failed", d.StatusReason);
+        });
+        Assert.Equal(3, _host.Store.GetEvents(new JournalEventQuery { ObjectType = JournalObjectType.Definition }).Count(e => e.Action == "StatusChanged" && e.NewValue == "Error"));
+        // Not due again within the day: no second run, and the condition holds.
+        _clock.Advance(TimeSpan.FromHours(1));
+        Assert.NotNull(watch.Check(CancellationToken.None));
+        Assert.Single(_host.Store.GetEvents(new JournalEventQuery { ObjectType = JournalObjectType.Archive }));
+    }
+
+    [Fact]
     public void A_sample_rehashes_part_of_the_archive()
     {
         Populate();
