@@ -55,6 +55,7 @@
         'Test-JournalConnector'
         'Get-JournalQueue'
         'Copy-JournalStore'
+        'Test-JournalArchiveIntegrity'
         'Get-JournalListenerSetting'
         'Set-JournalListenerSetting'
         'Update-JournalExchangeOnlineRange'

@@ -119,6 +119,7 @@ Describe '[OutputType]' {
         # The service cmdlets: -WhatIf changes nothing here (JournalListenerService.Tests.ps1 installs for real).
         $Output['Install-JournalListenerService'] = Install-JournalListenerService -Name "mj-habits-$PID" -Port 2525 -WhatIf
         $Output['Get-JournalListenerService'] = Get-JournalListenerService -Name "mj-habits-*"
+        $Output['Test-JournalArchiveIntegrity'] = Test-JournalArchiveIntegrity
         $Output['Uninstall-JournalListenerService'] = Uninstall-JournalListenerService -Name "mj-habits-*" -WhatIf
         $Output['Remove-JournalInternalAddress'] = Remove-JournalInternalAddress -Address bob@contoso.test
         $Output['Remove-JournalDefinition'] = Remove-JournalDefinition 'Types' -Confirm:$false

@@ -12,7 +12,7 @@ namespace MimecastJournaling.Engine.Archive;
 /// that meets another host's row of the same message (the unique key waits for that host's
 /// commit) yields to it, so two reports of one message at two hosts still become one item.
 /// </summary>
-internal sealed class PostgresJournalArchive : IJournalArchive
+internal sealed class PostgresJournalArchive : IJournalArchive, IArchiveBlobInventory
 {
     private readonly PostgresDatabase _db;
     private readonly TimeProvider _clock;
@@ -227,6 +227,13 @@ internal sealed class PostgresJournalArchive : IJournalArchive
 
     public byte[]? GetReport(long reportId) =>
         ReadBlob("SELECT b.codec, b.data, b.size, b.hash FROM reports r JOIN blobs b ON b.hash = r.raw_hash WHERE r.id = @id", reportId);
+
+    public IReadOnlyList<ArchiveBlobReference> GetBlobReferences() =>
+        _db.Query("SELECT 0, id, original_hash FROM items UNION ALL SELECT 1, id, clear_text_hash FROM items WHERE clear_text_hash IS NOT NULL " +
+                  "UNION ALL SELECT 2, id, raw_hash FROM reports ORDER BY 1, 2",
+            r => new ArchiveBlobReference((ArchiveBlobKind)r.GetInt32(0), r.GetInt64(1), r.GetString(2)));
+
+    public byte[]? ReadBlob(string hash) => ReadBlob("SELECT codec, data, size, hash FROM blobs WHERE hash = @id", hash);
 
     // A report stored as a residue is rebuilt from the message blobs it refers to.
     private byte[]? ReadBlob(string sql, object id) =>

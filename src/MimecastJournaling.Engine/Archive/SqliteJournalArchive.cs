@@ -7,7 +7,7 @@ using static MimecastJournaling.Engine.Storage.SqliteDatabase;
 namespace MimecastJournaling.Engine.Archive;
 
 /// <summary>The archive in the embedded SQLite store (same file as the configuration).</summary>
-internal sealed class SqliteJournalArchive : IJournalArchive
+internal sealed class SqliteJournalArchive : IJournalArchive, IArchiveBlobInventory
 {
     private readonly SqliteDatabase _db;
     private readonly TimeProvider _clock;
@@ -222,6 +222,13 @@ internal sealed class SqliteJournalArchive : IJournalArchive
 
     public byte[]? GetReport(long reportId) =>
         ReadBlob("SELECT b.codec, b.data, b.size, b.hash FROM reports r JOIN blobs b ON b.hash = r.raw_hash WHERE r.id = $id", reportId);
+
+    public IReadOnlyList<ArchiveBlobReference> GetBlobReferences() =>
+        _db.Query("SELECT 0, id, original_hash FROM items UNION ALL SELECT 1, id, clear_text_hash FROM items WHERE clear_text_hash IS NOT NULL " +
+                  "UNION ALL SELECT 2, id, raw_hash FROM reports ORDER BY 1, 2",
+            r => new ArchiveBlobReference((ArchiveBlobKind)r.GetInt32(0), r.GetInt64(1), r.GetString(2)));
+
+    public byte[]? ReadBlob(string hash) => ReadBlob("SELECT codec, data, size, hash FROM blobs WHERE hash = $id", hash);
 
     // A report stored as a residue is rebuilt from the message blobs it refers to.
     private byte[]? ReadBlob(string sql, object id) =>

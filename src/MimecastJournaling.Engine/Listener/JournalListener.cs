@@ -123,6 +123,7 @@ public sealed partial class JournalListener : IAsyncDisposable
         {
             Retention = _options.RetentionInterval > TimeSpan.Zero ? Lifecycle : null,
             RetentionInterval = _options.RetentionInterval,
+            Integrity = new ArchiveIntegrityWatch(_store, _archive, _options.IntegrityCheckInterval, _options.IntegrityCheckSample, _clock),
         };
 
         var services = new ServiceProvider();

@@ -31,6 +31,11 @@ public sealed record ListenerOptions
     /// round, then once per interval. Zero turns it off for this listener.
     /// </summary>
     public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromDays(1);
+    /// <summary>How often a running listener checks the archive's integrity (a sample of the stored messages, the whole event chain), counted from the store's newest check.</summary>
+    public TimeSpan IntegrityCheckInterval { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>The share of stored messages and reports the daily check re-hashes, in percent.</summary>
+    public double IntegrityCheckSample { get; init; } = 1;
 
     /// <summary>The name in the greeting and in EHLO. The greeting never shows a library version.</summary>
     public string ServerName { get; init; } = Dns.GetHostName();

@@ -79,6 +79,9 @@ internal sealed class ListenerWatch
         }
     }
 
+    /// <summary>The daily integrity check, when the listener has an archive to check.</summary>
+    public ArchiveIntegrityWatch? Integrity { get; init; }
+
     public void Start() => _loop = Task.Run(RunAsync);
 
     public async Task StopAsync()
@@ -139,6 +142,10 @@ internal sealed class ListenerWatch
             {
                 conditions.Add(new ListenerCondition(ListenerConditionKind.CertificateRenewalFailed, _certificate.Description, failure));
             }
+        }
+        if (Integrity?.Check(_stop.Token) is { } damage)
+        {
+            conditions.Add(damage);
         }
         var definitions = _store.GetDefinitions();
         foreach (var d in definitions.Where(d => !d.Disabled))

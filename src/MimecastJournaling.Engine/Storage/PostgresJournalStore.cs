@@ -12,7 +12,7 @@ namespace MimecastJournaling.Engine.Storage;
 /// transaction with its events and bumps the counter row of what it changed (configuration or
 /// directory), so the versions that listeners cache by are commit-ordered across hosts.
 /// </summary>
-internal sealed class PostgresJournalStore : IJournalStore
+internal sealed class PostgresJournalStore : IJournalStore, IEventChainSource
 {
     private readonly PostgresDatabase _db;
 
@@ -359,17 +359,17 @@ internal sealed class PostgresJournalStore : IJournalStore
         }, parameters.ToArray());
     }
 
-    internal static void InsertEvents(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<JournalEvent> events)
-    {
-        foreach (var e in events)
-        {
-            Execute(connection, transaction,
-                "INSERT INTO events (time, user_name, object_type, object_name, object_id, action, property, old_value, new_value) " +
-                "VALUES (@time, @user, @type, @name, @oid, @action, @property, @old, @new)",
-                ("@time", e.Time), ("@user", e.User), ("@type", e.ObjectType.ToString()), ("@name", e.ObjectName),
-                ("@oid", e.ObjectId), ("@action", e.Action), ("@property", e.Property), ("@old", e.OldValue), ("@new", e.NewValue));
-        }
-    }
+    internal static void InsertEvents(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<JournalEvent> events) =>
+        EventChain.Append(new PostgresEventChainTransaction(connection, transaction), events);
+
+    public EventChainHead GetEventChainHead() =>
+        Query("SELECT last_id, last_hash, count FROM event_chain_head WHERE name = 'events'", r => new EventChainHead(r.GetInt64(0), r.GetString(1), r.GetInt64(2))).Single();
+
+    public IReadOnlyList<ChainedEvent> GetEventChain(long afterId, int count) =>
+        Query("SELECT id, time, user_name, object_type, object_name, object_id, action, property, old_value, new_value, prev_hash, hash FROM events " +
+              "WHERE id > @after ORDER BY id LIMIT @count",
+              r => new ChainedEvent(PostgresEventChainTransaction.ReadEvent(r), r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11)),
+              ("@after", afterId), ("@count", count));
 
     // ---- running listeners -----------------------------------------------------------------
 

@@ -12,7 +12,7 @@ namespace MimecastJournaling.Engine.Storage;
 /// files the same mode). Writes run in IMMEDIATE transactions; a busy database is retried for
 /// <see cref="SqliteDatabase.BusyTimeout"/> before it is reported as unavailable.
 /// </summary>
-internal sealed class SqliteJournalStore : IJournalStore
+internal sealed class SqliteJournalStore : IJournalStore, IEventChainSource
 {
     private readonly SqliteDatabase _db;
     private readonly SqliteDatabase.FrequentScalar _configurationVersion;
@@ -394,17 +394,17 @@ internal sealed class SqliteJournalStore : IJournalStore
         }, parameters.ToArray());
     }
 
-    internal static void InsertEvents(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<JournalEvent> events)
-    {
-        foreach (var e in events)
-        {
-            Execute(connection, transaction,
-                "INSERT INTO events (time, user_name, object_type, object_name, object_id, action, property, old_value, new_value) " +
-                "VALUES ($time, $user, $type, $name, $oid, $action, $property, $old, $new)",
-                ("$time", FormatTime(e.Time)), ("$user", e.User), ("$type", e.ObjectType.ToString()), ("$name", e.ObjectName),
-                ("$oid", e.ObjectId), ("$action", e.Action), ("$property", e.Property), ("$old", e.OldValue), ("$new", e.NewValue));
-        }
-    }
+    internal static void InsertEvents(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<JournalEvent> events) =>
+        EventChain.Append(new SqliteEventChainTransaction(connection, transaction), events);
+
+    public EventChainHead GetEventChainHead() =>
+        Query("SELECT last_id, last_hash, count FROM event_chain_head WHERE name = 'events'", r => new EventChainHead(r.GetInt64(0), r.GetString(1), r.GetInt64(2))).Single();
+
+    public IReadOnlyList<ChainedEvent> GetEventChain(long afterId, int count) =>
+        Query("SELECT id, time, user_name, object_type, object_name, object_id, action, property, old_value, new_value, prev_hash, hash FROM events " +
+              "WHERE id > $after ORDER BY id LIMIT $count",
+              r => new ChainedEvent(SqliteEventChainTransaction.ReadEvent(r), GetStringOrNull(r, 10), GetStringOrNull(r, 11)),
+              ("$after", afterId), ("$count", count));
 
     // ---- running listeners -----------------------------------------------------------------
 

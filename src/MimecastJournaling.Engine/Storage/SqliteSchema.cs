@@ -261,7 +261,24 @@ internal static class SqliteSchema
         ALTER TABLE items ADD COLUMN retention_policy TEXT NULL;
         CREATE INDEX items_expires ON items(expires_on) WHERE expires_on IS NOT NULL;
         """,
+        // 13: the event log as a hash chain (EventChain): each event's hash and its predecessor's,
+        // and the chain head in a row of its own; the events already written are chained by
+        // Migrate in the same transaction
+        """
+        ALTER TABLE events ADD COLUMN prev_hash TEXT NULL;
+        ALTER TABLE events ADD COLUMN hash TEXT NULL;
+        CREATE TABLE event_chain_head (
+            name TEXT PRIMARY KEY,
+            last_id INTEGER NOT NULL,
+            last_hash TEXT NOT NULL,
+            count INTEGER NOT NULL
+        );
+        INSERT INTO event_chain_head (name, last_id, last_hash, count) VALUES ('events', 0, '0000000000000000000000000000000000000000000000000000000000000000', 0);
+        """,
     ];
+
+    /// <summary>The migration that starts the event chain (the events before it are chained when it runs).</summary>
+    public const int EventChainVersion = 13;
 
     public static int LatestVersion => Migrations.Length;
 
@@ -284,6 +301,10 @@ internal static class SqliteSchema
         {
             SqliteDatabase.Execute(connection, transaction, Migrations[version - 1]);
             SqliteDatabase.Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES ($v)", ("$v", version));
+            if (version == EventChainVersion)
+            {
+                EventChain.ChainExisting(new SqliteEventChainTransaction(connection, transaction));
+            }
         }
         transaction.Commit();
     }

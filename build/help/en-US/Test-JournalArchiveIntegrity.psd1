@@ -1,0 +1,48 @@
+@{
+    Synopsis    = 'Checks that the archive holds what arrived: re-hashes stored messages and reports, and verifies the event log''s hash chain.'
+    Description = @'
+Test-JournalArchiveIntegrity reads every stored original, clear-text copy and report (or a random
+share of them with -Sample) back from the archive, decodes it and compares its SHA-256 with the
+hash recorded when it was archived. It then walks the whole event log: every event carries the
+SHA-256 of the event before it and its own, so an edited event, a removed event and removed newest
+events all show.
+
+The result has Passed ($true only when nothing was found), the counts (BlobsTotal, BlobsChecked,
+EventsChecked, Damaged, Missing, ChainProblems) and Problems: one entry per damaged or missing item
+or report (ObjectKind Original, ClearTextCopy or Report, with its Id) and per broken chain link
+(ObjectKind Event, with the event's Id). A failed check also writes a warning. Every run is written
+to the event log (ObjectType Archive, Action IntegrityChecked, Property Passed or Failed, the counts
+as NewValue), so Get-JournalEvent -ObjectType Archive shows when the archive was last checked.
+
+A running listener checks a sample of the archive once a day; on damage it sets every enabled
+journal definition to Error and raises an IntegrityCheckFailed alert. The check can be stopped
+with Ctrl+C; a stopped check writes no result and no event.
+'@
+    Parameters  = @{
+        Sample = @{
+            Description = 'The share of stored messages and reports to re-hash, in percent (above 0, at most 100). The event chain is always verified whole.'
+            Default     = '100'
+        }
+    }
+    Outputs     = @{
+        'MimecastJournaling.Engine.Archive.ArchiveIntegrityResult' = 'Passed, the counts, and Problems (each with Problem, ObjectKind, Id, Hash and Message).'
+    }
+    Examples    = @(
+        @{
+            Title   = 'Check the whole archive'
+            Code    = 'Test-JournalArchiveIntegrity'
+            Remarks = 'Re-hashes every stored message and report and verifies the event chain; Passed is $true when nothing was damaged or missing.'
+        }
+        @{
+            Title   = 'A quick sample, listing what was found'
+            Code    = 'Test-JournalArchiveIntegrity -Sample 5 | Select-Object -ExpandProperty Problems'
+            Remarks = 'Re-hashes a random 5 percent of the stored messages and reports, verifies the whole chain, and lists each problem.'
+        }
+        @{
+            Title   = 'Fail a runbook when the archive is damaged'
+            Code    = "if (-not (Test-JournalArchiveIntegrity -Store 'Host=db1;Database=journaling;Username=mj').Passed) { throw 'The journal archive failed its integrity check.' }"
+            Remarks = 'Checks a PostgreSQL store and stops the runbook on any damage.'
+        }
+    )
+    Links       = @('Get-JournalEvent', 'Get-JournalMessage', 'Start-JournalListener')
+}
