@@ -46,7 +46,7 @@ public sealed class SqliteJournalStoreTests : IDisposable
         Assert.True(File.Exists(_temp.FilePath));
         // item_text is the FTS5 index (its shadow tables item_text_* belong to it).
         var tables = ReadColumn("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'item_text_%' ORDER BY name");
-        Assert.Equal(["blobs", "definitions", "domains", "events", "holds", "internal_addresses", "item_mailboxes", "item_recipients", "item_text", "items", "listeners", "reports", "retention_policies", "schema_version", "search_index", "settings", "spool"], tables);
+        Assert.Equal(["blobs", "definitions", "domains", "event_chain_head", "events", "holds", "internal_addresses", "item_mailboxes", "item_recipients", "item_text", "items", "listeners", "reports", "retention_policies", "schema_version", "search_index", "settings", "spool"], tables);
         Assert.Equal(AllVersions, ReadColumn("SELECT version FROM schema_version ORDER BY version"));
         Assert.Equal(["wal"], ReadColumn("PRAGMA journal_mode"));
         Assert.Empty(_temp.Store.GetDefinitions());

@@ -72,11 +72,7 @@ AfterAll {
 
 Describe 'Export-JournalMessage on a <Backend> store' -ForEach @(@{ Backend = 'SQLite' }, @{ Backend = 'PostgreSQL' }) {
     BeforeAll {
-        if ($Backend -eq 'SQLite') {
-            $script:Store = New-TestStore
-        } else {
-            $script:Store = Get-TestPostgresStore $Postgres (New-TestPostgresDatabase $Postgres) -Uri
-        }
+        $script:Store = New-BackendTestStore $Backend $Postgres
         $env:MIMECASTJOURNALING_STORE = $Store
         Register-JournalDomain -Name journal.contoso.com, contoso.com | Out-Null
         Add-JournalInternalAddress -Address alice@contoso.com, bob@contoso.com, dave@contoso.com | Out-Null
@@ -93,7 +89,7 @@ Describe 'Export-JournalMessage on a <Backend> store' -ForEach @(@{ Backend = 'S
         function New-ExportFolder([string] $Name) { (New-Item -ItemType Directory (Join-Path $TestDrive "$Backend-$Name")).FullName }
     }
     AfterAll {
-        if ($Backend -eq 'SQLite') { Remove-TestStore $Store }
+        Remove-BackendTestStore $Backend $Store
         Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
     }
 

@@ -63,6 +63,17 @@ function Invoke-TestPostgresSql($Server, [string] $Sql, [string] $Database = 'po
     }
 }
 
+# A fresh store for a test that runs on both backends (-ForEach @{ Backend = 'SQLite' }, @{ Backend =
+# 'PostgreSQL' }): a temporary SQLite file, or a new database on the test cluster; Remove-BackendTestStore ends it.
+function New-BackendTestStore([string] $Backend, $Server) {
+    if ($Backend -eq 'SQLite') { return New-TestStore }
+    Get-TestPostgresStore $Server (New-TestPostgresDatabase $Server) -Uri
+}
+
+function Remove-BackendTestStore([string] $Backend, [string] $Store) {
+    if ($Backend -eq 'SQLite') { Remove-TestStore $Store }
+}
+
 # A new empty database; returns its name.
 function New-TestPostgresDatabase($Server) {
     $name = 't_' + [guid]::NewGuid().ToString('n')

@@ -54,11 +54,7 @@ AfterAll {
 
 Describe 'Retention and legal holds on a <Backend> store' -ForEach @(@{ Backend = 'SQLite' }, @{ Backend = 'PostgreSQL' }) {
     BeforeAll {
-        if ($Backend -eq 'SQLite') {
-            $script:Store = New-TestStore
-        } else {
-            $script:Store = Get-TestPostgresStore $Postgres (New-TestPostgresDatabase $Postgres) -Uri
-        }
+        $script:Store = New-BackendTestStore $Backend $Postgres
         $env:MIMECASTJOURNALING_STORE = $Store
         Register-JournalDomain -Name journal.contoso.com, contoso.com | Out-Null
         Add-JournalInternalAddress -Address alice@contoso.com, bob@contoso.com, carol@contoso.com, legal@contoso.com, dave@contoso.com | Out-Null
@@ -87,7 +83,7 @@ Describe 'Retention and legal holds on a <Backend> store' -ForEach @(@{ Backend 
         $script:ExpectedHeld = @($Expired | Where-Object To -eq 'dave@contoso.com')
     }
     AfterAll {
-        if ($Backend -eq 'SQLite') { Remove-TestStore $Store }
+        Remove-BackendTestStore $Backend $Store
         Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
     }
 

@@ -62,11 +62,7 @@ AfterAll {
 
 Describe 'Search on a <Backend> store' -ForEach @(@{ Backend = 'SQLite' }, @{ Backend = 'PostgreSQL' }) {
     BeforeAll {
-        if ($Backend -eq 'SQLite') {
-            $script:Store = New-TestStore
-        } else {
-            $script:Store = Get-TestPostgresStore $Postgres (New-TestPostgresDatabase $Postgres) -Uri
-        }
+        $script:Store = New-BackendTestStore $Backend $Postgres
         $env:MIMECASTJOURNALING_STORE = $Store
         Register-JournalDomain -Name journal.contoso.com, contoso.com | Out-Null
         Add-JournalInternalAddress -Address alice@contoso.com, bob@contoso.com, dave@contoso.com, erin@contoso.com | Out-Null
@@ -74,7 +70,7 @@ Describe 'Search on a <Backend> store' -ForEach @(@{ Backend = 'SQLite' }, @{ Ba
     }
     AfterAll {
         Stop-JournalListener -TimeoutSeconds 5 -ErrorAction SilentlyContinue
-        if ($Backend -eq 'SQLite') { Remove-TestStore $Store }
+        Remove-BackendTestStore $Backend $Store
         Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
     }
 

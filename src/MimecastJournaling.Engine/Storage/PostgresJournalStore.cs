@@ -344,19 +344,7 @@ internal sealed class PostgresJournalStore : IJournalStore, IEventChainSource
             + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : string.Empty)
             + " ORDER BY id DESC"
             + (query.First is { } first ? " LIMIT " + first.ToString(CultureInfo.InvariantCulture) : string.Empty);
-        return Query(sql, r => new JournalEvent
-        {
-            Id = r.GetInt64(0),
-            Time = GetTime(r, 1) ?? default,
-            User = r.GetString(2),
-            ObjectType = Enum.Parse<JournalObjectType>(r.GetString(3)),
-            ObjectName = r.GetString(4),
-            ObjectId = r.IsDBNull(5) ? null : r.GetString(5),
-            Action = r.GetString(6),
-            Property = r.IsDBNull(7) ? null : r.GetString(7),
-            OldValue = r.IsDBNull(8) ? null : r.GetString(8),
-            NewValue = r.IsDBNull(9) ? null : r.GetString(9),
-        }, parameters.ToArray());
+        return Query(sql, PostgresEventChainTransaction.ReadEvent, parameters.ToArray());
     }
 
     internal static void InsertEvents(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<JournalEvent> events) =>

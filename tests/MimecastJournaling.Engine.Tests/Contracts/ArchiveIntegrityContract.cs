@@ -203,11 +203,11 @@ public abstract class ArchiveIntegrityContract : IDisposable
     public void Events_written_before_the_chain_existed_are_chained_by_the_migration()
     {
         Populate();
-        // Back to schema 10: no chain columns, no head; the events stay.
+        // Back to the schema before the chain (12): no chain columns, no head; the events stay.
         foreach (var sql in new[]
         {
             "ALTER TABLE events DROP COLUMN prev_hash", "ALTER TABLE events DROP COLUMN hash",
-            "DROP TABLE event_chain_head", "DELETE FROM schema_version WHERE version > 10",
+            "DROP TABLE event_chain_head", "DELETE FROM schema_version WHERE version > 12",
         })
         {
             Tamper(sql);
