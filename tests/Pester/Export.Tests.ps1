@@ -188,7 +188,7 @@ Describe 'Export-JournalMessage on a <Backend> store' -ForEach @(@{ Backend = 'S
     It 'writes each export to the event log: who, the target and the count' {
         $folder = New-ExportFolder 'event'
         $result = $Items | Export-JournalMessage -Path (Join-Path $folder 'logged.zip') -Format Zip
-        $event = Get-JournalEvent | Where-Object { $_.ObjectType -eq 'Export' -and $_.ObjectName -eq $result.Path }
+        $event = Get-JournalEvent | Where-Object { $_.ObjectType -eq 'Export' -and $_.ObjectId -eq $result.Path }
         $event | Should -HaveCount 1
         $event.Action | Should -Be 'Exported'
         $event.User | Should -Be ([Environment]::UserName)
@@ -283,7 +283,7 @@ Describe 'Ctrl+C on Import-JournalMessage and Export-JournalMessage (a real SIGI
         $seconds | Should -BeLessThan 10
         Read-TerminalFile $done | Should -BeNullOrEmpty
         Get-ChildItem -LiteralPath $out | Should -BeNullOrEmpty -Because 'a stopped export removes its partial files and renames nothing'
-        $event = Get-JournalEvent | Where-Object { $_.ObjectType -eq 'Export' -and $_.ObjectName -eq $out }
+        $event = Get-JournalEvent | Where-Object { $_.ObjectType -eq 'Export' -and $_.ObjectId -eq $out }
         $event | Should -HaveCount 1
         $event.Action | Should -Be 'ExportInterrupted'
         $event.NewValue | Should -Match '^Stopped after \d+ message\(s\); the partial files were removed$'

@@ -249,12 +249,13 @@ Describe 'Garbage and abuse keep the listener serving' {
         Assert-StillServing 'garbage-random'
     }
 
-    It 'closes the session after five unrecognised commands, each answered 502' {
+    It 'answers four unrecognised commands 502 and the fifth 421, then closes the session' {
         $result = Invoke-RawSmtp $Port ($Ascii.GetBytes(("FOO`r`n" * 7) + "QUIT`r`n"))
         $result.Lines[0] | Should -Match '^220 '
         $replies = @($result.Lines)[1..(@($result.Lines).Count - 1)]   # after the greeting
         $replies | Should -HaveCount 5
-        $replies | ForEach-Object { $_ | Should -Match '^502 ' }
+        $replies[0..3] | ForEach-Object { $_ | Should -Match '^502 ' }
+        $replies[4] | Should -Match '^421 4\.7\.0 .*too many bad commands'
         # The session ends after the fifth, with the listener's text: no library retry count.
         $replies | ForEach-Object { $_ | Should -Not -Match 'retry' }
         $result.Closed | Should -BeTrue

@@ -21,7 +21,9 @@ public static class JournalExportEvents
             Time = (clock ?? TimeProvider.System).GetUtcNow(),
             User = actor,
             ObjectType = JournalObjectType.Export,
-            ObjectName = result.Path,
+            // The file or folder name in the table; the full path in ObjectId.
+            ObjectName = System.IO.Path.GetFileName(result.Path.TrimEnd('/', '\\')),
+            ObjectId = result.Path,
             Action = Exported,
             Property = result.Format.ToString(),
             // Short enough for one line of Get-JournalEvent's table beside a long path.
@@ -42,7 +44,8 @@ public static class JournalExportEvents
             Time = (clock ?? TimeProvider.System).GetUtcNow(),
             User = actor,
             ObjectType = JournalObjectType.Export,
-            ObjectName = target,
+            ObjectName = System.IO.Path.GetFileName(target.TrimEnd('/', '\\')),
+            ObjectId = target,
             Action = Interrupted,
             Property = format.ToString(),
             NewValue = $"{reason} after {messagesWritten} message(s); the partial files were removed",

@@ -15,7 +15,6 @@ internal sealed class SpoolProcessor
     private const int BatchCount = 32;
     // At least one report per batch; beyond that, large reports go one or two at a time.
     private const long BatchBytes = 16L * 1024 * 1024;
-    private const long LargeBatchBytes = 8L * 1024 * 1024;
 
     private readonly IMessageSpool _spool;
     private readonly SpoolLength _length;
@@ -124,13 +123,7 @@ internal sealed class SpoolProcessor
             }
         }
         _length.Set(_spool.Count());
-        if (due.Sum(m => (long)m.Entry.Data.Length) >= LargeBatchBytes)
-        {
-            // Parsing, hashing and compressing a large report leaves several copies of it on the
-            // large object heap; the GC, with memory to spare, would keep them for a long time.
-            // Give that memory back now, so a run of 25 MB reports does not grow the process.
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        }
+        LargeObjectRelease.After(due.Sum(m => (long)m.Entry.Data.Length));
         return due.Count > 0;
     }
 

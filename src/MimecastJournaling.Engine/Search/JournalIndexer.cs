@@ -73,8 +73,17 @@ public sealed class JournalIndexer
             {
                 break;
             }
-            var entries = batch.Select(c => SearchTextExtractor.Extract(c.ItemId, _archive.GetOriginal(c.ItemId), c.Subject)).ToList();
+            long bytesRead = 0;
+            var entries = new List<IndexedText>(batch.Count);
+            foreach (var candidate in batch)
+            {
+                // One original in memory at a time; a batch of large ones gives its memory back below.
+                var original = _archive.GetOriginal(candidate.ItemId);
+                bytesRead += original?.Length ?? 0;
+                entries.Add(SearchTextExtractor.Extract(candidate.ItemId, original, candidate.Subject));
+            }
             _index.Write(entries, _clock.GetUtcNow());
+            LargeObjectRelease.After(bytesRead);
             after = batch[^1].ItemId;
             done += batch.Count;
             failed += entries.Count(e => e.Failure is not null);

@@ -304,7 +304,7 @@ public sealed class JournalExportWriterTests : IDisposable
         var events = _temp.Store.GetEvents(new JournalEventQuery { ObjectType = JournalObjectType.Export });
         Assert.Equal(2, events.Count);
         var done = events.Single(e => e.Action == JournalExportEvents.Exported);
-        Assert.Equal((TempStore.Actor, Path.Combine(_out, "x.zip"), "Zip"), (done.User, done.ObjectName, done.Property));
+        Assert.Equal((TempStore.Actor, "x.zip", Path.Combine(_out, "x.zip"), "Zip"), (done.User, done.ObjectName, done.ObjectId, done.Property));
         Assert.Equal("2 item(s), 2 message(s), verified, Bcc left out", done.NewValue);
         var stopped = events.Single(e => e.Action == JournalExportEvents.Interrupted);
         Assert.Equal("Stopped after 1 message(s); the partial files were removed", stopped.NewValue);
