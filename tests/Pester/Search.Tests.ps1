@@ -116,7 +116,8 @@ Describe 'Search on a <Backend> store' -ForEach @(@{ Backend = 'SQLite' }, @{ Ba
         (Search-JournalMessage 'sent<=2025-03-03').Count | Should -Be 2
         (Search-JournalMessage 'hasattachment:true').MessageId | Should -Be 'synthetic-board-0001@contoso.com'
         (Search-JournalMessage 'from:contoso.com').MessageId | Should -Be @('synthetic-board-0001@contoso.com', 'synthetic-fork-0001@contoso.com', 'synthetic-orig-0001@contoso.com')
-        (Search-JournalMessage 'from:contoso.com' -First 1 -Skip 1).MessageId | Should -Be 'synthetic-fork-0001@contoso.com'
+        $secondPage = @{ First = 1; Skip = 1 }   # paging: the second of the three, newest first
+        (Search-JournalMessage 'from:contoso.com' @secondPage).MessageId | Should -Be 'synthetic-fork-0001@contoso.com'
         (Search-JournalMessage 'from:contoso.com' -Mailbox 'erin@*').MessageId | Should -Be 'synthetic-orig-0001@contoso.com'
         (Search-JournalMessage 'from:contoso.com' -Definition EXO).Count | Should -Be 3
     }

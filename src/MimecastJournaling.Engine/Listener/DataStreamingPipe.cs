@@ -246,15 +246,7 @@ internal sealed class DataStreamingReader : PipeReader
                     return await RefuseAndCloseAsync(RefusalReason.LineTooLong, SmtpReplies.TooManyLongLines(_options.ServerName), cancellationToken).ConfigureAwait(false);
                 }
                 _options.Counters.Refused(RefusalReason.LineTooLong);
-                if (lineFeed is { } lineEnd)
-                {
-                    Inner.AdvanceTo(buffer.GetPosition(1, lineEnd));
-                }
-                else
-                {
-                    Inner.AdvanceTo(buffer.End);
-                    _discarding = true;
-                }
+                SkipOverlongLine(buffer, lineFeed);
                 await WriteReplyAsync(SmtpReplies.LineTooLong(limit), cancellationToken).ConfigureAwait(false);
                 _commandDeadline = DateTimeOffset.UtcNow + _options.CommandTimeout;
                 continue;
@@ -441,6 +433,23 @@ internal sealed class DataStreamingReader : PipeReader
     }
 
     /// <summary>
+    /// Moves past a refused over-long line: to its end when it is all here, otherwise past what
+    /// arrived, discarding the rest of the line as it comes (never buffered).
+    /// </summary>
+    private void SkipOverlongLine(in ReadOnlySequence<byte> buffer, SequencePosition? lineFeed)
+    {
+        if (lineFeed is { } end)
+        {
+            Inner.AdvanceTo(buffer.GetPosition(1, end));
+        }
+        else
+        {
+            Inner.AdvanceTo(buffer.End);
+            _discarding = true;
+        }
+    }
+
+    /// <summary>
     /// Sends a 334 challenge and reads the client's answer line within the command timeout and
     /// AUTH's line limit. Null with nothing more to do after "*" (501 5.7.0 written), an over-long
     /// answer (500, the rest of the line discarded), or the end of the session (then Closed).
@@ -472,15 +481,7 @@ internal sealed class DataStreamingReader : PipeReader
             if (length > MaxAuthenticationLine)
             {
                 _options.Counters.Refused(RefusalReason.LineTooLong);
-                if (lineFeed is { } end)
-                {
-                    Inner.AdvanceTo(buffer.GetPosition(1, end));
-                }
-                else
-                {
-                    Inner.AdvanceTo(buffer.End);
-                    _discarding = true;
-                }
+                SkipOverlongLine(buffer, lineFeed);
                 await WriteReplyAsync(SmtpReplies.LineTooLong(MaxAuthenticationLine), cancellationToken).ConfigureAwait(false);
                 return (null, null);
             }

@@ -95,6 +95,10 @@ internal sealed class ListenerWatch
         {
             await _retention.ConfigureAwait(false);
         }
+        if (Integrity?.Running is { } integrity)
+        {
+            await integrity.ConfigureAwait(false);
+        }
         _stop.Dispose();
     }
 
@@ -143,7 +147,7 @@ internal sealed class ListenerWatch
                 conditions.Add(new ListenerCondition(ListenerConditionKind.CertificateRenewalFailed, _certificate.Description, failure));
             }
         }
-        if (Integrity?.Check(_stop.Token) is { } damage)
+        if (Integrity?.CheckBeside(_stop.Token) is { } damage)
         {
             conditions.Add(damage);
         }
