@@ -1,7 +1,7 @@
 # Search-JournalMessage, Get-JournalIndexStatus and Update-JournalIndex against both backends: a
 # SQLite file and a PostgreSQL store the test makes itself (Postgres.ps1). Reports arrive over SMTP
-# (the listener indexes them beside the archive) and by Import-JournalMessage (indexed by
-# Update-JournalIndex); the searches cover a Bcc recipient, a phrase, NOT, dates and an attachment name.
+# (the listener indexes them beside the archive) and by Import-JournalMessage (which indexes what it
+# archived; with -SkipIndex, Update-JournalIndex or a listener does); the searches cover a Bcc recipient, a phrase, NOT, dates and an attachment name.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     . (Join-Path $PSScriptRoot 'Postgres.ps1')
@@ -97,8 +97,11 @@ Describe 'Search on a <Backend> store' -ForEach @(@{ Backend = 'SQLite' }, @{ Ba
     }
 
     It 'warns about items not indexed yet, and Update-JournalIndex catches up' {
-        Import-JournalMessage -LiteralPath (Join-Path $Reports 'synthetic-hybrid-onprem-duplicate.eml') -Definition EXO | Out-Null
-        (Get-JournalIndexStatus).Pending | Should -Be 1
+        Import-JournalMessage -LiteralPath (Join-Path $Reports 'synthetic-hybrid-onprem-duplicate.eml') -Definition EXO -SkipIndex | Out-Null
+        $status = Get-JournalIndexStatus
+        $status.Pending | Should -Be 1
+        $status.OldestPending | Should -Not -BeNullOrEmpty
+        $status.Lag | Should -BeOfType [timespan]
         $warnings = @()
         Search-JournalMessage 'forked' -WarningVariable warnings -WarningAction SilentlyContinue | Should -BeNullOrEmpty
         "$warnings" | Should -Match '1 archive item\(s\) are not indexed yet'
@@ -151,11 +154,25 @@ Describe 'Search on a <Backend> store' -ForEach @(@{ Backend = 'SQLite' }, @{ Ba
     }
 
     It 'a listener that starts indexes what was archived while none ran' {
-        Import-JournalMessage -LiteralPath (Join-Path $Reports 'synthetic-standard-eml.eml') -Definition EXO | Out-Null
+        Import-JournalMessage -LiteralPath (Join-Path $Reports 'synthetic-standard-eml.eml') -Definition EXO -SkipIndex | Out-Null
         (Get-JournalIndexStatus).Pending | Should -Be 1
         $listener = Start-JournalListener -BindAddress 127.0.0.1 -Port 0 -WarningAction SilentlyContinue
         Wait-Until { (Get-JournalIndexStatus).Pending -eq 0 } | Should -BeTrue
         Stop-JournalListener -Id $listener.Id -TimeoutSeconds 5
         (Search-JournalMessage 'subject:"plain eml"').MessageId | Should -Be 'synthetic-std-0001@contoso.com'
+    }
+
+    It 'Import-JournalMessage leaves what it archived indexed, without a listener or Update-JournalIndex' {
+        $before = Get-JournalIndexStatus
+        $summary = Import-JournalMessage -LiteralPath (Join-Path $Reports 'synthetic-decrypted-two-rfc822.eml'), (Join-Path $Reports 'synthetic-exchange2003.eml') -Definition EXO
+        $summary.Archived | Should -Be 2
+        $status = Get-JournalIndexStatus
+        ($status.Items, $status.Indexed, $status.Pending) | Should -Be @(($before.Items + 2), ($before.Indexed + 2), 0)
+        $status.Lag | Should -BeNullOrEmpty
+        $warnings = @()
+        $found = Search-JournalMessage 'subject:"confidential plan"' -WarningVariable warnings
+        $found.Subject | Should -Be 'Confidential plan'
+        $warnings | Should -BeNullOrEmpty
+        (Search-JournalMessage 'subject:legacy').Subject | Should -Be 'Legacy journaling'
     }
 }

@@ -63,6 +63,25 @@ public sealed class JournalIndexer
     public long Rebuild(CancellationToken cancellation = default, Action<IndexProgress>? progress = null, int batchSize = DefaultBatchSize) =>
         Run(_index.GetCounts().Items, _index.Items, cancellation, progress, batchSize);
 
+    /// <summary>
+    /// Indexes (or re-indexes) exactly these items, in batches: Import-JournalMessage indexes what it
+    /// archived this way. Returns how many were indexed.
+    /// </summary>
+    public long Index(IReadOnlyList<IndexCandidate> items, CancellationToken cancellation = default, int batchSize = DefaultBatchSize)
+    {
+        long done = 0;
+        foreach (var batch in items.Chunk(Math.Max(1, batchSize)))
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                break;
+            }
+            IndexBatch(batch);
+            done += batch.Length;
+        }
+        return done;
+    }
+
     private long Run(long total, Func<long, int, IReadOnlyList<IndexCandidate>> next, CancellationToken cancellation, Action<IndexProgress>? progress, int batchSize)
     {
         long done = 0, failed = 0, after = 0;
@@ -73,23 +92,29 @@ public sealed class JournalIndexer
             {
                 break;
             }
-            long bytesRead = 0;
-            var entries = new List<IndexedText>(batch.Count);
-            foreach (var candidate in batch)
-            {
-                // One original in memory at a time; a batch of large ones gives its memory back below.
-                var original = _archive.GetOriginal(candidate.ItemId);
-                bytesRead += original?.Length ?? 0;
-                entries.Add(SearchTextExtractor.Extract(candidate.ItemId, original, candidate.Subject));
-            }
-            _index.Write(entries, _clock.GetUtcNow());
-            LargeObjectRelease.After(bytesRead);
+            failed += IndexBatch(batch);
             after = batch[^1].ItemId;
             done += batch.Count;
-            failed += entries.Count(e => e.Failure is not null);
             progress?.Invoke(new IndexProgress(done, Math.Max(total, done), failed));
         }
         return done;
+    }
+
+    /// <summary>Extracts and writes one batch in one transaction; returns how many had text that could not be read.</summary>
+    private int IndexBatch(IReadOnlyList<IndexCandidate> batch)
+    {
+        long bytesRead = 0;
+        var entries = new List<IndexedText>(batch.Count);
+        foreach (var candidate in batch)
+        {
+            // One original in memory at a time; a batch of large ones gives its memory back below.
+            var original = _archive.GetOriginal(candidate.ItemId);
+            bytesRead += original?.Length ?? 0;
+            entries.Add(SearchTextExtractor.Extract(candidate.ItemId, original, candidate.Subject));
+        }
+        _index.Write(entries, _clock.GetUtcNow());
+        LargeObjectRelease.After(bytesRead);
+        return entries.Count(e => e.Failure is not null);
     }
 
     public JournalIndexStatus GetStatus(string location)

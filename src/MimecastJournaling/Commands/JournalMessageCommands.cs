@@ -2,6 +2,7 @@ using System.Management.Automation;
 using MimecastJournaling.Engine.Archive;
 using MimecastJournaling.Engine.Configuration;
 using MimecastJournaling.Engine.Export;
+using MimecastJournaling.Engine.Search;
 
 namespace MimecastJournaling.Commands;
 
@@ -317,6 +318,14 @@ public sealed class ImportJournalMessageCommand : CancellableJournalCmdlet
     [Parameter]
     public SwitchParameter TrustWrappedReport { get; set; }
 
+    /// <summary>
+    /// Do not index the archived items for search: a running listener indexes them shortly, or
+    /// Update-JournalIndex does (a large backlog imports faster). Without it every archived item is
+    /// indexed before the import ends, and Search-JournalMessage finds its words at once.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter SkipIndex { get; set; }
+
     private readonly List<string> _files = new();
     private JournalDefinition? _definition;
 
@@ -342,6 +351,8 @@ public sealed class ImportJournalMessageCommand : CancellableJournalCmdlet
             return;
         }
         var ingest = new JournalIngest(Configuration.Store, Archive);
+        var indexer = SkipIndex ? null : OpenBackend().CreateIndexer();
+        var notIndexed = 0;
         var counts = new Dictionary<JournalOutcomeKind, int>();
         var unreadable = 0;
         var done = 0;
@@ -365,11 +376,16 @@ public sealed class ImportJournalMessageCommand : CancellableJournalCmdlet
                     unreadable++;
                 }
             }
+            var archived = new List<IndexCandidate>();
             try
             {
                 foreach (var outcome in ingest.Ingest(_definition, batch))
                 {
                     counts[outcome.Outcome] = counts.GetValueOrDefault(outcome.Outcome) + 1;
+                    if (outcome is { Outcome: JournalOutcomeKind.Archived, ItemId: { } itemId })
+                    {
+                        archived.Add(new IndexCandidate(itemId, outcome.Subject));
+                    }
                     if (PassThru)
                     {
                         WriteObject(outcome);
@@ -381,6 +397,20 @@ public sealed class ImportJournalMessageCommand : CancellableJournalCmdlet
                 // The store refused the batch (busy, full): nothing of it was stored; say so and stop.
                 ThrowTerminating(e);
             }
+            // The batch is stored; its new items are indexed beside it (a merged report's item has its entry already).
+            if (indexer is not null && archived.Count > 0)
+            {
+                try
+                {
+                    indexer.Index(archived);
+                }
+                catch (JournalConfigurationException e)
+                {
+                    // The items are archived; only their index entries wait (the listener or Update-JournalIndex writes them).
+                    notIndexed += archived.Count;
+                    WriteVerbose($"Indexing {archived.Count} imported item(s) failed: {e.Message}");
+                }
+            }
             done += chunk.Length;
             progress.StatusDescription = $"{done} of {_files.Count} files";
             progress.PercentComplete = (int)(100L * done / Math.Max(1, _files.Count));
@@ -388,6 +418,11 @@ public sealed class ImportJournalMessageCommand : CancellableJournalCmdlet
         }
         progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(progress);
+        if (notIndexed > 0)
+        {
+            WriteWarning($"{notIndexed} imported item(s) are archived but not indexed yet (the store refused the index entries); " +
+                "a running listener indexes them shortly, Update-JournalIndex indexes them now, and Get-JournalIndexStatus shows the lag.");
+        }
         WriteObject(new JournalImportSummary
         {
             Files = _files.Count,
