@@ -13,6 +13,8 @@
     Bench  builds, then runs the benchmarks in tests/Benchmarks and prints their figures (hostile
            senders' memory against the listener; the SMTP
            ingest one installs postfix with apt when missing, and is skipped with a warning if it cannot).
+           -Benchmark picks some (e.g. Search); -Items sets the search archive's size (default
+           1,000,000) and -BuildMinutes stops its build early and measures what was built.
     Help   builds, then regenerates en-US/MimecastJournaling.dll-Help.xml from build/help/en-US
            and the cmdlets' parameters (build/New-MamlHelp.ps1). Commit the result.
     Package builds, then writes out/MimecastJournaling.<ModuleVersion>.nupkg (build/New-ModulePackage.ps1):
@@ -20,6 +22,8 @@
            and macOS; install it with Install-PSResource from a folder repository (README).
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Bench -Benchmark Search -Items 20000
 #>
 [CmdletBinding()]
 param(
@@ -36,7 +40,19 @@ param(
     [switch] $SkipXunit,
 
     # Build: also compile the ingest path ReadyToRun for linux-x64 (Package always does; takes minutes).
-    [switch] $ReadyToRun
+    [switch] $ReadyToRun,
+
+    # Bench only: which benchmarks to run (default all of them).
+    [ValidateSet('All', 'Import', 'BenchmarkDotNet', 'Storage', 'Search', 'HostileSenders', 'SmtpIngest')]
+    [string[]] $Benchmark = 'All',
+
+    # Bench only: the size of the search benchmark's archive (default 1,000,000 mail-like items;
+    # that takes hours on a small machine), and after how many minutes of building per backend it
+    # stops and measures what it has (0: build the whole size).
+    [ValidateRange(1, 100000000)]
+    [int] $Items = 1000000,
+    [ValidateRange(0, 100000)]
+    [int] $BuildMinutes = 0
 )
 
 $ErrorActionPreference = 'Stop'
@@ -307,49 +323,63 @@ function Invoke-Demo {
 
 function Invoke-Bench {
     Invoke-Build
-    Write-Host '==> Benchmark: module import time' -ForegroundColor Cyan
-    & (Join-Path $root 'tests/Benchmarks/Measure-ImportTime.ps1') | Format-List | Out-String -Width 200 | Write-Host
-    # BenchmarkDotNet: parse throughput against plain MimeKit, archive write throughput.
-    # Pass a filter through $env:MIMECASTJOURNALING_BENCH_FILTER (e.g. '*Parse*') to run a subset.
-    $filter = if ($env:MIMECASTJOURNALING_BENCH_FILTER) { $env:MIMECASTJOURNALING_BENCH_FILTER } else { '*' }
-    Write-Host "==> BenchmarkDotNet ($filter)" -ForegroundColor Cyan
-    Invoke-Native -Literal dotnet @('run', '-c', 'Release', '--project', (Join-Path $root 'tests/Benchmarks/MimecastJournaling.Benchmarks'), '--',
-        '--filter', $filter, '--artifacts', (Join-Path $root 'BenchmarkDotNet.Artifacts'))
-    # Archive storage (each message stored once): bytes stored against each message compressed once,
-    # on a mail-like corpus (MIMECASTJOURNALING_STORAGE_REPORTS reports, default 10,000). A missed
-    # target is printed as a warning and Bench carries on.
-    $storageReports = if ($env:MIMECASTJOURNALING_STORAGE_REPORTS) { $env:MIMECASTJOURNALING_STORAGE_REPORTS } else { '10000' }
-    Write-Host "==> Benchmark: archive storage ($storageReports mail-like journal reports)" -ForegroundColor Cyan
-    try {
-        Invoke-Native -Literal dotnet @('run', '-c', 'Release', '--project', (Join-Path $root 'tests/Benchmarks/MimecastJournaling.Benchmarks'), '--',
-            'storage', '--reports', $storageReports)
-    } catch {
-        Write-Warning "Archive storage benchmark: $($_.Exception.Message)"
+    $all = $Benchmark -contains 'All'
+    $project = Join-Path $root 'tests/Benchmarks/MimecastJournaling.Benchmarks'
+    if ($all -or $Benchmark -contains 'Import') {
+        Write-Host '==> Benchmark: module import time' -ForegroundColor Cyan
+        & (Join-Path $root 'tests/Benchmarks/Measure-ImportTime.ps1') | Format-List | Out-String -Width 200 | Write-Host
     }
-    # Search (issue 11): an archive of MIMECASTJOURNALING_SEARCH_ITEMS mail-like items (default
-    # 1,000,000; that takes hours on a small machine) indexed as it grows; ingest rate with indexing
-    # against without, index size, p50/p95 of first-page queries. PostgreSQL too when
-    # MIMECASTJOURNALING_BENCH_POSTGRES names an empty database.
-    $searchItems = if ($env:MIMECASTJOURNALING_SEARCH_ITEMS) { $env:MIMECASTJOURNALING_SEARCH_ITEMS } else { '1000000' }
-    Write-Host "==> Benchmark: search ($searchItems mail-like items)" -ForegroundColor Cyan
-    try {
-        Invoke-Native -Literal dotnet @('run', '-c', 'Release', '--project', (Join-Path $root 'tests/Benchmarks/MimecastJournaling.Benchmarks'), '--',
-            'search', '--items', $searchItems)
-    } catch {
-        Write-Warning "Search benchmark: $($_.Exception.Message)"
+    if ($all -or $Benchmark -contains 'BenchmarkDotNet') {
+        # BenchmarkDotNet: parse throughput against plain MimeKit, archive write throughput.
+        # Pass a filter through $env:MIMECASTJOURNALING_BENCH_FILTER (e.g. '*Parse*') to run a subset.
+        $filter = if ($env:MIMECASTJOURNALING_BENCH_FILTER) { $env:MIMECASTJOURNALING_BENCH_FILTER } else { '*' }
+        Write-Host "==> BenchmarkDotNet ($filter)" -ForegroundColor Cyan
+        Invoke-Native -Literal dotnet @('run', '-c', 'Release', '--project', $project, '--',
+            '--filter', $filter, '--artifacts', (Join-Path $root 'BenchmarkDotNet.Artifacts'))
+    }
+    if ($all -or $Benchmark -contains 'Storage') {
+        # Archive storage (each message stored once): bytes stored against each message compressed once,
+        # on a mail-like corpus (MIMECASTJOURNALING_STORAGE_REPORTS reports, default 10,000). A missed
+        # target is printed as a warning and Bench carries on.
+        $storageReports = if ($env:MIMECASTJOURNALING_STORAGE_REPORTS) { $env:MIMECASTJOURNALING_STORAGE_REPORTS } else { '10000' }
+        Write-Host "==> Benchmark: archive storage ($storageReports mail-like journal reports)" -ForegroundColor Cyan
+        try {
+            Invoke-Native -Literal dotnet @('run', '-c', 'Release', '--project', $project, '--', 'storage', '--reports', $storageReports)
+        } catch {
+            Write-Warning "Archive storage benchmark: $($_.Exception.Message)"
+        }
+    }
+    if ($all -or $Benchmark -contains 'Search') {
+        # Search (issue 11 item 4): an archive of -Items mail-like items on SQLite and on PostgreSQL
+        # (a cluster the benchmark makes and removes itself, as the tests do; or the empty database
+        # MIMECASTJOURNALING_BENCH_POSTGRES names), indexed as it grows; ingest with the indexer beside
+        # it against without at 20,000 items; index size against the archive; p50/p95 of first-page
+        # queries, cold-ish and warm, with the query plans.
+        $minutes = if ($BuildMinutes -gt 0) { " (building at most $BuildMinutes min per backend)" } else { '' }
+        Write-Host "==> Benchmark: search ($Items mail-like items$minutes)" -ForegroundColor Cyan
+        try {
+            Invoke-Native -Literal dotnet @('run', '-c', 'Release', '--project', $project, '--',
+                'search', '--items', "$Items", '--compare', '20000', '--minutes', "$BuildMinutes", '--explain')
+        } catch {
+            Write-Warning "Search benchmark: $($_.Exception.Message)"
+        }
+    }
+    # Hostile senders (issue 15): a 150 MB report, 100,000 recipients, 8 x 32 MB command lines and
+    # 20 x 25 MB at once, each into a fresh listener; peak RSS against the targets.
+    if ($all -or $Benchmark -contains 'HostileSenders') {
+        Write-Host '==> Benchmark: hostile senders (peak RSS of the listener)' -ForegroundColor Cyan
+        & (Join-Path $root 'tests/Benchmarks/Measure-HostileSenders.ps1') | Format-List | Out-String -Width 200 | Write-Host
     }
     # SMTP ingest: the listener against a private Postfix and smtp-sink under smtp-source's load
     # (10,000 messages of 20 KB over 20 sessions). It needs postfix (installed with apt as root);
     # when that cannot be had, or the run fails, the reason is printed and Bench carries on.
-    # Hostile senders (issue 15): a 150 MB report, 100,000 recipients, 8 x 32 MB command lines and
-    # 20 x 25 MB at once, each into a fresh listener; peak RSS against the targets.
-    Write-Host '==> Benchmark: hostile senders (peak RSS of the listener)' -ForegroundColor Cyan
-    & (Join-Path $root 'tests/Benchmarks/Measure-HostileSenders.ps1') | Format-List | Out-String -Width 200 | Write-Host
-    Write-Host '==> Benchmark: SMTP ingest (smtp-source -> smtp-sink, Postfix, Start-JournalListener)' -ForegroundColor Cyan
-    try {
-        $null = & (Join-Path $root 'tests/Benchmarks/Measure-SmtpIngest.ps1')
-    } catch {
-        Write-Warning "SMTP ingest benchmark not run: $($_.Exception.Message)"
+    if ($all -or $Benchmark -contains 'SmtpIngest') {
+        Write-Host '==> Benchmark: SMTP ingest (smtp-source -> smtp-sink, Postfix, Start-JournalListener)' -ForegroundColor Cyan
+        try {
+            $null = & (Join-Path $root 'tests/Benchmarks/Measure-SmtpIngest.ps1')
+        } catch {
+            Write-Warning "SMTP ingest benchmark not run: $($_.Exception.Message)"
+        }
     }
 }
 

@@ -196,3 +196,91 @@ Describe 'Retention and legal holds on a <Backend> store' -ForEach @(@{ Backend 
         (Get-JournalRetentionPolicy).Name | Should -Be 'Default'
     }
 }
+
+Describe 'Holds by search query on a <Backend> store' -ForEach @(@{ Backend = 'SQLite' }, @{ Backend = 'PostgreSQL' }) {
+    BeforeAll {
+        $script:Store = New-BackendTestStore $Backend $Postgres
+        $env:MIMECASTJOURNALING_STORE = $Store
+        Register-JournalDomain -Name journal.contoso.com, contoso.com | Out-Null
+        Add-JournalInternalAddress -Address alice@contoso.com, bob@contoso.com, carol@contoso.com, dave@contoso.com | Out-Null
+        New-JournalDefinition 'EXO' journal@journal.contoso.com -SourceIpRange 127.0.0.1 -Encrypted:$false | Out-Null
+        New-JournalRetentionPolicy -Name 'Default' -RetainFor (New-TimeSpan -Days 365) | Out-Null
+
+        # Twelve expired messages, indexed; then two more that the index has not read yet.
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive "query-$Backend")
+        $recipients = 'bob@contoso.com', 'carol@contoso.com', 'dave@contoso.com'
+        $script:Indexed = foreach ($n in 1..12) { New-SyntheticReport $folder $n $recipients[$n % 3] (400 + $n) }
+        (Import-JournalMessage -Path $Indexed.Path -Definition 'EXO').Archived | Should -Be 12
+        Update-JournalIndex | Out-Null
+        $script:Unindexed = foreach ($n in 13, 15) { New-SyntheticReport $folder $n $recipients[$n % 3] (400 + $n) }
+        (Import-JournalMessage -Path $Unindexed.Path -Definition 'EXO').Archived | Should -Be 2
+        (Get-JournalIndexStatus).Pending | Should -Be 2
+
+        # A query on participants (answered from the archive's own columns, index or not), and one on words.
+        $script:ByRecipient = New-JournalHold -Name 'Dave' -Reason 'Matter 12' -Query 'to:dave@contoso.com'
+        $script:ByWords = New-JournalHold -Name 'Phrase' -Reason 'Matter 13' -Query '"message 4" OR "message 13"'
+
+        # Worked out here from the generated facts: dave's messages, message 4 (the phrase), and the
+        # two unindexed ones (the word query cannot rule them out until they are indexed).
+        $all = @($Indexed) + @($Unindexed)
+        $script:ExpectedHeld = @($all | Where-Object { $_.To -eq 'dave@contoso.com' -or $_.MessageId -in 'retention-4@contoso.com', 'retention-13@contoso.com', 'retention-15@contoso.com' })
+        $script:ExpectedRemoved = @($all | Where-Object { $_ -notin $ExpectedHeld })
+    }
+    AfterAll {
+        Remove-BackendTestStore $Backend $Store
+        Remove-Item Env:MIMECASTJOURNALING_STORE -ErrorAction SilentlyContinue
+    }
+
+    It 'keeps the query as proof of scope, on the hold and in the event log' {
+        (Get-JournalHold -Name 'Phrase').Query | Should -Be '"message 4" OR "message 13"'
+        (Get-JournalHold -Name 'Dave').Scope.Query | Should -Be 'to:dave@contoso.com'
+        (Get-JournalHold | Format-Table | Out-String -Width 300) | Should -Match 'Query=to:dave@contoso.com'
+        $created = Get-JournalEvent | Where-Object { $_.ObjectType -eq 'Hold' -and $_.ObjectName -eq 'Phrase' -and $_.Action -eq 'Created' }
+        $created.NewValue | Should -Match ([regex]::Escape('Query="message 4" OR "message 13"'))
+    }
+
+    It 'shows the holds on each message, an unindexed one included' {
+        (Get-JournalMessage -MessageId 'retention-4@contoso.com').Holds | Should -Be 'Phrase'
+        (Get-JournalMessage -MessageId 'retention-15@contoso.com').Holds | Should -Be 'Phrase'   # not indexed: cannot be ruled out
+        (Get-JournalMessage -MessageId 'retention-1@contoso.com').Holds | Should -BeNullOrEmpty
+        $dave = Get-JournalMessage -Recipient dave@contoso.com
+        $dave.Holds | Sort-Object -Unique | Should -Be 'Dave'
+    }
+
+    It 'refuses to erase an unindexed item and says why' {
+        $item = Get-JournalMessage -MessageId 'retention-15@contoso.com'
+        $err = $null
+        Remove-JournalMessage -Id $item.Id -Reason 'GDPR request 21' -Force -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'JournalMessageHeld*'
+        "$($err[0])" | Should -Match 'not indexed yet'
+        Get-JournalMessage -Id $item.Id | Should -Not -BeNullOrEmpty
+    }
+
+    It 'retention leaves the query-held and unindexed items and removes the rest' {
+        $result = Invoke-JournalRetention -Confirm:$false
+        $result.Expired | Should -Be 14
+        $result.Removed | Should -Be $ExpectedRemoved.Count
+        $result.Held | Should -Be $ExpectedHeld.Count
+        $result.HeldUnindexed | Should -Be 2
+        (Get-JournalMessage).MessageId | Sort-Object | Should -Be ($ExpectedHeld.MessageId | Sort-Object)
+    }
+
+    It 'removes an unindexed item outside the query once the index has read it' {
+        Update-JournalIndex | Out-Null
+        (Get-JournalMessage -MessageId 'retention-15@contoso.com').Holds | Should -BeNullOrEmpty
+        (Get-JournalMessage -MessageId 'retention-13@contoso.com').Holds | Should -Be 'Phrase'
+        $result = Invoke-JournalRetention -Confirm:$false
+        $result.Removed | Should -Be 1
+        $result.HeldUnindexed | Should -Be 0
+        Get-JournalMessage -MessageId 'retention-15@contoso.com' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a query that cannot be read, pointing at the position' {
+        $err = $null
+        New-JournalHold -Name 'Bad' -Reason 'r' -Query 'from:alice@contoso.com AND (subject:budget' -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'NewJournalHoldQueryInvalid*'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        "$($err[0])" | Should -Match 'position \d+'
+        Get-JournalHold -Name 'Bad' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}

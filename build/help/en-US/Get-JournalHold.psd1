@@ -13,7 +13,7 @@ released it, when and why, stays as proof. Reading changes nothing.
         @{ Type = 'System.String'; Description = 'You can pipe hold names.' }
     )
     Outputs     = @{
-        'MimecastJournaling.Engine.Lifecycle.JournalHold' = 'One object per hold: Id, Name, Reason, Scope (Mailbox, Sender, Recipient, Start, End), CreatedBy, Created, ReleasedBy, Released, ReleaseReason, Active.'
+        'MimecastJournaling.Engine.Lifecycle.JournalHold' = 'One object per hold: Id, Name, Reason, Scope (Mailbox, Sender, Recipient, Start, End, Query), Query (the search query as given, the proof of scope), CreatedBy, Created, ReleasedBy, Released, ReleaseReason, Active.'
     }
     Examples    = @(
         @{

@@ -20,7 +20,8 @@ listener (Start-JournalListener, the service) runs retention when it starts and 
     Outputs     = @{
         'MimecastJournaling.Engine.Lifecycle.JournalRetentionResult' = @'
 One summary: WhatIf, AsOf (the time items were compared with), Expired, Removed, Held (expired
-but kept by a hold), Reports, Blobs and BlobBytes deleted, Policies (Removed and Held per
+but kept by a hold), HeldUnindexed (of those, kept only because a query hold cannot rule them
+out until the search index has read them), Reports, Blobs and BlobBytes deleted, Policies (Removed and Held per
 policy), Started and Finished.
 '@
     }

@@ -9,7 +9,7 @@ namespace MimecastJournaling.Engine.Lifecycle;
 /// events that describe it and stores both atomically. A name clash surfaces as
 /// <see cref="JournalErrorKind.AlreadyExists"/>.
 /// </summary>
-internal interface ILifecycleStore
+internal interface ILifecycleStore : IHoldQueryEvidence
 {
     IReadOnlyList<RetentionPolicy> GetPolicies();
     void InsertPolicy(RetentionPolicy policy, IReadOnlyList<JournalEvent> events);
@@ -43,7 +43,7 @@ internal interface ILifecycleStore
 /// holds table in SHARE mode; SQLite: the file is locked for writers), so "remove these items if
 /// still unheld" is decided on holds that cannot change under it.
 /// </summary>
-internal interface ILifecycleWriteTransaction
+internal interface ILifecycleWriteTransaction : IHoldQueryEvidence
 {
     IReadOnlyList<JournalHold> LockActiveHolds();
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MimecastJournaling.Engine.Archive;
 using MimecastJournaling.Engine.Configuration;
+using MimecastJournaling.Engine.Search;
 using MimecastJournaling.Engine.Storage;
 
 namespace MimecastJournaling.Engine.Lifecycle;
@@ -291,6 +292,18 @@ public sealed class JournalLifecycle
             Recipient = Blank(scope.Recipient),
             Query = Blank(scope.Query),
         };
+        if (scope.Query is { } query)
+        {
+            // Read as Search-JournalMessage reads it: a hold whose query cannot be read is never stored.
+            try
+            {
+                SearchPlanner.Plan(query);
+            }
+            catch (SearchQueryException e)
+            {
+                throw new JournalConfigurationException("NewJournalHoldQueryInvalid", JournalErrorKind.InvalidArgument, e.Message, query, e);
+            }
+        }
         var hold = new JournalHold
         {
             Id = Guid.NewGuid(),
@@ -350,7 +363,8 @@ public sealed class JournalLifecycle
             return messages;
         }
         var holds = GetHolds(includeReleased: false);
-        return messages.Select(m => m with { Holds = HoldRules.Covering(holds, Facts(m)).Select(h => h.Name).ToList() }).ToList();
+        var answers = HoldQueryAnswers.Ask(holds, messages.Select(m => m.Id).ToList(), _lifecycle);
+        return messages.Select(m => m with { Holds = HoldRules.Covering(holds, Facts(m), answers).Select(h => h.Name).ToList() }).ToList();
     }
 
     private static LifecycleItem Facts(JournalMessage m) => new()
@@ -381,7 +395,7 @@ public sealed class JournalLifecycle
         var now = started;
         var total = _lifecycle.CountExpired(now);
         var byPolicy = new Dictionary<string, (long Removed, long Held)>(StringComparer.OrdinalIgnoreCase);
-        long expired = 0, held = 0;
+        long expired = 0, held = 0, unindexed = 0;
         var removed = RemovalCounts.None;
         var afterId = 0L;
         progress?.Invoke(new LifecycleProgress(0, total));
@@ -397,6 +411,7 @@ public sealed class JournalLifecycle
             var batch = whatIf ? DecideReadOnly(ids, now) : _lifecycle.Write(t => RemoveBatch(t, ids, now));
             expired += batch.Expired;
             held += batch.Held.Count;
+            unindexed += batch.Unindexed;
             removed = removed.Add(batch.Counts);
             foreach (var item in batch.Removed)
             {
@@ -417,6 +432,7 @@ public sealed class JournalLifecycle
             Expired = expired,
             Removed = whatIf ? expired - held : removed.Items,
             Held = held,
+            HeldUnindexed = unindexed,
             Reports = removed.Reports,
             Blobs = removed.Blobs,
             BlobBytes = removed.BlobBytes,
@@ -434,23 +450,44 @@ public sealed class JournalLifecycle
                 ObjectType = JournalObjectType.Archive,
                 ObjectName = "Retention",
                 Action = "RetentionRun",
-                NewValue = $"{result.Expired} expired, {result.Removed} removed, {result.Held} kept by a hold; " +
+                NewValue = $"{result.Expired} expired, {result.Removed} removed, {result.Held} kept by a hold ({result.HeldUnindexed} of them only until the index has read them); " +
                     $"{result.Reports} reports, {result.Blobs} blobs ({result.BlobBytes} bytes) deleted; as of {now:u}",
             }]);
         }
         return result;
     }
 
-    private sealed record BatchDecision(long Expired, IReadOnlyList<LifecycleItem> Removed, IReadOnlyList<LifecycleItem> Held, RemovalCounts Counts);
+    private sealed record BatchDecision(long Expired, IReadOnlyList<LifecycleItem> Removed, IReadOnlyList<LifecycleItem> Held, long Unindexed, RemovalCounts Counts);
+
+    /// <summary>The expired items that holds cover, and how many of them only because the index has not read them (a query hold cannot rule them out).</summary>
+    private static (List<LifecycleItem> Held, long Unindexed) Held(IReadOnlyList<JournalHold> holds, List<LifecycleItem> items, IHoldQueryEvidence evidence)
+    {
+        var answers = HoldQueryAnswers.Ask(holds, items.Select(i => i.Id).ToList(), evidence);
+        var held = new List<LifecycleItem>();
+        long unindexed = 0;
+        foreach (var item in items)
+        {
+            var coverage = HoldRules.Coverage(holds, item, answers);
+            if (coverage.Count > 0)
+            {
+                held.Add(item);
+                if (coverage.All(c => c.Because == HoldRules.Unindexed))
+                {
+                    unindexed++;
+                }
+            }
+        }
+        return (held, unindexed);
+    }
 
     private BatchDecision DecideReadOnly(IReadOnlyList<long> ids, DateTimeOffset now)
     {
         // Reads only (a read-only database role can ask what a run would remove).
         var holds = _lifecycle.GetHolds().Where(h => h.Active).ToList();
         var items = _lifecycle.GetItems(ids).Where(i => RetentionRules.HasExpired(i, now)).ToList();
-        var heldItems = items.Where(i => HoldRules.Covering(holds, i).Count > 0).ToList();
+        var (heldItems, unindexed) = Held(holds, items, _lifecycle);
         var removable = items.Except(heldItems).ToList();
-        return new BatchDecision(items.Count, removable, heldItems, RemovalCounts.None with { Items = removable.Count });
+        return new BatchDecision(items.Count, removable, heldItems, unindexed, RemovalCounts.None with { Items = removable.Count });
     }
 
     private BatchDecision RemoveBatch(ILifecycleWriteTransaction t, IReadOnlyList<long> ids, DateTimeOffset now)
@@ -458,7 +495,7 @@ public sealed class JournalLifecycle
         var holds = t.LockActiveHolds();
         // Read again inside the transaction: a recalculation or a removal meanwhile wins.
         var items = t.GetItems(ids).Where(i => RetentionRules.HasExpired(i, now)).ToList();
-        var heldItems = items.Where(i => HoldRules.Covering(holds, i).Count > 0).ToList();
+        var (heldItems, unindexed) = Held(holds, items, t);
         var removable = items.Except(heldItems).ToList();
         var events = new List<JournalEvent>();
         var counts = RemovalCounts.None;
@@ -474,10 +511,11 @@ public sealed class JournalLifecycle
         if (heldItems.Count > 0)
         {
             events.Add(Event(JournalObjectType.Archive, "Retention", null, "Kept", "Holds", null,
-                $"{heldItems.Count} expired items kept by a hold (ids {string.Join(", ", heldItems.Select(i => i.Id))})"));
+                $"{heldItems.Count} expired items kept by a hold (ids {string.Join(", ", heldItems.Select(i => i.Id))})" +
+                (unindexed > 0 ? $"; {unindexed} of them only because {HoldRules.Unindexed}" : string.Empty)));
         }
         t.InsertEvents(events);
-        return new BatchDecision(items.Count, removable, heldItems, counts);
+        return new BatchDecision(items.Count, removable, heldItems, unindexed, counts);
     }
 
     // ---- erasure -----------------------------------------------------------------------------
@@ -500,11 +538,11 @@ public sealed class JournalLifecycle
             var item = t.GetItems([itemId]).FirstOrDefault() ?? throw new JournalConfigurationException("JournalMessageNotFound", JournalErrorKind.NotFound,
                 $"No archived message has the Id {itemId}. Get-JournalMessage lists them.", itemId);
             var now = _clock.GetUtcNow();
-            var covering = HoldRules.Covering(holds, item);
+            var covering = HoldRules.Coverage(holds, item, HoldQueryAnswers.Ask(holds, [itemId], t));
             if (covering.Count > 0)
             {
                 throw new JournalConfigurationException("JournalMessageHeld", JournalErrorKind.InvalidOperation,
-                    $"Message {itemId} is on legal hold ({string.Join(", ", covering.Select(h => $"'{h.Name}'"))}) and cannot be removed. " +
+                    $"Message {itemId} is on legal hold ({string.Join(", ", covering)}) and cannot be removed. " +
                     "A hold overrides erasure; release the hold (Remove-JournalHold) once the matter allows it.", itemId);
             }
             var expired = RetentionRules.HasExpired(item, now);

@@ -26,9 +26,9 @@ public sealed record RetentionPolicy
 /// <summary>
 /// What a legal hold covers: a stored filter that the engine evaluates (<see cref="HoldRules"/>),
 /// kept with the hold as proof of its scope. Criteria given together must all match; a scope with
-/// none covers the whole archive. <see cref="Query"/> is reserved for a search query (KQL): a
-/// hold with a query this version cannot evaluate covers every item, so nothing it may have meant
-/// to keep is ever removed.
+/// none covers the whole archive. <see cref="Query"/> is a search query (KQL, as
+/// Search-JournalMessage reads it), kept as typed; it is answered by the search index, and an item
+/// the index has not read is covered until it is (<see cref="HoldRules"/>).
 /// </summary>
 public sealed record HoldScope
 {
@@ -42,7 +42,7 @@ public sealed record HoldScope
     public DateTimeOffset? Start { get; init; }
     /// <summary>Messages dated before this time.</summary>
     public DateTimeOffset? End { get; init; }
-    /// <summary>A search query (reserved for the search feature).</summary>
+    /// <summary>A search query (KQL, as Search-JournalMessage reads it), kept as it was given.</summary>
     public string? Query { get; init; }
 
     public override string ToString()
@@ -75,6 +75,8 @@ public sealed record JournalHold
     public required string Name { get; init; }
     public required string Reason { get; init; }
     public required HoldScope Scope { get; init; }
+    /// <summary>The hold's search query as it was given (null when it has none): the proof of its scope.</summary>
+    public string? Query => Scope.Query;
     public required string CreatedBy { get; init; }
     public DateTimeOffset Created { get; init; }
     public string? ReleasedBy { get; init; }
@@ -128,6 +130,8 @@ public sealed record JournalRetentionResult
     public long Removed { get; init; }
     /// <summary>Expired items kept because a hold covers them.</summary>
     public long Held { get; init; }
+    /// <summary>Of <see cref="Held"/>, the items kept only because the search index has not read them yet (or could not read their text), so a query hold cannot rule them out.</summary>
+    public long HeldUnindexed { get; init; }
     public long Reports { get; init; }
     /// <summary>Stored blobs (originals, reports) deleted because no remaining item refers to them.</summary>
     public long Blobs { get; init; }

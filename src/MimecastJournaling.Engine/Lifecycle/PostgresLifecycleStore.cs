@@ -2,6 +2,7 @@ using System.Text.Json;
 using Npgsql;
 using MimecastJournaling.Engine.Archive;
 using MimecastJournaling.Engine.Configuration;
+using MimecastJournaling.Engine.Search;
 using MimecastJournaling.Engine.Storage;
 using static MimecastJournaling.Engine.Storage.PostgresDatabase;
 
@@ -130,6 +131,11 @@ internal sealed class PostgresLifecycleStore(PostgresDatabase db) : ILifecycleSt
         return found.Select(i => i with { Mailboxes = mailboxes[i.Id].ToList(), Recipients = recipients[i.Id].ToList() }).ToList();
     }
 
+    public IReadOnlySet<long> Matching(SearchCondition condition, IReadOnlyCollection<long> ids) =>
+        db.Read(c => PostgresSearchIndex.Matching(c, null, condition, ids));
+
+    public IReadOnlySet<long> Indexed(IReadOnlyCollection<long> ids) => db.Read(c => PostgresSearchIndex.Indexed(c, null, ids));
+
     public T Write<T>(Func<ILifecycleWriteTransaction, T> work) => db.Write((c, t) => work(new WriteTransaction(c, t)));
 
     private void Write(IReadOnlyList<JournalEvent> events, Action<NpgsqlConnection, NpgsqlTransaction> change) =>
@@ -149,6 +155,10 @@ internal sealed class PostgresLifecycleStore(PostgresDatabase db) : ILifecycleSt
         }
 
         public IReadOnlyList<LifecycleItem> GetItems(IReadOnlyCollection<long> ids) => ReadItems(c, t, ids, lockRows: true);
+
+        public IReadOnlySet<long> Matching(SearchCondition condition, IReadOnlyCollection<long> ids) => PostgresSearchIndex.Matching(c, t, condition, ids);
+
+        public IReadOnlySet<long> Indexed(IReadOnlyCollection<long> ids) => PostgresSearchIndex.Indexed(c, t, ids);
 
         public RemovalCounts DeleteItems(IReadOnlyCollection<long> ids)
         {

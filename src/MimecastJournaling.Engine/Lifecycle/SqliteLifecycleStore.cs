@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using MimecastJournaling.Engine.Archive;
 using MimecastJournaling.Engine.Configuration;
+using MimecastJournaling.Engine.Search;
 using MimecastJournaling.Engine.Storage;
 using static MimecastJournaling.Engine.Storage.SqliteDatabase;
 
@@ -141,6 +142,11 @@ internal sealed class SqliteLifecycleStore(SqliteDatabase db) : ILifecycleStore
             }).Select(i => i with { Mailboxes = mailboxes[i.Id].ToList(), Recipients = recipients[i.Id].ToList() }).ToList();
     }
 
+    public IReadOnlySet<long> Matching(SearchCondition condition, IReadOnlyCollection<long> ids) =>
+        db.Guard(() => { using var c = db.Open(); return SqliteSearchIndex.Matching(c, null, condition, ids); });
+
+    public IReadOnlySet<long> Indexed(IReadOnlyCollection<long> ids) => db.Guard(() => { using var c = db.Open(); return SqliteSearchIndex.Indexed(c, null, ids); });
+
     public T Write<T>(Func<ILifecycleWriteTransaction, T> work) => db.Write((c, t) => work(new WriteTransaction(c, t)));
 
     private void Write(IReadOnlyList<JournalEvent> events, Action<SqliteConnection, SqliteTransaction> change) =>
@@ -158,6 +164,10 @@ internal sealed class SqliteLifecycleStore(SqliteDatabase db) : ILifecycleStore
             Query(c, t, $"SELECT {HoldColumns} FROM holds WHERE released IS NULL ORDER BY created", ReadHold);
 
         public IReadOnlyList<LifecycleItem> GetItems(IReadOnlyCollection<long> ids) => ReadItems(c, t, ids);
+
+        public IReadOnlySet<long> Matching(SearchCondition condition, IReadOnlyCollection<long> ids) => SqliteSearchIndex.Matching(c, t, condition, ids);
+
+        public IReadOnlySet<long> Indexed(IReadOnlyCollection<long> ids) => SqliteSearchIndex.Indexed(c, t, ids);
 
         public RemovalCounts DeleteItems(IReadOnlyCollection<long> ids)
         {

@@ -1,3 +1,4 @@
+using Npgsql;
 using MimecastJournaling.Engine.Storage;
 using static MimecastJournaling.Engine.Storage.PostgresDatabase;
 
@@ -50,11 +51,37 @@ internal sealed class PostgresSearchIndex : IJournalSearchIndex
 
     public IReadOnlyList<long> Search(SearchCondition condition, SearchScope scope)
     {
+        var (text, parameters) = SearchText(condition, scope);
+        return _db.Query(text, r => r.GetInt64(0), parameters);
+    }
+
+    /// <summary>The SQL of a search and its parameters (the benchmark shows its plan).</summary>
+    internal static (string Sql, (string Name, object? Value)[] Parameters) SearchText(SearchCondition condition, SearchScope scope)
+    {
         var sql = new Sql();
         var where = sql.Where(condition, scope);
         var text = $"SELECT i.id FROM items i WHERE {where} {SearchSql.NewestFirst} LIMIT {sql.Add((long?)scope.First ?? long.MaxValue)} OFFSET {sql.Add((long)scope.Skip)}";
-        return _db.Query(text, r => r.GetInt64(0), sql.Parameters.ToArray());
+        return (text, sql.Parameters.ToArray());
     }
+
+    /// <summary>The items among <paramref name="ids"/> that the condition matches (a query hold's scope: the search's own SQL).</summary>
+    internal static IReadOnlySet<long> Matching(NpgsqlConnection c, NpgsqlTransaction? t, SearchCondition condition, IReadOnlyCollection<long> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return new HashSet<long>();
+        }
+        var sql = new Sql();
+        var where = sql.Where(condition, new SearchScope());
+        return Query(c, t, $"SELECT i.id FROM items i WHERE i.id = ANY(@holdids) AND {where}", r => r.GetInt64(0),
+            [.. sql.Parameters, ("@holdids", ids.ToArray())]).ToHashSet();
+    }
+
+    /// <summary>The items among <paramref name="ids"/> with an index entry whose text was read.</summary>
+    internal static IReadOnlySet<long> Indexed(NpgsqlConnection c, NpgsqlTransaction? t, IReadOnlyCollection<long> ids) =>
+        ids.Count == 0
+            ? new HashSet<long>()
+            : Query(c, t, "SELECT item_id FROM search_index WHERE item_id = ANY(@ids) AND failure IS NULL", r => r.GetInt64(0), ("@ids", ids.ToArray())).ToHashSet();
 
     public IndexCounts GetCounts() => _db.Read(c =>
     {

@@ -30,6 +30,11 @@ public sealed class NewJournalHoldCommand : JournalCmdlet
     [ValidateNotNullOrEmpty]
     public string? Recipient { get; set; }
 
+    /// <summary>A search query (KQL, as Search-JournalMessage reads it); kept with the hold as proof of its scope.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Query { get; set; }
+
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public DateTime Start { get; set; }
 
@@ -44,6 +49,7 @@ public sealed class NewJournalHoldCommand : JournalCmdlet
             Mailbox = Mailbox,
             Sender = Sender,
             Recipient = Recipient,
+            Query = Query,
             Start = bound.ContainsKey(nameof(Start)) ? Times.ToOffset(Start) : null,
             End = bound.ContainsKey(nameof(End)) ? Times.ToOffset(End) : null,
         };

@@ -137,26 +137,73 @@ public static class StorageBenchmark
 }
 
 /// <summary>
+/// The shape of a <see cref="MailCorpus"/>: how large its vocabulary is, who writes to whom, how
+/// long the bodies are and how often a message carries an attachment (and of which kind).
+/// </summary>
+public sealed record MailCorpusShape
+{
+    /// <summary>The storage benchmark's corpus: 30,000 words, 20 people of contoso.com, one message in five with 20 to 150 KB of random bytes.</summary>
+    public static MailCorpusShape Storage { get; } = new();
+
+    /// <summary>
+    /// The search benchmark's corpus (issue 11 item 4): 50,000 words, 3,000 addresses (2,400 of
+    /// contoso.com and 600 in 40 outside domains, some far busier than others), bodies of 300 to
+    /// 6,000 characters, one message in ten with an attachment of 2 to 30 KB (half of them text
+    /// files of the same vocabulary, which the indexer reads, half random bytes, which it does not).
+    /// </summary>
+    public static MailCorpusShape Search { get; } = new()
+    {
+        Vocabulary = 50_000,
+        InternalPeople = 2_400,
+        ExternalPeople = 600,
+        BodyMin = 300,
+        BodyMax = 6_000,
+        AttachmentEvery = 10,
+        AttachmentMin = 2_000,
+        AttachmentMax = 30_000,
+        TextAttachments = true,
+    };
+
+    public int Vocabulary { get; init; } = 30_000;
+
+    /// <summary>0: the 20 fixed names of contoso.com, drawn evenly; otherwise generated people, drawn with a Zipf-like frequency.</summary>
+    public int InternalPeople { get; init; }
+    public int ExternalPeople { get; init; }
+    public int BodyMin { get; init; } = 1_000;
+    public int BodyMax { get; init; } = 16_000;
+    public int AttachmentEvery { get; init; } = 5;
+    public int AttachmentMin { get; init; } = 20_000;
+    public int AttachmentMax { get; init; } = 150_000;
+
+    /// <summary>Every other attachment is a text file of vocabulary words rather than random bytes.</summary>
+    public bool TextAttachments { get; init; }
+}
+
+/// <summary>
 /// A deterministic mail-like corpus: report <c>i</c> is the same bytes every time it is asked for.
-/// Bodies are sentences of words from a 30,000-word vocabulary with a Zipf-like frequency (as
-/// natural text has); one message in five carries an attachment of random bytes (a compressed
-/// file or a photo does not compress again) in base64, 20 to 150 KB.
+/// Bodies are sentences of words from a vocabulary with a Zipf-like frequency (as natural text
+/// has); some messages carry an attachment (random bytes in base64: a compressed file or a photo
+/// does not compress again; or, in the search shape, a text file). See <see cref="MailCorpusShape"/>.
 /// </summary>
 public sealed class MailCorpus
 {
     private readonly int _seed;
+    private readonly MailCorpusShape _shape;
     private readonly string[] _vocabulary;
     private readonly double[] _cumulative;
+    private readonly (string Name, string Address)[] _people;
+    private readonly double[] _peopleCumulative;
     private static readonly string[] People =
         ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "niaj", "olivia", "peggy", "rupert", "sybil", "trent", "victor", "walter", "yolanda"];
 
-    public MailCorpus(int seed)
+    public MailCorpus(int seed, MailCorpusShape? shape = null)
     {
         _seed = seed;
+        _shape = shape ?? MailCorpusShape.Storage;
         var random = new Random(seed);
         const string letters = "etaoinshrdlcumwfgypbvkjxqz";
         var words = new HashSet<string>(StringComparer.Ordinal);
-        while (words.Count < 30_000)
+        while (words.Count < _shape.Vocabulary)
         {
             var length = 2 + (int)(random.NextDouble() * random.NextDouble() * 12);
             var word = new char[length];
@@ -167,36 +214,68 @@ public sealed class MailCorpus
             words.Add(new string(word));
         }
         _vocabulary = words.ToArray();
-        _cumulative = new double[_vocabulary.Length];
-        var sum = 0.0;
-        for (var rank = 0; rank < _vocabulary.Length; rank++)
+        _cumulative = Zipf(_vocabulary.Length);
+        if (_shape.InternalPeople == 0)
         {
-            sum += 1.0 / (rank + 1);
-            _cumulative[rank] = sum;
+            _people = People.Select(p => (Title(p), p + "@contoso.com")).ToArray();
+            _peopleCumulative = [];
+        }
+        else
+        {
+            // Names from two short syllable lists; the outside people live in 40 domains.
+            string[] first = ["an", "ben", "cla", "da", "el", "fe", "gio", "ha", "is", "jo", "ka", "li", "ma", "no", "ol", "pa", "qui", "ro", "sa", "ti"];
+            string[] second = ["na", "ra", "lo", "vi", "mir", "ton", "sen", "dra", "lia", "ko"];
+            var people = new List<(string, string)>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var names = new Random(seed + 1);
+            while (people.Count < _shape.InternalPeople + _shape.ExternalPeople)
+            {
+                var given = first[names.Next(first.Length)] + second[names.Next(second.Length)];
+                var family = first[names.Next(first.Length)] + second[names.Next(second.Length)] + second[names.Next(second.Length)];
+                var external = people.Count >= _shape.InternalPeople;
+                var domain = external ? $"partner{names.Next(40)}.example" : "contoso.com";
+                var address = $"{given}.{family}@{domain}";
+                if (seen.Add(address))
+                {
+                    people.Add((Capital(given) + " " + Capital(family), address));
+                }
+            }
+            // Shuffled, so busy people are both inside and outside.
+            _people = people.OrderBy(_ => names.Next()).ToArray();
+            _peopleCumulative = Zipf(_people.Length);
         }
     }
 
-    private string Word(Random random)
+    /// <summary>The people in the order of how often they appear (busiest first).</summary>
+    public IReadOnlyList<(string Name, string Address)> Participants => _people;
+
+    private static double[] Zipf(int count)
     {
-        var index = Array.BinarySearch(_cumulative, random.NextDouble() * _cumulative[^1]);
-        return _vocabulary[index < 0 ? Math.Min(~index, _vocabulary.Length - 1) : index];
+        var cumulative = new double[count];
+        var sum = 0.0;
+        for (var rank = 0; rank < count; rank++)
+        {
+            sum += 1.0 / (rank + 1);
+            cumulative[rank] = sum;
+        }
+        return cumulative;
     }
 
-    /// <summary>Journal report <paramref name="i"/> and the original it carries.</summary>
-    public (byte[] Report, byte[] Original) Next(int i)
+    private static int Draw(double[] cumulative, Random random)
     {
-        var random = new Random(unchecked(_seed * 1_000_003 + i)); // not HashCode: it differs per process
-        var from = People[random.Next(People.Length)];
-        var to = Enumerable.Range(0, 1 + random.Next(3)).Select(_ => People[random.Next(People.Length)]).Distinct().ToList();
-        var cc = random.Next(3) == 0 ? Enumerable.Range(0, 1 + random.Next(4)).Select(_ => People[random.Next(People.Length)] + "@fabrikam.example").ToList() : [];
-        var subject = string.Join(' ', Enumerable.Range(0, 3 + random.Next(6)).Select(_ => Word(random)));
-        var sent = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(i * 37L + random.Next(30));
-        var messageId = $"{NewGuid(random):N}{i}@mbx{random.Next(40)}.contoso.com";
-        var date = sent.ToString("ddd, dd MMM yyyy HH:mm:ss", CultureInfo.InvariantCulture) + " +0000";
+        var index = Array.BinarySearch(cumulative, random.NextDouble() * cumulative[^1]);
+        return index < 0 ? Math.Min(~index, cumulative.Length - 1) : index;
+    }
 
+    private string Word(Random random) => _vocabulary[Draw(_cumulative, random)];
+
+    private (string Name, string Address) Person(Random random) =>
+        _peopleCumulative.Length == 0 ? _people[random.Next(_people.Length)] : _people[Draw(_peopleCumulative, random)];
+
+    private string Sentences(Random random, int length)
+    {
         var body = new StringBuilder();
-        var target = 1_000 + random.Next(15_000);
-        while (body.Length < target)
+        while (body.Length < length)
         {
             var sentence = string.Join(' ', Enumerable.Range(0, 4 + random.Next(14)).Select(_ => Word(random)));
             body.Append(char.ToUpperInvariant(sentence[0])).Append(sentence, 1, sentence.Length - 1).Append(". ");
@@ -205,13 +284,31 @@ public sealed class MailCorpus
                 body.Append("\r\n\r\n");
             }
         }
-        var text = Wrap(body.ToString(), 76);
+        return Wrap(body.ToString(), 76);
+    }
+
+    /// <summary>Journal report <paramref name="i"/> and the original it carries.</summary>
+    public (byte[] Report, byte[] Original) Next(int i)
+    {
+        var random = new Random(unchecked(_seed * 1_000_003 + i)); // not HashCode: it differs per process
+        var from = Person(random);
+        var to = Enumerable.Range(0, 1 + random.Next(3)).Select(_ => Person(random)).Distinct().ToList();
+        var cc = random.Next(3) == 0
+            ? Enumerable.Range(0, 1 + random.Next(4)).Select(_ => _peopleCumulative.Length == 0 ? People[random.Next(People.Length)] + "@fabrikam.example" : Person(random).Address).ToList()
+            : [];
+        var subject = string.Join(' ', Enumerable.Range(0, 3 + random.Next(6)).Select(_ => Word(random)));
+        var sent = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(i * 37L + random.Next(30));
+        var messageId = $"{NewGuid(random):N}{i}@mbx{random.Next(40)}.contoso.com";
+        var date = sent.ToString("ddd, dd MMM yyyy HH:mm:ss", CultureInfo.InvariantCulture) + " +0000";
+
+        var text = Sentences(random, _shape.BodyMin + random.Next(_shape.BodyMax - _shape.BodyMin));
+        var attached = i % _shape.AttachmentEvery == 0;
 
         var original = new StringBuilder()
             .Append("Received: from mbx").Append(random.Next(40)).Append(".contoso.com (10.1.").Append(random.Next(256)).Append('.').Append(random.Next(256))
             .Append(") by hub").Append(random.Next(8)).Append(".contoso.com (10.2.0.").Append(random.Next(256)).Append(") with Microsoft SMTP Server (version=TLS1_2,\r\n cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.2.1544.11; ").Append(date).Append("\r\n")
-            .Append("From: ").Append(Title(from)).Append(" <").Append(from).Append("@contoso.com>\r\n")
-            .Append("To: ").Append(string.Join(", ", to.Select(t => $"{Title(t)} <{t}@contoso.com>"))).Append("\r\n");
+            .Append("From: ").Append(from.Name).Append(" <").Append(from.Address).Append(">\r\n")
+            .Append("To: ").Append(string.Join(", ", to.Select(t => $"{t.Name} <{t.Address}>"))).Append("\r\n");
         if (cc.Count > 0)
         {
             original.Append("CC: ").Append(string.Join(", ", cc)).Append("\r\n");
@@ -220,20 +317,36 @@ public sealed class MailCorpus
             .Append("Thread-Topic: ").Append(subject).Append("\r\n")
             .Append("Date: ").Append(date).Append("\r\n")
             .Append("Message-ID: <").Append(messageId).Append(">\r\n")
-            .Append("Accept-Language: en-US\r\nContent-Language: en-US\r\nX-MS-Has-Attach: ").Append(i % 5 == 0 ? "yes" : string.Empty).Append("\r\n")
+            .Append("Accept-Language: en-US\r\nContent-Language: en-US\r\nX-MS-Has-Attach: ").Append(attached ? "yes" : string.Empty).Append("\r\n")
             .Append("MIME-Version: 1.0\r\n");
-        if (i % 5 == 0)
+        if (attached)
         {
-            var attachment = new byte[20_000 + random.Next(130_000)];
-            random.NextBytes(attachment);
+            var size = _shape.AttachmentMin + random.Next(_shape.AttachmentMax - _shape.AttachmentMin);
+            var textAttachment = _shape.TextAttachments && i / _shape.AttachmentEvery % 2 == 0;
+            byte[] attachment = [];
+            if (!textAttachment)
+            {
+                attachment = new byte[size];
+                random.NextBytes(attachment);
+            }
             var boundary = $"_{NewGuid(random)}_";
             original.Append("Content-Type: multipart/mixed;\r\n\tboundary=\"").Append(boundary).Append("\"\r\n\r\n")
                 .Append("--").Append(boundary).Append("\r\nContent-Type: text/plain; charset=\"us-ascii\"\r\nContent-Transfer-Encoding: 7bit\r\n\r\n")
-                .Append(text).Append("\r\n\r\n--").Append(boundary).Append("\r\n")
-                .Append("Content-Type: application/octet-stream; name=\"figures-").Append(i).Append(".zip\"\r\n")
-                .Append("Content-Disposition: attachment; filename=\"figures-").Append(i).Append(".zip\"\r\n")
-                .Append("Content-Transfer-Encoding: base64\r\n\r\n")
-                .Append(Wrap(Convert.ToBase64String(attachment), 76, hard: true)).Append("\r\n\r\n--").Append(boundary).Append("--\r\n");
+                .Append(text).Append("\r\n\r\n--").Append(boundary).Append("\r\n");
+            if (textAttachment)
+            {
+                original.Append("Content-Type: text/plain; charset=\"us-ascii\"; name=\"minutes-").Append(i).Append(".txt\"\r\n")
+                    .Append("Content-Disposition: attachment; filename=\"minutes-").Append(i).Append(".txt\"\r\n")
+                    .Append("Content-Transfer-Encoding: 7bit\r\n\r\n")
+                    .Append(Sentences(random, size)).Append("\r\n\r\n--").Append(boundary).Append("--\r\n");
+            }
+            else
+            {
+                original.Append("Content-Type: application/octet-stream; name=\"figures-").Append(i).Append(".zip\"\r\n")
+                    .Append("Content-Disposition: attachment; filename=\"figures-").Append(i).Append(".zip\"\r\n")
+                    .Append("Content-Transfer-Encoding: base64\r\n\r\n")
+                    .Append(Wrap(Convert.ToBase64String(attachment), 76, hard: true)).Append("\r\n\r\n--").Append(boundary).Append("--\r\n");
+            }
         }
         else
         {
@@ -244,10 +357,10 @@ public sealed class MailCorpus
         // The report as Exchange writes it (see tests/Fixtures/Reports and shared/eej-samples).
         var reportBoundary = $"_{NewGuid(random)}_";
         var envelope = new StringBuilder()
-            .Append("Sender: ").Append(from).Append("@contoso.com\r\nSubject: ").Append(subject).Append("\r\nMessage-Id: <").Append(messageId).Append(">\r\n");
+            .Append("Sender: ").Append(from.Address).Append("\r\nSubject: ").Append(subject).Append("\r\nMessage-Id: <").Append(messageId).Append(">\r\n");
         foreach (var t in to)
         {
-            envelope.Append("To: ").Append(t).Append("@contoso.com\r\n");
+            envelope.Append("To: ").Append(t.Address).Append("\r\n");
         }
         foreach (var c in cc)
         {
@@ -255,13 +368,13 @@ public sealed class MailCorpus
         }
         if (random.Next(4) == 0)
         {
-            envelope.Append("Bcc: ").Append(People[random.Next(People.Length)]).Append("@contoso.com, Expanded: team").Append(random.Next(20)).Append("@contoso.com\r\n");
+            envelope.Append("Bcc: ").Append(Person(random).Address).Append(", Expanded: team").Append(random.Next(20)).Append("@contoso.com\r\n");
         }
         var report = new StringBuilder()
             .Append("Received: from hub").Append(random.Next(8)).Append(".contoso.com (10.2.0.").Append(random.Next(256)).Append(") by journal.contoso.com with ESMTPS; ").Append(date).Append("\r\n")
             .Append("Subject: ").Append(subject).Append("\r\n")
-            .Append("From: ").Append(Title(from)).Append(" <").Append(from).Append("@contoso.com>\r\n")
-            .Append("To: ").Append(string.Join(", ", to.Select(t => $"{Title(t)} <{t}@contoso.com>"))).Append("\r\n")
+            .Append("From: ").Append(from.Name).Append(" <").Append(from.Address).Append(">\r\n")
+            .Append("To: ").Append(string.Join(", ", to.Select(t => $"{t.Name} <{t.Address}>"))).Append("\r\n")
             .Append("Sender: <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@contoso.com>\r\n")
             .Append("Message-ID: <").Append(NewGuid(random)).Append("@journal.report.generator>\r\n")
             .Append("Date: ").Append(date).Append("\r\n")
@@ -282,7 +395,9 @@ public sealed class MailCorpus
         return new Guid(bytes);
     }
 
-    private static string Title(string name) => char.ToUpperInvariant(name[0]) + name[1..] + " Example";
+    private static string Title(string name) => Capital(name) + " Example";
+
+    private static string Capital(string name) => char.ToUpperInvariant(name[0]) + name[1..];
 
     /// <summary>Lines of at most <paramref name="width"/> characters, broken at spaces (or anywhere, for base64).</summary>
     private static string Wrap(string text, int width, bool hard = false)

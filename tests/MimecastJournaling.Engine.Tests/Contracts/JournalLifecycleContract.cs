@@ -2,6 +2,7 @@ using System.Text;
 using MimecastJournaling.Engine.Archive;
 using MimecastJournaling.Engine.Configuration;
 using MimecastJournaling.Engine.Lifecycle;
+using MimecastJournaling.Engine.Search;
 using MimecastJournaling.Engine.Storage;
 using MimecastJournaling.Engine.Tests.TestSupport;
 
@@ -219,6 +220,127 @@ public abstract class JournalLifecycleContract : IDisposable
     private sealed class LockUntilExpiry : IOriginalLock
     {
         public string? ForbidsRemoval(LifecycleItem item, DateTimeOffset now) => $"the original is locked until {item.ExpiresOn:u}.";
+    }
+
+    // ---- holds by query (KQL) ------------------------------------------------------------------
+
+    /// <summary>
+    /// Three items: two indexed (budget, picnic) and one archived after the indexer ran (late), so
+    /// the index has not read it; and "unread", whose text the indexer could not read.
+    /// </summary>
+    private (long Budget, long Picnic, long Late, long Unread) QueryArchive()
+    {
+        _lifecycle.NewPolicy("Short", new() { RetainFor = TimeSpan.FromDays(5) });
+        ArchiveSubmission Mail(string id, string sender, string to, string subject, string body, DateTimeOffset date)
+        {
+            var original = Encoding.ASCII.GetBytes($"From: <{sender}>\r\nTo: <{to}>\r\nSubject: {subject}\r\nMessage-ID: <{id}@contoso.com>\r\n" +
+                $"Date: {date:ddd, dd MMM yyyy HH:mm:ss} +0000\r\n\r\n{body}\r\n");
+            return Message(id, to, date, sender: sender) with
+            {
+                Subject = subject,
+                Original = original,
+                RawReport = Encoding.ASCII.GetBytes("X-MS-Journal-Report:\r\n\r\n").Concat(original).ToArray(),
+            };
+        }
+        var budget = Store(Mail("budget", "alice@contoso.com", "bob@contoso.com", "Quarterly budget", "The quarterly results are attached.", T0.AddDays(-100)));
+        var picnic = Store(Mail("picnic", "carol@contoso.com", "dave@contoso.com", "Picnic", "Bring sandwiches.", T0.AddDays(-50)));
+        var unread = Store(Mail("unread", "carol@contoso.com", "dave@contoso.com", "Scan", "quarterly results in a scan", T0.AddDays(-40)));
+        var indexer = _store.CreateIndexer(_clock);
+        indexer.CatchUp();
+        // As the indexer records an item whose text cannot be read: searchable by its metadata, the failure listed.
+        _store.SearchIndex.Write([new IndexedText { ItemId = unread, Subject = "Scan", Failure = "The text could not be read (test)." }], T0);
+        var late = Store(Mail("late", "alice@contoso.com", "erin@contoso.com", "Late budget", "Quarterly results again; sandwiches too.", T0.AddDays(-10)));
+        return (budget, picnic, late, unread);
+    }
+
+    public static TheoryData<string, string?, string> QueryHolds => new()
+    {
+        // query, hold's -Mailbox, items it covers (b budget, p picnic, l late: not indexed, u unread: its text could not be read)
+        { "from:alice@contoso.com", null, "b,l" },                // participants need no index: late is matched on its metadata
+        { "from:carol@contoso.com", null, "p,u" },                // ... and late is proven outside, indexed or not
+        { "to:dave@contoso.com OR to:erin@contoso.com", null, "l,p,u" },
+        { "sent<=2026-09-01", null, "b" },                         // dates need no index either
+        { "\"quarterly results\"", null, "b,l,u" },                // words need the index: late and unread cannot be ruled out
+        { "subject:picnic", null, "l,p,u" },
+        { "body:sandwiches AND from:carol@contoso.com", null, "l,p,u" }, // the index is read, so late is kept although carol did not send it
+        { "NOT body:sandwiches", null, "b,l,u" },
+        { "hasattachment:true", null, "l,u" },                     // nothing indexed has one; the unread ones cannot be ruled out
+        { "quarterly", "bob@*", "b" },                             // the hold's other filters still apply first
+        { "quarterly", "erin@*", "l" },
+        { "from:nobody@contoso.com", null, "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(QueryHolds))]
+    public void A_query_hold_covers_what_the_search_finds_and_whatever_the_index_has_not_read(string query, string? mailbox, string covered)
+    {
+        var (budget, picnic, late, unread) = QueryArchive();
+        var hold = _lifecycle.NewHold("Matter 7", "Query hold", new HoldScope { Query = query, Mailbox = mailbox });
+        Assert.Equal(query, hold.Query);
+
+        var names = new Dictionary<long, string> { [budget] = "b", [picnic] = "p", [late] = "l", [unread] = "u" };
+        var messages = _lifecycle.WithHolds(_archive.GetMessages(new JournalMessageQuery()));
+        var held = messages.Where(m => m.Holds.Contains("Matter 7")).Select(m => names[m.Id]).Order();
+
+        Assert.Equal(covered, string.Join(",", held));
+    }
+
+    [Fact]
+    public void Retention_keeps_what_a_query_hold_covers_and_an_unindexed_item_until_the_index_rules_it_out()
+    {
+        var (budget, picnic, late, unread) = QueryArchive();
+        _lifecycle.NewHold("Quarterly", "Audit 2026", new HoldScope { Query = "\"quarterly results\" OR subject:budget" });
+        _clock.Advance(TimeSpan.FromDays(400));
+
+        var result = _lifecycle.RunRetention(whatIf: false);
+
+        // budget matches; late and unread cannot be ruled out (not indexed / text unread); picnic is outside: removed.
+        Assert.Equal((4L, 1L, 3L, 2L), (result.Expired, result.Removed, result.Held, result.HeldUnindexed));
+        Assert.Equal([budget, unread, late], _archive.GetMessages(new JournalMessageQuery()).Select(m => m.Id).Order());
+        Assert.Null(_archive.GetMessage(picnic));
+        Assert.Contains(_store.Store.GetEvents(new JournalEventQuery { ObjectType = JournalObjectType.Archive }),
+            e => e.Action == "Kept" && e.NewValue!.Contains("2 of them only because it is not indexed yet", StringComparison.Ordinal));
+
+        // Erasure says why an unindexed item is held.
+        var e = Assert.Throws<JournalConfigurationException>(() => _lifecycle.RemoveMessage(late, "GDPR request 5", force: true));
+        Assert.Equal("JournalMessageHeld", e.ErrorId);
+        Assert.Contains("'Quarterly' (it is not indexed yet", e.Message, StringComparison.Ordinal);
+
+        // Once indexed, late matches ("quarterly results") and stays held; unread's text is still unreadable and stays too.
+        _store.CreateIndexer(_clock).CatchUp();
+        Assert.Equal(["Quarterly"], _lifecycle.WithHolds([_archive.GetMessage(late)!])[0].Holds);
+        Assert.Equal(0, _lifecycle.RunRetention(whatIf: false).Removed);
+
+        // A hold's query is proof of its scope: kept on the hold and in the event log.
+        var created = Assert.Single(_store.Store.GetEvents(new JournalEventQuery { ObjectType = JournalObjectType.Hold }), x => x.Action == "Created");
+        Assert.Contains("Query=\"quarterly results\" OR subject:budget", created.NewValue, StringComparison.Ordinal);
+        Assert.Equal("\"quarterly results\" OR subject:budget", Assert.Single(_store.OpenLifecycle("other", _clock).GetHolds(false)).Query);
+    }
+
+    [Fact]
+    public void An_unindexed_item_outside_a_query_hold_goes_once_the_index_has_read_it()
+    {
+        var (_, _, late, _) = QueryArchive();
+        _lifecycle.NewHold("Picnic", "Matter 9", new HoldScope { Query = "body:picnic OR subject:picnic" });
+        _clock.Advance(TimeSpan.FromDays(400));
+        Assert.Contains(late, _lifecycle.WithHolds(_archive.GetMessages(new JournalMessageQuery())).Where(m => m.Holds.Count > 0).Select(m => m.Id));
+
+        _store.CreateIndexer(_clock).CatchUp();
+        var result = _lifecycle.RunRetention(whatIf: false);
+
+        Assert.Null(_archive.GetMessage(late));
+        Assert.Equal(1, result.HeldUnindexed);   // unread: its text could not be read, so it cannot be ruled out
+    }
+
+    [Fact]
+    public void A_hold_query_that_cannot_be_read_is_refused_with_its_position()
+    {
+        var e = Assert.Throws<JournalConfigurationException>(() => _lifecycle.NewHold("Bad", "r", new HoldScope { Query = "from:alice AND (subject:x" }));
+
+        Assert.Equal("NewJournalHoldQueryInvalid", e.ErrorId);
+        Assert.Contains("position", e.Message, StringComparison.Ordinal);
+        Assert.IsType<SearchQueryException>(e.InnerException);
+        Assert.Empty(_lifecycle.GetHolds(includeReleased: true));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using MimecastJournaling.Engine.Lifecycle;
+using MimecastJournaling.Engine.Search;
 
 namespace MimecastJournaling.Engine.Tests.Lifecycle;
 
@@ -110,7 +111,8 @@ public sealed class LifecycleRulesTests
         { "End=2026-03-15T10:00:00Z", false },                   // End is exclusive
         { "Start=2026-04-01", false },
         { "Mailbox=bob@contoso.com;Start=2026-01-01;End=2027-01-01", true },
-        { "Query=from:alice", true },                            // a query this version cannot evaluate keeps everything
+        { "Query=from:alice", true },                            // a query not evaluated (no index answers given) covers what the filters cover
+        { "Query=from:alice;Sender=bob@*", false },              // ... and the filters still apply
     };
 
     [Theory]
@@ -148,4 +150,47 @@ public sealed class LifecycleRulesTests
 
         Assert.Equal(["B active"], HoldRules.Covering(holds, Mail).Select(h => h.Name));
     }
+
+    private static readonly JournalHold QueryHold = new() { Id = Guid.NewGuid(), Name = "Q", Reason = "r", CreatedBy = "a", Scope = new HoldScope { Query = "body:x" } };
+
+    public static TheoryData<bool, bool, bool, bool, bool, string?> QueryAnswers => new()
+    {
+        // query readable, reads the index, item matches, item indexed -> covered, because
+        { true, true, true, true, true, null },                  // matches: covered outright
+        { true, true, false, true, false, null },                // indexed, no match: not covered
+        { true, true, false, false, true, HoldRules.Unindexed },  // not indexed, the query reads the index: cannot be ruled out
+        { true, false, false, false, false, null },              // a participants/dates query needs no index: ruled out
+        { false, false, false, true, true, HoldRules.QueryUnreadable }, // a query this version cannot read keeps everything
+    };
+
+    [Theory]
+    [MemberData(nameof(QueryAnswers))]
+    public void A_query_hold_covers_matches_and_what_the_index_cannot_rule_out(bool readable, bool readsIndex, bool matches, bool indexed, bool covered, string? because)
+    {
+        var answers = new HoldQueryAnswers(indexed ? new HashSet<long> { Mail.Id } : new HashSet<long>());
+        answers.Add(QueryHold.Id, readable, readsIndex, matches ? new HashSet<long> { Mail.Id } : new HashSet<long>());
+
+        var coverage = HoldRules.Coverage([QueryHold], Mail, answers);
+
+        Assert.Equal(covered, coverage.Count == 1);
+        Assert.Equal(because, coverage.SingleOrDefault()?.Because);
+    }
+
+    [Fact]
+    public void A_query_hold_not_asked_about_covers_the_item_and_says_so()
+    {
+        var coverage = Assert.Single(HoldRules.Coverage([QueryHold], Mail, answers: null));
+        Assert.Equal(HoldRules.QueryNotEvaluated, coverage.Because);
+    }
+
+    [Theory]
+    [InlineData("from:alice@contoso.com", false)]
+    [InlineData("to:bob@* sent>=2026-01-01 size>100", false)]
+    [InlineData("participants:dave@contoso.com OR NOT received<=2026-01-01", false)]
+    [InlineData("budget", true)]
+    [InlineData("from:alice@contoso.com AND NOT subject:x", true)]
+    [InlineData("hasattachment:false", true)]
+    [InlineData("attachmentnames:report.pdf", true)]
+    public void Whether_a_query_reads_the_index(string query, bool reads) =>
+        Assert.Equal(reads, HoldRules.ReadsIndex(SearchPlanner.Plan(query)));
 }
