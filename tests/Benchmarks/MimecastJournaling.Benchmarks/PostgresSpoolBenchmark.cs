@@ -79,6 +79,7 @@ public static class PostgresSpoolBenchmark
 
         // The archive path: -Processors hosts drain the spool.
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var collections = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
         watch.Restart();
         var hosts = Enumerable.Range(1, processors).Select(n => Task.Run(() =>
         {
@@ -102,11 +103,12 @@ public static class PostgresSpoolBenchmark
         Task.WaitAll(hosts);
         var archiveSeconds = watch.Elapsed.TotalSeconds;
         var archiveCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
+        var archiveCollections = string.Join('/', Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - collections[g]));
 
         var counts = setup.Store.GetDefinitionCounters()[definition.Id];
         var archived = counts.Archived + counts.Merged + counts.Duplicate;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"pgspool: {reports} reports of {size} bytes; append: {sessions} sessions, {reports / appendSeconds:F0}/s; archive: {processors} processor(s){(index ? " + indexer" : "")}, {reports / archiveSeconds:F0}/s ({archiveSeconds:F1} s, this process's CPU {archiveCpu / reports:F2} ms per report)"));
+            $"pgspool: {reports} reports of {size} bytes; append: {sessions} sessions, {reports / appendSeconds:F0}/s; archive: {processors} processor(s){(index ? " + indexer" : "")}, {reports / archiveSeconds:F0}/s ({archiveSeconds:F1} s, this process's CPU {archiveCpu / reports:F2} ms per report, GCs gen0/1/2 {archiveCollections})"));
         Console.WriteLine($"outcomes: archived={counts.Archived} merged={counts.Merged} duplicate={counts.Duplicate} quarantined={counts.Quarantined} rejected={counts.Rejected} queue={counts.QueueLength}");
         if (appendStats is not null)
         {
