@@ -21,9 +21,9 @@ internal static class ArchiveBlobs
     }
 
     /// <summary>Stores a received report (its messages first, then its residue); returns the report's hash.</summary>
-    public static string PutReport(IArchiveWriteTransaction t, ArchiveSubmission s)
+    /// <param name="hash">The report's SHA-256 (<see cref="ContentFingerprint.Sha256"/>), computed already.</param>
+    public static string PutReport(IArchiveWriteTransaction t, ArchiveSubmission s, string hash)
     {
-        var hash = ContentFingerprint.Sha256(s.RawReport.Span);
         if (!t.HasBlob(hash))
         {
             var messages = ReportBlob.MessagesToStore(s).Select(m => new ReportResidue.Part(PutMessage(t, m.Span), m)).ToList();

@@ -32,6 +32,15 @@ internal sealed record NewItem
 /// <summary>An item's stored retention: its expiry, the policy it came from, and its arrival.</summary>
 internal sealed record ItemRetention(DateTimeOffset? ExpiresOn, string? Policy, DateTimeOffset FirstReceived);
 
+/// <summary>
+/// What a batch is about to look up, in order: the spool ids of its reports, the hashes of the
+/// blobs it may store (reports, originals, clear-text copies) and the keys of the items it may
+/// merge into. A backend may read all of it at once (PostgreSQL: one round trip for the batch
+/// instead of one per lookup).
+/// </summary>
+internal sealed record ArchiveReadAhead(int Reports, IReadOnlyList<long> SpoolIds, IReadOnlyList<string> BlobHashes,
+    IReadOnlyList<(string MessageKey, string Fingerprint)> ItemKeys);
+
 /// <summary>A Pending item whose next match attempt is due.</summary>
 internal sealed record DueItem(long Id, int Attempts, int MaxAttempts, long IntervalSeconds);
 
@@ -44,6 +53,14 @@ internal sealed record DueItem(long Id, int Attempts, int MaxAttempts, long Inte
 /// </summary>
 internal interface IArchiveWriteTransaction
 {
+    /// <summary>
+    /// The batch's lookups before they are made (see <see cref="ArchiveReadAhead"/>). A backend may
+    /// answer them from what it read here, as long as every answer is what the lookup itself would
+    /// give in this transaction (an item read ahead is still locked by <see cref="FindItem"/>); a
+    /// backend without round trips does nothing.
+    /// </summary>
+    void ReadAhead(ArchiveReadAhead batch);
+
     /// <summary>The outcome recorded for a spool entry before, or null.</summary>
     JournalOutcome? FindOutcomeBySpoolId(long spoolId);
 
@@ -92,13 +109,34 @@ internal interface IArchiveWriteTransaction
 /// </summary>
 internal static class ArchiveMerge
 {
-    public static JournalOutcome Store(IArchiveWriteTransaction t, ArchiveSubmission s)
+    /// <summary>Stores a batch in order, its lookups announced first (<see cref="IArchiveWriteTransaction.ReadAhead"/>).</summary>
+    public static IReadOnlyList<JournalOutcome> StoreAll(IArchiveWriteTransaction t, IReadOnlyList<ArchiveSubmission> batch)
+    {
+        var keys = batch.Select(Keys).ToList();
+        t.ReadAhead(new ArchiveReadAhead(
+            batch.Count,
+            batch.Select(s => s.SpoolId).OfType<long>().ToList(),
+            batch.SelectMany((s, i) => ReportBlob.MessagesToStore(s).Select(m => ContentFingerprint.Sha256(m.Span)).Prepend(keys[i].RawHash)).Distinct().ToList(),
+            keys.Where(k => k.Item is not null).Select(k => k.Item!.Value).Distinct().ToList()));
+        return batch.Select((s, i) => Store(t, s, keys[i])).ToList();
+    }
+
+    /// <summary>What a submission is looked up by: its report's hash, and the key of its item (accepted reports only).</summary>
+    private readonly record struct SubmissionKeys(string RawHash, (string MessageKey, string Fingerprint)? Item);
+
+    private static SubmissionKeys Keys(ArchiveSubmission s) => new(
+        ContentFingerprint.Sha256(s.RawReport.Span),
+        s.Disposition == ArchiveDisposition.Accept ? (MessageKey(s), ContentFingerprint.Compute(s.Original.Span)) : null);
+
+    private static string MessageKey(ArchiveSubmission s) => s.MessageId is null ? string.Empty : s.MessageId.ToLowerInvariant();
+
+    private static JournalOutcome Store(IArchiveWriteTransaction t, ArchiveSubmission s, SubmissionKeys keys)
     {
         if (s.SpoolId is { } spoolId && t.FindOutcomeBySpoolId(spoolId) is { } earlier)
         {
             return earlier;
         }
-        var rawHash = ArchiveBlobs.PutReport(t, s);
+        var rawHash = ArchiveBlobs.PutReport(t, s, keys.RawHash);
         long? itemId = null;
         var outcome = s.Disposition switch
         {
@@ -108,7 +146,7 @@ internal static class ArchiveMerge
         };
         if (s.Disposition == ArchiveDisposition.Accept)
         {
-            (itemId, outcome) = MergeIntoItem(t, s, rawHash);
+            (itemId, outcome) = MergeIntoItem(t, s, rawHash, keys.Item!.Value);
         }
         var reportId = t.InsertReport(s, rawHash, outcome, itemId);
         return new JournalOutcome
@@ -131,10 +169,10 @@ internal static class ArchiveMerge
         };
     }
 
-    private static (long ItemId, JournalOutcomeKind Outcome) MergeIntoItem(IArchiveWriteTransaction t, ArchiveSubmission s, string rawHash)
+    private static (long ItemId, JournalOutcomeKind Outcome) MergeIntoItem(IArchiveWriteTransaction t, ArchiveSubmission s, string rawHash,
+        (string MessageKey, string Fingerprint) key)
     {
-        var fingerprint = ContentFingerprint.Compute(s.Original.Span);
-        var messageKey = s.MessageId is null ? string.Empty : s.MessageId.ToLowerInvariant();
+        var (messageKey, fingerprint) = key;
         var existing = t.FindItem(messageKey, fingerprint);
         long itemId;
         JournalOutcomeKind outcome;
@@ -170,7 +208,8 @@ internal static class ArchiveMerge
             {
                 itemId = id;
                 outcome = JournalOutcomeKind.Archived;
-                AddRecipientsAndMailboxes(t, itemId, s);
+                // A new item has no recipients yet: nothing to read.
+                AddRecipientsAndMailboxes(t, itemId, s, new Dictionary<string, ArchivedRecipient>(StringComparer.Ordinal));
                 return (itemId, outcome);
             }
             // Another host stored a report of this message at the same moment and committed first.
@@ -184,7 +223,7 @@ internal static class ArchiveMerge
             t.SetClearText(itemId, ArchiveBlobs.PutMessage(t, s.ClearTextCopy.Span));
         }
         t.TouchItem(itemId, s.Received);
-        AddRecipientsAndMailboxes(t, itemId, s);
+        AddRecipientsAndMailboxes(t, itemId, s, new Dictionary<string, ArchivedRecipient>(t.GetRecipients(itemId), StringComparer.Ordinal));
         if (t.RetentionPolicies().Count > 0)
         {
             // The mailboxes this report brings may put the item under a longer policy; never a shorter one.
@@ -210,9 +249,9 @@ internal static class ArchiveMerge
         Recipients = s.Recipients.Select(r => r.Address).ToList(),
     };
 
-    private static void AddRecipientsAndMailboxes(IArchiveWriteTransaction t, long itemId, ArchiveSubmission s)
+    /// <param name="known">The item's recipients so far, by lower-case address.</param>
+    private static void AddRecipientsAndMailboxes(IArchiveWriteTransaction t, long itemId, ArchiveSubmission s, Dictionary<string, ArchivedRecipient> known)
     {
-        var known = new Dictionary<string, ArchivedRecipient>(t.GetRecipients(itemId), StringComparer.Ordinal);
         foreach (var r in s.Recipients)
         {
             var key = r.Address.ToLowerInvariant();

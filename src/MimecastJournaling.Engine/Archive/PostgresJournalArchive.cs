@@ -24,89 +24,244 @@ internal sealed class PostgresJournalArchive : IJournalArchive, IArchiveBlobInve
         _clock = clock ?? TimeProvider.System;
     }
 
-    public IReadOnlyList<JournalOutcome> Store(IReadOnlyList<ArchiveSubmission> batch) =>
+    public IReadOnlyList<JournalOutcome> Store(IReadOnlyList<ArchiveSubmission> batch)
+    {
+        try
+        {
+            return Store(batch, speculate: true);
+        }
+        catch (ItemClash)
+        {
+            // Another host stored an item of one of these messages meanwhile: the batch again,
+            // every new item's insert asking whether it won.
+            return Store(batch, speculate: false);
+        }
+    }
+
+    private IReadOnlyList<JournalOutcome> Store(IReadOnlyList<ArchiveSubmission> batch, bool speculate) =>
         _db.Write((connection, transaction) =>
         {
-            var t = new WriteTransaction(connection, transaction);
-            return batch.Select(s => ArchiveMerge.Store(t, s)).ToList();
+            var t = new WriteTransaction(connection, transaction, speculate);
+            try
+            {
+                var outcomes = ArchiveMerge.StoreAll(t, batch);
+                t.Flush();
+                return outcomes;
+            }
+            catch (PostgresException e) when (speculate && e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == ItemKeyConstraint)
+            {
+                throw new ItemClash();
+            }
         });
 
-    /// <summary>Match and merge's primitives in one READ COMMITTED transaction.</summary>
-    private sealed class WriteTransaction(NpgsqlConnection c, NpgsqlTransaction t) : IArchiveWriteTransaction
+    /// <summary>The unique key of an item (message key and fingerprint), as PostgreSQL names it.</summary>
+    private const string ItemKeyConstraint = "items_message_key_fingerprint_key";
+
+    /// <summary>A speculative item insert met another host's item of the same message: nothing was committed.</summary>
+    private sealed class ItemClash : Exception
     {
+    }
+
+    /// <summary>
+    /// Match and merge's primitives in one READ COMMITTED transaction, with as few round trips as
+    /// the answers allow: the batch's lookups are read ahead in one (<see cref="ReadAhead"/>), and a
+    /// write waits in a queue and goes to the server with the next statement whose answer is
+    /// needed, or at the end (<see cref="Flush"/>), in order, in the same transaction. A failed
+    /// write fails the transaction as it did when sent on its own; nothing is committed before
+    /// the batch is. With <paramref name="speculate"/>, a new item's insert is queued too, with an
+    /// id read ahead from its sequence and no ON CONFLICT: when another host's item of the message
+    /// won meanwhile, the insert fails on the unique key, the transaction with it, and
+    /// <see cref="Store(IReadOnlyList{ArchiveSubmission})"/> runs the batch again without
+    /// speculating (the insert then asks, and the report merges into the other host's item). A
+    /// batch of new reports then costs a few round trips in all instead of dozens per report.
+    /// </summary>
+    private sealed class WriteTransaction(NpgsqlConnection c, NpgsqlTransaction t, bool speculate = false) : IArchiveWriteTransaction
+    {
+        // Queued blob data is sent once it reaches this much, so a batch of large messages is not held twice in memory.
+        private const long FlushBytes = 8L * 1024 * 1024;
+
+        private readonly List<NpgsqlBatchCommand> _queued = [];
+        private long _queuedBytes;
+        // Consecutive recipients and mailboxes of one item go as one statement each.
+        private long _groupItem;
+        private readonly List<ArchivedRecipient> _recipients = [];
+        private readonly List<string> _mailboxes = [];
+
+        // Read ahead: the outcomes of the batch's spool ids (null: none yet), which blobs exist,
+        // item keys no row had (each answers one FindItem; the next one asks and locks), report ids.
+        private readonly Dictionary<long, JournalOutcome?> _spoolOutcomes = [];
+        private readonly Dictionary<string, bool> _blobs = new(StringComparer.Ordinal);
+        private readonly HashSet<(string, string)> _itemsAbsent = [];
+        private readonly Queue<long> _reportIds = new();
+        private readonly Queue<long> _itemIds = new();
+
+        public void ReadAhead(ArchiveReadAhead batch)
+        {
+            using var read = new NpgsqlBatch(c, t);
+            read.BatchCommands.Add(BatchCommand($"SELECT {OutcomeColumns}, spool_id FROM reports WHERE spool_id = ANY(@ids)", ("@ids", batch.SpoolIds.ToArray())));
+            read.BatchCommands.Add(BatchCommand("SELECT hash FROM blobs WHERE hash = ANY(@h)", ("@h", batch.BlobHashes.ToArray())));
+            read.BatchCommands.Add(BatchCommand(
+                "SELECT i.message_key, i.fingerprint FROM unnest(@k::text[], @f::text[]) AS w(k, f) JOIN items i ON i.message_key = w.k AND i.fingerprint = w.f",
+                ("@k", batch.ItemKeys.Select(k => k.MessageKey).ToArray()), ("@f", batch.ItemKeys.Select(k => k.Fingerprint).ToArray())));
+            // Ids for the batch's reports from their sequence, so that a report's insert needs no answer.
+            read.BatchCommands.Add(BatchCommand("SELECT nextval(pg_get_serial_sequence('reports', 'id')) FROM generate_series(1, @n)", ("@n", batch.Reports)));
+            read.BatchCommands.Add(BatchCommand("SELECT nextval(pg_get_serial_sequence('items', 'id')) FROM generate_series(1, @n)",
+                ("@n", speculate ? batch.ItemKeys.Count : 0)));
+            using var r = read.ExecuteReader();
+            foreach (var id in batch.SpoolIds)
+            {
+                _spoolOutcomes[id] = null;
+            }
+            while (r.Read())
+            {
+                _spoolOutcomes[r.GetInt64(15)] = ReadOutcome(r);
+            }
+            r.NextResult();
+            foreach (var hash in batch.BlobHashes)
+            {
+                _blobs[hash] = false;
+            }
+            while (r.Read())
+            {
+                _blobs[r.GetString(0)] = true;
+            }
+            r.NextResult();
+            _itemsAbsent.UnionWith(batch.ItemKeys);
+            while (r.Read())
+            {
+                _itemsAbsent.Remove((r.GetString(0), r.GetString(1)));
+            }
+            r.NextResult();
+            while (r.Read())
+            {
+                _reportIds.Enqueue(r.GetInt64(0));
+            }
+            r.NextResult();
+            while (r.Read())
+            {
+                _itemIds.Enqueue(r.GetInt64(0));
+            }
+        }
+
         public JournalOutcome? FindOutcomeBySpoolId(long spoolId) =>
-            Query(c, t, $"SELECT {OutcomeColumns} FROM reports WHERE spool_id = @id", ReadOutcome, ("@id", spoolId)).FirstOrDefault();
+            _spoolOutcomes.TryGetValue(spoolId, out var known)
+                ? known
+                : Ask($"SELECT {OutcomeColumns} FROM reports WHERE spool_id = @id", ReadOutcome, ("@id", spoolId)).FirstOrDefault();
 
         public bool HasBlob(string hash) =>
-            Query(c, t, "SELECT 1 FROM blobs WHERE hash = @h", r => true, ("@h", hash)).Count > 0;
+            _blobs.TryGetValue(hash, out var known) ? known : Ask("SELECT 1 FROM blobs WHERE hash = @h", r => true, ("@h", hash)).Count > 0;
 
-        public void InsertBlob(string hash, long size, string codec, byte[] data) =>
+        public void InsertBlob(string hash, long size, string codec, byte[] data)
+        {
             // Another host may store the same bytes at the same moment: the first one's row serves both.
-            Execute(c, t, "INSERT INTO blobs (hash, size, codec, data) VALUES (@h, @size, @codec, @data) ON CONFLICT (hash) DO NOTHING",
+            Queue("INSERT INTO blobs (hash, size, codec, data) VALUES (@h, @size, @codec, @data) ON CONFLICT (hash) DO NOTHING",
                 ("@h", hash), ("@size", size), ("@codec", codec), ("@data", data));
+            _blobs[hash] = true;
+            _queuedBytes += data.Length;
+            if (_queuedBytes >= FlushBytes)
+            {
+                Flush();
+            }
+        }
 
         public ExistingItem? FindItem(string messageKey, string fingerprint) =>
-            Query(c, t, "SELECT id, clear_text_hash FROM items WHERE message_key = @k AND fingerprint = @f FOR UPDATE",
-                r => new ExistingItem(r.GetInt64(0), !r.IsDBNull(1)), ("@k", messageKey), ("@f", fingerprint)).FirstOrDefault();
+            _itemsAbsent.Remove((messageKey, fingerprint))
+                ? null
+                : Ask("SELECT id, clear_text_hash FROM items WHERE message_key = @k AND fingerprint = @f FOR UPDATE",
+                    r => new ExistingItem(r.GetInt64(0), !r.IsDBNull(1)), ("@k", messageKey), ("@f", fingerprint)).FirstOrDefault();
 
         public long? InsertItemIfAbsent(NewItem i)
         {
             var now = i.FirstReceived;
-            return Query(c, t,
-                "INSERT INTO items (message_id, message_key, fingerprint, original_hash, clear_text_hash, sender, sender_key, subject, sent, size, " +
-                "definition_id, definition, state, process_after, attempts, max_attempts, attempt_interval_seconds, first_received, updated, expires_on, retention_policy) " +
-                "VALUES (@mid, @k, @f, @orig, @clear, @sender, @skey, @subject, @sent, @size, @did, @definition, @state, @after, 0, @max, @interval, @now, @now, @expires, @policy) " +
-                "ON CONFLICT (message_key, fingerprint) DO NOTHING RETURNING id",
-                r => (long?)r.GetInt64(0),
+            var parameters = new (string, object?)[]
+            {
                 ("@mid", i.MessageId), ("@k", i.MessageKey), ("@f", i.Fingerprint), ("@orig", i.OriginalHash), ("@clear", i.ClearTextHash),
                 ("@sender", i.Sender), ("@skey", i.Sender is null ? null : Key(i.Sender)), ("@subject", i.Subject), ("@sent", i.Sent),
                 ("@size", i.Size), ("@did", i.DefinitionId?.ToString()), ("@definition", i.Definition), ("@state", i.State.ToString()),
                 ("@after", i.ProcessAfter), ("@max", (long)i.MaxAttempts), ("@interval", i.AttemptIntervalSeconds), ("@now", now),
-                ("@expires", i.ExpiresOn), ("@policy", i.RetentionPolicy)).FirstOrDefault();
+                ("@expires", i.ExpiresOn), ("@policy", i.RetentionPolicy),
+            };
+            const string Columns = "message_id, message_key, fingerprint, original_hash, clear_text_hash, sender, sender_key, subject, sent, size, " +
+                "definition_id, definition, state, process_after, attempts, max_attempts, attempt_interval_seconds, first_received, updated, expires_on, retention_policy";
+            const string Values = "@mid, @k, @f, @orig, @clear, @sender, @skey, @subject, @sent, @size, @did, @definition, @state, @after, 0, @max, @interval, @now, @now, @expires, @policy";
+            if (_itemIds.TryDequeue(out var id))
+            {
+                // Speculating (see the class): a clash with another host's item fails the transaction.
+                Queue($"INSERT INTO items (id, {Columns}) VALUES (@id, {Values})", [.. parameters, ("@id", id)]);
+                return id;
+            }
+            return Ask($"INSERT INTO items ({Columns}) VALUES ({Values}) ON CONFLICT (message_key, fingerprint) DO NOTHING RETURNING id",
+                r => (long?)r.GetInt64(0), parameters).FirstOrDefault();
         }
 
         public bool ItemHasReport(long itemId, string rawHash) =>
-            Query(c, t, "SELECT 1 FROM reports WHERE item_id = @id AND raw_hash = @raw LIMIT 1", r => true, ("@id", itemId), ("@raw", rawHash)).Count > 0;
+            Ask("SELECT 1 FROM reports WHERE item_id = @id AND raw_hash = @raw LIMIT 1", r => true, ("@id", itemId), ("@raw", rawHash)).Count > 0;
 
         public void SetClearText(long itemId, string hash) =>
-            Execute(c, t, "UPDATE items SET clear_text_hash = @h WHERE id = @id", ("@h", hash), ("@id", itemId));
+            Queue("UPDATE items SET clear_text_hash = @h WHERE id = @id", ("@h", hash), ("@id", itemId));
 
         public void TouchItem(long itemId, DateTimeOffset updated) =>
-            Execute(c, t, "UPDATE items SET updated = @now WHERE id = @id", ("@now", updated), ("@id", itemId));
+            Queue("UPDATE items SET updated = @now WHERE id = @id", ("@now", updated), ("@id", itemId));
 
         public IReadOnlyDictionary<string, ArchivedRecipient> GetRecipients(long itemId) =>
-            Query(c, t, "SELECT address_key, address, type, expanded_from, forwarded_from FROM item_recipients WHERE item_id = @id",
+            Ask("SELECT address_key, address, type, expanded_from, forwarded_from FROM item_recipients WHERE item_id = @id",
                 r => (Key: r.GetString(0), Recipient: new ArchivedRecipient(r.GetString(1), r.GetString(2), GetStringOrNull(r, 3), GetStringOrNull(r, 4))),
                 ("@id", itemId)).ToDictionary(x => x.Key, x => x.Recipient, StringComparer.Ordinal);
 
-        public void InsertRecipient(long itemId, ArchivedRecipient r) =>
-            Execute(c, t,
-                "INSERT INTO item_recipients (item_id, address, address_key, type, expanded_from, forwarded_from) VALUES (@id, @a, @k, @type, @e, @f)",
-                ("@id", itemId), ("@a", r.Address), ("@k", Key(r.Address)), ("@type", r.Type), ("@e", r.ExpandedFrom), ("@f", r.ForwardedFrom));
+        public void InsertRecipient(long itemId, ArchivedRecipient r)
+        {
+            if (_groupItem != itemId || _mailboxes.Count > 0)
+            {
+                CloseGroup();
+                _groupItem = itemId;
+            }
+            _recipients.Add(r);
+        }
 
         public void UpdateRecipient(long itemId, ArchivedRecipient r) =>
-            Execute(c, t, "UPDATE item_recipients SET type = @type, expanded_from = @e, forwarded_from = @f WHERE item_id = @id AND address_key = @k",
+            Queue("UPDATE item_recipients SET type = @type, expanded_from = @e, forwarded_from = @f WHERE item_id = @id AND address_key = @k",
                 ("@id", itemId), ("@k", Key(r.Address)), ("@type", r.Type), ("@e", r.ExpandedFrom), ("@f", r.ForwardedFrom));
 
-        public void AddMailbox(long itemId, string mailbox) =>
-            Execute(c, t, "INSERT INTO item_mailboxes (item_id, mailbox_key, mailbox) VALUES (@id, @k, @m) ON CONFLICT DO NOTHING",
-                ("@id", itemId), ("@k", Key(mailbox)), ("@m", mailbox));
+        public void AddMailbox(long itemId, string mailbox)
+        {
+            if (_groupItem != itemId)
+            {
+                CloseGroup();
+                _groupItem = itemId;
+            }
+            _mailboxes.Add(mailbox);
+        }
 
-        public long InsertReport(ArchiveSubmission s, string rawHash, JournalOutcomeKind outcome, long? itemId) =>
-            Scalar<long>(c, t,
-                "INSERT INTO reports (received, source, definition_id, definition, raw_hash, size, outcome, reason, rule, item_id, format, message_id, sender, subject, defects, spool_id, node) " +
-                "VALUES (@received, @source, @did, @definition, @raw, @size, @outcome, @reason, @rule, @item, @format, @mid, @sender, @subject, @defects, @spool, @node) RETURNING id",
+        public long InsertReport(ArchiveSubmission s, string rawHash, JournalOutcomeKind outcome, long? itemId)
+        {
+            if (s.SpoolId is { } spoolId)
+            {
+                // From now on this transaction holds the spool id's report: ask for it.
+                _spoolOutcomes.Remove(spoolId);
+            }
+            var parameters = new (string, object?)[]
+            {
                 ("@received", s.Received), ("@source", s.Source), ("@did", s.DefinitionId?.ToString()), ("@definition", s.Definition),
                 ("@raw", rawHash), ("@size", (long)s.RawReport.Length), ("@outcome", outcome.ToString()), ("@reason", s.Reason), ("@rule", s.Rule),
                 ("@item", itemId), ("@format", s.Format), ("@mid", s.MessageId), ("@sender", s.Sender), ("@subject", s.Subject),
-                ("@defects", s.Defects.Count == 0 ? null : JsonSerializer.Serialize(s.Defects)), ("@spool", s.SpoolId), ("@node", s.Node));
+                ("@defects", s.Defects.Count == 0 ? null : JsonSerializer.Serialize(s.Defects)), ("@spool", s.SpoolId), ("@node", s.Node),
+            };
+            const string Columns = "received, source, definition_id, definition, raw_hash, size, outcome, reason, rule, item_id, format, message_id, sender, subject, defects, spool_id, node";
+            const string Values = "@received, @source, @did, @definition, @raw, @size, @outcome, @reason, @rule, @item, @format, @mid, @sender, @subject, @defects, @spool, @node";
+            if (_reportIds.TryDequeue(out var id))
+            {
+                Queue($"INSERT INTO reports (id, {Columns}) VALUES (@id, {Values})", [.. parameters, ("@id", id)]);
+                return id;
+            }
+            return Ask($"INSERT INTO reports ({Columns}) VALUES ({Values}) RETURNING id", r => r.GetInt64(0), parameters).Single();
+        }
 
         public IReadOnlyList<DueItem> DueItems(DateTimeOffset now) =>
-            Query(c, t, "SELECT id, attempts, max_attempts, attempt_interval_seconds FROM items WHERE state = 'Pending' AND process_after <= @now",
+            Ask("SELECT id, attempts, max_attempts, attempt_interval_seconds FROM items WHERE state = 'Pending' AND process_after <= @now",
                 r => new DueItem(r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), r.GetInt64(3)), ("@now", now));
 
         public void SetAttempt(long itemId, int attempts, DateTimeOffset? processAfter, bool archived) =>
-            Execute(c, t, archived
+            Queue(archived
                     ? "UPDATE items SET state = 'Archived', attempts = @a, process_after = NULL WHERE id = @id"
                     : "UPDATE items SET attempts = @a, process_after = @next WHERE id = @id",
                 ("@a", attempts), ("@next", processAfter), ("@id", itemId));
@@ -114,14 +269,88 @@ internal sealed class PostgresJournalArchive : IJournalArchive, IArchiveBlobInve
         private IReadOnlyList<MimecastJournaling.Engine.Lifecycle.RetentionPolicy>? _policies;
 
         public IReadOnlyList<MimecastJournaling.Engine.Lifecycle.RetentionPolicy> RetentionPolicies() =>
-            _policies ??= MimecastJournaling.Engine.Lifecycle.PostgresLifecycleStore.ReadPolicies(c, t);
+            _policies ??= Policies();
+
+        private IReadOnlyList<MimecastJournaling.Engine.Lifecycle.RetentionPolicy> Policies()
+        {
+            Flush();
+            return MimecastJournaling.Engine.Lifecycle.PostgresLifecycleStore.ReadPolicies(c, t);
+        }
 
         public ItemRetention GetRetention(long itemId) =>
-            Query(c, t, "SELECT expires_on, retention_policy, first_received FROM items WHERE id = @id",
+            Ask("SELECT expires_on, retention_policy, first_received FROM items WHERE id = @id",
                 r => new ItemRetention(GetTime(r, 0), GetStringOrNull(r, 1), GetTime(r, 2) ?? default), ("@id", itemId)).Single();
 
         public void SetRetention(long itemId, DateTimeOffset? expiresOn, string? policy) =>
-            Execute(c, t, "UPDATE items SET expires_on = @e, retention_policy = @p WHERE id = @id", ("@e", expiresOn), ("@p", policy), ("@id", itemId));
+            Queue("UPDATE items SET expires_on = @e, retention_policy = @p WHERE id = @id", ("@e", expiresOn), ("@p", policy), ("@id", itemId));
+
+        /// <summary>Sends the queued writes (the end of the batch; before the commit).</summary>
+        public void Flush()
+        {
+            CloseGroup();
+            if (_queued.Count == 0)
+            {
+                return;
+            }
+            using var batch = Take();
+            batch.ExecuteNonQuery();
+        }
+
+        private void Queue(string sql, params (string Name, object? Value)[] parameters)
+        {
+            CloseGroup();
+            _queued.Add(BatchCommand(sql, parameters));
+        }
+
+        /// <summary>A statement whose answer is needed now: it goes after the queued writes, in one round trip.</summary>
+        private List<T> Ask<T>(string sql, Func<NpgsqlDataReader, T> read, params (string Name, object? Value)[] parameters)
+        {
+            CloseGroup();
+            using var batch = Take();
+            batch.BatchCommands.Add(BatchCommand(sql, parameters));
+            using var reader = batch.ExecuteReader();
+            // The queued writes return no rows; the reader stands on the last statement's.
+            var results = new List<T>();
+            while (reader.Read())
+            {
+                results.Add(read(reader));
+            }
+            return results;
+        }
+
+        private NpgsqlBatch Take()
+        {
+            var batch = new NpgsqlBatch(c, t);
+            foreach (var command in _queued)
+            {
+                batch.BatchCommands.Add(command);
+            }
+            _queued.Clear();
+            _queuedBytes = 0;
+            return batch;
+        }
+
+        private void CloseGroup()
+        {
+            if (_recipients.Count > 0)
+            {
+                // WITH ORDINALITY: the recipients keep their order (the ordinal column).
+                _queued.Add(BatchCommand(
+                    "INSERT INTO item_recipients (item_id, address, address_key, type, expanded_from, forwarded_from) " +
+                    "SELECT @id, a, k, ty, e, f FROM unnest(@a::text[], @k::text[], @ty::text[], @e::text[], @f::text[]) WITH ORDINALITY AS r(a, k, ty, e, f, n) ORDER BY n",
+                    ("@id", _groupItem), ("@a", _recipients.Select(r => r.Address).ToArray()), ("@k", _recipients.Select(r => Key(r.Address)).ToArray()),
+                    ("@ty", _recipients.Select(r => r.Type).ToArray()), ("@e", _recipients.Select(r => r.ExpandedFrom).ToArray()),
+                    ("@f", _recipients.Select(r => r.ForwardedFrom).ToArray())));
+                _recipients.Clear();
+            }
+            if (_mailboxes.Count > 0)
+            {
+                _queued.Add(BatchCommand(
+                    "INSERT INTO item_mailboxes (item_id, mailbox_key, mailbox) SELECT @id, k, m FROM unnest(@k::text[], @m::text[]) AS b(k, m) ON CONFLICT DO NOTHING",
+                    ("@id", _groupItem), ("@k", _mailboxes.Select(Key).ToArray()), ("@m", _mailboxes.ToArray())));
+                _mailboxes.Clear();
+            }
+        }
     }
 
     public IReadOnlyList<JournalMessage> GetMessages(JournalMessageQuery q)
@@ -288,5 +517,11 @@ internal sealed class PostgresJournalArchive : IJournalArchive, IArchiveBlobInve
     };
 
     public IReadOnlyList<long> CompleteDueItems(DateTimeOffset now) =>
-        _db.Write((c, t) => ArchiveMerge.CompleteDue(new WriteTransaction(c, t), now));
+        _db.Write((c, t) =>
+        {
+            var transaction = new WriteTransaction(c, t);
+            var archived = ArchiveMerge.CompleteDue(transaction, now);
+            transaction.Flush();
+            return archived;
+        });
 }

@@ -23,12 +23,17 @@ internal sealed class SqliteJournalArchive : IJournalArchive, IArchiveBlobInvent
         _db.Write((connection, transaction) =>
         {
             var t = new WriteTransaction(connection, transaction);
-            return batch.Select(s => ArchiveMerge.Store(t, s)).ToList();
+            return ArchiveMerge.StoreAll(t, batch);
         });
 
     /// <summary>Match and merge's primitives in one IMMEDIATE transaction (the file is locked for writers, so FindItem needs no row lock).</summary>
     private sealed class WriteTransaction(SqliteConnection c, SqliteTransaction t) : IArchiveWriteTransaction
     {
+        /// <summary>Nothing to read ahead: a lookup in the file costs no round trip.</summary>
+        public void ReadAhead(ArchiveReadAhead batch)
+        {
+        }
+
         public JournalOutcome? FindOutcomeBySpoolId(long spoolId) =>
             Query(c, t, $"SELECT {OutcomeColumns} FROM reports WHERE spool_id = $id", ReadOutcome, ("$id", spoolId)).FirstOrDefault();
 

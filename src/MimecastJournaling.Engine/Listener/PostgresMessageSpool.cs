@@ -32,44 +32,56 @@ internal sealed class PostgresMessageSpool : IMessageSpool
 
     public string Node => _node;
 
+    /// <summary>
+    /// Every entry's insert in one round trip (an <see cref="NpgsqlBatch"/>), then the commit: a
+    /// group of concurrent DATA commands costs two round trips, not one per message and the commit.
+    /// </summary>
     public IReadOnlyList<long> Append(IReadOnlyList<SpoolEntry> entries) =>
         _db.Write((c, t) =>
         {
-            var ids = new List<long>(entries.Count);
-            foreach (var e in entries)
+            var files = new List<FileStream>();
+            try
             {
-                using var command = new NpgsqlCommand(
-                    "INSERT INTO spool (received, source, definition_id, definition, mail_from, recipients, size, data, node) " +
-                    "VALUES (@received, @source, @did, @definition, @from, @rcpt, @size, @data, @node) RETURNING id", c, t);
-                command.Parameters.AddWithValue("received", e.Received.ToUniversalTime());
-                command.Parameters.AddWithValue("source", e.Source);
-                command.Parameters.AddWithValue("did", e.DefinitionId.ToString());
-                command.Parameters.AddWithValue("definition", e.Definition);
-                command.Parameters.AddWithValue("from", (object?)e.MailFrom ?? DBNull.Value);
-                command.Parameters.AddWithValue("rcpt", JsonSerializer.Serialize(e.Recipients));
-                command.Parameters.AddWithValue("size", e.Size);
-                command.Parameters.AddWithValue("node", _node);
-                FileStream? file = null;
-                try
+                using var batch = new NpgsqlBatch(c, t);
+                foreach (var e in entries)
                 {
+                    var command = BatchCommand(
+                        "INSERT INTO spool (received, source, definition_id, definition, mail_from, recipients, size, data, node) " +
+                        "VALUES (@received, @source, @did, @definition, @from, @rcpt, @size, @data, @node) RETURNING id",
+                        ("received", e.Received), ("source", e.Source), ("did", e.DefinitionId.ToString()), ("definition", e.Definition),
+                        ("from", e.MailFrom), ("rcpt", JsonSerializer.Serialize(e.Recipients)), ("size", e.Size), ("node", _node));
                     // A large message is streamed from its file, never whole in memory.
                     if (e.DataFile is { } dataFile)
                     {
-                        file = new FileStream(dataFile.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+                        var file = new FileStream(dataFile.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+                        files.Add(file);
                         command.Parameters.Add(new NpgsqlParameter("data", NpgsqlDbType.Bytea) { Value = file, Size = checked((int)file.Length) });
                     }
                     else
                     {
-                        command.Parameters.Add(new NpgsqlParameter("data", NpgsqlDbType.Bytea) { Value = e.Data.ToArray() });
+                        command.Parameters.Add(new NpgsqlParameter("data", NpgsqlDbType.Bytea) { Value = e.Data });
                     }
-                    ids.Add((long)command.ExecuteScalar()!);
+                    batch.BatchCommands.Add(command);
                 }
-                finally
+                var ids = new List<long>(entries.Count);
+                using var reader = batch.ExecuteReader();
+                do
                 {
-                    file?.Dispose();
+                    while (reader.Read())
+                    {
+                        ids.Add(reader.GetInt64(0));
+                    }
+                }
+                while (reader.NextResult());
+                return ids;
+            }
+            finally
+            {
+                foreach (var file in files)
+                {
+                    file.Dispose();
                 }
             }
-            return ids;
         });
 
     /// <summary>Nothing to do: the commit in <see cref="Append"/> is PostgreSQL's durable commit.</summary>

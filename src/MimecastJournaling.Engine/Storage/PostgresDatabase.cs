@@ -116,15 +116,28 @@ internal sealed class PostgresDatabase : IDisposable
         var command = new NpgsqlCommand(sql, connection, transaction);
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.Add(value switch
-            {
-                null => new NpgsqlParameter(name, DBNull.Value),
-                DateTimeOffset time => new NpgsqlParameter(name, time.ToUniversalTime()),
-                _ => new NpgsqlParameter(name, value),
-            });
+            command.Parameters.Add(Parameter(name, value));
         }
         return command;
     }
+
+    /// <summary>One statement of an <see cref="NpgsqlBatch"/> (several statements in one round trip), its parameters as <see cref="Query{T}(NpgsqlConnection, NpgsqlTransaction?, string, Func{NpgsqlDataReader, T}, ValueTuple{string, object?}[])"/> takes them.</summary>
+    public static NpgsqlBatchCommand BatchCommand(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(Parameter(name, value));
+        }
+        return command;
+    }
+
+    private static NpgsqlParameter Parameter(string name, object? value) => value switch
+    {
+        null => new NpgsqlParameter(name, DBNull.Value),
+        DateTimeOffset time => new NpgsqlParameter(name, time.ToUniversalTime()),
+        _ => new NpgsqlParameter(name, value),
+    };
 
     public T Guard<T>(Func<T> action)
     {

@@ -12,6 +12,11 @@ if (args.Length > 0 && args[0] == "search")
 {
     return MimecastJournaling.Benchmarks.SearchBenchmark.Run(args);
 }
+// "pgspool --connection CS [--reports N] [--processors N]": the PostgreSQL spool and archive path (issue 9).
+if (args.Length > 0 && args[0] == "pgspool")
+{
+    return MimecastJournaling.Benchmarks.PostgresSpoolBenchmark.Run(args);
+}
 var config = DefaultConfig.Instance.WithOptions(ConfigOptions.DisableOptimizationsValidator);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args, config);
 return 0;

@@ -62,6 +62,46 @@ public sealed class PostgresSeveralHostsTests
     }
 
     [Fact]
+    public async Task A_report_whose_item_another_host_commits_while_the_batch_runs_merges_into_that_item()
+    {
+        // Host A's item of message 7 is inserted but not committed when host B's batch reads ahead,
+        // so B does not see it and inserts its own; B's insert waits for A's commit, meets A's row,
+        // and B's batch is stored again, merging into A's item. Nothing of B's first try is left.
+        var host = JournalBackend.CreateUncached(_location);
+        host.Archive.Store([Fork(1, "warm-up", null, "carol@contoso.com")]);
+        var fork = Fork(7, "b", null, "dave@contoso.com");
+        var hash = ContentFingerprint.Sha256(fork.Original.Span);
+        await using var other = new NpgsqlConnection(_location);
+        await other.OpenAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        long otherItem;
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO blobs (hash, size, codec, data) VALUES (@h, 0, 'br', ''::bytea); " +
+            "INSERT INTO items (message_id, message_key, fingerprint, original_hash, size, state, attempts, max_attempts, attempt_interval_seconds, first_received, updated) " +
+            "VALUES ('m7@contoso.com', 'm7@contoso.com', @f, @h, 0, 'Archived', 0, 0, 0, now(), now()) RETURNING id", other, transaction))
+        {
+            insert.Parameters.AddWithValue("h", hash);
+            insert.Parameters.AddWithValue("f", ContentFingerprint.Compute(fork.Original.Span));
+            otherItem = (long)(await insert.ExecuteScalarAsync())!;
+        }
+
+        var stored = Task.Run(() => host.Archive.Store([Fork(8, "before", null, "erin@contoso.com"), fork]));
+        // B waits on A's uncommitted row (its insert cannot finish before A's commit or rollback).
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(stored.IsCompleted);
+        await transaction.CommitAsync();
+        var outcomes = await stored;
+
+        Assert.Equal([JournalOutcomeKind.Archived, JournalOutcomeKind.Merged], outcomes.Select(o => o.Outcome));
+        Assert.Equal(otherItem, outcomes[1].ItemId);
+        var item = host.Archive.GetMessage(otherItem)!;
+        Assert.Equal(["dave@contoso.com"], item.Recipients.Select(r => r.Address));
+        Assert.Equal(outcomes[1].ReportId, Assert.Single(item.Reports).ReportId);
+        Assert.Equal(3, host.Archive.GetMessages(new JournalMessageQuery()).Count);
+        Assert.Equal(3, host.Archive.GetOutcomes(new JournalOutcomeQuery()).Count);
+    }
+
+    [Fact]
     public async Task Spool_ids_are_unique_across_hosts_so_each_host_keeps_its_own_report()
     {
         var spoolA = JournalBackend.CreateUncached(_location).OpenSpool("node-a");
