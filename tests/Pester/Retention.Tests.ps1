@@ -213,7 +213,7 @@ Describe 'Holds by search query on a <Backend> store' -ForEach @(@{ Backend = 'S
         (Import-JournalMessage -Path $Indexed.Path -Definition 'EXO').Archived | Should -Be 12
         Update-JournalIndex | Out-Null
         $script:Unindexed = foreach ($n in 13, 15) { New-SyntheticReport $folder $n $recipients[$n % 3] (400 + $n) }
-        (Import-JournalMessage -Path $Unindexed.Path -Definition 'EXO').Archived | Should -Be 2
+        (Import-JournalMessage -Path $Unindexed.Path -Definition 'EXO' -SkipIndex).Archived | Should -Be 2
         (Get-JournalIndexStatus).Pending | Should -Be 2
 
         # A query on participants (answered from the archive's own columns, index or not), and one on words.

@@ -91,6 +91,17 @@ files you vouch for.
 '@
             Default     = 'False'
         }
+        SkipIndex   = @{
+            Description = @'
+Archives the reports without indexing them for search. Without it every item the import archives
+is indexed before the import ends, so Search-JournalMessage finds its words at once. With it a
+running listener indexes them shortly, or Update-JournalIndex does; until then
+Get-JournalIndexStatus counts them as Pending and they are found only by their metadata. A large
+backlog imports faster this way. If the store refuses an index entry, the item stays archived, a
+warning gives the count, and Update-JournalIndex retries it.
+'@
+            Default     = 'False'
+        }
         PassThru    = @{
             Description = @'
 Also writes the outcome of each report, in the order of the files, before the summary: Id,
