@@ -8,6 +8,29 @@ BeforeAll {
     $script:Reports = Join-Path $RepoRoot 'tests/Fixtures/Reports'
     $script:Postgres = Start-TestPostgres
 
+    # A one-page PDF written here byte by byte (Helvetica, one line of text), so the test does not
+    # read a PDF with the library that wrote it.
+    function New-TestPdf([string] $Text) {
+        $content = "BT /F1 12 Tf 72 720 Td ($Text) Tj ET"
+        $objects = @(
+            '<< /Type /Catalog /Pages 2 0 R >>'
+            '<< /Type /Pages /Kids [3 0 R] /Count 1 >>'
+            '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>'
+            "<< /Length $($content.Length) >>`nstream`n$content`nendstream"
+            '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>'
+        )
+        $pdf = [Text.StringBuilder]::new("%PDF-1.4`n")
+        $offsets = foreach ($i in 0..($objects.Count - 1)) {
+            $pdf.Length
+            [void]$pdf.Append("$($i + 1) 0 obj`n$($objects[$i])`nendobj`n")
+        }
+        $xref = $pdf.Length
+        [void]$pdf.Append("xref`n0 $($objects.Count + 1)`n0000000000 65535 f `n")
+        foreach ($offset in $offsets) { [void]$pdf.Append(("{0:D10} 00000 n `n" -f $offset)) }
+        [void]$pdf.Append("trailer`n<< /Size $($objects.Count + 1) /Root 1 0 R >>`nstartxref`n$xref`n%%EOF`n")
+        [Convert]::ToBase64String([Text.Encoding]::ASCII.GetBytes($pdf.ToString()), 'InsertLineBreaks')
+    }
+
     # A synthetic Exchange journal report whose original has a text body and a PDF attachment (sent 2025-06-10).
     $script:AttachmentReport = Join-Path ([IO.Path]::GetTempPath()) ("synthetic-attachment-report-" + [guid]::NewGuid().ToString('n') + '.eml')
     $lines = @(
@@ -48,7 +71,7 @@ BeforeAll {
         'Content-Disposition: attachment; filename="q3-board-pack.pdf"'
         'Content-Transfer-Encoding: base64'
         ''
-        'JVBERi0xLjQKJcfsj6IKMSAwIG9iago='
+        (New-TestPdf 'Appendix with narwhal figures') -split "`r?`n"
         '--_original_--'
         ''
         '--_report_--'
@@ -94,6 +117,9 @@ Describe 'Search on a <Backend> store' -ForEach @(@{ Backend = 'SQLite' }, @{ Ba
         $found.GetType().FullName | Should -Be 'MimecastJournaling.Engine.Archive.JournalMessage'
         ($found.Recipients | Where-Object Address -eq 'erin@contoso.com').Type | Should -Be 'Bcc'
         (Search-JournalMessage 'attachmentnames:"board pack"').MessageId | Should -Be 'synthetic-board-0001@contoso.com'
+        # The words inside the PDF attachment (its text, not its name).
+        (Search-JournalMessage 'narwhal').MessageId | Should -Be 'synthetic-board-0001@contoso.com'
+        (Search-JournalMessage '"narwhal figures"').MessageId | Should -Be 'synthetic-board-0001@contoso.com'
     }
 
     It 'warns about items not indexed yet, and Update-JournalIndex catches up' {
@@ -174,5 +200,62 @@ Describe 'Search on a <Backend> store' -ForEach @(@{ Backend = 'SQLite' }, @{ Ba
         $found.Subject | Should -Be 'Confidential plan'
         $warnings | Should -BeNullOrEmpty
         (Search-JournalMessage 'subject:legacy').Subject | Should -Be 'Legacy journaling'
+    }
+    It 'answers the issue''s question: participants, a phrase and an attachment, exported as a zip with a manifest that matches the archive' {
+        # Two near misses beside the board pack: Dave with the phrase but no attachment, and Dave
+        # with an attachment but not the phrase.
+        $folder = Join-Path $TestDrive "done-when-$Backend"
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        $nearMisses = foreach ($n in 1, 2) {
+            $attachment = if ($n -eq 2) {
+                @('--_o_', 'Content-Type: text/csv; name="figures.csv"', 'Content-Disposition: attachment; filename="figures.csv"', '', 'a,b', '1,2')
+            } else { @() }
+            $body = if ($n -eq 1) { 'The quarterly results are on the intranet.' } else { 'Figures for the half year.' }
+            $lines = @(
+                'Content-Type: multipart/mixed; boundary="_r_"', "Subject: Near miss $n", 'To: journal@journal.contoso.com',
+                'From: Microsoft Exchange <postmaster@contoso.com>', 'MIME-Version: 1.0',
+                "Message-ID: <near-miss-report-$n@journal.report.generator>", 'Date: Wed, 11 Jun 2025 10:00:01 +0000', 'X-MS-Journal-Report:', '',
+                '--_r_', 'Content-Type: text/plain; charset="us-ascii"', '',
+                'Sender: dave@contoso.com', "Subject: Near miss $n", "Message-Id: <near-miss-$n@contoso.com>", 'To: bob@contoso.com', '',
+                '--_r_', 'Content-Type: message/rfc822', '',
+                'From: Dave Example <dave@contoso.com>', 'To: bob@contoso.com', "Subject: Near miss $n",
+                'Date: Wed, 11 Jun 2025 10:00:00 +0000', "Message-ID: <near-miss-$n@contoso.com>", 'MIME-Version: 1.0',
+                'Content-Type: multipart/mixed; boundary="_o_"', '',
+                '--_o_', 'Content-Type: text/plain; charset="us-ascii"', '', $body
+            ) + $attachment + @('--_o_--', '', '--_r_--')
+            $path = Join-Path $folder "near-miss-$n.eml"
+            [IO.File]::WriteAllText($path, ($lines -join "`r`n") + "`r`n")
+            $path
+        }
+        (Import-JournalMessage -LiteralPath $nearMisses -Definition EXO).Archived | Should -Be 2
+        (Search-JournalMessage 'participants:dave@contoso.com "quarterly results"').Count | Should -Be 2
+        (Search-JournalMessage 'participants:dave@contoso.com hasattachment:true').Count | Should -Be 2
+
+        $zip = Join-Path $folder 'matter.zip'
+        $result = Search-JournalMessage 'participants:dave@contoso.com "quarterly results" hasattachment:true' |
+            Export-JournalMessage -Path $zip -Format Zip -Manifest
+        $item = Get-JournalMessage -MessageId 'synthetic-board-0001@contoso.com'
+        ($result.Items, $result.Verified) | Should -Be @(1, $true)
+        # The zip, read with .NET's own zip reader: one entry, the archived original byte for byte.
+        $archive = [IO.Compression.ZipFile]::OpenRead($zip)
+        try {
+            $archive.Entries.Count | Should -Be 1
+            $stream = $archive.Entries[0].Open()
+            try {
+                $entryHash = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($stream)).ToLowerInvariant()
+            } finally { $stream.Dispose() }
+            $entryName = $archive.Entries[0].FullName
+        } finally { $archive.Dispose() }
+        $entryHash | Should -Be $item.ContentHash -Because 'the exported file is the original as archived'
+        $rows = @(Import-Csv -LiteralPath "$zip.manifest.csv")
+        $rows | Should -HaveCount 1
+        $rows[0].ItemId | Should -Be $item.Id
+        $rows[0].MessageId | Should -Be 'synthetic-board-0001@contoso.com'
+        $rows[0].Entry | Should -Be $entryName
+        $rows[0].Sha256 | Should -Be $entryHash
+        $json = Get-Content -LiteralPath "$zip.manifest.json" -Raw | ConvertFrom-Json
+        @($json.Items).Count | Should -Be 1
+        $json.Items[0].Sha256 | Should -Be $entryHash
+        $json.Files[0].Sha256 | Should -Be (Get-FileHash -LiteralPath $zip -Algorithm SHA256).Hash.ToLowerInvariant()
     }
 }

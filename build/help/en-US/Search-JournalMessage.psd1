@@ -42,11 +42,16 @@ store; hand them an export instead.
 
 The index. The words are in a full-text index in the store's database (SQLite FTS5, PostgreSQL
 tsvector with GIN indexes). A running listener indexes archived items beside the archive, never
-on the SMTP path; Import-JournalMessage does not index, so run Update-JournalIndex after an import
-(Search-JournalMessage warns when items are not indexed yet: words in them are not found, while
-sender, recipients, dates and size are). Get-JournalIndexStatus shows the lag and the items whose
-text could not be read. The text of PDF and Office attachments is not indexed (their names are);
-of each body and of all attachment text together the first 100,000 characters are indexed.
+on the SMTP path; Import-JournalMessage indexes what it archived (with -SkipIndex it leaves that to
+a listener or Update-JournalIndex). Search-JournalMessage warns when items are not indexed yet:
+words in them are not found, while sender, recipients, dates and size are. Get-JournalIndexStatus
+shows the lag and the items whose text could not be read. The text of attachments is indexed for
+text-like types (text/*, XML, JSON, CSV, attached messages), PDF, and the Office Open XML formats
+(.docx, .xlsx, .pptx and their macro-enabled forms: body, headers, footers, footnotes, cells, slides
+and speaker notes); the legacy binary .doc, .xls and .ppt, images and archives are found by their
+names only. A PDF or Office attachment over 32 MB, or one that is damaged or encrypted, is found by
+its name and listed by Get-JournalIndexStatus with the reason. Of each body and of all attachment
+text together the first 100,000 characters are indexed.
 
 Every search is written to the event log (Get-JournalEvent, ObjectType Search): who searched, the
 query, the -Definition and -Mailbox it was limited to, and how many items it returned.

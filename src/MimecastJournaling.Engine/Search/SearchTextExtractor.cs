@@ -20,8 +20,8 @@ public sealed record IndexedText
 /// <summary>
 /// Reads the searchable text of an original message: the subject, the body (text/plain, and
 /// text/html with its markup removed), attachment names, and the text of text-like attachments
-/// (text/*, XML, JSON, CSV, nested messages). PDF and Office documents are indexed by name only:
-/// the package mirror has no managed PDF reader, and Office text is not read yet. Every field is
+/// (text/*, XML, JSON, CSV, nested messages), and of PDF and Office Open XML documents
+/// (<see cref="DocumentTextExtractor"/>). Every field is
 /// normalised to index tokens (<see cref="SearchText"/>) and capped, the same for both backends.
 /// </summary>
 public static class SearchTextExtractor
@@ -99,6 +99,17 @@ public static class SearchTextExtractor
                         {
                             var text = ReadText(part);
                             attachments.Append(IsHtml(part.ContentType) ? StripHtml(text) : text).Append(' ');
+                        }
+                        else if (DocumentTextExtractor.KindOf(part) is var kind and not DocumentTextExtractor.Kind.None)
+                        {
+                            try
+                            {
+                                attachments.Append(DocumentTextExtractor.Extract(part, kind, MaxAttachmentTextChars)).Append(' ');
+                            }
+                            catch (DocumentTextException e)
+                            {
+                                problems.Add(e.Message);
+                            }
                         }
                         break;
                     case TextPart text when text.IsHtml:

@@ -37,7 +37,7 @@ public abstract class JournalSearchIndexContract : IDisposable
                 "From: bob@contoso.com\r\nTo: erin@contoso.com\r\nSubject: Results, quarterly\r\nDate: Fri, 20 Nov 2026 08:00:00 +0000\r\nMessage-ID: <m3@contoso.com>\r\n" +
                 "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b3\"\r\n\r\n" +
                 "--b3\r\nContent-Type: text/plain\r\n\r\nresults of the quarterly meeting\r\n" +
-                "--b3\r\nContent-Type: application/pdf; name=\"report.pdf\"\r\nContent-Disposition: attachment; filename=\"report.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJcfsj6IKMSAwIG9iago=\r\n" +
+                "--b3\r\nContent-Type: application/pdf; name=\"report.pdf\"\r\nContent-Disposition: attachment; filename=\"report.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKMSAwIG9iago8PCAvVHlwZSAvQ2F0YWxvZyAvUGFnZXMgMiAwIFIgPj4KZW5kb2JqCjIgMCBvYmoKPDwgL1R5cGUgL1BhZ2VzIC9LaWRzIFszIDAgUl0gL0NvdW50IDEgPj4KZW5kb2JqCjMgMCBvYmoKPDwgL1R5cGUgL1BhZ2UgL1BhcmVudCAyIDAgUiAvTWVkaWFCb3ggWzAgMCA2MTIgNzkyXSAvQ29udGVudHMgNCAwIFIgL1Jlc291cmNlcyA8PCAvRm9udCA8PCAvRjEgNSAwIFIgPj4gPj4gPj4KZW5kb2JqCjQgMCBvYmoKPDwgL0xlbmd0aCA1MyA+PgpzdHJlYW0KQlQgL0YxIDEyIFRmIDcyIDcyMCBUZCAoQXBwZW5kaXggcXVva2thIHRhYmxlcykgVGogRVQKZW5kc3RyZWFtCmVuZG9iago1IDAgb2JqCjw8IC9UeXBlIC9Gb250IC9TdWJ0eXBlIC9UeXBlMSAvQmFzZUZvbnQgL0hlbHZldGljYSAvRW5jb2RpbmcgL1dpbkFuc2lFbmNvZGluZyA+PgplbmRvYmoKeHJlZgowIDYKMDAwMDAwMDAwMCA2NTUzNSBmIAowMDAwMDAwMDA5IDAwMDAwIG4gCjAwMDAwMDAwNTggMDAwMDAgbiAKMDAwMDAwMDExNSAwMDAwMCBuIAowMDAwMDAwMjQxIDAwMDAwIG4gCjAwMDAwMDAzNDQgMDAwMDAgbiAKdHJhaWxlcgo8PCAvU2l6ZSA2IC9Sb290IDEgMCBSID4+CnN0YXJ0eHJlZgo0NDEKJSVFT0YK\r\n" +
                 "--b3--\r\n"),
             "m3@contoso.com", "bob@contoso.com", "Results, quarterly", new DateTimeOffset(2026, 11, 20, 8, 0, 0, TimeSpan.Zero),
             [new ArchivedRecipient("erin@contoso.com", "To")], ["bob@contoso.com", "erin@contoso.com"]);
@@ -93,6 +93,10 @@ public abstract class JournalSearchIndexContract : IDisposable
     [InlineData("color", new int[0])]
     [InlineData("attachmentnames:figures", new[] { 1 })]
     [InlineData("attachmentnames:\"report pdf\"", new[] { 3 })]
+    // The words inside the PDF attachment (its text, read by PdfPig), and a phrase of them.
+    [InlineData("quokka", new[] { 3 })]
+    [InlineData("\"quokka tables\"", new[] { 3 })]
+    [InlineData("attachmentnames:quokka", new int[0])]
     [InlineData("revenue", new[] { 1 })]
     [InlineData("body:revenue", new int[0])]
     [InlineData("hasattachment:true", new[] { 3, 1 })]
