@@ -315,6 +315,38 @@ function Send-SwaksReport([int] $Port, [string] $Path, [string[]] $Options = @()
     @($transcript | ForEach-Object { "$_" } | Where-Object { $_ -match '^\s*<[-~*]+\s+\d{3}[ -]' } | ForEach-Object { $_ -replace '^\s*<[-~*]+\s+', '' })
 }
 
+# Writes an Exchange journal report (envelope part and the original as message/rfc822) for
+# journal@journal.contoso.com to <Folder>/<Name>.eml and returns its path. The original is
+# multipart/mixed with a text/plain body; -Parts adds MIME parts after it (each an array of lines).
+function New-TestJournalReport {
+    param(
+        [Parameter(Mandatory)] [string] $Folder,
+        [Parameter(Mandatory)] [string] $Name,
+        [Parameter(Mandatory)] [string] $MessageId,
+        [string] $From = 'alice@contoso.com',
+        [string] $To = 'bob@contoso.com',
+        [string] $Subject = $Name,
+        [string] $Date = 'Thu, 12 Jun 2025 10:00:00 +0000',
+        [string] $Body = 'Hello.',
+        [object[]] $Parts = @()
+    )
+    $lines = @(
+        'Content-Type: multipart/mixed; boundary="_r_"', "Subject: $Subject", 'To: journal@journal.contoso.com',
+        'From: Microsoft Exchange <postmaster@contoso.com>', 'MIME-Version: 1.0',
+        "Message-ID: <report-$MessageId>", "Date: $Date", 'X-MS-Journal-Report:', '',
+        '--_r_', 'Content-Type: text/plain; charset="us-ascii"', '',
+        "Sender: $From", "Subject: $Subject", "Message-Id: <$MessageId>", "To: $To", '',
+        '--_r_', 'Content-Type: message/rfc822', '',
+        "From: $From", "To: $To", "Subject: $Subject", "Date: $Date", "Message-ID: <$MessageId>", 'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="_o_"', '',
+        '--_o_', 'Content-Type: text/plain; charset="us-ascii"', '', $Body)
+    foreach ($part in $Parts) { $lines += @('--_o_') + @($part) }
+    $lines += @('--_o_--', '', '--_r_--')
+    $path = Join-Path $Folder "$Name.eml"
+    [IO.File]::WriteAllText($path, ($lines -join "`r`n") + "`r`n")
+    $path
+}
+
 # Polls until the condition holds or the time is up (bounded; returns whether it held).
 function Wait-Until([scriptblock] $Condition, [int] $Seconds = 30) {
     $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)

@@ -206,27 +206,13 @@ Describe 'Search on a <Backend> store' -ForEach @(@{ Backend = 'SQLite' }, @{ Ba
         # with an attachment but not the phrase.
         $folder = Join-Path $TestDrive "done-when-$Backend"
         New-Item -ItemType Directory -Path $folder | Out-Null
-        $nearMisses = foreach ($n in 1, 2) {
-            $attachment = if ($n -eq 2) {
-                @('--_o_', 'Content-Type: text/csv; name="figures.csv"', 'Content-Disposition: attachment; filename="figures.csv"', '', 'a,b', '1,2')
-            } else { @() }
-            $body = if ($n -eq 1) { 'The quarterly results are on the intranet.' } else { 'Figures for the half year.' }
-            $lines = @(
-                'Content-Type: multipart/mixed; boundary="_r_"', "Subject: Near miss $n", 'To: journal@journal.contoso.com',
-                'From: Microsoft Exchange <postmaster@contoso.com>', 'MIME-Version: 1.0',
-                "Message-ID: <near-miss-report-$n@journal.report.generator>", 'Date: Wed, 11 Jun 2025 10:00:01 +0000', 'X-MS-Journal-Report:', '',
-                '--_r_', 'Content-Type: text/plain; charset="us-ascii"', '',
-                'Sender: dave@contoso.com', "Subject: Near miss $n", "Message-Id: <near-miss-$n@contoso.com>", 'To: bob@contoso.com', '',
-                '--_r_', 'Content-Type: message/rfc822', '',
-                'From: Dave Example <dave@contoso.com>', 'To: bob@contoso.com', "Subject: Near miss $n",
-                'Date: Wed, 11 Jun 2025 10:00:00 +0000', "Message-ID: <near-miss-$n@contoso.com>", 'MIME-Version: 1.0',
-                'Content-Type: multipart/mixed; boundary="_o_"', '',
-                '--_o_', 'Content-Type: text/plain; charset="us-ascii"', '', $body
-            ) + $attachment + @('--_o_--', '', '--_r_--')
-            $path = Join-Path $folder "near-miss-$n.eml"
-            [IO.File]::WriteAllText($path, ($lines -join "`r`n") + "`r`n")
-            $path
-        }
+        $nearMisses = @(
+            New-TestJournalReport -Folder $folder -Name 'near-miss-1' -MessageId 'near-miss-1@contoso.com' -From 'dave@contoso.com' `
+                -Date 'Wed, 11 Jun 2025 10:00:00 +0000' -Body 'The quarterly results are on the intranet.'
+            New-TestJournalReport -Folder $folder -Name 'near-miss-2' -MessageId 'near-miss-2@contoso.com' -From 'dave@contoso.com' `
+                -Date 'Wed, 11 Jun 2025 10:00:00 +0000' -Body 'Figures for the half year.' `
+                -Parts @(, @('Content-Type: text/csv; name="figures.csv"', 'Content-Disposition: attachment; filename="figures.csv"', '', 'a,b', '1,2'))
+        )
         (Import-JournalMessage -LiteralPath $nearMisses -Definition EXO).Archived | Should -Be 2
         (Search-JournalMessage 'participants:dave@contoso.com "quarterly results"').Count | Should -Be 2
         (Search-JournalMessage 'participants:dave@contoso.com hasattachment:true').Count | Should -Be 2

@@ -8,19 +8,7 @@ BeforeAll {
 
     # A journal report whose original carries one word no other report has (catchup<N>).
     function New-CatchUpReport([string] $Folder, [int] $N) {
-        $lines = @(
-            'Content-Type: multipart/mixed; boundary="_r_"', "Subject: Catch-up $N", 'To: journal@journal.contoso.com',
-            'From: Microsoft Exchange <postmaster@contoso.com>', 'MIME-Version: 1.0',
-            "Message-ID: <catchup-report-$N@journal.report.generator>", 'Date: Thu, 12 Jun 2025 10:00:01 +0000', 'X-MS-Journal-Report:', '',
-            '--_r_', 'Content-Type: text/plain; charset="us-ascii"', '',
-            'Sender: alice@contoso.com', "Subject: Catch-up $N", "Message-Id: <catchup-$N@contoso.com>", 'To: bob@contoso.com', '',
-            '--_r_', 'Content-Type: message/rfc822', '',
-            'From: Alice Example <alice@contoso.com>', 'To: bob@contoso.com', "Subject: Catch-up $N",
-            'Date: Thu, 12 Jun 2025 10:00:00 +0000', "Message-ID: <catchup-$N@contoso.com>", 'MIME-Version: 1.0',
-            'Content-Type: text/plain; charset="us-ascii"', '', "The word of this one is catchup$N.", '', '--_r_--')
-        $path = Join-Path $Folder "catchup-$N.eml"
-        [IO.File]::WriteAllText($path, ($lines -join "`r`n") + "`r`n")
-        $path
+        New-TestJournalReport -Folder $Folder -Name "catchup-$N" -MessageId "catchup-$N@contoso.com" -Subject "Catch-up $N" -Body "The word of this one is catchup$N."
     }
 
     # Makes every index write fail, or lets them through again, by a trigger on search_index.
