@@ -1,0 +1,160 @@
+using System.Text;
+using Amazon.S3;
+using Amazon.S3.Model;
+using MimecastJournaling.Engine.Archive;
+using MimecastJournaling.Engine.Configuration;
+using MimecastJournaling.Engine.Lifecycle;
+using MimecastJournaling.Engine.ObjectStorage;
+using MimecastJournaling.Engine.Storage;
+using MimecastJournaling.Engine.Tests.TestSupport;
+
+namespace MimecastJournaling.Engine.Tests.Contracts;
+
+/// <summary>
+/// WORM originals over each backend's archive and lifecycle, against moto_server: copies with
+/// retain-until = expiry and legal hold while held, the lock refusing -Force, the object check.
+/// moto compares retention with the real clock, so the archive's clock is the real time here.
+/// </summary>
+public abstract class WormOriginalsContract : IDisposable
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    private readonly BackendUnderTest _backend;
+    private readonly JournalBackend _store;
+    private readonly ManualClock _clock = new(T0);
+    private readonly IJournalArchive _archive;
+    private readonly JournalLifecycle _lifecycle;
+    private readonly MotoServer _moto;
+    private readonly S3ObjectStoreOptions _options;
+    private readonly S3OriginalObjectStore _bucket;
+
+    private protected WormOriginalsContract(BackendUnderTest backend, MotoServer moto)
+    {
+        _backend = backend;
+        _moto = moto;
+        _store = backend.Open();
+        _archive = _store.ArchiveWithClock(_clock);
+        _lifecycle = _store.OpenLifecycle("worm-admin", _clock);
+        _options = moto.NewLockedBucket();
+        _bucket = new S3OriginalObjectStore(_options);
+    }
+
+    public void Dispose()
+    {
+        _bucket.Dispose();
+        _backend.Dispose();
+    }
+
+    private long Store(string id, string mailbox, DateTimeOffset date)
+    {
+        var original = Encoding.ASCII.GetBytes($"From: <alice@contoso.com>\r\nTo: <{mailbox}>\r\nSubject: {id}\r\nMessage-ID: <{id}@contoso.com>\r\n\r\nBody of {id} {Guid.NewGuid()}.\r\n");
+        return _archive.Store([new ArchiveSubmission
+        {
+            Received = T0,
+            Source = "smtp:192.0.2.10",
+            Definition = "EXO",
+            RawReport = Encoding.ASCII.GetBytes("X-MS-Journal-Report:\r\n\r\n").Concat(original).ToArray(),
+            Disposition = ArchiveDisposition.Accept,
+            Format = "Envelope",
+            MessageId = id + "@contoso.com",
+            Sender = "alice@contoso.com",
+            Subject = id,
+            Date = date,
+            Original = original,
+            Recipients = [new ArchivedRecipient(mailbox, "To")],
+            Mailboxes = [mailbox],
+        }]).Single().ItemId!.Value;
+    }
+
+    private string HashOf(long id) => ((IArchiveBlobInventory)_archive).GetBlobReferences().Single(r => r.Kind == ArchiveBlobKind.Original && r.Id == id).Hash;
+
+    [Fact]
+    public async Task Originals_are_copied_once_locked_until_their_expiry_and_held_while_a_hold_covers_them()
+    {
+        _lifecycle.NewPolicy("Year", new() { RetainFor = TimeSpan.FromDays(365), Mailbox = "bob@*" });
+        var locked = Store("locked", "bob@contoso.com", T0.AddDays(-1));
+        var held = Store("held", "dave@contoso.com", T0.AddDays(-2));
+        var free = Store("free", "carol@contoso.com", T0.AddDays(-3));
+        _lifecycle.NewHold("Case 1", "Litigation", new HoldScope { Mailbox = "dave@*" });
+
+        var first = WormOriginals.Sync(_archive, _lifecycle, _bucket);
+        var again = WormOriginals.Sync(_archive, _lifecycle, _bucket);
+
+        Assert.Equal((3, 3, 0), (first.Originals, first.Written, first.AlreadyPresent));
+        Assert.Empty(first.Failures);
+        Assert.Equal((0, 3, 0, 0), (again.Written, again.AlreadyPresent, again.HoldsSet, again.HoldsCleared));
+        var lockedHead = (await _bucket.HeadAsync(HashOf(locked)))!;
+        Assert.Equal(_archive.GetMessage(locked)!.ExpiresOn, lockedHead.RetainUntil);
+        Assert.Equal(T0.AddDays(364), lockedHead.RetainUntil);
+        Assert.Equal("COMPLIANCE", lockedHead.Mode);
+        Assert.False(lockedHead.LegalHold);
+        Assert.True((await _bucket.HeadAsync(HashOf(held)))!.LegalHold);
+        var freeHead = (await _bucket.HeadAsync(HashOf(free)))!;
+        Assert.Null(freeHead.RetainUntil);
+        Assert.False(freeHead.LegalHold);
+
+        _lifecycle.ReleaseHold("Case 1", "Settled");
+        var released = WormOriginals.Sync(_archive, _lifecycle, _bucket);
+        Assert.Equal((0, 1), (released.HoldsSet, released.HoldsCleared));
+        Assert.False((await _bucket.HeadAsync(HashOf(held)))!.LegalHold);
+    }
+
+    [Fact]
+    public async Task The_worm_lock_refuses_an_early_erasure_with_force_and_the_bucket_refuses_the_delete()
+    {
+        _lifecycle.NewPolicy("Year", new() { RetainFor = TimeSpan.FromDays(365) });
+        var id = Store("locked", "bob@contoso.com", T0.AddDays(-1));
+        WormOriginals.Sync(_archive, _lifecycle, _bucket);
+        var worm = _store.OpenLifecycle("worm-admin", _clock, new WormOriginalLock((IArchiveBlobInventory)_archive, _bucket));
+
+        var e = Assert.Throws<JournalConfigurationException>(() => worm.RemoveMessage(id, "GDPR request 7", force: true));
+        var denied = await Assert.ThrowsAsync<ObjectStoreException>(() => _bucket.DeleteAsync(HashOf(id)));
+
+        Assert.Equal("JournalMessageLocked", e.ErrorId);
+        Assert.Contains("COMPLIANCE", e.Message);
+        Assert.Equal(ObjectStoreFailure.AccessDenied, denied.Failure);
+        Assert.NotNull(_archive.GetMessage(id));
+        Assert.NotNull(await _bucket.GetAsync(HashOf(id)));
+    }
+
+    [Fact]
+    public async Task An_unlocked_original_can_be_erased_with_force()
+    {
+        var id = Store("free", "carol@contoso.com", T0.AddDays(-1));
+        WormOriginals.Sync(_archive, _lifecycle, _bucket);
+        var worm = _store.OpenLifecycle("worm-admin", _clock, new WormOriginalLock((IArchiveBlobInventory)_archive, _bucket));
+
+        worm.RemoveMessage(id, "GDPR request 8", force: true);
+
+        Assert.Null(_archive.GetMessage(id));
+    }
+
+    [Fact]
+    public async Task The_object_check_passes_then_finds_a_missing_and_a_damaged_object()
+    {
+        var gone = Store("gone", "carol@contoso.com", T0.AddDays(-1));
+        var damaged = Store("damaged", "carol@contoso.com", T0.AddDays(-2));
+        Store("intact", "carol@contoso.com", T0.AddDays(-3));
+        WormOriginals.Sync(_archive, _lifecycle, _bucket);
+        var inventory = (IArchiveBlobInventory)_archive;
+        Assert.Empty(WormOriginals.CheckObjects(inventory, _bucket));
+
+        await _bucket.DeleteAsync(HashOf(gone));
+        await _bucket.DeleteAsync(HashOf(damaged));
+        // Damage from outside the seam: other bytes under the original's key.
+        using (var raw = new AmazonS3Client(MotoServer.Credentials, new AmazonS3Config { ServiceURL = _moto.Endpoint.ToString(), ForcePathStyle = true, UseHttp = true, AuthenticationRegion = "us-east-1" }))
+        {
+            await raw.PutObjectAsync(new PutObjectRequest { BucketName = _options.Bucket, Key = _options.KeyFor(HashOf(damaged)), ContentBody = "tampered" });
+        }
+
+        var problems = WormOriginals.CheckObjects(inventory, _bucket);
+
+        Assert.Equal(2, problems.Count);
+        Assert.Contains(problems, p => p.Id == gone && p.Problem == ArchiveIntegrityProblemKind.Missing);
+        Assert.Contains(problems, p => p.Id == damaged && p.Problem == ArchiveIntegrityProblemKind.Damaged);
+    }
+}
+
+public sealed class SqliteWormOriginalsContract(MotoServer moto) : WormOriginalsContract(new SqliteBackendUnderTest(), moto), IClassFixture<MotoServer>;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresWormOriginalsContract(MotoServer moto) : WormOriginalsContract(new PostgresBackendUnderTest(), moto), IClassFixture<MotoServer>;
