@@ -120,6 +120,9 @@ public static class JournalReportParser
         var parser = new MimeParser(Options, stream, MimeFormat.Entity, persistent: true);
         parser.MimeMessageEnd += (_, e) => offsets[e.Message] = (e.BeginOffset, e.EndOffset);
         var top = parser.ParseMessage(cancellationToken);
+        // MimeKit looks at the token only between entities: one huge header block is parsed in a
+        // single step, so the budget is checked again as soon as the top level is read.
+        cancellationToken.ThrowIfCancellationRequested();
         var defects = new DefectList();
         var context = new Context(raw, offsets, defects, cancellationToken);
 
