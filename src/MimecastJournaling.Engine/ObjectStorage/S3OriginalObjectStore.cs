@@ -75,78 +75,63 @@ public sealed class S3OriginalObjectStore : IOriginalObjectStore, IDisposable
         {
             request.ObjectLockLegalHoldStatus = ObjectLockLegalHoldStatus.On;
         }
-        try
+        return await CallAsync("put", key, async () =>
         {
-            await _client.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
-            return ObjectPutOutcome.Written;
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed || e.ErrorCode is "PreconditionFailed" or "ConditionalRequestConflict")
-        {
-            // Written before (a retry, or the same original archived twice): the same bytes are fine.
-            var existing = await GetAsync(hash, cancellationToken).ConfigureAwait(false);
-            if (existing is not null && S3ObjectStoreOptions.HexSha256(existing) == hash)
+            try
             {
-                return ObjectPutOutcome.AlreadyPresent;
+                await _client.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
+                return ObjectPutOutcome.Written;
             }
-            throw new ObjectStoreException(ObjectStoreFailure.Conflict,
-                $"Bucket {Options.Bucket} already holds {key} with other content (the stored object is damaged); it was not overwritten.", e.ErrorCode, (int)e.StatusCode);
-        }
-        catch (AmazonServiceException e)
-        {
-            throw Translate("put", key, e);
-        }
-        catch (Exception e) when (IsTransport(e, cancellationToken))
-        {
-            throw Unreachable("put", key, e);
-        }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed || e.ErrorCode is "PreconditionFailed" or "ConditionalRequestConflict")
+            {
+                // Written before (a retry, or the same original archived twice): the same bytes are fine.
+                var existing = await GetAsync(hash, cancellationToken).ConfigureAwait(false);
+                if (existing is not null && S3ObjectStoreOptions.HexSha256(existing) == hash)
+                {
+                    return ObjectPutOutcome.AlreadyPresent;
+                }
+                throw new ObjectStoreException(ObjectStoreFailure.Conflict,
+                    $"Bucket {Options.Bucket} already holds {key} with other content (the stored object is damaged); it was not overwritten.", e.ErrorCode, (int)e.StatusCode);
+            }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<byte[]?> GetAsync(string sha256, CancellationToken cancellationToken = default)
     {
         var key = Options.KeyFor(sha256);
-        try
+        return await CallAsync<byte[]?>("get", key, async () =>
         {
-            using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = Options.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
-            using var buffer = new MemoryStream();
-            await response.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return buffer.ToArray();
-        }
-        catch (AmazonServiceException e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
-        {
-            return null;
-        }
-        catch (AmazonServiceException e)
-        {
-            throw Translate("get", key, e);
-        }
-        catch (Exception e) when (IsTransport(e, cancellationToken))
-        {
-            throw Unreachable("get", key, e);
-        }
+            try
+            {
+                using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = Options.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+                using var buffer = new MemoryStream();
+                await response.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+                return buffer.ToArray();
+            }
+            catch (AmazonServiceException e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
+            {
+                return null;
+            }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<StoredObjectInfo?> HeadAsync(string sha256, CancellationToken cancellationToken = default)
     {
         var key = Options.KeyFor(sha256);
-        try
+        return await CallAsync<StoredObjectInfo?>("head", key, async () =>
         {
-            var head = await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Options.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
-            DateTimeOffset? until = head.ObjectLockRetainUntilDate is { } d ? new DateTimeOffset(DateTime.SpecifyKind(d, d.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : d.Kind)).ToUniversalTime() : null;
-            var hold = head.ObjectLockLegalHoldStatus is { } h && h.Value == ObjectLockLegalHoldStatus.On.Value;
-            return new StoredObjectInfo(key, head.ContentLength, until, head.ObjectLockMode?.Value, hold, head.VersionId);
-        }
-        catch (AmazonServiceException e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-        catch (AmazonServiceException e)
-        {
-            throw Translate("head", key, e);
-        }
-        catch (Exception e) when (IsTransport(e, cancellationToken))
-        {
-            throw Unreachable("head", key, e);
-        }
+            try
+            {
+                var head = await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = Options.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+                DateTimeOffset? until = head.ObjectLockRetainUntilDate is { } d ? new DateTimeOffset(DateTime.SpecifyKind(d, d.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : d.Kind)).ToUniversalTime() : null;
+                var hold = head.ObjectLockLegalHoldStatus is { } h && h.Value == ObjectLockLegalHoldStatus.On.Value;
+                return new StoredObjectInfo(key, head.ContentLength, until, head.ObjectLockMode?.Value, hold, head.VersionId);
+            }
+            catch (AmazonServiceException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task DeleteAsync(string sha256, CancellationToken cancellationToken = default)
@@ -155,7 +140,7 @@ public sealed class S3OriginalObjectStore : IOriginalObjectStore, IDisposable
         // allows: the original would seem gone while it is kept. Removing it means deleting each
         // version by id, which is what the lock refuses (AccessDenied) before retain-until or under a hold.
         var key = Options.KeyFor(sha256);
-        try
+        await CallAsync("delete", key, async () =>
         {
             var versions = await _client.ListVersionsAsync(new ListVersionsRequest { BucketName = Options.Bucket, Prefix = key }, cancellationToken).ConfigureAwait(false);
             foreach (var version in versions.Versions ?? [])
@@ -166,59 +151,29 @@ public sealed class S3OriginalObjectStore : IOriginalObjectStore, IDisposable
                 }
                 await _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Options.Bucket, Key = key, VersionId = version.VersionId }, cancellationToken).ConfigureAwait(false);
             }
-        }
-        catch (AmazonServiceException e)
-        {
-            throw Translate("delete", key, e);
-        }
-        catch (Exception e) when (IsTransport(e, cancellationToken))
-        {
-            throw Unreachable("delete", key, e);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task SetRetainUntilAsync(string sha256, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
     {
         var key = Options.KeyFor(sha256);
-        try
+        await CallAsync("set retain-until", key, () => _client.PutObjectRetentionAsync(new PutObjectRetentionRequest
         {
-            await _client.PutObjectRetentionAsync(new PutObjectRetentionRequest
-            {
-                BucketName = Options.Bucket,
-                Key = key,
-                Retention = new ObjectLockRetention { Mode = new ObjectLockRetentionMode(Options.LockMode), RetainUntilDate = retainUntil.UtcDateTime },
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AmazonServiceException e)
-        {
-            throw Translate("set retain-until", key, e);
-        }
-        catch (Exception e) when (IsTransport(e, cancellationToken))
-        {
-            throw Unreachable("set retain-until", key, e);
-        }
+            BucketName = Options.Bucket,
+            Key = key,
+            Retention = new ObjectLockRetention { Mode = new ObjectLockRetentionMode(Options.LockMode), RetainUntilDate = retainUntil.UtcDateTime },
+        }, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task SetLegalHoldAsync(string sha256, bool on, CancellationToken cancellationToken = default)
     {
         var key = Options.KeyFor(sha256);
-        try
+        await CallAsync("set legal hold", key, () => _client.PutObjectLegalHoldAsync(new PutObjectLegalHoldRequest
         {
-            await _client.PutObjectLegalHoldAsync(new PutObjectLegalHoldRequest
-            {
-                BucketName = Options.Bucket,
-                Key = key,
-                LegalHold = new ObjectLockLegalHold { Status = on ? ObjectLockLegalHoldStatus.On : ObjectLockLegalHoldStatus.Off },
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AmazonServiceException e)
-        {
-            throw Translate("set legal hold", key, e);
-        }
-        catch (Exception e) when (IsTransport(e, cancellationToken))
-        {
-            throw Unreachable("set legal hold", key, e);
-        }
+            BucketName = Options.Bucket,
+            Key = key,
+            LegalHold = new ObjectLockLegalHold { Status = on ? ObjectLockLegalHoldStatus.On : ObjectLockLegalHoldStatus.Off },
+        }, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose() => _client.Dispose();
@@ -233,6 +188,33 @@ public sealed class S3OriginalObjectStore : IOriginalObjectStore, IDisposable
         }
         return hash;
     }
+
+    /// <summary>
+    /// Runs one S3 call and turns what it throws into an <see cref="ObjectStoreException"/> that names
+    /// the operation, bucket and key only (never a credential, never the SDK's inner exception).
+    /// </summary>
+    private async Task<T> CallAsync<T>(string operation, string key, Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (AmazonServiceException e)
+        {
+            throw Translate(operation, key, e);
+        }
+        catch (Exception e) when (IsTransport(e, cancellationToken))
+        {
+            throw Unreachable(operation, key, e);
+        }
+    }
+
+    private Task CallAsync(string operation, string key, Func<Task> call, CancellationToken cancellationToken) =>
+        CallAsync(operation, key, async () =>
+        {
+            await call().ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
 
     private ObjectStoreException Translate(string operation, string key, AmazonServiceException e)
     {
