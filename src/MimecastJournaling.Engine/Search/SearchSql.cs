@@ -16,6 +16,14 @@ internal abstract class SearchSql
 
     public List<(string Name, object? Value)> Parameters { get; } = [];
 
+    /// <summary>
+    /// How an address or mailbox condition meets its table. True (the default): a probe per item
+    /// (<c>EXISTS (... WHERE item_id = i.id ...)</c>), which suits a scan of the items newest first
+    /// that stops at the first page. False: <c>i.id IN (SELECT item_id ...)</c>, which lets the
+    /// planner start from the address index and sort only the matches (a rare address).
+    /// </summary>
+    public bool ProbePerItem { get; init; } = true;
+
     protected abstract string ParameterPrefix { get; }
 
     /// <summary>The LIKE escape clause for patterns made by <see cref="SqliteJournalArchive.ToLike"/> (backslash escapes).</summary>
@@ -44,7 +52,7 @@ internal abstract class SearchSql
         }
         if (scope.Mailbox is { } mailbox)
         {
-            parts.Add($"EXISTS (SELECT 1 FROM item_mailboxes m WHERE m.item_id = i.id AND {Matches("m.mailbox_key", mailbox.ToLowerInvariant())})");
+            parts.Add(ItemHas("item_mailboxes", "m", Matches("m.mailbox_key", mailbox.ToLowerInvariant())));
         }
         return string.Join(" AND ", parts);
     }
@@ -101,11 +109,17 @@ internal abstract class SearchSql
             if (recipients)
             {
                 var typed = type is null ? string.Empty : $" AND r.type = {Add(type)}";
-                parts.Add($"EXISTS (SELECT 1 FROM item_recipients r WHERE r.item_id = i.id{typed} AND {Matches("r.address_key", pattern)})");
+                parts.Add(ItemHas("item_recipients", "r", Matches("r.address_key", pattern) + typed));
             }
         }
         return "(" + string.Join(" OR ", parts) + ")";
     }
+
+    /// <summary>A row of <paramref name="table"/> (alias <paramref name="alias"/>) for the item meets <paramref name="condition"/>; see <see cref="ProbePerItem"/>.</summary>
+    private string ItemHas(string table, string alias, string condition) =>
+        ProbePerItem
+            ? $"EXISTS (SELECT 1 FROM {table} {alias} WHERE {alias}.item_id = i.id AND {condition})"
+            : $"i.id IN (SELECT {alias}.item_id FROM {table} {alias} WHERE {condition})";
 
     /// <summary>An exact value compares with = (the column's index serves it); a pattern with * or ? with LIKE.</summary>
     private string Matches(string column, string pattern) =>

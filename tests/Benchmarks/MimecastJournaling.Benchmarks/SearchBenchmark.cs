@@ -411,12 +411,14 @@ public static class SearchBenchmark
     private static IEnumerable<string> Plan(JournalBackend backend, string location, string name, string query)
     {
         var plan = SearchPlanner.Plan(query);
-        var (sql, parameters) = name == "SQLite" ? SqliteSearchIndex.SearchText(plan, new SearchScope { First = 50 }) : PostgresSearchIndex.SearchText(plan, new SearchScope { First = 50 });
         if (name == "SQLite")
         {
+            // The windowed attempt first, then the whole archive (SqliteSearchIndex.SearchTexts).
             var database = new SqliteDatabase(location);
-            return database.Query("EXPLAIN QUERY PLAN " + sql, r => r.GetString(3), parameters);
+            return SqliteSearchIndex.SearchTexts(plan, new SearchScope { First = 50 }).SelectMany((text, k) =>
+                database.Query("EXPLAIN QUERY PLAN " + text.Sql, r => r.GetString(3), text.Parameters).Select(line => (k == 0 ? "newest: " : "whole: ") + line)).ToList();
         }
+        var (sql, parameters) = PostgresSearchIndex.SearchText(plan, new SearchScope { First = 50 });
         using var db = new PostgresDatabase(PostgresLocation.Parse(location));
         return db.Query("EXPLAIN (ANALYZE, BUFFERS) " + sql, r => r.GetString(0), parameters);
     }

@@ -122,6 +122,37 @@ public abstract class JournalSearchIndexContract : IDisposable
         Assert.Equal(3, _store.Archive.GetMessages(new JournalMessageQuery()).Count);
     }
 
+    /// <summary>
+    /// Every page of every query in the table equals that slice of its whole answer. On SQLite the
+    /// newest-items window is set to 2 of the 3 items, so a page is found in the window, or the
+    /// window is too small and the search falls back to the whole archive, as on a large archive.
+    /// </summary>
+    [Fact]
+    public void Each_page_is_the_slice_of_the_whole_answer()
+    {
+        if (_store.SearchIndex is SqliteSearchIndex sqlite)
+        {
+            sqlite.NewestWindow = 2;
+        }
+        _store.CreateIndexer().CatchUp();
+        var queries = typeof(JournalSearchIndexContract).GetMethod(nameof(Finds_what_the_query_says_newest_first))!
+            .GetCustomAttributes(typeof(InlineDataAttribute), false).Cast<InlineDataAttribute>()
+            .Select(a => ((string)a.GetData(null!).Single()[0], (int[])a.GetData(null!).Single()[1])).ToList();
+        Assert.True(queries.Count > 30);
+        foreach (var (query, expected) in queries)
+        {
+            var whole = Ids(expected);
+            for (var skip = 0; skip <= 2; skip++)
+            {
+                for (var first = 1; first <= 3; first++)
+                {
+                    Assert.True(whole.Skip(skip).Take(first).SequenceEqual(Find(query, new SearchScope { First = first, Skip = skip })),
+                        $"{query} with -First {first} -Skip {skip}");
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Scope_and_paging_narrow_the_results()
     {
