@@ -14,7 +14,8 @@
            senders' memory against the listener; the SMTP
            ingest one installs postfix with apt when missing, and is skipped with a warning if it cannot).
            -Benchmark picks some (e.g. Search); -Items sets the search archive's size (default
-           1,000,000) and -BuildMinutes stops its build early and measures what was built.
+           1,000,000) and -BuildMinutes stops its build early and measures what was built;
+           -SearchArchive measures the queries again on an archive it built and kept.
     Help   builds, then regenerates en-US/MimecastJournaling.dll-Help.xml from build/help/en-US
            and the cmdlets' parameters (build/New-MamlHelp.ps1). Commit the result.
     Package builds, then writes out/MimecastJournaling.<ModuleVersion>.nupkg (build/New-ModulePackage.ps1):
@@ -52,7 +53,12 @@ param(
     [ValidateRange(1, 100000000)]
     [int] $Items = 1000000,
     [ValidateRange(0, 100000)]
-    [int] $BuildMinutes = 0
+    [int] $BuildMinutes = 0,
+
+    # Bench only: measure the search queries again on an archive the search benchmark built before
+    # and kept (a SQLite file, or 'postgresql' for the database MIMECASTJOURNALING_BENCH_POSTGRES
+    # names), without building it again.
+    [string] $SearchArchive
 )
 
 $ErrorActionPreference = 'Stop'
@@ -358,8 +364,8 @@ function Invoke-Bench {
         $minutes = if ($BuildMinutes -gt 0) { " (building at most $BuildMinutes min per backend)" } else { '' }
         Write-Host "==> Benchmark: search ($Items mail-like items$minutes)" -ForegroundColor Cyan
         try {
-            Invoke-Native -Literal dotnet @('run', '-c', 'Release', '--project', $project, '--',
-                'search', '--items', "$Items", '--compare', '20000', '--minutes', "$BuildMinutes", '--explain')
+            $arguments = if ($SearchArchive) { @('--reuse', $SearchArchive) } else { @('--items', "$Items", '--compare', '20000', '--minutes', "$BuildMinutes") }
+            Invoke-Native -Literal dotnet (@('run', '-c', 'Release', '--project', $project, '--', 'search') + $arguments + @('--explain'))
         } catch {
             Write-Warning "Search benchmark: $($_.Exception.Message)"
         }

@@ -29,7 +29,7 @@ namespace MimecastJournaling.Benchmarks;
 /// store; PostgreSQL restarted first when the benchmark owns the cluster; the OS page cache is not
 /// dropped) and warm (each three more times).</item>
 /// </list>
-/// Run: <c>dotnet run -c Release --project tests/Benchmarks/MimecastJournaling.Benchmarks -- search --items 1000000 [--compare 20000] [--queries 20] [--backend sqlite|postgresql|both] [--minutes N] [--explain]</c>.
+/// Run: <c>dotnet run -c Release --project tests/Benchmarks/MimecastJournaling.Benchmarks -- search --items 1000000 [--compare 20000] [--queries 20] [--backend sqlite|postgresql|both] [--minutes N] [--explain] [--reuse location]</c>.
 /// </summary>
 public static class SearchBenchmark
 {
@@ -45,6 +45,7 @@ public static class SearchBenchmark
         var backends = "both";
         double minutes = 0;
         var explain = false;
+        string? reuse = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => args[++i];
@@ -56,10 +57,15 @@ public static class SearchBenchmark
                 case "--backend": backends = Value().ToLowerInvariant(); break;
                 case "--minutes": minutes = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--explain": explain = true; break;
+                case "--reuse": reuse = Value(); break;
             }
         }
         compare = Math.Min(compare, items);
         var corpus = new MailCorpus(Seed, MailCorpusShape.Search);
+        if (reuse is not null)
+        {
+            return Remeasure(reuse, corpus, items, queries, explain);
+        }
         Console.WriteLine($"Search benchmark: {items:N0} items, ingest compared at {compare:N0}, {queries} queries per kind, backends {backends}" +
             (minutes > 0 ? $", build stopped after {minutes:N0} min per backend" : string.Empty) + $"; started {DateTimeOffset.UtcNow:u}");
         var results = new List<string>();
@@ -83,7 +89,8 @@ public static class SearchBenchmark
             if (!string.IsNullOrEmpty(given))
             {
                 // A given database: the comparison stores and the archive are schemas of it in turn (emptied between).
-                results.AddRange(Measure("PostgreSQL", () => Empty(given), restart: null, corpus, items, compare, queries, minutes, explain));
+                var emptied = 0;
+                results.AddRange(Measure("PostgreSQL", () => Empty(given, ++emptied), restart: null, corpus, items, compare, queries, minutes, explain));
             }
             else
             {
@@ -107,13 +114,57 @@ public static class SearchBenchmark
         return 0;
     }
 
-    private static string Empty(string connectionString)
+    /// <summary>
+    /// <c>--reuse &lt;location&gt;</c>: the query table of an archive this benchmark built before, whole or
+    /// stopped part way (a SQLite file kept aside, or <c>postgresql</c>: the database
+    /// MIMECASTJOURNALING_BENCH_POSTGRES names), measured with the code as it is now: the queries are drawn
+    /// from the same generated corpus, so a change to the search can be measured at a million items
+    /// without building them again. The sizes are left out (the build printed them); the server is not
+    /// restarted (cold-ish = first run of each query).
+    /// </summary>
+    private static int Remeasure(string location, MailCorpus corpus, int items, int queries, bool explain)
     {
-        using var connection = new NpgsqlConnection(connectionString);
-        connection.Open();
-        using var command = new NpgsqlCommand("DROP SCHEMA public CASCADE; CREATE SCHEMA public;", connection);
-        command.ExecuteNonQuery();
-        return connectionString;
+        // "postgresql": the database MIMECASTJOURNALING_BENCH_POSTGRES names (so no password is on a command line).
+        if (location.Equals("postgresql", StringComparison.OrdinalIgnoreCase))
+        {
+            location = Environment.GetEnvironmentVariable("MIMECASTJOURNALING_BENCH_POSTGRES") is { Length: > 0 } given
+                ? given
+                : throw new ArgumentException("--reuse postgresql measures the database MIMECASTJOURNALING_BENCH_POSTGRES names; set it to that database's connection string.");
+        }
+        var name = StoreLocation.IsConnectionString(location) ? "PostgreSQL" : "SQLite";
+        var backend = JournalBackend.Open(location);
+        var indexer = backend.CreateIndexer();
+        var status = indexer.GetStatus(backend.Location);
+        if (status.Pending > 0)
+        {
+            // A build stopped in the middle of a batch: index the rest first.
+            Console.WriteLine($"{name}: indexing the {status.Pending:N0} items the build left pending");
+            indexer.CatchUp(batchSize: BatchSize);
+            status = indexer.GetStatus(backend.Location);
+        }
+        // The build ingests the corpus in order, so the archive holds its first Items reports.
+        items = (int)status.Items;
+        Console.WriteLine($"{name}: the archive built before, {status.Items:N0} items ({status.Indexed:N0} indexed, {status.Failed:N0} failed); {DateTimeOffset.UtcNow:u}");
+        foreach (var line in QueryTable(name, location, restart: null, corpus, items, queries, explain))
+        {
+            Console.WriteLine(name + ":" + line);
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// The given database emptied, as a location of its own: JournalBackend.Open keeps one backend per
+    /// location (with its schema migrated once), so each emptied store gets a distinct Application Name.
+    /// </summary>
+    private static string Empty(string connectionString, int generation)
+    {
+        using (var connection = new NpgsqlConnection(connectionString))
+        {
+            connection.Open();
+            using var command = new NpgsqlCommand("DROP SCHEMA public CASCADE; CREATE SCHEMA public;", connection);
+            command.ExecuteNonQuery();
+        }
+        return new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = $"mj-search-bench-{generation}" }.ConnectionString;
     }
 
     private sealed record Bench(JournalBackend Backend, JournalDefinition Definition, JournalIngest Ingest);
