@@ -398,7 +398,7 @@ Describe 'Export-JournalMessage' {
         Get-RecipientText $Item.Recipients | Should -Be @('To bob@contoso.com', 'To partner@fabrikam.com', 'Bcc dave@contoso.com team@contoso.com')
     }
 
-    It 'writes the original byte-identical to the message embedded in the report, as <Id>.eml' {
+    It 'writes the original byte-identical to the message embedded in the report, named after the item id (.eml)' {
         $folder = New-ExportFolder 'original'
         $result = Export-JournalMessage -Id $Item.Id -Destination $folder
         $result.Verified | Should -BeTrue

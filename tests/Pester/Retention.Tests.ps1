@@ -10,41 +10,8 @@ BeforeAll {
     function New-SyntheticReport([string] $Folder, [int] $Number, [string] $To, [int] $DaysAgo) {
         $date = [DateTimeOffset]::UtcNow.AddDays(-$DaysAgo).ToString('ddd, dd MMM yyyy HH:mm:ss +0000', [Globalization.CultureInfo]::InvariantCulture)
         $id = "retention-$Number@contoso.com"
-        $report = @"
-Content-Type: multipart/mixed; boundary="_synthetic_$Number"
-Subject: Message $Number
-To: journal@journal.contoso.com
-From: Microsoft Exchange <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@contoso.com>
-MIME-Version: 1.0
-Message-ID: <report-$Number@journal.report.generator>
-Date: $date
-X-MS-Journal-Report:
-
---_synthetic_$Number
-Content-Type: text/plain; charset="us-ascii"
-
-Sender: alice@contoso.com
-Subject: Message $Number
-Message-Id: <$id>
-To: $To
-
---_synthetic_$Number
-Content-Type: message/rfc822
-
-From: Alice <alice@contoso.com>
-To: $To
-Subject: Message $Number
-Date: $date
-Message-ID: <$id>
-MIME-Version: 1.0
-Content-Type: text/plain; charset="us-ascii"
-
-Generated message $Number for the retention scenario.
-
---_synthetic_$Number--
-"@ -replace "`r?`n", "`r`n"
-        $path = Join-Path $Folder ("synthetic-retention-{0:000}.eml" -f $Number)
-        [IO.File]::WriteAllText($path, $report)
+        $path = New-TestJournalReport -Folder $Folder -Name ('synthetic-retention-{0:000}' -f $Number) -MessageId $id -To $To `
+            -Subject "Message $Number" -Date $date -Body "Generated message $Number for the retention scenario."
         [pscustomobject]@{ MessageId = $id; To = $To; DaysAgo = $DaysAgo; Path = $path }
     }
 }
