@@ -244,6 +244,38 @@ public abstract class WormOriginalsContract : IDisposable
         Assert.Equal(2, failed.Problems.Count(p => p.ObjectKind == "Object" && p.Problem == ArchiveIntegrityProblemKind.Missing));
         Assert.Contains(failed.Problems, p => p.Id == first);
     }
+
+    [Fact]
+    public async Task The_listener_loop_copies_the_originals_once_a_store_is_set_and_records_its_status()
+    {
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", MotoServer.AccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", MotoServer.SecretKey);
+        var id = Store("loop", "carol@contoso.com", T0.AddDays(-1));
+        var loop = new MimecastJournaling.Engine.Listener.WormSyncLoop(_store.Store, _archive, _lifecycle, "node-loop", TimeSpan.FromMilliseconds(200));
+        WormSyncStatus? status = null;
+        loop.Start();
+        try
+        {
+            // Started before any store is set: its passes do nothing and record nothing.
+            await Task.Delay(600);
+            Assert.Null(JournalObjectStores.ReadStatus(_store.Store));
+
+            JournalObjectStores.Save(_store.Store, new JournalObjectStoreSettings { Bucket = _options.Bucket, Endpoint = _options.Endpoint!.ToString(), Region = "us-east-1" }, "worm-admin", force: false, _clock);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((status = JournalObjectStores.ReadStatus(_store.Store)) is not { InBucket: 1 } && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+        finally
+        {
+            await loop.StopAsync();
+        }
+
+        Assert.NotNull(status);
+        Assert.Equal((1, 1, 0, "node-loop"), (status!.InBucket, status.Objects, status.Failed, status.Node));
+        Assert.NotNull(await _bucket.HeadAsync(HashOf(id)));
+    }
 }
 
 public sealed class SqliteWormOriginalsContract(MotoServer moto) : WormOriginalsContract(new SqliteBackendUnderTest(), moto), IClassFixture<MotoServer>;
