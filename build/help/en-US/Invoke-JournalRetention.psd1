@@ -14,14 +14,23 @@ and item ids) and one for the items a hold kept; the run ends with one event (Ob
 Archive, Action RetentionRun) with its totals. Ctrl+C stops between batches: what was removed is
 logged. Write-Progress shows how far it is.
 
-With -WhatIf the cmdlet counts what it would remove and keep, and changes nothing. A running
+With a WORM object store set (Set-JournalObjectStore), each item's object is deleted from the
+bucket (every version) before the item, unless another item still refers to the same original.
+When the bucket refuses (the object's Object Lock has not run out in the bucket, its object legal
+hold is still on, or the bucket cannot be reached), the item is kept, counted as Refused with why in
+Refusals, logged (Action Kept, Property ObjectLock) and named in a warning; a later run removes it
+once the lock allows.
+
+With -WhatIf the cmdlet counts what it would remove and keep, and changes nothing (with an object
+store set, it asks the bucket whether each object is locked). A running
 listener (Start-JournalListener, the service) runs retention when it starts and then once a day.
 '@
     Outputs     = @{
         'MimecastJournaling.Engine.Lifecycle.JournalRetentionResult' = @'
 One summary: WhatIf, AsOf (the time items were compared with), Expired, Removed, Held (expired
 but kept by a hold), HeldUnindexed (of those, kept only because a query hold cannot rule them
-out until the search index has read them), Reports, Blobs and BlobBytes deleted, Policies (Removed and Held per
+out until the search index has read them), Refused and Refusals (kept because the WORM store
+refused to delete their original, each with Id and Reason), Reports, Blobs and BlobBytes deleted, Policies (Removed and Held per
 policy), Started and Finished.
 '@
     }

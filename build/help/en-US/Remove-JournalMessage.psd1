@@ -14,6 +14,11 @@ It refuses, with an error and without removing anything:
 - with -Force, an item whose original is locked in immutable (WORM) storage until its expiry
   (JournalMessageLocked).
 
+With a WORM object store set (Set-JournalObjectStore), the item's object is deleted from the bucket
+(every version) first, unless another item still refers to the same original; when the bucket
+refuses (its Object Lock has not run out, its object legal hold is still on, or it cannot be
+reached), the item is kept and the error is JournalMessageLocked.
+
 The cmdlet asks for confirmation (its impact is High); use -Confirm:$false in scripts.
 '@
     Parameters  = @{

@@ -14,6 +14,11 @@ or report (ObjectKind Original, ClearTextCopy or Report, with its Id) and per br
 to the event log (ObjectType Archive, Action IntegrityChecked, Property Passed or Failed, the counts
 as NewValue), so Get-JournalEvent -ObjectType Archive shows when the archive was last checked.
 
+With a WORM object store set (Set-JournalObjectStore), the originals of the sample are also read
+back from the bucket and re-hashed (ObjectsChecked): an object that is missing or whose bytes do
+not hash to its key is a problem with ObjectKind Object. A bucket that cannot be read ends the
+check with TestJournalArchiveIntegrityObjectStoreUnavailable.
+
 A running listener checks a sample of the archive once a day; on damage it sets every enabled
 journal definition to Error and raises an IntegrityCheckFailed alert. The check can be stopped
 with Ctrl+C; a stopped check writes no result and no event.

@@ -35,13 +35,15 @@ public sealed record ArchiveIntegrityResult
     public int BlobsTotal { get; init; }
     public int BlobsChecked { get; init; }
     public long EventsChecked { get; init; }
+    /// <summary>WORM objects (one per distinct original of the sample) read back from the object store and re-hashed; 0 without an object store.</summary>
+    public int ObjectsChecked { get; init; }
     public IReadOnlyList<ArchiveIntegrityProblem> Problems { get; init; } = [];
     public int Damaged => Problems.Count(p => p.Problem == ArchiveIntegrityProblemKind.Damaged);
     public int Missing => Problems.Count(p => p.Problem == ArchiveIntegrityProblemKind.Missing);
     public int ChainProblems => Problems.Count(p => p.Problem is not (ArchiveIntegrityProblemKind.Damaged or ArchiveIntegrityProblemKind.Missing));
 }
 
-/// <summary>How far a check has come (Phase: Originals, EventChain).</summary>
+/// <summary>How far a check has come (Phase: Originals, Objects, EventChain).</summary>
 public sealed record ArchiveIntegrityProgress(string Phase, long Done, long Total);
 
 /// <summary>
@@ -56,7 +58,8 @@ public static class ArchiveIntegrity
     private const int ChainPage = 1000;
 
     public static ArchiveIntegrityResult Run(IJournalStore store, IJournalArchive archive, double samplePercent, string user,
-        TimeProvider clock, Action<ArchiveIntegrityProgress>? progress, CancellationToken cancellationToken, Random? random = null)
+        TimeProvider clock, Action<ArchiveIntegrityProgress>? progress, CancellationToken cancellationToken, Random? random = null,
+        ObjectStorage.IOriginalObjectStore? objects = null)
     {
         if (double.IsNaN(samplePercent) || samplePercent <= 0 || samplePercent > 100)
         {
@@ -83,6 +86,15 @@ public static class ArchiveIntegrity
             }
             progress?.Invoke(new ArchiveIntegrityProgress("Originals", ++done, chosen.Count));
         }
+        var objectsChecked = 0;
+        if (objects is not null)
+        {
+            // The sample's originals, read back from the WORM bucket (a bucket that cannot be read ends the check).
+            var found = ObjectStorage.WormOriginals.CheckObjects(chosen.SelectMany(g => g), objects,
+                (done, total) => progress?.Invoke(new ArchiveIntegrityProgress("Objects", done, total)), cancellationToken);
+            objectsChecked = chosen.SelectMany(g => g).Where(r => r.Kind == ArchiveBlobKind.Original).Select(r => r.Hash.ToLowerInvariant()).Distinct().Count();
+            problems.AddRange(found);
+        }
         var events = VerifyChain(chain, problems, progress, cancellationToken);
         var result = new ArchiveIntegrityResult
         {
@@ -92,6 +104,7 @@ public static class ArchiveIntegrity
             BlobsTotal = byHash.Count,
             BlobsChecked = chosen.Count,
             EventsChecked = events,
+            ObjectsChecked = objectsChecked,
             Problems = problems,
         };
         store.RecordEvents([new JournalEvent
@@ -109,7 +122,7 @@ public static class ArchiveIntegrity
 
     /// <summary>One line for the event log and alerts: what was checked and what was found.</summary>
     public static string Summary(ArchiveIntegrityResult r) => string.Create(CultureInfo.InvariantCulture,
-        $"{(r.Passed ? "Passed" : "Failed")}: {r.BlobsChecked} of {r.BlobsTotal} stored messages and reports re-hashed ({r.SamplePercent:0.##}%), {r.EventsChecked} events verified; {r.Damaged} damaged, {r.Missing} missing, {r.ChainProblems} event chain problems.");
+        $"{(r.Passed ? "Passed" : "Failed")}: {r.BlobsChecked} of {r.BlobsTotal} stored messages and reports re-hashed ({r.SamplePercent:0.##}%), {(r.ObjectsChecked > 0 ? $"{r.ObjectsChecked} WORM objects re-hashed, " : string.Empty)}{r.EventsChecked} events verified; {r.Damaged} damaged, {r.Missing} missing, {r.ChainProblems} event chain problems.");
 
     private static List<IGrouping<string, ArchiveBlobReference>> Sample(List<IGrouping<string, ArchiveBlobReference>> all, double percent, Random random)
     {

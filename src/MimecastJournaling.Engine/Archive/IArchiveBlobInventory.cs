@@ -17,6 +17,13 @@ public interface IArchiveBlobInventory
     /// <summary>Every original, clear-text copy and report the archive holds, in a stable order.</summary>
     IReadOnlyList<ArchiveBlobReference> GetBlobReferences();
 
+    /// <summary>
+    /// The originals of <paramref name="itemIds"/> and of every other item that shares one of them
+    /// (the same content archived twice), in item order: what the WORM lock and the object removal
+    /// need without reading the whole inventory.
+    /// </summary>
+    IReadOnlyList<ArchiveBlobReference> GetOriginalReferences(IReadOnlyCollection<long> itemIds);
+
     /// <summary>The stored bytes of <paramref name="hash"/>, decoded (null when the archive has no such blob); throws InvalidDataException when they cannot be decoded.</summary>
     byte[]? ReadBlob(string hash);
 }

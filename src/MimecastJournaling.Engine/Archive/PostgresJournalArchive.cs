@@ -462,6 +462,11 @@ internal sealed class PostgresJournalArchive : IJournalArchive, IArchiveBlobInve
                   "UNION ALL SELECT 2, id, raw_hash FROM reports ORDER BY 1, 2",
             r => new ArchiveBlobReference((ArchiveBlobKind)r.GetInt32(0), r.GetInt64(1), r.GetString(2)));
 
+    public IReadOnlyList<ArchiveBlobReference> GetOriginalReferences(IReadOnlyCollection<long> itemIds) =>
+        itemIds.Count == 0 ? [] : _db.Query(
+            "SELECT id, original_hash FROM items WHERE original_hash IN (SELECT original_hash FROM items WHERE id = ANY(@ids)) ORDER BY id",
+            r => new ArchiveBlobReference(ArchiveBlobKind.Original, r.GetInt64(0), r.GetString(1)), ("@ids", itemIds.ToArray()));
+
     public byte[]? ReadBlob(string hash) => ReadBlob("SELECT codec, data, size, hash FROM blobs WHERE hash = @id", hash);
 
     // A report stored as a residue is rebuilt from the message blobs it refers to.

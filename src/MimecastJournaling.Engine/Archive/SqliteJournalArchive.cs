@@ -233,6 +233,11 @@ internal sealed class SqliteJournalArchive : IJournalArchive, IArchiveBlobInvent
                   "UNION ALL SELECT 2, id, raw_hash FROM reports ORDER BY 1, 2",
             r => new ArchiveBlobReference((ArchiveBlobKind)r.GetInt32(0), r.GetInt64(1), r.GetString(2)));
 
+    public IReadOnlyList<ArchiveBlobReference> GetOriginalReferences(IReadOnlyCollection<long> itemIds) =>
+        itemIds.Count == 0 ? [] : _db.Query(
+            "SELECT id, original_hash FROM items WHERE original_hash IN (SELECT original_hash FROM items WHERE id IN (SELECT value FROM json_each($ids))) ORDER BY id",
+            r => new ArchiveBlobReference(ArchiveBlobKind.Original, r.GetInt64(0), r.GetString(1)), ("$ids", System.Text.Json.JsonSerializer.Serialize(itemIds)));
+
     public byte[]? ReadBlob(string hash) => ReadBlob("SELECT codec, data, size, hash FROM blobs WHERE hash = $id", hash);
 
     // A report stored as a residue is rebuilt from the message blobs it refers to.

@@ -120,6 +120,8 @@ public enum JournalObjectType
     Export,
     RetentionPolicy,
     Hold,
+    /// <summary>The WORM object store setting (Set-JournalObjectStore).</summary>
+    ObjectStore,
 }
 
 /// <summary>

@@ -36,6 +36,9 @@ public sealed class JournalLifecycle
         _lock = originalLock;
     }
 
+    /// <summary>The clock the rules compare with (the WORM sync takes it too).</summary>
+    internal TimeProvider Clock => _clock;
+
     // ---- retention policies ------------------------------------------------------------------
 
     public IReadOnlyList<RetentionPolicy> GetPolicies() =>
@@ -367,6 +370,19 @@ public sealed class JournalLifecycle
         return messages.Select(m => m with { Holds = HoldRules.Covering(holds, Facts(m), answers).Select(h => h.Name).ToList() }).ToList();
     }
 
+    /// <summary>Each item's retention facts and whether an active hold covers it, read in one go (the WORM sync).</summary>
+    internal IReadOnlyList<(LifecycleItem Item, bool Held)> HoldStates(IReadOnlyCollection<long> ids)
+    {
+        var items = _lifecycle.GetItems(ids);
+        if (items.Count == 0)
+        {
+            return [];
+        }
+        var holds = GetHolds(includeReleased: false);
+        var answers = HoldQueryAnswers.Ask(holds, items.Select(i => i.Id).ToList(), _lifecycle);
+        return items.Select(i => (i, HoldRules.Covering(holds, i, answers).Count > 0)).ToList();
+    }
+
     private static LifecycleItem Facts(JournalMessage m) => new()
     {
         Id = m.Id,
@@ -396,6 +412,7 @@ public sealed class JournalLifecycle
         var total = _lifecycle.CountExpired(now);
         var byPolicy = new Dictionary<string, (long Removed, long Held)>(StringComparer.OrdinalIgnoreCase);
         long expired = 0, held = 0, unindexed = 0;
+        var refusals = new List<RetentionRefusal>();
         var removed = RemovalCounts.None;
         var afterId = 0L;
         progress?.Invoke(new LifecycleProgress(0, total));
@@ -412,6 +429,7 @@ public sealed class JournalLifecycle
             expired += batch.Expired;
             held += batch.Held.Count;
             unindexed += batch.Unindexed;
+            refusals.AddRange(batch.Refused);
             removed = removed.Add(batch.Counts);
             foreach (var item in batch.Removed)
             {
@@ -430,8 +448,10 @@ public sealed class JournalLifecycle
             WhatIf = whatIf,
             AsOf = now,
             Expired = expired,
-            Removed = whatIf ? expired - held : removed.Items,
+            Removed = whatIf ? expired - held - refusals.Count : removed.Items,
             Held = held,
+            Refused = refusals.Count,
+            Refusals = refusals,
             HeldUnindexed = unindexed,
             Reports = removed.Reports,
             Blobs = removed.Blobs,
@@ -450,14 +470,16 @@ public sealed class JournalLifecycle
                 ObjectType = JournalObjectType.Archive,
                 ObjectName = "Retention",
                 Action = "RetentionRun",
-                NewValue = $"{result.Expired} expired, {result.Removed} removed, {result.Held} kept by a hold ({result.HeldUnindexed} of them only until the index has read them); " +
+                NewValue = $"{result.Expired} expired, {result.Removed} removed, {result.Held} kept by a hold ({result.HeldUnindexed} of them only until the index has read them), " +
+                    $"{result.Refused} kept because the WORM store refused to delete their original; " +
                     $"{result.Reports} reports, {result.Blobs} blobs ({result.BlobBytes} bytes) deleted; as of {now:u}",
             }]);
         }
         return result;
     }
 
-    private sealed record BatchDecision(long Expired, IReadOnlyList<LifecycleItem> Removed, IReadOnlyList<LifecycleItem> Held, long Unindexed, RemovalCounts Counts);
+    private sealed record BatchDecision(long Expired, IReadOnlyList<LifecycleItem> Removed, IReadOnlyList<LifecycleItem> Held, long Unindexed, RemovalCounts Counts,
+        IReadOnlyList<RetentionRefusal> Refused);
 
     /// <summary>The expired items that holds cover, and how many of them only because the index has not read them (a query hold cannot rule them out).</summary>
     private static (List<LifecycleItem> Held, long Unindexed) Held(IReadOnlyList<JournalHold> holds, List<LifecycleItem> items, IHoldQueryEvidence evidence)
@@ -487,7 +509,10 @@ public sealed class JournalLifecycle
         var items = _lifecycle.GetItems(ids).Where(i => RetentionRules.HasExpired(i, now)).ToList();
         var (heldItems, unindexed) = Held(holds, items, _lifecycle);
         var removable = items.Except(heldItems).ToList();
-        return new BatchDecision(items.Count, removable, heldItems, unindexed, RemovalCounts.None with { Items = removable.Count });
+        // Asks the WORM store (never changes it) whether it would refuse.
+        var refused = removable.Select(i => _lock?.ForbidsRemoval(i, now) is { } why ? new RetentionRefusal(i.Id, why) : null).OfType<RetentionRefusal>().ToList();
+        removable = removable.Where(i => refused.All(r => r.Id != i.Id)).ToList();
+        return new BatchDecision(items.Count, removable, heldItems, unindexed, RemovalCounts.None with { Items = removable.Count }, refused);
     }
 
     private BatchDecision RemoveBatch(ILifecycleWriteTransaction t, IReadOnlyList<long> ids, DateTimeOffset now)
@@ -497,6 +522,10 @@ public sealed class JournalLifecycle
         var items = t.GetItems(ids).Where(i => RetentionRules.HasExpired(i, now)).ToList();
         var (heldItems, unindexed) = Held(holds, items, t);
         var removable = items.Except(heldItems).ToList();
+        // The immutable copies go first: an item whose copy the WORM store refuses to delete is kept.
+        var refusedIds = _lock?.RemoveOriginals(removable) ?? new Dictionary<long, string>();
+        var refused = removable.Where(i => refusedIds.ContainsKey(i.Id)).Select(i => new RetentionRefusal(i.Id, refusedIds[i.Id])).ToList();
+        removable = removable.Where(i => !refusedIds.ContainsKey(i.Id)).ToList();
         var events = new List<JournalEvent>();
         var counts = RemovalCounts.None;
         foreach (var group in removable.GroupBy(i => i.RetentionPolicy ?? "(none)", StringComparer.OrdinalIgnoreCase))
@@ -514,8 +543,14 @@ public sealed class JournalLifecycle
                 $"{heldItems.Count} expired items kept by a hold (ids {string.Join(", ", heldItems.Select(i => i.Id))})" +
                 (unindexed > 0 ? $"; {unindexed} of them only because {HoldRules.Unindexed}" : string.Empty)));
         }
+        if (refused.Count > 0)
+        {
+            events.Add(Event(JournalObjectType.Archive, "Retention", null, "Kept", "ObjectLock", null,
+                $"{refused.Count} expired items kept because the WORM store refused to delete their original (ids {string.Join(", ", refused.Select(r => r.Id))}); " +
+                $"first: {refused[0].Reason}"));
+        }
         t.InsertEvents(events);
-        return new BatchDecision(items.Count, removable, heldItems, unindexed, counts);
+        return new BatchDecision(items.Count, removable, heldItems, unindexed, counts, refused);
     }
 
     // ---- erasure -----------------------------------------------------------------------------
@@ -556,6 +591,12 @@ public sealed class JournalLifecycle
             {
                 throw new JournalConfigurationException("JournalMessageLocked", JournalErrorKind.InvalidOperation,
                     $"Message {itemId} cannot be removed before its retention ends, not even with -Force: {locked}", itemId);
+            }
+            // The immutable copy goes first: when the WORM store refuses, the item is kept.
+            if (_lock?.RemoveOriginals([item]) is { Count: > 0 } refusedCopy)
+            {
+                throw new JournalConfigurationException("JournalMessageLocked", JournalErrorKind.InvalidOperation,
+                    $"Message {itemId} was kept: {refusedCopy.Values.First()} Its lock in the bucket must run out (or its object legal hold be cleared by Sync-JournalObjectStore after the hold is released) first.", itemId);
             }
             var counts = t.DeleteItems([itemId]);
             t.InsertEvents([new JournalEvent

@@ -130,6 +130,13 @@ public sealed record JournalRetentionResult
     public long Removed { get; init; }
     /// <summary>Expired items kept because a hold covers them.</summary>
     public long Held { get; init; }
+    /// <summary>
+    /// Expired items no hold covers that were kept because the WORM store refused to delete their
+    /// original (its Object Lock has not run out in the bucket, or its legal-hold flag is still on),
+    /// or could not be asked; each with why in <see cref="Refusals"/>.
+    /// </summary>
+    public long Refused { get; init; }
+    public IReadOnlyList<RetentionRefusal> Refusals { get; init; } = [];
     /// <summary>Of <see cref="Held"/>, the items kept only because the search index has not read them yet (or could not read their text), so a query hold cannot rule them out.</summary>
     public long HeldUnindexed { get; init; }
     public long Reports { get; init; }
@@ -140,6 +147,9 @@ public sealed record JournalRetentionResult
     public DateTimeOffset Started { get; init; }
     public DateTimeOffset Finished { get; init; }
 }
+
+/// <summary>An expired item a retention run kept because its original's WORM object could not be removed.</summary>
+public sealed record RetentionRefusal(long Id, string Reason);
 
 /// <summary>How far a retention run or a recalculation is.</summary>
 public sealed record LifecycleProgress(long Done, long Total);
@@ -166,4 +176,11 @@ public interface IOriginalLock
 {
     /// <summary>Why the item's original cannot be removed now, or null when nothing forbids it.</summary>
     string? ForbidsRemoval(LifecycleItem item, DateTimeOffset now);
+
+    /// <summary>
+    /// Removes the immutable copies of the originals of <paramref name="items"/>, which the archive
+    /// is about to remove (a copy another item still refers to stays). Called before the archive
+    /// removes them: an item whose copy could not be removed is in the answer with why, and is kept.
+    /// </summary>
+    IReadOnlyDictionary<long, string> RemoveOriginals(IReadOnlyList<LifecycleItem> items) => new Dictionary<long, string>();
 }

@@ -43,6 +43,7 @@ public sealed partial class JournalListener : IAsyncDisposable
     private ListenerHeartbeat? _heartbeat;
     private ListenerWatch? _watch;
     private SearchIndexLoop? _indexLoop;
+    private WormSyncLoop? _wormLoop;
     private readonly JournalIndexer? _indexer;
     private volatile bool _stopping;
 
@@ -208,6 +209,11 @@ public sealed partial class JournalListener : IAsyncDisposable
             _indexLoop = new SearchIndexLoop(_indexer, _options.RetryDelay);
             _indexLoop.Start();
         }
+        if (Lifecycle is not null && _options.ObjectStoreSyncInterval > TimeSpan.Zero)
+        {
+            _wormLoop = new WormSyncLoop(_store, _archive, Lifecycle, _options.NodeName, _options.ObjectStoreSyncInterval);
+            _wormLoop.Start();
+        }
         Started = _clock.GetUtcNow();
         // A running listener marks silent definitions Down when their period runs out, so nobody has to read the status first.
         var inactivity = new JournalConfiguration(_store, JournalConfiguration.InactivityCheckActor, _clock);
@@ -273,6 +279,11 @@ public sealed partial class JournalListener : IAsyncDisposable
         {
             await _indexLoop.StopAsync().ConfigureAwait(false);
             _indexLoop = null;
+        }
+        if (_wormLoop is not null)
+        {
+            await _wormLoop.StopAsync().ConfigureAwait(false);
+            _wormLoop = null;
         }
         await _watch!.StopAsync().ConfigureAwait(false);
         _hardStop!.Dispose();

@@ -33,6 +33,8 @@ public sealed record ListenerOptions
     public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromDays(1);
     /// <summary>How often a running listener checks the archive's integrity (a sample of the stored messages, the whole event chain), counted from the store's newest check.</summary>
     public TimeSpan IntegrityCheckInterval { get; init; } = TimeSpan.FromDays(1);
+    /// <summary>How often the WORM sync copies new originals to the object store and brings locks and legal holds up to date (when one is set; zero: never).</summary>
+    public TimeSpan ObjectStoreSyncInterval { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The share of stored messages and reports the daily check re-hashes, in percent.</summary>
     public double IntegrityCheckSample { get; init; } = 1;

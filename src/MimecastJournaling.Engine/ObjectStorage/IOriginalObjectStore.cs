@@ -30,6 +30,12 @@ public interface IOriginalObjectStore
 
     /// <summary>Turns the object's legal-hold flag on or off.</summary>
     Task SetLegalHoldAsync(string sha256, bool on, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// True when the bucket has Object Lock enabled, false when it has none (it cannot lock anything);
+    /// a bucket that is missing or cannot be asked is an <see cref="ObjectStoreException"/>.
+    /// </summary>
+    Task<bool> HasObjectLockAsync(CancellationToken cancellationToken = default);
 }
 
 public enum ObjectPutOutcome

@@ -154,27 +154,42 @@ public sealed class S3OriginalObjectStore : IOriginalObjectStore, IDisposable
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task SetRetainUntilAsync(string sha256, DateTimeOffset retainUntil, CancellationToken cancellationToken = default)
-    {
-        var key = Options.KeyFor(sha256);
-        await CallAsync("set retain-until", key, () => _client.PutObjectRetentionAsync(new PutObjectRetentionRequest
+    public Task SetRetainUntilAsync(string sha256, DateTimeOffset retainUntil, CancellationToken cancellationToken = default) =>
+        SetLockAsync("set retain-until", sha256, (bucket, key) => _client.PutObjectRetentionAsync(new PutObjectRetentionRequest
         {
-            BucketName = Options.Bucket,
+            BucketName = bucket,
             Key = key,
             Retention = new ObjectLockRetention { Mode = new ObjectLockRetentionMode(Options.LockMode), RetainUntilDate = retainUntil.UtcDateTime },
-        }, cancellationToken), cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken), cancellationToken);
 
-    public async Task SetLegalHoldAsync(string sha256, bool on, CancellationToken cancellationToken = default)
-    {
-        var key = Options.KeyFor(sha256);
-        await CallAsync("set legal hold", key, () => _client.PutObjectLegalHoldAsync(new PutObjectLegalHoldRequest
+    public Task SetLegalHoldAsync(string sha256, bool on, CancellationToken cancellationToken = default) =>
+        SetLockAsync("set legal hold", sha256, (bucket, key) => _client.PutObjectLegalHoldAsync(new PutObjectLegalHoldRequest
         {
-            BucketName = Options.Bucket,
+            BucketName = bucket,
             Key = key,
             LegalHold = new ObjectLockLegalHold { Status = on ? ObjectLockLegalHoldStatus.On : ObjectLockLegalHoldStatus.Off },
-        }, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }, cancellationToken), cancellationToken);
+
+    /// <summary>One lock call (retention or legal hold) on the object of <paramref name="sha256"/>.</summary>
+    private Task SetLockAsync(string operation, string sha256, Func<string, string, Task> call, CancellationToken cancellationToken)
+    {
+        var key = Options.KeyFor(sha256);
+        return CallAsync(operation, key, () => call(Options.Bucket, key), cancellationToken);
     }
+
+    public async Task<bool> HasObjectLockAsync(CancellationToken cancellationToken = default) =>
+        await CallAsync("get object lock configuration", "(bucket)", async () =>
+        {
+            try
+            {
+                var response = await _client.GetObjectLockConfigurationAsync(new GetObjectLockConfigurationRequest { BucketName = Options.Bucket }, cancellationToken).ConfigureAwait(false);
+                return response.ObjectLockConfiguration?.ObjectLockEnabled is { } enabled && enabled.Value == ObjectLockEnabled.Enabled.Value;
+            }
+            catch (AmazonS3Exception e) when (e.ErrorCode == "ObjectLockConfigurationNotFoundError")
+            {
+                return false;
+            }
+        }, cancellationToken).ConfigureAwait(false);
 
     public void Dispose() => _client.Dispose();
 

@@ -7,7 +7,12 @@ namespace MimecastJournaling.Engine.ObjectStorage;
 /// <summary>What one pass of <see cref="WormOriginals.Sync"/> did.</summary>
 public sealed record WormSyncResult
 {
+    /// <summary>Items with an original.</summary>
     public int Originals { get; init; }
+    /// <summary>Distinct originals (by SHA-256): one object each.</summary>
+    public int Objects { get; init; }
+    /// <summary>Objects in the bucket after the pass (written now or before).</summary>
+    public int InBucket => Written + AlreadyPresent;
     public int Written { get; init; }
     public int AlreadyPresent { get; init; }
     public int HoldsSet { get; init; }
@@ -25,76 +30,101 @@ public sealed record WormSyncResult
 /// </summary>
 public static class WormOriginals
 {
+    /// <summary>Items whose retention facts and holds are read in one go.</summary>
+    public const int BatchSize = 200;
+
     public static WormSyncResult Sync(IJournalArchive archive, JournalLifecycle lifecycle, IOriginalObjectStore store, CancellationToken cancellation = default)
     {
         var inventory = (IArchiveBlobInventory)archive;
         var originals = inventory.GetBlobReferences().Where(r => r.Kind == ArchiveBlobKind.Original).ToList();
+        // S3 compares retain-until with its own clock; the rules compare with the lifecycle's.
+        var now = lifecycle.Clock.GetUtcNow();
         int written = 0, present = 0, set = 0, cleared = 0, extended = 0;
         var failures = new List<string>();
-        foreach (var reference in originals)
+        // One object per content hash: the same original archived twice is held while any of its
+        // items is held, and locked until the latest of their expiries.
+        var byHash = originals.GroupBy(r => r.Hash.ToLowerInvariant()).ToList();
+        foreach (var batch in byHash.Chunk(Math.Max(1, BatchSize)))
         {
             cancellation.ThrowIfCancellationRequested();
-            var message = archive.GetMessage(reference.Id);
-            if (message is null)
+            var states = lifecycle.HoldStates(batch.SelectMany(g => g).Select(r => r.Id).ToList()).ToDictionary(s => s.Item.Id);
+            foreach (var group in batch)
             {
-                continue;
-            }
-            message = lifecycle.WithHolds([message]).Single();
-            var held = message.Holds.Count > 0;
-            // S3 refuses a retain-until in the past (and an expired item needs no lock).
-            var retainUntil = message.ExpiresOn is { } expires && expires > DateTimeOffset.UtcNow ? expires : (DateTimeOffset?)null;
-            try
-            {
-                var head = store.HeadAsync(reference.Hash, cancellation).GetAwaiter().GetResult();
-                if (head is null)
+                cancellation.ThrowIfCancellationRequested();
+                var items = group.Where(r => states.ContainsKey(r.Id)).Select(r => states[r.Id]).ToList();
+                if (items.Count == 0)
                 {
-                    var bytes = inventory.ReadBlob(reference.Hash);
-                    if (bytes is null || ContentFingerprint.Sha256(bytes) != reference.Hash.ToLowerInvariant())
+                    continue; // removed meanwhile
+                }
+                var first = items[0].Item.Id;
+                var held = items.Any(i => i.Held);
+                // S3 refuses a retain-until in the past (and an expired item needs no lock).
+                var retainUntil = items.Select(i => i.Item.ExpiresOn).Where(e => e is { } x && x > now).Max();
+                try
+                {
+                    var head = store.HeadAsync(group.Key, cancellation).GetAwaiter().GetResult();
+                    if (head is null)
                     {
-                        failures.Add($"The original of item {reference.Id} is missing or damaged in the archive; it was not copied to the bucket.");
+                        var bytes = inventory.ReadBlob(group.Key);
+                        if (bytes is null || ContentFingerprint.Sha256(bytes) != group.Key)
+                        {
+                            failures.Add($"The original of item {first} is missing or damaged in the archive; it was not copied to the bucket.");
+                            continue;
+                        }
+                        if (store.PutOnceAsync(group.Key, bytes, retainUntil, held, cancellation).GetAwaiter().GetResult() == ObjectPutOutcome.Written)
+                        {
+                            written++;
+                        }
+                        else
+                        {
+                            present++;
+                        }
                         continue;
                     }
-                    if (store.PutOnceAsync(reference.Hash, bytes, retainUntil, held, cancellation).GetAwaiter().GetResult() == ObjectPutOutcome.Written)
+                    present++;
+                    if (head.LegalHold != held)
                     {
-                        written++;
+                        store.SetLegalHoldAsync(group.Key, held, cancellation).GetAwaiter().GetResult();
+                        if (held) set++; else cleared++;
                     }
-                    else
+                    if (retainUntil is { } expiry && (head.RetainUntil is null || head.RetainUntil < expiry))
                     {
-                        present++;
+                        store.SetRetainUntilAsync(group.Key, expiry, cancellation).GetAwaiter().GetResult();
+                        extended++;
                     }
-                    continue;
                 }
-                present++;
-                if (head.LegalHold != held)
+                catch (ObjectStoreException e) when (e.Failure is not (ObjectStoreFailure.Unavailable or ObjectStoreFailure.NoSuchBucket))
                 {
-                    store.SetLegalHoldAsync(reference.Hash, held, cancellation).GetAwaiter().GetResult();
-                    if (held) set++; else cleared++;
+                    // One object's trouble; a bucket that cannot be reached ends the pass (thrown) instead of failing every object in turn.
+                    failures.Add($"Item {first}: {e.Message}");
                 }
-                if (retainUntil is { } expiry && (head.RetainUntil is null || head.RetainUntil < expiry))
+                catch (InvalidDataException e)
                 {
-                    store.SetRetainUntilAsync(reference.Hash, expiry, cancellation).GetAwaiter().GetResult();
-                    extended++;
+                    failures.Add($"The original of item {first} cannot be decoded in the archive ({e.Message}); it was not copied to the bucket.");
                 }
-            }
-            catch (ObjectStoreException e)
-            {
-                failures.Add($"Item {reference.Id}: {e.Message}");
             }
         }
         return new WormSyncResult
         {
-            Originals = originals.Count, Written = written, AlreadyPresent = present,
+            Originals = originals.Count, Objects = byHash.Count, Written = written, AlreadyPresent = present,
             HoldsSet = set, HoldsCleared = cleared, RetentionExtended = extended, Failures = failures,
         };
     }
 
     /// <summary>Every original whose object is missing from the bucket or does not hash to the SHA-256 recorded at ingest.</summary>
-    public static IReadOnlyList<ArchiveIntegrityProblem> CheckObjects(IArchiveBlobInventory inventory, IOriginalObjectStore store, CancellationToken cancellation = default)
+    public static IReadOnlyList<ArchiveIntegrityProblem> CheckObjects(IArchiveBlobInventory inventory, IOriginalObjectStore store, CancellationToken cancellation = default) =>
+        CheckObjects(inventory.GetBlobReferences(), store, null, cancellation);
+
+    /// <summary>The objects of the originals among <paramref name="references"/> (a sample), one read per distinct hash; a bucket that cannot be read is a failure (ObjectStoreException).</summary>
+    public static IReadOnlyList<ArchiveIntegrityProblem> CheckObjects(IEnumerable<ArchiveBlobReference> references, IOriginalObjectStore store, Action<int, int>? progress, CancellationToken cancellation = default)
     {
         var problems = new List<ArchiveIntegrityProblem>();
-        foreach (var reference in inventory.GetBlobReferences().Where(r => r.Kind == ArchiveBlobKind.Original).DistinctBy(r => r.Hash))
+        var originals = references.Where(r => r.Kind == ArchiveBlobKind.Original).DistinctBy(r => r.Hash.ToLowerInvariant()).ToList();
+        var done = 0;
+        foreach (var reference in originals)
         {
             cancellation.ThrowIfCancellationRequested();
+            progress?.Invoke(done++, originals.Count);
             var bytes = store.GetAsync(reference.Hash, cancellation).GetAwaiter().GetResult();
             if (bytes is null)
             {
@@ -114,13 +144,14 @@ public static class WormOriginals
 /// <summary>
 /// <see cref="IOriginalLock"/> over the bucket: an item's original may not be removed while its
 /// object's COMPLIANCE retain-until is in the future or its legal-hold flag is on. When the bucket
-/// cannot be asked, removal is refused too (the lock cannot be ruled out).
+/// cannot be asked, removal is refused too (the lock cannot be ruled out). Removing an item removes
+/// its object first (every version), unless another item still refers to the same original.
 /// </summary>
 public sealed class WormOriginalLock(IArchiveBlobInventory inventory, IOriginalObjectStore store) : IOriginalLock
 {
     public string? ForbidsRemoval(LifecycleItem item, DateTimeOffset now)
     {
-        foreach (var reference in inventory.GetBlobReferences().Where(r => r.Kind == ArchiveBlobKind.Original && r.Id == item.Id))
+        foreach (var reference in inventory.GetOriginalReferences([item.Id]).Where(r => r.Id == item.Id))
         {
             StoredObjectInfo? head;
             try
@@ -141,5 +172,38 @@ public sealed class WormOriginalLock(IArchiveBlobInventory inventory, IOriginalO
             }
         }
         return null;
+    }
+
+    public IReadOnlyDictionary<long, string> RemoveOriginals(IReadOnlyList<LifecycleItem> items)
+    {
+        var refused = new Dictionary<long, string>();
+        if (items.Count == 0)
+        {
+            return refused;
+        }
+        var removing = items.Select(i => i.Id).ToHashSet();
+        foreach (var group in inventory.GetOriginalReferences(removing).GroupBy(r => r.Hash.ToLowerInvariant()))
+        {
+            var mine = group.Where(r => removing.Contains(r.Id)).Select(r => r.Id).ToList();
+            if (mine.Count == 0 || group.Any(r => !removing.Contains(r.Id)))
+            {
+                continue; // another item keeps this original, and its object with it
+            }
+            try
+            {
+                store.DeleteAsync(group.Key).GetAwaiter().GetResult();
+            }
+            catch (ObjectStoreException e)
+            {
+                var why = e.Failure == ObjectStoreFailure.AccessDenied
+                    ? $"the WORM store refused to delete its original's object ({e.Message})."
+                    : $"its original's object could not be deleted from the WORM store ({e.Message}).";
+                foreach (var id in mine)
+                {
+                    refused[id] = why;
+                }
+            }
+        }
+        return refused;
     }
 }

@@ -99,6 +99,12 @@ public sealed class JournalBackend
     public JournalLifecycle OpenLifecycle(string actor, TimeProvider? clock = null, IOriginalLock? originalLock = null) =>
         new(LifecycleStore, Store, actor, clock, originalLock);
 
+    /// <summary>
+    /// The WORM lock of the object store this store's setting names at each call (Set-JournalObjectStore);
+    /// with none set it locks nothing. Cmdlets and the listener open their lifecycle with it.
+    /// </summary>
+    public IOriginalLock ObjectStoreLock => new ObjectStorage.ConfiguredOriginalLock(Store, (IArchiveBlobInventory)Archive);
+
     /// <summary>The full-text index in the same database (SQLite FTS5 or PostgreSQL tsvector).</summary>
     public IJournalSearchIndex SearchIndex { get; }
 
@@ -124,7 +130,7 @@ public sealed class JournalBackend
         var temporary = options.TemporaryDirectory ?? _sqlite?.IncomingLocation;
         return new JournalListener(Store, Archive, spool, options with { TemporaryDirectory = temporary }, clock, CreateIndexer(clock))
         {
-            Lifecycle = OpenLifecycle(JournalLifecycle.ListenerActor, clock),
+            Lifecycle = OpenLifecycle(JournalLifecycle.ListenerActor, clock, ObjectStoreLock),
         };
     }
 

@@ -275,6 +275,11 @@ internal static class SqliteSchema
         );
         INSERT INTO event_chain_head (name, last_id, last_hash, count) VALUES ('events', 0, '0000000000000000000000000000000000000000000000000000000000000000', 0);
         """,
+        // 14: which items share an original, by its hash: the WORM store (ObjectStorage) looks up an
+        // item's original and whether another item still refers to it before it deletes the object
+        """
+        CREATE INDEX IF NOT EXISTS items_original_hash ON items(original_hash);
+        """,
     ];
 
     /// <summary>The migration that starts the event chain (the events before it are chained when it runs).</summary>

@@ -24,13 +24,19 @@ public sealed class TestJournalArchiveIntegrityCommand : CancellableJournalCmdle
         var record = new ProgressRecord(1, "Test-JournalArchiveIntegrity", backend.Location);
         try
         {
+            var objects = MimecastJournaling.Engine.ObjectStorage.JournalObjectStores.OpenConfigured(backend.Store);
             var result = ArchiveIntegrity.Run(backend.Store, backend.Archive, Sample, Actor, TimeProvider.System, p =>
             {
-                record.Activity = p.Phase == "EventChain" ? "Test-JournalArchiveIntegrity: event chain" : "Test-JournalArchiveIntegrity: stored messages and reports";
+                record.Activity = p.Phase switch
+                {
+                    "EventChain" => "Test-JournalArchiveIntegrity: event chain",
+                    "Objects" => "Test-JournalArchiveIntegrity: WORM objects",
+                    _ => "Test-JournalArchiveIntegrity: stored messages and reports",
+                };
                 record.StatusDescription = string.Create(CultureInfo.InvariantCulture, $"{p.Done} of {p.Total}");
                 record.PercentComplete = p.Total == 0 ? 100 : (int)Math.Min(100, 100 * p.Done / p.Total);
                 WriteProgress(record);
-            }, Cancellation);
+            }, Cancellation, objects: objects);
             record.RecordType = ProgressRecordType.Completed;
             WriteProgress(record);
             if (!result.Passed)
@@ -42,6 +48,13 @@ public sealed class TestJournalArchiveIntegrityCommand : CancellableJournalCmdle
         catch (OperationCanceledException)
         {
             // Stopped (Ctrl+C): nothing to write; PowerShell reports the stop.
+        }
+        catch (MimecastJournaling.Engine.ObjectStorage.ObjectStoreException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "TestJournalArchiveIntegrityObjectStoreUnavailable", ErrorCategory.ConnectionError, null)
+            {
+                ErrorDetails = new ErrorDetails(e.Message + " The WORM objects could not be checked: check the bucket, the endpoint and the AWS credentials of this account, then run the check again."),
+            });
         }
         catch (JournalConfigurationException e)
         {

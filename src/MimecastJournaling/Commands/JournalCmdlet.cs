@@ -23,8 +23,17 @@ public abstract class JournalCmdlet : PSCmdlet
 
     protected JournalConfiguration Configuration => _configuration ??= new JournalConfiguration(OpenBackend().Store, Actor);
 
-    /// <summary>Retention policies, legal holds and erasure over the same store.</summary>
-    protected MimecastJournaling.Engine.Lifecycle.JournalLifecycle Lifecycle => _lifecycle ??= OpenBackend().OpenLifecycle(Actor);
+    /// <summary>
+    /// Retention policies, legal holds and erasure over the same store; with an object store set
+    /// (Set-JournalObjectStore), removing an item removes its WORM object first, and a lock refuses.
+    /// </summary>
+    protected MimecastJournaling.Engine.Lifecycle.JournalLifecycle Lifecycle => _lifecycle ??= OpenLifecycle();
+
+    private MimecastJournaling.Engine.Lifecycle.JournalLifecycle OpenLifecycle()
+    {
+        var backend = OpenBackend();
+        return backend.OpenLifecycle(Actor, originalLock: backend.ObjectStoreLock);
+    }
 
     private MimecastJournaling.Engine.Lifecycle.JournalLifecycle? _lifecycle;
 

@@ -233,7 +233,14 @@ public sealed class InvokeJournalRetentionCommand : CancellableJournalCmdlet
             WriteProgress(record);
             if (whatIf)
             {
-                Host.UI.WriteLine($"What if: {result.Removed} of {result.Expired} expired items would be removed; {result.Held} are kept by a hold.");
+                Host.UI.WriteLine($"What if: {result.Removed} of {result.Expired} expired items would be removed; {result.Held} are kept by a hold" +
+                    (result.Refused > 0 ? $"; {result.Refused} by the WORM store's lock." : "."));
+            }
+            if (result.Refused > 0)
+            {
+                WriteWarning($"{result.Refused} expired items were kept because the WORM store {(whatIf ? "would refuse" : "refused")} to delete their original " +
+                    $"(ids {string.Join(", ", result.Refusals.Take(20).Select(r => r.Id))}{(result.Refused > 20 ? ", ..." : string.Empty)}): {result.Refusals[0].Reason} " +
+                    "They are removed by a later run once their lock in the bucket has run out; the result's Refusals lists each.");
             }
             WriteObject(result);
         }

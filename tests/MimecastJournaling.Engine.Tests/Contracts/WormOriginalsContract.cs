@@ -152,6 +152,130 @@ public abstract class WormOriginalsContract : IDisposable
         Assert.Contains(problems, p => p.Id == gone && p.Problem == ArchiveIntegrityProblemKind.Missing);
         Assert.Contains(problems, p => p.Id == damaged && p.Problem == ArchiveIntegrityProblemKind.Damaged);
     }
+
+    private JournalLifecycle Worm() => _store.OpenLifecycle("worm-admin", _clock, new WormOriginalLock((IArchiveBlobInventory)_archive, _bucket));
+
+    [Fact]
+    public async Task Retention_deletes_the_object_of_an_expired_unlocked_item_before_the_item()
+    {
+        _lifecycle.NewPolicy("Month", new() { RetainFor = TimeSpan.FromDays(30) });
+        var expired = Store("expired", "carol@contoso.com", T0.AddDays(-40));
+        var kept = Store("kept", "carol@contoso.com", T0.AddDays(-1));
+        WormOriginals.Sync(_archive, _lifecycle, _bucket);
+        var expiredHash = HashOf(expired);
+        Assert.NotNull(await _bucket.HeadAsync(expiredHash));
+
+        var run = Worm().RunRetention(whatIf: false);
+
+        Assert.Equal((1L, 1L, 0L), (run.Expired, run.Removed, run.Refused));
+        Assert.Null(_archive.GetMessage(expired));
+        Assert.Null(await _bucket.HeadAsync(expiredHash));
+        Assert.NotNull(await _bucket.HeadAsync(HashOf(kept)));
+    }
+
+    [Fact]
+    public async Task Retention_keeps_an_expired_item_whose_object_the_bucket_still_locks_and_says_so()
+    {
+        // Locked in the bucket for a year; then the policy is shortened and recalculated, so the
+        // archive holds the item expired while COMPLIANCE mode keeps its object locked.
+        _lifecycle.NewPolicy("Year", new() { RetainFor = TimeSpan.FromDays(365) });
+        var id = Store("locked", "bob@contoso.com", T0.AddDays(-10));
+        WormOriginals.Sync(_archive, _lifecycle, _bucket);
+        _lifecycle.SetPolicy("Year", new() { RetainFor = TimeSpan.FromDays(5) });
+        _lifecycle.Recalculate(whatIf: false);
+
+        var whatIf = Worm().RunRetention(whatIf: true);
+        var run = Worm().RunRetention(whatIf: false);
+
+        Assert.Equal((1L, 0L, 1L), (whatIf.Expired, whatIf.Removed, whatIf.Refused));
+        Assert.Equal((1L, 0L, 1L), (run.Expired, run.Removed, run.Refused));
+        Assert.Equal(id, run.Refusals.Single().Id);
+        Assert.Contains("refused", run.Refusals.Single().Reason);
+        Assert.NotNull(_archive.GetMessage(id));
+        Assert.NotNull(await _bucket.GetAsync(HashOf(id)));
+        var events = _store.Store.GetEvents(new JournalEventQuery { ObjectType = JournalObjectType.Archive });
+        Assert.Contains(events, e => e.Action == "Kept" && e.Property == "ObjectLock" && e.NewValue!.Contains($"ids {id}"));
+    }
+
+    [Fact]
+    public async Task Erasing_an_expired_item_whose_object_legal_hold_is_still_on_is_refused_until_a_sync_clears_it()
+    {
+        _lifecycle.NewPolicy("Month", new() { RetainFor = TimeSpan.FromDays(30) });
+        var id = Store("held", "dave@contoso.com", T0.AddDays(-40));
+        _lifecycle.NewHold("Case 2", "Litigation", new HoldScope { Mailbox = "dave@*" });
+        WormOriginals.Sync(_archive, _lifecycle, _bucket);
+        _lifecycle.ReleaseHold("Case 2", "Settled");
+
+        var e = Assert.Throws<JournalConfigurationException>(() => Worm().RemoveMessage(id, "GDPR request 9", force: false));
+        Assert.Equal("JournalMessageLocked", e.ErrorId);
+        Assert.NotNull(_archive.GetMessage(id));
+
+        var hash = HashOf(id);
+        WormOriginals.Sync(_archive, _lifecycle, _bucket);
+        Worm().RemoveMessage(id, "GDPR request 9", force: false);
+
+        Assert.Null(_archive.GetMessage(id));
+        Assert.Null(await _bucket.HeadAsync(hash));
+    }
+
+    [Fact]
+    public async Task The_configured_store_syncs_with_its_status_and_integrity_re_hashes_its_objects()
+    {
+        JournalObjectStores.Save(_store.Store, new JournalObjectStoreSettings { Bucket = _options.Bucket, Endpoint = _options.Endpoint!.ToString(), Region = "us-east-1" }, "worm-admin", force: false, _clock);
+        var first = Store("one", "carol@contoso.com", T0.AddDays(-1));
+        Store("two", "carol@contoso.com", T0.AddDays(-2));
+        // The configured store takes its credentials from the AWS default chain: the environment, as in production.
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", MotoServer.AccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", MotoServer.SecretKey);
+
+        var result = JournalObjectStores.SyncConfigured(_store.Store, _archive, _lifecycle, "node-a")!;
+        Store("three", "carol@contoso.com", T0.AddDays(-3));
+        var info = JournalObjectStores.Describe(_store.Store, (IArchiveBlobInventory)_archive)!;
+        var passed = ArchiveIntegrity.Run(_store.Store, _archive, 100, "worm-admin", _clock, null, CancellationToken.None, objects: JournalObjectStores.OpenConfigured(_store.Store));
+        await _bucket.DeleteAsync(HashOf(first));
+        var failed = ArchiveIntegrity.Run(_store.Store, _archive, 100, "worm-admin", _clock, null, CancellationToken.None, objects: JournalObjectStores.OpenConfigured(_store.Store));
+
+        Assert.Equal((2, 2, 0), (result.Objects, result.Written, result.Failures.Count));
+        Assert.Equal((3, 2, 1, 0, "node-a"), (info.Originals, info.Written, info.Pending, info.Failed, info.LastSyncNode));
+        // "three" was archived after the pass: the check finds its object missing, as it should.
+        Assert.Equal(3, passed.ObjectsChecked);
+        Assert.Single(passed.Problems);
+        Assert.Equal("Object", passed.Problems[0].ObjectKind);
+        Assert.Equal(2, failed.Problems.Count(p => p.ObjectKind == "Object" && p.Problem == ArchiveIntegrityProblemKind.Missing));
+        Assert.Contains(failed.Problems, p => p.Id == first);
+    }
+
+    [Fact]
+    public async Task The_listener_loop_copies_the_originals_once_a_store_is_set_and_records_its_status()
+    {
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", MotoServer.AccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", MotoServer.SecretKey);
+        var id = Store("loop", "carol@contoso.com", T0.AddDays(-1));
+        var loop = new MimecastJournaling.Engine.Listener.WormSyncLoop(_store.Store, _archive, _lifecycle, "node-loop", TimeSpan.FromMilliseconds(200));
+        WormSyncStatus? status = null;
+        loop.Start();
+        try
+        {
+            // Started before any store is set: its passes do nothing and record nothing.
+            await Task.Delay(600);
+            Assert.Null(JournalObjectStores.ReadStatus(_store.Store));
+
+            JournalObjectStores.Save(_store.Store, new JournalObjectStoreSettings { Bucket = _options.Bucket, Endpoint = _options.Endpoint!.ToString(), Region = "us-east-1" }, "worm-admin", force: false, _clock);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((status = JournalObjectStores.ReadStatus(_store.Store)) is not { InBucket: 1 } && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+        finally
+        {
+            await loop.StopAsync();
+        }
+
+        Assert.NotNull(status);
+        Assert.Equal((1, 1, 0, "node-loop"), (status!.InBucket, status.Objects, status.Failed, status.Node));
+        Assert.NotNull(await _bucket.HeadAsync(HashOf(id)));
+    }
 }
 
 public sealed class SqliteWormOriginalsContract(MotoServer moto) : WormOriginalsContract(new SqliteBackendUnderTest(), moto), IClassFixture<MotoServer>;

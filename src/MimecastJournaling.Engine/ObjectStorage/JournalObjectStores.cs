@@ -1,0 +1,262 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MimecastJournaling.Engine.Archive;
+using MimecastJournaling.Engine.Configuration;
+using MimecastJournaling.Engine.Lifecycle;
+using MimecastJournaling.Engine.Storage;
+
+namespace MimecastJournaling.Engine.ObjectStorage;
+
+/// <summary>
+/// The WORM object store as the configuration store keeps it (Set-JournalObjectStore): where the
+/// bucket is and how objects are named and locked. Never a credential: those come from the AWS
+/// default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, an instance role).
+/// </summary>
+public sealed record JournalObjectStoreSettings
+{
+    public required string Bucket { get; init; }
+    /// <summary>A non-AWS endpoint (http(s)://host:port), or null for AWS itself.</summary>
+    public string? Endpoint { get; init; }
+    public string Region { get; init; } = "us-east-1";
+    public string KeyPrefix { get; init; } = "originals/";
+    /// <summary>COMPLIANCE (nobody can shorten or remove a lock) or GOVERNANCE (a privileged user can).</summary>
+    public string LockMode { get; init; } = "COMPLIANCE";
+    public DateTimeOffset Updated { get; init; }
+    public string? UpdatedBy { get; init; }
+
+    public S3ObjectStoreOptions ToOptions() => new()
+    {
+        Bucket = Bucket,
+        Endpoint = Endpoint is null ? null : new Uri(Endpoint),
+        Region = Region,
+        KeyPrefix = KeyPrefix,
+        LockMode = LockMode,
+    };
+}
+
+/// <summary>What the last WORM sync pass did (the listener's loop or Sync-JournalObjectStore).</summary>
+public sealed record WormSyncStatus
+{
+    public DateTimeOffset? LastSync { get; init; }
+    public string? Node { get; init; }
+    /// <summary>Items with an original, and distinct originals (one object each), at the last pass.</summary>
+    public int Originals { get; init; }
+    public int Objects { get; init; }
+    /// <summary>Objects in the bucket after the last pass, of them written by it.</summary>
+    public int InBucket { get; init; }
+    public int Written { get; init; }
+    public int Failed { get; init; }
+    /// <summary>The last pass's first failure, or its store trouble; null when it had none.</summary>
+    public string? LastError { get; init; }
+}
+
+/// <summary>What Get-JournalObjectStore shows: the setting and the sync status. No credential, ever.</summary>
+public sealed record JournalObjectStoreInfo
+{
+    public required string Bucket { get; init; }
+    public string? Endpoint { get; init; }
+    public required string Region { get; init; }
+    public required string KeyPrefix { get; init; }
+    public required string LockMode { get; init; }
+    public string Credentials { get; init; } = "AWS default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, instance role); never stored";
+    public DateTimeOffset Updated { get; init; }
+    public string? UpdatedBy { get; init; }
+    public DateTimeOffset? LastSync { get; init; }
+    public string? LastSyncNode { get; init; }
+    /// <summary>Distinct originals the archive holds now.</summary>
+    public int Originals { get; init; }
+    /// <summary>Objects in the bucket after the last pass.</summary>
+    public int Written { get; init; }
+    /// <summary>Originals not in the bucket yet (archived since the last pass, or failed in it).</summary>
+    public int Pending { get; init; }
+    public int Failed { get; init; }
+    public string? LastError { get; init; }
+}
+
+/// <summary>
+/// Reads and writes the object store setting and the sync status (two settings rows; the status is
+/// written without an event), opens the S3 store of a setting (one client per setting and process),
+/// and runs one sync pass.
+/// </summary>
+public static partial class JournalObjectStores
+{
+    internal const string SettingName = "objectstore";
+    internal const string StatusName = "objectstore.sync";
+    private static readonly ConcurrentDictionary<S3ObjectStoreOptions, S3OriginalObjectStore> Clients = new();
+
+    public static JournalObjectStoreSettings? Read(IJournalStore store) =>
+        store.GetSetting(SettingName) is { } json ? JsonSerializer.Deserialize<JournalObjectStoreSettings>(json) : null;
+
+    public static WormSyncStatus? ReadStatus(IJournalStore store) =>
+        store.GetSetting(StatusName) is { } json ? JsonSerializer.Deserialize<WormSyncStatus>(json) : null;
+
+    public static void WriteStatus(IJournalStore store, WormSyncStatus status, DateTimeOffset now) =>
+        store.SetSetting(StatusName, JsonSerializer.Serialize(status), now, []);
+
+    /// <summary>The setting and status as Get-JournalObjectStore shows them, or null when none is set.</summary>
+    public static JournalObjectStoreInfo? Describe(IJournalStore store, IArchiveBlobInventory inventory)
+    {
+        if (Read(store) is not { } s)
+        {
+            return null;
+        }
+        var status = ReadStatus(store);
+        var originals = inventory.GetBlobReferences().Where(r => r.Kind == ArchiveBlobKind.Original).Select(r => r.Hash.ToLowerInvariant()).Distinct().Count();
+        var inBucket = status?.InBucket ?? 0;
+        return new JournalObjectStoreInfo
+        {
+            Bucket = s.Bucket, Endpoint = s.Endpoint, Region = s.Region, KeyPrefix = s.KeyPrefix, LockMode = s.LockMode,
+            Updated = s.Updated, UpdatedBy = s.UpdatedBy,
+            LastSync = status?.LastSync, LastSyncNode = status?.Node,
+            Originals = originals, Written = inBucket, Pending = Math.Max(0, originals - inBucket), Failed = status?.Failed ?? 0, LastError = status?.LastError,
+        };
+    }
+
+    /// <summary>
+    /// Validates and stores the setting, logging each change. Changing the bucket, endpoint or key
+    /// prefix of a setting already in use needs <paramref name="force"/>: the objects written so far
+    /// stay where they are and are no longer checked or removed with their items.
+    /// </summary>
+    public static JournalObjectStoreSettings Save(IJournalStore store, JournalObjectStoreSettings settings, string user, bool force, TimeProvider? clock = null)
+    {
+        var s = Validate(settings);
+        var now = (clock ?? TimeProvider.System).GetUtcNow();
+        var old = Read(store);
+        if (old is not null && !force && (old.Bucket != s.Bucket || old.Endpoint != s.Endpoint || old.KeyPrefix != s.KeyPrefix))
+        {
+            throw new JournalConfigurationException("SetJournalObjectStoreChangeNeedsForce", JournalErrorKind.InvalidOperation,
+                $"The object store is set to bucket {old.Bucket} (prefix '{old.KeyPrefix}'). Moving it leaves the originals written there unchecked and undeleted by retention; " +
+                "add -Force to move it anyway, after copying the objects across if they must stay under watch.", s.Bucket);
+        }
+        s = s with { Updated = now, UpdatedBy = user };
+        var events = new List<JournalEvent>();
+        void Changed(string property, string? before, string? after)
+        {
+            if (before != after)
+            {
+                events.Add(new JournalEvent
+                {
+                    Time = now,
+                    User = user,
+                    ObjectType = JournalObjectType.ObjectStore,
+                    ObjectName = "objectstore",
+                    Action = old is null ? "Created" : "Changed",
+                    Property = property,
+                    OldValue = before,
+                    NewValue = after,
+                });
+            }
+        }
+        Changed(nameof(s.Bucket), old?.Bucket, s.Bucket);
+        Changed(nameof(s.Endpoint), old?.Endpoint, s.Endpoint);
+        Changed(nameof(s.Region), old?.Region, s.Region);
+        Changed(nameof(s.KeyPrefix), old?.KeyPrefix, s.KeyPrefix);
+        Changed(nameof(s.LockMode), old?.LockMode, s.LockMode);
+        store.SetSetting(SettingName, JsonSerializer.Serialize(s), now, events);
+        return s;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+    private static partial Regex BucketName();
+
+    [GeneratedRegex("^[a-z0-9-]{2,32}$")]
+    private static partial Regex RegionName();
+
+    /// <summary>The setting checked and normalized (lower-case bucket and region, upper-case lock mode), or a JournalConfigurationException saying what to give.</summary>
+    public static JournalObjectStoreSettings Validate(JournalObjectStoreSettings s)
+    {
+        var bucket = (s.Bucket ?? string.Empty).Trim();
+        if (!BucketName().IsMatch(bucket) || bucket.Contains(".."))
+        {
+            throw new JournalConfigurationException("SetJournalObjectStoreBucketInvalid", JournalErrorKind.InvalidArgument,
+                $"'{s.Bucket}' is not an S3 bucket name: give 3 to 63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit.", s.Bucket);
+        }
+        string? endpoint = null;
+        if (!string.IsNullOrWhiteSpace(s.Endpoint))
+        {
+            if (!Uri.TryCreate(s.Endpoint.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.UserInfo.Length > 0
+                || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+            {
+                // Never echoes the value: it might carry a key in its user part.
+                throw new JournalConfigurationException("SetJournalObjectStoreEndpointInvalid", JournalErrorKind.InvalidArgument,
+                    "-Endpoint must be the store's address as http(s)://host:port, without user name, password or query (credentials come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE). Leave it out for AWS itself.");
+            }
+            endpoint = uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/";
+        }
+        var region = (s.Region ?? string.Empty).Trim().ToLowerInvariant();
+        if (!RegionName().IsMatch(region))
+        {
+            throw new JournalConfigurationException("SetJournalObjectStoreRegionInvalid", JournalErrorKind.InvalidArgument,
+                $"'{s.Region}' is not a region name: give one such as eu-central-1 (non-AWS stores usually take us-east-1).", s.Region);
+        }
+        var prefix = s.KeyPrefix ?? string.Empty;
+        if (prefix.Length > 256 || prefix.StartsWith('/') || prefix.Any(char.IsControl) || prefix.Contains('\\'))
+        {
+            throw new JournalConfigurationException("SetJournalObjectStoreKeyPrefixInvalid", JournalErrorKind.InvalidArgument,
+                $"-KeyPrefix must be at most 256 characters without control characters or backslashes and must not start with '/'; for example originals/.", s.KeyPrefix);
+        }
+        var mode = (s.LockMode ?? string.Empty).Trim().ToUpperInvariant();
+        if (mode is not ("COMPLIANCE" or "GOVERNANCE"))
+        {
+            throw new JournalConfigurationException("SetJournalObjectStoreLockModeInvalid", JournalErrorKind.InvalidArgument,
+                $"-LockMode must be Compliance (nobody can shorten a lock) or Governance (a privileged user can); '{s.LockMode}' is neither.", s.LockMode);
+        }
+        return s with { Bucket = bucket, Endpoint = endpoint, Region = region, KeyPrefix = prefix, LockMode = mode };
+    }
+
+    /// <summary>The S3 store of a setting; one client per setting and process (the SDK client is thread-safe).</summary>
+    public static IOriginalObjectStore Open(JournalObjectStoreSettings settings) => Clients.GetOrAdd(settings.ToOptions(), o => new S3OriginalObjectStore(o));
+
+    /// <summary>The configured store, or null when no object store is set.</summary>
+    public static IOriginalObjectStore? OpenConfigured(IJournalStore store) => Read(store) is { } s ? Open(s) : null;
+
+    /// <summary>
+    /// One sync pass when an object store is configured (null otherwise): <see cref="WormOriginals.Sync"/>
+    /// and its status in the store. Store trouble of the bucket as a whole (unreachable, missing) is
+    /// recorded as the status's LastError and thrown.
+    /// </summary>
+    public static WormSyncResult? SyncConfigured(IJournalStore store, IJournalArchive archive, JournalLifecycle lifecycle, string node, CancellationToken cancellation = default)
+    {
+        if (OpenConfigured(store) is not { } objects)
+        {
+            return null;
+        }
+        var result = WormOriginals.Sync(archive, lifecycle, objects, cancellation);
+        WriteStatus(store, new WormSyncStatus
+        {
+            LastSync = lifecycle.Clock.GetUtcNow(),
+            Node = node,
+            Originals = result.Originals,
+            Objects = result.Objects,
+            InBucket = result.InBucket,
+            Written = result.Written,
+            Failed = result.Failures.Count,
+            LastError = result.Failures.Count > 0 ? result.Failures[0] : null,
+        }, lifecycle.Clock.GetUtcNow());
+        return result;
+    }
+
+    /// <summary>Records a pass that could not run at all (the status keeps the last counts).</summary>
+    public static void RecordSyncError(IJournalStore store, string node, string error, DateTimeOffset now)
+    {
+        var status = ReadStatus(store) ?? new WormSyncStatus();
+        WriteStatus(store, status with { Node = node, LastError = string.Create(CultureInfo.InvariantCulture, $"{now:u}: {error}") }, now);
+    }
+}
+
+/// <summary>
+/// The <see cref="IOriginalLock"/> of whatever object store the configuration store names at the
+/// moment of each call (none: nothing is locked), so a listener started before Set-JournalObjectStore
+/// honours it too.
+/// </summary>
+public sealed class ConfiguredOriginalLock(IJournalStore store, IArchiveBlobInventory inventory) : IOriginalLock
+{
+    private WormOriginalLock? Current => JournalObjectStores.OpenConfigured(store) is { } objects ? new WormOriginalLock(inventory, objects) : null;
+
+    public string? ForbidsRemoval(LifecycleItem item, DateTimeOffset now) => Current?.ForbidsRemoval(item, now);
+
+    public IReadOnlyDictionary<long, string> RemoveOriginals(IReadOnlyList<LifecycleItem> items) =>
+        Current?.RemoveOriginals(items) ?? new Dictionary<long, string>();
+}
