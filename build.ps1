@@ -144,8 +144,9 @@ function Invoke-ReadyToRun {
 # swaks needs libnet-ssleay-perl for STARTTLS (only a Recommends, which is not installed here);
 # tmux gives a child pwsh a real terminal, so a test's SIGINT arrives as a Ctrl+C; capsh runs a
 # child without CAP_NET_BIND_SERVICE, as a non-root admin; aiosmtpd is the local SMTP relay that
-# receives the alert email in ListenerOperations.Tests.ps1.
-$testPackages = [ordered]@{ dnsmasq = 'dnsmasq-base'; swaks = @('swaks', 'libnet-ssleay-perl'); tmux = 'tmux'; capsh = 'libcap2-bin'; aiosmtpd = 'python3-aiosmtpd' }
+# receives the alert email in ListenerOperations.Tests.ps1; the aws CLI makes, lists and damages
+# the WORM scenario's buckets from outside the module (Worm.Tests.ps1).
+$testPackages = [ordered]@{ dnsmasq = 'dnsmasq-base'; swaks = @('swaks', 'libnet-ssleay-perl'); tmux = 'tmux'; capsh = 'libcap2-bin'; aiosmtpd = 'python3-aiosmtpd'; aws = 'awscli' }
 
 function Install-TestPrerequisites {
     $missing = @($testPackages.Keys | Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) })
