@@ -89,9 +89,12 @@ internal sealed class SqliteSearchIndex : IJournalSearchIndex
             return [all];
         }
         var newest = new Sql { ProbePerItem = true };
+        var bound = $"COALESCE((SELECT COALESCE(sent, first_received) FROM items ORDER BY COALESCE(sent, first_received) DESC LIMIT 1 OFFSET {newest.Add((long)newestWindow - 1)}), '')";
+        // Every item of the window has an id at least the window's smallest, so the full-text index
+        // is read only from there: a common word's matches are not all read to test a few thousand items.
+        newest.TextRowidFloor = $"(SELECT COALESCE(MIN(id), 0) FROM items INDEXED BY items_search_order WHERE COALESCE(sent, first_received) >= {bound})";
         var windowed = newest.Where(condition, scope);
         var order = "COALESCE(i.sent, i.first_received)";
-        var bound = $"COALESCE((SELECT COALESCE(sent, first_received) FROM items ORDER BY COALESCE(sent, first_received) DESC LIMIT 1 OFFSET {newest.Add((long)newestWindow - 1)}), '')";
         var window = ($"SELECT i.id FROM items i INDEXED BY items_search_order WHERE {order} >= {bound} AND {windowed} {SearchSql.NewestFirst} " +
             $"LIMIT {newest.Add((long)scope.First)} OFFSET {newest.Add((long)scope.Skip)}", newest.Parameters.ToArray());
         return [window, all];
@@ -147,7 +150,11 @@ internal sealed class SqliteSearchIndex : IJournalSearchIndex
         protected override string LikeEscape => "ESCAPE '\\'";
         protected override object TimeValue(DateTimeOffset time) => FormatTime(time)!;
         protected override object BoolValue(bool value) => value ? 1L : 0L;
+        /// <summary>A lower bound of the items' ids that full-text conditions need to read, or null.</summary>
+        public string? TextRowidFloor { get; set; }
+
         protected override string TextCondition(TextMatch match) =>
-            $"i.id IN (SELECT rowid FROM item_text WHERE item_text MATCH {Add(Fts5Expression(match))})";
+            $"i.id IN (SELECT rowid FROM item_text WHERE item_text MATCH {Add(Fts5Expression(match))}" +
+            (TextRowidFloor is null ? ")" : $" AND rowid >= {TextRowidFloor})");
     }
 }
