@@ -27,10 +27,12 @@ internal sealed class SpoolProcessor
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private readonly Action<JournalDefinition, IReadOnlyList<JournalOutcome>>? _archived;
+    private readonly MessageMemoryBudget _budget;
 
     public SpoolProcessor(IMessageSpool spool, SpoolLength length, JournalIngest ingest, DefinitionLookup definitions, DefinitionHealth health, TimeSpan retryDelay, TimeProvider clock,
-        Action<JournalDefinition, IReadOnlyList<JournalOutcome>>? archived = null)
+        Action<JournalDefinition, IReadOnlyList<JournalOutcome>>? archived = null, MessageMemoryBudget? budget = null)
     {
+        _budget = budget ?? new MessageMemoryBudget();
         _spool = spool;
         _length = length;
         _ingest = ingest;
@@ -114,17 +116,29 @@ internal sealed class SpoolProcessor
     /// <summary>One round over the due entries; false when there was nothing to do.</summary>
     internal bool ProcessDue()
     {
-        var due = _spool.TakeDue(_clock.GetUtcNow(), BatchCount, BatchBytes);
-        if (due.Count > 0)
+        // The batch's size is reserved before its data is read, and given back once its memory is.
+        IDisposable? lease = null;
+        try
         {
-            foreach (var group in due.GroupBy(m => m.Entry.DefinitionId))
+            var due = _spool.TakeDue(_clock.GetUtcNow(), BatchCount, BatchBytes, total => lease ??= _budget.Reserve(total, _stop.Token));
+            if (due.Count > 0)
             {
-                ProcessDefinition(group.ToList());
+                foreach (var group in due.GroupBy(m => m.Entry.DefinitionId))
+                {
+                    ProcessDefinition(group.ToList());
+                }
             }
+            var worked = due.Count > 0;
+            var read = due.Sum(m => (long)m.Entry.Data.Length);
+            due = null;
+            _length.Set(_spool.Count());
+            LargeObjectRelease.After(read);
+            return worked;
         }
-        _length.Set(_spool.Count());
-        LargeObjectRelease.After(due.Sum(m => (long)m.Entry.Data.Length));
-        return due.Count > 0;
+        finally
+        {
+            lease?.Dispose();
+        }
     }
 
     private void ProcessDefinition(IReadOnlyList<SpooledMessage> messages)

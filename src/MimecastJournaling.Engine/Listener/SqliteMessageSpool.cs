@@ -145,7 +145,7 @@ internal sealed class SqliteMessageSpool : IMessageSpool
     public void Remove(IReadOnlyList<long> ids) =>
         _db.Write((c, t) => Execute(c, t, $"DELETE FROM spool WHERE id IN ({string.Join(',', ids)})"));
 
-    public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes)
+    public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes, Action<long>? beforeRead = null)
     {
         var candidates = _db.Query(
             "SELECT id, size FROM spool WHERE next_attempt IS NULL OR next_attempt <= $now ORDER BY id LIMIT $max",
@@ -165,6 +165,7 @@ internal sealed class SqliteMessageSpool : IMessageSpool
         {
             return [];
         }
+        beforeRead?.Invoke(total);
         // One read for the whole batch (ids are integers, so they go into the statement as such).
         return _db.Query(
             $"SELECT id, received, source, definition_id, definition, mail_from, recipients, data, attempts, node FROM spool WHERE id IN ({string.Join(',', chosen)}) ORDER BY id",

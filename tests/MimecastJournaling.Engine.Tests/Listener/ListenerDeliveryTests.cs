@@ -382,7 +382,7 @@ internal sealed class GatedSpool(IMessageSpool inner) : IMessageSpool
     public int Count() => inner.Count();
     public void Remove(IReadOnlyList<long> ids) => inner.Remove(ids);
     public void Sync() => inner.Sync();
-    public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes) => inner.TakeDue(now, maxCount, maxBytes);
+    public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes, Action<long>? beforeRead = null) => inner.TakeDue(now, maxCount, maxBytes, beforeRead);
     public void RecordFailure(IReadOnlyList<long> ids, string error, DateTimeOffset nextAttempt) => inner.RecordFailure(ids, error, nextAttempt);
     public void MakeAllDue() => inner.MakeAllDue();
 
