@@ -120,18 +120,9 @@ internal sealed class SpoolProcessor
         IDisposable? lease = null;
         try
         {
-            var due = _spool.TakeDue(_clock.GetUtcNow(), BatchCount, BatchBytes, total => lease ??= _budget.Reserve(total, _stop.Token));
-            if (due.Count > 0)
-            {
-                foreach (var group in due.GroupBy(m => m.Entry.DefinitionId))
-                {
-                    ProcessDefinition(group.ToList());
-                }
-            }
-            var worked = due.Count > 0;
-            var read = due.Sum(m => (long)m.Entry.Data.Length);
-            due = null;
+            var (worked, read) = ProcessBatch(total => lease ??= _budget.Reserve(total, _stop.Token));
             _length.Set(_spool.Count());
+            // Nothing of the batch is referenced any more (it lived in ProcessBatch's frame only).
             LargeObjectRelease.After(read);
             return worked;
         }
@@ -139,6 +130,18 @@ internal sealed class SpoolProcessor
         {
             lease?.Dispose();
         }
+    }
+
+    /// <summary>Takes and archives one batch; returns whether there was one and how many bytes it read. Not inlined, so that its messages are garbage when it returns.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private (bool Worked, long Read) ProcessBatch(Action<long> reserve)
+    {
+        var due = _spool.TakeDue(_clock.GetUtcNow(), BatchCount, BatchBytes, reserve);
+        foreach (var group in due.GroupBy(m => m.Entry.DefinitionId))
+        {
+            ProcessDefinition(group.ToList());
+        }
+        return (due.Count > 0, due.Sum(m => (long)m.Entry.Data.Length));
     }
 
     private void ProcessDefinition(IReadOnlyList<SpooledMessage> messages)
