@@ -5,6 +5,9 @@ namespace MimecastJournaling.Engine;
 /// large object heap, and the GC, with memory to spare, keeps them for a long time. After a batch
 /// that read at least <see cref="BatchBytes"/>, give that memory back at once, so a run of 25 MB
 /// reports does not grow the process (the spool processor and the search indexer both do).
+/// Aggressive: the freed regions go back to the system now, not over the next minutes, so the
+/// next large message (the indexer reads the original the processor just archived) reuses the
+/// memory instead of adding to the peak.
 /// </summary>
 internal static class LargeObjectRelease
 {
@@ -14,7 +17,7 @@ internal static class LargeObjectRelease
     {
         if (bytesRead >= BatchBytes)
         {
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
     }
 }

@@ -76,7 +76,11 @@ public interface IMessageSpool
     void Remove(IReadOnlyList<long> ids);
 
     /// <summary>The oldest entries due for an attempt, up to about <paramref name="maxBytes"/> of data (at least one).</summary>
-    IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes);
+    /// <param name="beforeRead">
+    /// Called with the total size of the entries chosen before their data is read (once, and only
+    /// when some are due): the listener reserves that much of its <see cref="MessageMemoryBudget"/> there.
+    /// </param>
+    IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes, Action<long>? beforeRead = null);
 
     /// <summary>Counts a failed attempt and defers the entries until <paramref name="nextAttempt"/>.</summary>
     void RecordFailure(IReadOnlyList<long> ids, string error, DateTimeOffset nextAttempt);

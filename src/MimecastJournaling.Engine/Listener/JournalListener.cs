@@ -45,6 +45,7 @@ public sealed partial class JournalListener : IAsyncDisposable
     private SearchIndexLoop? _indexLoop;
     private WormSyncLoop? _wormLoop;
     private readonly JournalIndexer? _indexer;
+    private readonly MessageMemoryBudget _memoryBudget;
     private volatile bool _stopping;
 
     /// <remarks>Cmdlets get a listener from <see cref="JournalBackend.CreateListener"/>, which picks the backend's archive and spool.</remarks>
@@ -53,6 +54,12 @@ public sealed partial class JournalListener : IAsyncDisposable
         JournalIndexer? indexer = null)
     {
         _indexer = indexer;
+        _memoryBudget = new MessageMemoryBudget(options.MessageMemoryBudget > 0 ? options.MessageMemoryBudget : MessageMemoryBudget.DefaultBytes);
+        if (indexer is not null)
+        {
+            // The indexer reads originals whole: it takes turns with the spool processor.
+            indexer.MemoryBudget = _memoryBudget;
+        }
         _store = store;
         _archive = archive;
         _spool = spool;
@@ -116,7 +123,7 @@ public sealed partial class JournalListener : IAsyncDisposable
             {
                 OnArchived(definition, outcomes);
                 _indexLoop?.Wake();
-            });
+            }, _memoryBudget);
         _writer = new SpoolWriter(_spool, spoolLength, _processor.Wake);
 
         var certificateSource = CertificateSourceOf(_options);
@@ -323,10 +330,10 @@ public sealed partial class JournalListener : IAsyncDisposable
         if (_options.MaxMessageSize <= 0 || _options.MaxConnections <= 0 || _options.MaxRecipientsPerMessage <= 0 || _options.SessionTimeout <= TimeSpan.Zero
             || _options.MaxConnectionsPerSource <= 0 || _options.CommandTimeout <= TimeSpan.Zero || _options.MinimumDataRate < 0
             || _options.AuthenticationFailuresBeforeLockout <= 0 || _options.AuthenticationLockout < TimeSpan.Zero
-            || _options.HeartbeatInterval <= TimeSpan.Zero)
+            || _options.HeartbeatInterval <= TimeSpan.Zero || _options.MessageMemoryBudget <= 0)
         {
             throw new JournalConfigurationException("InvalidListenerOption", JournalErrorKind.InvalidArgument,
-                "MaxMessageSize, MaxConnections, MaxConnectionsPerSource, MaxRecipientsPerMessage, SessionTimeout, CommandTimeout, AuthenticationFailuresBeforeLockout and HeartbeatInterval must be greater than zero; MinimumDataRate and AuthenticationLockout must not be negative.");
+                "MaxMessageSize, MaxConnections, MaxConnectionsPerSource, MaxRecipientsPerMessage, SessionTimeout, CommandTimeout, AuthenticationFailuresBeforeLockout, HeartbeatInterval and MessageMemoryBudget must be greater than zero; MinimumDataRate and AuthenticationLockout must not be negative.");
         }
     }
 

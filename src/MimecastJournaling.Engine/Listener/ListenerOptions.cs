@@ -84,6 +84,13 @@ public sealed record ListenerOptions
     /// <summary>How long one report may take to parse; a report that takes longer is quarantined with that reason (kept, not retried), and the spool goes on.</summary>
     public TimeSpan ParseTimeBudget { get; init; } = Archive.JournalIngest.DefaultParseTimeBudget;
 
+    /// <summary>
+    /// Bytes of messages the listener holds whole in memory at once after their 250 (the spool
+    /// processor's batch and the search indexer's original share it): more waits, never refused
+    /// (<see cref="Engine.MessageMemoryBudget"/>). A message larger than this is processed alone.
+    /// </summary>
+    public long MessageMemoryBudget { get; init; } = Engine.MessageMemoryBudget.DefaultBytes;
+
     /// <summary>How long the spool processor waits before retrying after a failure.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(30);
 

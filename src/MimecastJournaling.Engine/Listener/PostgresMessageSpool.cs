@@ -99,7 +99,7 @@ internal sealed class PostgresMessageSpool : IMessageSpool
         }
     }
 
-    public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes) =>
+    public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes, Action<long>? beforeRead = null) =>
         _db.Write((c, t) =>
         {
             // Due, and not leased by a live host (this host's own leases are its to renew).
@@ -122,6 +122,8 @@ internal sealed class PostgresMessageSpool : IMessageSpool
             {
                 return (IReadOnlyList<SpooledMessage>)[];
             }
+            // The rows stay locked (SKIP LOCKED: other hosts pass them by) while this waits.
+            beforeRead?.Invoke(total);
             return Query(c, t,
                 "UPDATE spool SET lease_owner = @node, lease_until = @until WHERE id = ANY(@ids) " +
                 "RETURNING id, received, source, definition_id, definition, mail_from, recipients, data, attempts, node",

@@ -27,10 +27,12 @@ internal sealed class SpoolProcessor
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private readonly Action<JournalDefinition, IReadOnlyList<JournalOutcome>>? _archived;
+    private readonly MessageMemoryBudget _budget;
 
     public SpoolProcessor(IMessageSpool spool, SpoolLength length, JournalIngest ingest, DefinitionLookup definitions, DefinitionHealth health, TimeSpan retryDelay, TimeProvider clock,
-        Action<JournalDefinition, IReadOnlyList<JournalOutcome>>? archived = null)
+        Action<JournalDefinition, IReadOnlyList<JournalOutcome>>? archived = null, MessageMemoryBudget? budget = null)
     {
+        _budget = budget ?? new MessageMemoryBudget();
         _spool = spool;
         _length = length;
         _ingest = ingest;
@@ -114,17 +116,32 @@ internal sealed class SpoolProcessor
     /// <summary>One round over the due entries; false when there was nothing to do.</summary>
     internal bool ProcessDue()
     {
-        var due = _spool.TakeDue(_clock.GetUtcNow(), BatchCount, BatchBytes);
-        if (due.Count > 0)
+        // The batch's size is reserved before its data is read, and given back once its memory is.
+        IDisposable? lease = null;
+        try
         {
-            foreach (var group in due.GroupBy(m => m.Entry.DefinitionId))
-            {
-                ProcessDefinition(group.ToList());
-            }
+            var (worked, read) = ProcessBatch(total => lease ??= _budget.Reserve(total, _stop.Token));
+            _length.Set(_spool.Count());
+            // Nothing of the batch is referenced any more (it lived in ProcessBatch's frame only).
+            LargeObjectRelease.After(read);
+            return worked;
         }
-        _length.Set(_spool.Count());
-        LargeObjectRelease.After(due.Sum(m => (long)m.Entry.Data.Length));
-        return due.Count > 0;
+        finally
+        {
+            lease?.Dispose();
+        }
+    }
+
+    /// <summary>Takes and archives one batch; returns whether there was one and how many bytes it read. Not inlined, so that its messages are garbage when it returns.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private (bool Worked, long Read) ProcessBatch(Action<long> reserve)
+    {
+        var due = _spool.TakeDue(_clock.GetUtcNow(), BatchCount, BatchBytes, reserve);
+        foreach (var group in due.GroupBy(m => m.Entry.DefinitionId))
+        {
+            ProcessDefinition(group.ToList());
+        }
+        return (due.Count > 0, due.Sum(m => (long)m.Entry.Data.Length));
     }
 
     private void ProcessDefinition(IReadOnlyList<SpooledMessage> messages)

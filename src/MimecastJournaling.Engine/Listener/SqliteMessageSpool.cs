@@ -145,7 +145,7 @@ internal sealed class SqliteMessageSpool : IMessageSpool
     public void Remove(IReadOnlyList<long> ids) =>
         _db.Write((c, t) => Execute(c, t, $"DELETE FROM spool WHERE id IN ({string.Join(',', ids)})"));
 
-    public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes)
+    public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes, Action<long>? beforeRead = null)
     {
         var candidates = _db.Query(
             "SELECT id, size FROM spool WHERE next_attempt IS NULL OR next_attempt <= $now ORDER BY id LIMIT $max",
@@ -165,34 +165,43 @@ internal sealed class SqliteMessageSpool : IMessageSpool
         {
             return [];
         }
-        // One read for the whole batch (ids are integers, so they go into the statement as such).
-        return _db.Query(
-            $"SELECT id, received, source, definition_id, definition, mail_from, recipients, data, attempts, node FROM spool WHERE id IN ({string.Join(',', chosen)}) ORDER BY id",
-            r => new SpooledMessage(
-                r.GetInt64(0),
-                new SpoolEntry(
-                    ParseTime(r, 1) ?? default,
-                    r.GetString(2),
-                    Guid.Parse(r.GetString(3)),
-                    r.GetString(4),
-                    GetStringOrNull(r, 5),
-                    JsonSerializer.Deserialize<string[]>(r.GetString(6)) ?? [],
-                    ReadData(r, 7))
-                {
-                    Node = GetStringOrNull(r, 9),
-                },
-                r.GetInt32(8)));
+        beforeRead?.Invoke(total);
+        return _db.Guard(() =>
+        {
+            using var connection = _db.Open();
+            // One read for the whole batch (ids are integers, so they go into the statement as such).
+            // Not the data column: SQLite would load the whole value into its own memory for the
+            // row, a second copy of a large message beside the array it is read into.
+            var rows = Query(connection, null,
+                $"SELECT id, received, source, definition_id, definition, mail_from, recipients, attempts, node FROM spool WHERE id IN ({string.Join(',', chosen)}) ORDER BY id",
+                r => (Id: r.GetInt64(0),
+                    Entry: new SpoolEntry(
+                        ParseTime(r, 1) ?? default,
+                        r.GetString(2),
+                        Guid.Parse(r.GetString(3)),
+                        r.GetString(4),
+                        GetStringOrNull(r, 5),
+                        JsonSerializer.Deserialize<string[]>(r.GetString(6)) ?? [],
+                        ReadOnlyMemory<byte>.Empty)
+                    {
+                        Node = GetStringOrNull(r, 8),
+                    },
+                    Attempts: r.GetInt32(7)));
+            return (IReadOnlyList<SpooledMessage>)rows
+                .Select(row => new SpooledMessage(row.Id, row.Entry with { Data = ReadData(connection, row.Id) }, row.Attempts))
+                .ToList();
+        });
     }
 
     /// <summary>
-    /// The content straight from the row into one array (GetValue would copy a large blob into
-    /// SQLite's memory first).
+    /// The content of an entry straight from the database file into one array, through SQLite's
+    /// incremental blob I/O (selecting the column would hold a copy in SQLite's memory too).
     /// </summary>
-    private static byte[] ReadData(SqliteDataReader reader, int ordinal)
+    private static byte[] ReadData(SqliteConnection connection, long id)
     {
-        using var stream = reader.GetStream(ordinal);
-        var data = GC.AllocateUninitializedArray<byte>(checked((int)stream.Length));
-        stream.ReadExactly(data);
+        using var blob = new SqliteBlob(connection, "spool", "data", id, readOnly: true);
+        var data = GC.AllocateUninitializedArray<byte>(checked((int)blob.Length));
+        blob.ReadExactly(data);
         return data;
     }
 
@@ -209,30 +218,38 @@ internal sealed class SqliteMessageSpool : IMessageSpool
 
     public IReadOnlyList<QueuedReport> List(Guid? definitionId, int? first)
     {
-        var sql = "SELECT id, received, source, definition, mail_from, recipients, size, attempts, next_attempt, last_error, data, node FROM spool"
+        var sql = "SELECT id, received, source, definition, mail_from, recipients, size, attempts, next_attempt, last_error, node FROM spool"
             + (definitionId is null ? string.Empty : " WHERE definition_id = $did") + " ORDER BY id LIMIT $max";
-        return _db.Query(sql, r =>
+        return _db.Guard(() =>
         {
-            // What the queue shows of a report comes from its envelope: whom it journals, and its subject.
-            var report = Parsing.JournalReportParser.Parse(ReadData(r, 10));
-            var attempts = r.GetInt32(7);
-            return new QueuedReport
+            using var connection = _db.Open();
+            return (IReadOnlyList<QueuedReport>)Query(connection, null, sql, r =>
             {
-                Id = r.GetInt64(0),
-                Received = ParseTime(r, 1) ?? default,
-                Source = r.GetString(2),
-                Definition = r.GetString(3),
-                Sender = report.Sender ?? GetStringOrNull(r, 4),
-                Recipient = string.Join(", ", JsonSerializer.Deserialize<string[]>(r.GetString(5)) ?? []),
-                Subject = report.Subject,
-                Size = r.GetInt64(6),
-                Attempts = attempts,
-                NextAttempt = ParseTime(r, 8),
-                LastError = GetStringOrNull(r, 9),
-                State = attempts == 0 ? QueuedReportState.Waiting : QueuedReportState.Failed,
-                Node = GetStringOrNull(r, 11),
-            };
-        }, ("$did", definitionId?.ToString()), ("$max", (long?)first ?? -1));
+                var attempts = r.GetInt32(7);
+                return new QueuedReport
+                {
+                    Id = r.GetInt64(0),
+                    Received = ParseTime(r, 1) ?? default,
+                    Source = r.GetString(2),
+                    Definition = r.GetString(3),
+                    Sender = GetStringOrNull(r, 4),
+                    Recipient = string.Join(", ", JsonSerializer.Deserialize<string[]>(r.GetString(5)) ?? []),
+                    Size = r.GetInt64(6),
+                    Attempts = attempts,
+                    NextAttempt = ParseTime(r, 8),
+                    LastError = GetStringOrNull(r, 9),
+                    State = attempts == 0 ? QueuedReportState.Waiting : QueuedReportState.Failed,
+                    Node = GetStringOrNull(r, 10),
+                };
+            }, ("$did", definitionId?.ToString()), ("$max", (long?)first ?? -1))
+                // What the queue shows of a report comes from its envelope: whom it journals, and its subject.
+                .Select(q =>
+                {
+                    var report = Parsing.JournalReportParser.Parse(ReadData(connection, q.Id));
+                    return q with { Sender = report.Sender ?? q.Sender, Subject = report.Subject };
+                })
+                .ToList();
+        });
     }
 
     public void MakeAllDue() =>

@@ -1,7 +1,8 @@
 namespace MimecastJournaling.Engine.Search;
 
 /// <summary>An archive item the indexer reads: its id and the subject stored with it (indexed even when the original cannot be read).</summary>
-public sealed record IndexCandidate(long ItemId, string? Subject);
+/// <param name="Size">The original's size in bytes (reserved from the listener's memory budget before it is read; 0 when unknown).</param>
+public sealed record IndexCandidate(long ItemId, string? Subject, long Size = 0);
 
 /// <summary>Where a search looks and which page it returns (newest first).</summary>
 public sealed record SearchScope

@@ -49,6 +49,12 @@ public sealed class JournalIndexer
         _clock = clock ?? TimeProvider.System;
     }
 
+    /// <summary>
+    /// The listener's budget for messages held whole in memory (shared with its spool processor):
+    /// each original's size is reserved before it is read. Null: no budget (Update-JournalIndex).
+    /// </summary>
+    public MessageMemoryBudget? MemoryBudget { get; set; }
+
     /// <summary>Indexes every item without an entry. Returns how many were indexed.</summary>
     public long CatchUp(CancellationToken cancellation = default, Action<IndexProgress>? progress = null, int batchSize = DefaultBatchSize)
     {
@@ -107,14 +113,31 @@ public sealed class JournalIndexer
         var entries = new List<IndexedText>(batch.Count);
         foreach (var candidate in batch)
         {
-            // One original in memory at a time; a batch of large ones gives its memory back below.
-            var original = _archive.GetOriginal(candidate.ItemId);
-            bytesRead += original?.Length ?? 0;
-            entries.Add(SearchTextExtractor.Extract(candidate.ItemId, original, candidate.Subject));
+            // One original in memory at a time; a large one gives its memory back before the next
+            // is read (and before its reservation is), small ones after the batch.
+            using var lease = MemoryBudget?.Reserve(candidate.Size);
+            var read = Extract(candidate, entries);
+            if (read >= LargeObjectRelease.BatchBytes)
+            {
+                LargeObjectRelease.After(read);
+            }
+            else
+            {
+                bytesRead += read;
+            }
         }
         _index.Write(entries, _clock.GetUtcNow());
         LargeObjectRelease.After(bytesRead);
         return entries.Count(e => e.Failure is not null);
+    }
+
+    /// <summary>Reads one original and adds its entry; returns the original's size. Not inlined, so nothing of the original outlives it.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private long Extract(IndexCandidate candidate, List<IndexedText> entries)
+    {
+        var original = _archive.GetOriginal(candidate.ItemId);
+        entries.Add(SearchTextExtractor.Extract(candidate.ItemId, original, candidate.Subject));
+        return original?.Length ?? 0;
     }
 
     public JournalIndexStatus GetStatus(string location)

@@ -18,12 +18,12 @@ internal sealed class PostgresSearchIndex : IJournalSearchIndex
     public PostgresSearchIndex(PostgresDatabase database) => _db = database;
 
     public IReadOnlyList<IndexCandidate> PendingItems(long afterId, int limit) =>
-        _db.Query("SELECT i.id, i.subject FROM items i WHERE i.id > @after AND NOT EXISTS (SELECT 1 FROM search_index x WHERE x.item_id = i.id) ORDER BY i.id LIMIT @limit",
-            r => new IndexCandidate(r.GetInt64(0), GetStringOrNull(r, 1)), ("@after", afterId), ("@limit", (long)limit));
+        _db.Query("SELECT i.id, i.subject, i.size FROM items i WHERE i.id > @after AND NOT EXISTS (SELECT 1 FROM search_index x WHERE x.item_id = i.id) ORDER BY i.id LIMIT @limit",
+            r => new IndexCandidate(r.GetInt64(0), GetStringOrNull(r, 1), r.GetInt64(2)), ("@after", afterId), ("@limit", (long)limit));
 
     public IReadOnlyList<IndexCandidate> Items(long afterId, int limit) =>
-        _db.Query("SELECT i.id, i.subject FROM items i WHERE i.id > @after ORDER BY i.id LIMIT @limit",
-            r => new IndexCandidate(r.GetInt64(0), GetStringOrNull(r, 1)), ("@after", afterId), ("@limit", (long)limit));
+        _db.Query("SELECT i.id, i.subject, i.size FROM items i WHERE i.id > @after ORDER BY i.id LIMIT @limit",
+            r => new IndexCandidate(r.GetInt64(0), GetStringOrNull(r, 1), r.GetInt64(2)), ("@after", afterId), ("@limit", (long)limit));
 
     public void Write(IReadOnlyList<IndexedText> entries, DateTimeOffset indexed) => _db.Write((c, t) =>
     {

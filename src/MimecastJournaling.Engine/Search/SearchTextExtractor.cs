@@ -32,6 +32,11 @@ public static class SearchTextExtractor
     public const int MaxAttachmentTextChars = 100_000;
     /// <summary>A text attachment larger than this is read only to here.</summary>
     private const int MaxAttachmentBytes = 4 * 1024 * 1024;
+    /// <summary>
+    /// A body part is decoded only to here (ten times the body cap, room for HTML markup): the
+    /// index keeps 100,000 characters, and a 150 MB body read whole costs twice its size as text.
+    /// </summary>
+    internal const int MaxBodyPartBytes = 1024 * 1024;
     private const int MaxNesting = 5;
 
     private static readonly Regex HiddenBlocks = new("<(script|style|head)[^>]*>.*?</\\1\\s*>", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(2));
@@ -45,10 +50,12 @@ public static class SearchTextExtractor
             return fallback with { Failure = "The original message is missing from the archive." };
         }
         MimeMessage message;
+        // Persistent: the parts' contents are views of the original, not copies of it; the stream
+        // stays open until every part has been read.
+        using var stream = new MemoryStream(original, writable: false);
         try
         {
-            using var stream = new MemoryStream(original, writable: false);
-            message = MimeMessage.Load(stream);
+            message = new MimeParser(stream, MimeFormat.Entity, persistent: true).ParseMessage();
         }
         catch (Exception e) when (e is FormatException or ParseException or IOException)
         {
@@ -112,15 +119,15 @@ public static class SearchTextExtractor
                             }
                         }
                         break;
-                    case TextPart text when text.IsHtml:
-                        body.Append(StripHtml(text.Text)).Append(' ');
+                    case TextPart when body.Length >= MaxBodyPartBytes:
+                        // The body holds more than the index keeps already.
                         break;
-                    case TextPart text when text.IsPlain || text.ContentType.IsMimeType("text", "enriched"):
-                        body.Append(text.Text).Append(' ');
+                    case TextPart text when text.IsHtml:
+                        body.Append(StripHtml(ReadText(text, MaxBodyPartBytes))).Append(' ');
                         break;
                     case TextPart text:
-                        // text/calendar and the like.
-                        body.Append(text.Text).Append(' ');
+                        // text/plain, text/enriched, text/calendar and the like.
+                        body.Append(ReadText(text, MaxBodyPartBytes)).Append(' ');
                         break;
                 }
             }
@@ -138,26 +145,82 @@ public static class SearchTextExtractor
         type.IsMimeType("application", "xml") || type.IsMimeType("application", "json") || type.IsMimeType("application", "csv") ||
         type.MediaSubtype.EndsWith("+xml", StringComparison.OrdinalIgnoreCase) || type.MediaSubtype.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
 
-    private static string ReadText(MimePart part)
+    private static string ReadText(MimePart part) => ReadText(part, MaxAttachmentBytes);
+
+    /// <summary>
+    /// The text of a part, decoded to at most <paramref name="maxBytes"/> bytes (never the whole
+    /// part when it is larger), in its declared charset; without one, UTF-8 when it is valid UTF-8,
+    /// else Latin-1, as MimeKit reads a part's text.
+    /// </summary>
+    internal static string ReadText(MimePart part, int maxBytes)
     {
         if (part.Content is null)
         {
             return string.Empty;
         }
-        using var decoded = new MemoryStream();
-        part.Content.DecodeTo(decoded);
-        var length = (int)Math.Min(decoded.Length, MaxAttachmentBytes);
-        var charset = part.ContentType.Charset;
-        Encoding encoding;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes, 64 * 1024));
         try
         {
-            encoding = charset is null ? Encoding.UTF8 : Encoding.GetEncoding(charset);
+            var length = 0;
+            using (var decoded = part.Content.Open())
+            {
+                while (length < maxBytes)
+                {
+                    if (length == buffer.Length)
+                    {
+                        var larger = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Min(maxBytes, buffer.Length * 2L));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                    var read = decoded.Read(buffer, length, Math.Min(buffer.Length, maxBytes) - length);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+                    length += read;
+                }
+            }
+            return Decode(buffer.AsSpan(0, length), part.ContentType.Charset);
         }
-        catch (ArgumentException)
+        finally
         {
-            encoding = Encoding.UTF8;
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
-        return encoding.GetString(decoded.GetBuffer(), 0, length);
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static string Decode(ReadOnlySpan<byte> bytes, string? charset)
+    {
+        if (charset is not null)
+        {
+            Encoding? declared = null;
+            try
+            {
+                declared = Encoding.GetEncoding(charset);
+            }
+            catch (ArgumentException)
+            {
+                // Unknown charset: read as if none was declared.
+            }
+            if (declared is not null)
+            {
+                return declared.GetString(bytes);
+            }
+        }
+        try
+        {
+            // A cut in the middle of a character (the read stopped at its limit) is not an error.
+            var decoder = StrictUtf8.GetDecoder();
+            var chars = new char[StrictUtf8.GetMaxCharCount(bytes.Length)];
+            var count = decoder.GetChars(bytes, chars, flush: false);
+            return new string(chars, 0, count);
+        }
+        catch (DecoderFallbackException)
+        {
+            return Encoding.Latin1.GetString(bytes);
+        }
     }
 
     /// <summary>The visible text of HTML: scripts, styles and the head removed, tags dropped, entities decoded.</summary>

@@ -215,6 +215,42 @@ public sealed class ListenerDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_reports_larger_than_the_memory_budget_all_get_250_and_arrive_byte_for_byte()
+    {
+        _h.Define("Plain", Service, s => s with { Encrypted = false, JournalNonInternalAddresses = true });
+        // A budget far below one report: each waits for its turn after its 250, none is refused.
+        await _h.StartAsync(o => o with { MessageMemoryBudget = 1024 });
+        var raws = new List<byte[]>();
+        var paths = new List<string>();
+        for (var n = 0; n < 3; n++)
+        {
+            var body = new StringBuilder();
+            for (var i = 0; body.Length < 3 * ReceivedMessage.MemoryLimit; i++)
+            {
+                body.Append(n).Append(new string('y', 70)).Append(i).Append("\r\n");
+            }
+            var raw = Encoding.ASCII.GetBytes($"From: <ndr@fabrikam.test>\r\nTo: <{Service}>\r\nSubject: large {n}\r\nMessage-ID: <budget-{n}@fabrikam.test>\r\n\r\n{body}end");
+            var path = Path.Combine(_h.Temp.Root, $"budget-{n}.eml");
+            await File.WriteAllBytesAsync(path, raw);
+            raws.Add(raw);
+            paths.Add(path);
+        }
+
+        var transcripts = await Task.WhenAll(paths.Select(p => _h.SwaksAsync("--to", Service, "--data", "@" + p)));
+
+        Assert.All(transcripts, t => Assert.Matches(new Regex(@"^<-  250 2\.0\.0 Queued as \d+", RegexOptions.Multiline), t));
+        await ListenerHarness.WaitUntilAsync(() => _h.Archive.GetMessages(new()).Count == 3 && _h.Spool.Count() == 0, "the reports are archived");
+        var stored = _h.Archive.GetOutcomes(new()).Select(o => _h.Archive.GetReport(o.ReportId)!).ToList();
+        Assert.Equal(3, stored.Count);
+        foreach (var raw in raws)
+        {
+            // swaks ends the content with the line break that precedes the final dot.
+            byte[] expected = [.. raw, .. "\r\n"u8.ToArray()];
+            Assert.Single(stored, s => s.AsSpan().SequenceEqual(expected));
+        }
+    }
+
+    [Fact]
     public void A_spool_entry_is_archived_exactly_once_even_when_offered_twice()
     {
         var definition = _h.Define("Contoso EXO", Service);
@@ -382,7 +418,7 @@ internal sealed class GatedSpool(IMessageSpool inner) : IMessageSpool
     public int Count() => inner.Count();
     public void Remove(IReadOnlyList<long> ids) => inner.Remove(ids);
     public void Sync() => inner.Sync();
-    public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes) => inner.TakeDue(now, maxCount, maxBytes);
+    public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes, Action<long>? beforeRead = null) => inner.TakeDue(now, maxCount, maxBytes, beforeRead);
     public void RecordFailure(IReadOnlyList<long> ids, string error, DateTimeOffset nextAttempt) => inner.RecordFailure(ids, error, nextAttempt);
     public void MakeAllDue() => inner.MakeAllDue();
 

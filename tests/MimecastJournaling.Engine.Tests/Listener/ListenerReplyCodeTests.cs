@@ -364,7 +364,7 @@ internal sealed class FailingSpool(IMessageSpool inner, bool syncFails = false) 
 
     public void Remove(IReadOnlyList<long> ids) => inner.Remove(ids);
 
-    public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes) => inner.TakeDue(now, maxCount, maxBytes);
+    public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes, Action<long>? beforeRead = null) => inner.TakeDue(now, maxCount, maxBytes, beforeRead);
 
     public void RecordFailure(IReadOnlyList<long> ids, string error, DateTimeOffset nextAttempt) => inner.RecordFailure(ids, error, nextAttempt);
     public void MakeAllDue() => inner.MakeAllDue();
