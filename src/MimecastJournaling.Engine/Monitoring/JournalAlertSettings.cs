@@ -89,33 +89,16 @@ public static class JournalAlertStore
         Validate(settings, secrets);
         var now = (clock ?? TimeProvider.System).GetUtcNow();
         var (old, oldSecrets) = Read(store);
-        var events = new List<JournalEvent>();
-        void Changed(string property, string? before, string? after)
-        {
-            if (before != after)
-            {
-                events.Add(new JournalEvent
-                {
-                    Time = now,
-                    User = user,
-                    ObjectType = JournalObjectType.Alert,
-                    ObjectName = "alerts",
-                    Action = old is null ? "Created" : "Changed",
-                    Property = property,
-                    OldValue = before,
-                    NewValue = after,
-                });
-            }
-        }
+        var changes = new SettingChanges(now, user, JournalObjectType.Alert, "alerts", created: old is null);
         var plain = JsonSerializer.Serialize(settings);
         foreach (var property in typeof(JournalAlertSettings).GetProperties().Where(p => p.GetCustomAttributes(typeof(JsonIgnoreAttribute), false).Length == 0))
         {
-            Changed(property.Name, old is null ? null : Show(property.GetValue(old)), Show(property.GetValue(settings)));
+            changes.Record(property.Name, old is null ? null : Show(property.GetValue(old)), Show(property.GetValue(settings)));
         }
-        Changed("SmtpPassword", oldSecrets.SmtpPassword is null ? null : "(hidden)", secrets.SmtpPassword is null ? null : (oldSecrets.SmtpPassword == secrets.SmtpPassword ? "(hidden)" : "(hidden, changed)"));
-        Changed("WebhookUrl", oldSecrets.WebhookUrl is null ? null : "(hidden)", secrets.WebhookUrl is null ? null : (oldSecrets.WebhookUrl == secrets.WebhookUrl ? "(hidden)" : "(hidden, changed)"));
+        changes.Record("SmtpPassword", oldSecrets.SmtpPassword is null ? null : "(hidden)", secrets.SmtpPassword is null ? null : (oldSecrets.SmtpPassword == secrets.SmtpPassword ? "(hidden)" : "(hidden, changed)"));
+        changes.Record("WebhookUrl", oldSecrets.WebhookUrl is null ? null : "(hidden)", secrets.WebhookUrl is null ? null : (oldSecrets.WebhookUrl == secrets.WebhookUrl ? "(hidden)" : "(hidden, changed)"));
         store.SetSetting(SecretsName, JsonSerializer.Serialize(secrets), now, []);
-        store.SetSetting(SettingName, plain, now, events);
+        store.SetSetting(SettingName, plain, now, changes.Events);
         return Read(store).Settings!;
     }
 

@@ -131,30 +131,13 @@ public static partial class JournalObjectStores
                 "add -Force to move it anyway, after copying the objects across if they must stay under watch.", s.Bucket);
         }
         s = s with { Updated = now, UpdatedBy = user };
-        var events = new List<JournalEvent>();
-        void Changed(string property, string? before, string? after)
-        {
-            if (before != after)
-            {
-                events.Add(new JournalEvent
-                {
-                    Time = now,
-                    User = user,
-                    ObjectType = JournalObjectType.ObjectStore,
-                    ObjectName = "objectstore",
-                    Action = old is null ? "Created" : "Changed",
-                    Property = property,
-                    OldValue = before,
-                    NewValue = after,
-                });
-            }
-        }
-        Changed(nameof(s.Bucket), old?.Bucket, s.Bucket);
-        Changed(nameof(s.Endpoint), old?.Endpoint, s.Endpoint);
-        Changed(nameof(s.Region), old?.Region, s.Region);
-        Changed(nameof(s.KeyPrefix), old?.KeyPrefix, s.KeyPrefix);
-        Changed(nameof(s.LockMode), old?.LockMode, s.LockMode);
-        store.SetSetting(SettingName, JsonSerializer.Serialize(s), now, events);
+        var changes = new SettingChanges(now, user, JournalObjectType.ObjectStore, "objectstore", created: old is null);
+        changes.Record(nameof(s.Bucket), old?.Bucket, s.Bucket);
+        changes.Record(nameof(s.Endpoint), old?.Endpoint, s.Endpoint);
+        changes.Record(nameof(s.Region), old?.Region, s.Region);
+        changes.Record(nameof(s.KeyPrefix), old?.KeyPrefix, s.KeyPrefix);
+        changes.Record(nameof(s.LockMode), old?.LockMode, s.LockMode);
+        store.SetSetting(SettingName, JsonSerializer.Serialize(s), now, changes.Events);
         return s;
     }
 
