@@ -8,24 +8,12 @@ namespace MimecastJournaling.Engine.Listener;
 /// timer, it indexes the items that have no entry yet. Store trouble is retried on the next round;
 /// Get-JournalIndexStatus shows the lag meanwhile.
 /// </summary>
-internal sealed class SearchIndexLoop
+internal sealed class SearchIndexLoop : ListenerBackgroundLoop
 {
     private readonly JournalIndexer _indexer;
-    private readonly TimeSpan _interval;
     private readonly SemaphoreSlim _wake = new(0, 1);
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _loop;
 
-    public SearchIndexLoop(JournalIndexer indexer, TimeSpan interval)
-    {
-        _indexer = indexer;
-        _interval = interval;
-    }
-
-    /// <summary>The last round's store trouble (null when the last round worked).</summary>
-    public string? LastError { get; private set; }
-
-    public void Start() => _loop = Task.Run(RunAsync);
+    public SearchIndexLoop(JournalIndexer indexer, TimeSpan interval) : base(interval) => _indexer = indexer;
 
     public void Wake()
     {
@@ -39,37 +27,12 @@ internal sealed class SearchIndexLoop
         }
     }
 
-    /// <summary>Stops after the batch in hand (the rest is indexed on the next start or by Update-JournalIndex).</summary>
-    public async Task StopAsync()
+    /// <summary>Indexes what has no entry yet; stopping ends it after the batch in hand (the rest is indexed on the next start or by Update-JournalIndex).</summary>
+    protected override string? Round(CancellationToken cancel)
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null)
-        {
-            await _loop.ConfigureAwait(false);
-        }
+        _indexer.CatchUp(cancel);
+        return null;
     }
 
-    private async Task RunAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            try
-            {
-                _indexer.CatchUp(_stop.Token);
-                LastError = null;
-            }
-            catch (Exception e)
-            {
-                LastError = e.Message;
-            }
-            try
-            {
-                await _wake.WaitAsync(_interval, _stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task WaitAsync(TimeSpan interval, CancellationToken cancel) => _wake.WaitAsync(interval, cancel);
 }
