@@ -445,3 +445,42 @@ function Stop-UnitCommands {
     foreach ($process in $script:StartedUnitProcesses) { if (-not $process.HasExited) { $process.Kill($true) } }
     $script:StartedUnitProcesses.Clear()
 }
+
+# moto_server (on the machine image: it enforces S3 Object Lock) on a free loopback port, with the
+# AWS key pair it accepts set in the environment, where the module's AWS default chain finds it;
+# Stop-TestMotoServer stops it and puts the environment back. The aws CLI (Invoke-TestAws) makes,
+# lists and damages buckets from outside the module.
+function Start-TestMotoServer {
+    foreach ($program in 'moto_server', 'aws') {
+        if (-not (Get-Command $program -CommandType Application -ErrorAction SilentlyContinue)) {
+            throw "$program was not found on PATH. The WORM tests need moto_server and the aws CLI (pip install 'moto[server]'; apt-get install awscli)."
+        }
+    }
+    $saved = @{ Id = $env:AWS_ACCESS_KEY_ID; Secret = $env:AWS_SECRET_ACCESS_KEY; Region = $env:AWS_DEFAULT_REGION }
+    $env:AWS_ACCESS_KEY_ID = 'AKIAWORMPESTER000001'
+    $env:AWS_SECRET_ACCESS_KEY = 'worm-pester-secret-never-printed'
+    $env:AWS_DEFAULT_REGION = 'us-east-1'
+    $port = Get-FreeLoopbackPort
+    $log = Join-Path ([IO.Path]::GetTempPath()) "mj-moto-$port"
+    $process = Start-Process -FilePath (Get-Command moto_server -CommandType Application)[0].Source -ArgumentList '-H', '127.0.0.1', '-p', $port `
+        -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err" -PassThru
+    if (-not (Wait-Until { Test-Listening $port } 30)) {
+        Stop-Process -Id $process.Id -Force -ErrorAction SilentlyContinue
+        throw "moto_server did not listen on 127.0.0.1:$port. Its output: $(Get-Content "$log.err" -Raw -ErrorAction SilentlyContinue)"
+    }
+    [pscustomobject]@{ Process = $process; Endpoint = "http://127.0.0.1:$port"; SavedEnvironment = $saved }
+}
+
+function Stop-TestMotoServer($Moto) {
+    if (-not $Moto) { return }
+    Stop-Process -Id $Moto.Process.Id -Force -ErrorAction SilentlyContinue
+    $env:AWS_ACCESS_KEY_ID = $Moto.SavedEnvironment.Id
+    $env:AWS_SECRET_ACCESS_KEY = $Moto.SavedEnvironment.Secret
+    $env:AWS_DEFAULT_REGION = $Moto.SavedEnvironment.Region
+}
+
+function Invoke-TestAws($Moto, [string[]] $Arguments) {
+    $out = & aws --endpoint-url $Moto.Endpoint --output json @Arguments 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "aws $($Arguments -join ' ') failed: $out" }
+    if ($out) { ($out -join "`n") | ConvertFrom-Json }
+}

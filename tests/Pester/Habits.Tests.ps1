@@ -90,6 +90,12 @@ Describe '[OutputType]' {
         $Output['Remove-JournalHold'] = Remove-JournalHold 'Types' -Reason 'Habits test done' -Confirm:$false -PassThru
         $Output['Remove-JournalRetentionPolicy'] = Remove-JournalRetentionPolicy 'Types' -Recalculate -Confirm:$false
         $Output['Remove-JournalMessage'] = Get-JournalMessage | Remove-JournalMessage -Reason 'Habits test' -Force -Confirm:$false
+        # The WORM object store, in a moto_server bucket with Object Lock (Worm.Tests.ps1 has the scenario).
+        $script:Moto = Start-TestMotoServer
+        Invoke-TestAws $Moto @('s3api', 'create-bucket', '--bucket', 'mj-habits', '--object-lock-enabled-for-bucket') | Out-Null
+        $Output['Set-JournalObjectStore'] = Set-JournalObjectStore -Bucket mj-habits -Endpoint $Moto.Endpoint -Region us-east-1 -Confirm:$false -PassThru
+        $Output['Get-JournalObjectStore'] = Get-JournalObjectStore
+        $Output['Sync-JournalObjectStore'] = Sync-JournalObjectStore
         # The queue: a report answered 250 but not archived yet (as a listener that stopped would leave it).
         Add-TestSpoolEntry -Store $Store -Definition (Get-JournalDefinition 'Types') -Data ([IO.File]::ReadAllBytes($report))
         $Output['Get-JournalQueue'] = Get-JournalQueue
@@ -170,6 +176,7 @@ Describe '[OutputType]' {
     }
     AfterAll {
         Disconnect-O365Journaling
+        Stop-TestMotoServer $Moto
         Stop-TestExchangeEmulator $Emulator
         Stop-TestMimecastEmulator $MimecastEmulator
         Remove-TestStore $Store

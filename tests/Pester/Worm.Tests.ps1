@@ -7,30 +7,9 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'Postgres.ps1')
     $script:Postgres = Start-TestPostgres
 
-    foreach ($program in 'moto_server', 'aws') {
-        if (-not (Get-Command $program -CommandType Application -ErrorAction SilentlyContinue)) {
-            throw "$program was not found on PATH. The WORM scenario needs moto_server and the aws CLI (pip install 'moto[server]' awscli)."
-        }
-    }
-    # moto accepts any key pair; the module takes them from the AWS default chain, as in production.
-    $script:SavedAws = @{ Id = $env:AWS_ACCESS_KEY_ID; Secret = $env:AWS_SECRET_ACCESS_KEY; Region = $env:AWS_DEFAULT_REGION }
-    $env:AWS_ACCESS_KEY_ID = 'AKIAWORMPESTER000001'
-    $env:AWS_SECRET_ACCESS_KEY = 'worm-pester-secret-never-printed'
-    $env:AWS_DEFAULT_REGION = 'us-east-1'
-    $port = Get-FreeLoopbackPort
-    $log = Join-Path ([IO.Path]::GetTempPath()) "mj-moto-$port"
-    $script:Moto = Start-Process -FilePath (Get-Command moto_server -CommandType Application)[0].Source -ArgumentList '-H', '127.0.0.1', '-p', $port `
-        -RedirectStandardOutput "$log.out" -RedirectStandardError "$log.err" -PassThru
-    if (-not (Wait-Until { Test-Listening $port } 30)) {
-        throw "moto_server did not listen on 127.0.0.1:$port. Its output: $(Get-Content "$log.err" -Raw -ErrorAction SilentlyContinue)"
-    }
-    $script:Endpoint = "http://127.0.0.1:$port"
-
-    function Invoke-Aws([string[]] $Arguments) {
-        $out = & aws --endpoint-url $Endpoint --output json @Arguments 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "aws $($Arguments -join ' ') failed: $out" }
-        if ($out) { ($out -join "`n") | ConvertFrom-Json }
-    }
+    $script:Moto = Start-TestMotoServer
+    $script:Endpoint = $Moto.Endpoint
+    function Invoke-Aws([string[]] $Arguments) { Invoke-TestAws $Moto $Arguments }
     function Get-BucketKey([string] $Bucket) {
         $listed = Invoke-Aws @('s3api', 'list-objects-v2', '--bucket', $Bucket, '--prefix', 'originals/')
         @($listed.Contents | Where-Object { $_ } | ForEach-Object Key)
@@ -39,50 +18,14 @@ BeforeAll {
     function New-WormReport([string] $Folder, [int] $Number, [string] $To, [int] $DaysAgo) {
         $date = [DateTimeOffset]::UtcNow.AddDays(-$DaysAgo).ToString('ddd, dd MMM yyyy HH:mm:ss +0000', [Globalization.CultureInfo]::InvariantCulture)
         $id = "worm-$Number@contoso.com"
-        $report = @"
-Content-Type: multipart/mixed; boundary="_worm_$Number"
-Subject: Message $Number
-To: journal@journal.contoso.com
-From: Microsoft Exchange <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@contoso.com>
-MIME-Version: 1.0
-Message-ID: <worm-report-$Number@journal.report.generator>
-Date: $date
-X-MS-Journal-Report:
-
---_worm_$Number
-Content-Type: text/plain; charset="us-ascii"
-
-Sender: alice@contoso.com
-Subject: Message $Number
-Message-Id: <$id>
-To: $To
-
---_worm_$Number
-Content-Type: message/rfc822
-
-From: Alice <alice@contoso.com>
-To: $To
-Subject: Message $Number
-Date: $date
-Message-ID: <$id>
-MIME-Version: 1.0
-Content-Type: text/plain; charset="us-ascii"
-
-Generated message $Number for the WORM scenario.
-
---_worm_$Number--
-"@ -replace "`r?`n", "`r`n"
-        $path = Join-Path $Folder ("synthetic-worm-{0:000}.eml" -f $Number)
-        [IO.File]::WriteAllText($path, $report)
+        $path = New-TestJournalReport -Folder $Folder -Name ('synthetic-worm-{0:000}' -f $Number) -MessageId $id -To $To `
+            -Subject "Message $Number" -Date $date -Body "Generated message $Number for the WORM scenario."
         [pscustomobject]@{ MessageId = $id; To = $To; DaysAgo = $DaysAgo; Path = $path }
     }
 }
 AfterAll {
-    if ($Moto) { Stop-Process -Id $Moto.Id -Force -ErrorAction SilentlyContinue }
+    Stop-TestMotoServer $Moto
     Stop-TestPostgres $Postgres -Remove
-    $env:AWS_ACCESS_KEY_ID = $SavedAws.Id
-    $env:AWS_SECRET_ACCESS_KEY = $SavedAws.Secret
-    $env:AWS_DEFAULT_REGION = $SavedAws.Region
 }
 
 Describe 'Immutable originals in an S3 Object Lock bucket on a <Backend> store' -ForEach @(@{ Backend = 'SQLite' }, @{ Backend = 'PostgreSQL' }) {
