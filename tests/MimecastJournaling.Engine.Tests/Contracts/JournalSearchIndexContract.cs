@@ -142,12 +142,12 @@ public abstract class JournalSearchIndexContract : IDisposable
         foreach (var (query, expected) in queries)
         {
             var whole = Ids(expected);
-            for (var skip = 0; skip <= 2; skip++)
+            for (var offset = 0; offset <= 2; offset++)
             {
                 for (var first = 1; first <= 3; first++)
                 {
-                    Assert.True(whole.Skip(skip).Take(first).SequenceEqual(Find(query, new SearchScope { First = first, Skip = skip })),
-                        $"{query} with -First {first} -Skip {skip}");
+                    var page = new SearchScope { First = first, Skip = offset };
+                    Assert.True(whole.Skip(offset).Take(first).SequenceEqual(Find(query, page)), $"{query}: the page of {first} from offset {offset}");
                 }
             }
         }
