@@ -347,6 +347,16 @@ function New-TestJournalReport {
     $path
 }
 
+# A journal report from alice@contoso.com to $To, dated $DaysAgo days ago (so retention finds it
+# expired without a test clock), named <Prefix>-NNN.eml; returns its Message-ID, recipient, age and path.
+function New-DatedTestReport([string] $Folder, [string] $Prefix, [int] $Number, [string] $To, [int] $DaysAgo) {
+    $date = [DateTimeOffset]::UtcNow.AddDays(-$DaysAgo).ToString('ddd, dd MMM yyyy HH:mm:ss +0000', [Globalization.CultureInfo]::InvariantCulture)
+    $id = "$Prefix-$Number@contoso.com"
+    $path = New-TestJournalReport -Folder $Folder -Name ("synthetic-$Prefix-{0:000}" -f $Number) -MessageId $id -To $To `
+        -Subject "Message $Number" -Date $date -Body "Generated message $Number for the $Prefix scenario."
+    [pscustomobject]@{ MessageId = $id; To = $To; DaysAgo = $DaysAgo; Path = $path }
+}
+
 # Polls until the condition holds or the time is up (bounded; returns whether it held).
 function Wait-Until([scriptblock] $Condition, [int] $Seconds = 30) {
     $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)

@@ -5,15 +5,6 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     . (Join-Path $PSScriptRoot 'Postgres.ps1')
     $script:Postgres = Start-TestPostgres
-
-    # One synthetic Exchange envelope journal report: alice@contoso.com to $To, dated $DaysAgo days ago.
-    function New-SyntheticReport([string] $Folder, [int] $Number, [string] $To, [int] $DaysAgo) {
-        $date = [DateTimeOffset]::UtcNow.AddDays(-$DaysAgo).ToString('ddd, dd MMM yyyy HH:mm:ss +0000', [Globalization.CultureInfo]::InvariantCulture)
-        $id = "retention-$Number@contoso.com"
-        $path = New-TestJournalReport -Folder $Folder -Name ('synthetic-retention-{0:000}' -f $Number) -MessageId $id -To $To `
-            -Subject "Message $Number" -Date $date -Body "Generated message $Number for the retention scenario."
-        [pscustomobject]@{ MessageId = $id; To = $To; DaysAgo = $DaysAgo; Path = $path }
-    }
 }
 AfterAll {
     Stop-TestPostgres $Postgres -Remove
@@ -35,7 +26,7 @@ Describe 'Retention and legal holds on a <Backend> store' -ForEach @(@{ Backend 
         # A generated archive of 40 messages: four recipients in turn, dated 0 to 1,170 days ago.
         $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive "archive-$Backend")
         $recipients = 'bob@contoso.com', 'carol@contoso.com', 'legal@contoso.com', 'dave@contoso.com'
-        $script:Generated = foreach ($n in 1..40) { New-SyntheticReport $folder $n $recipients[$n % 4] (($n - 1) * 30) }
+        $script:Generated = foreach ($n in 1..40) { New-DatedTestReport $folder retention $n $recipients[$n % 4] (($n - 1) * 30) }
         $import = Import-JournalMessage -Path $Generated.Path -Definition 'EXO'
         $import.Archived | Should -Be 40
         Update-JournalIndex | Out-Null   # so the removal below is seen to take the index entries too
@@ -176,10 +167,10 @@ Describe 'Holds by search query on a <Backend> store' -ForEach @(@{ Backend = 'S
         # Twelve expired messages, indexed; then two more that the index has not read yet.
         $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive "query-$Backend")
         $recipients = 'bob@contoso.com', 'carol@contoso.com', 'dave@contoso.com'
-        $script:Indexed = foreach ($n in 1..12) { New-SyntheticReport $folder $n $recipients[$n % 3] (400 + $n) }
+        $script:Indexed = foreach ($n in 1..12) { New-DatedTestReport $folder retention $n $recipients[$n % 3] (400 + $n) }
         (Import-JournalMessage -Path $Indexed.Path -Definition 'EXO').Archived | Should -Be 12
         Update-JournalIndex | Out-Null
-        $script:Unindexed = foreach ($n in 13, 15) { New-SyntheticReport $folder $n $recipients[$n % 3] (400 + $n) }
+        $script:Unindexed = foreach ($n in 13, 15) { New-DatedTestReport $folder retention $n $recipients[$n % 3] (400 + $n) }
         (Import-JournalMessage -Path $Unindexed.Path -Definition 'EXO' -SkipIndex).Archived | Should -Be 2
         (Get-JournalIndexStatus).Pending | Should -Be 2
 

@@ -14,14 +14,6 @@ BeforeAll {
         $listed = Invoke-Aws @('s3api', 'list-objects-v2', '--bucket', $Bucket, '--prefix', 'originals/')
         @($listed.Contents | Where-Object { $_ } | ForEach-Object Key)
     }
-
-    function New-WormReport([string] $Folder, [int] $Number, [string] $To, [int] $DaysAgo) {
-        $date = [DateTimeOffset]::UtcNow.AddDays(-$DaysAgo).ToString('ddd, dd MMM yyyy HH:mm:ss +0000', [Globalization.CultureInfo]::InvariantCulture)
-        $id = "worm-$Number@contoso.com"
-        $path = New-TestJournalReport -Folder $Folder -Name ('synthetic-worm-{0:000}' -f $Number) -MessageId $id -To $To `
-            -Subject "Message $Number" -Date $date -Body "Generated message $Number for the WORM scenario."
-        [pscustomobject]@{ MessageId = $id; To = $To; DaysAgo = $DaysAgo; Path = $path }
-    }
 }
 AfterAll {
     Stop-TestMotoServer $Moto
@@ -42,7 +34,7 @@ Describe 'Immutable originals in an S3 Object Lock bucket on a <Backend> store' 
         $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive "worm-$Backend")
         $recipients = 'bob@contoso.com', 'carol@contoso.com', 'dave@contoso.com'
         # 12 messages, dated 5 to 115 days ago (never on a policy's boundary).
-        $script:Generated = foreach ($n in 1..12) { New-WormReport $folder $n $recipients[$n % 3] (($n - 1) * 10 + 5) }
+        $script:Generated = foreach ($n in 1..12) { New-DatedTestReport $folder worm $n $recipients[$n % 3] (($n - 1) * 10 + 5) }
         (Import-JournalMessage -Path $Generated.Path -Definition 'EXO').Archived | Should -Be 12
         New-JournalHold -Name 'Case 12' -Reason 'Contoso v. Fabrikam, docket 12' -Mailbox 'dave@contoso.com' | Out-Null
 
