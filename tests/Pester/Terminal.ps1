@@ -31,5 +31,12 @@ function Stop-TerminalPwsh($Terminal) {
     if ($Terminal) { & tmux -L $Terminal.Socket kill-server 2>$null }
 }
 
-# A file the terminal's pwsh writes and the test reads ($null until it exists).
-function Read-TerminalFile([string] $Path) { if (Test-Path -LiteralPath $Path) { (Get-Content -LiteralPath $Path -Raw).Trim() } }
+# A file the terminal's pwsh writes and the test reads: $null until it exists and has text.
+# Set-Content creates the file before it writes, so a poll can find it empty (Get-Content -Raw
+# then returns $null); that is "not yet", not an error.
+function Read-TerminalFile([string] $Path) {
+    if (Test-Path -LiteralPath $Path) {
+        $text = Get-Content -LiteralPath $Path -Raw -ErrorAction SilentlyContinue
+        if ($text) { $text.Trim() }
+    }
+}
