@@ -14,6 +14,12 @@ public interface IJournalArchive
     IReadOnlyList<JournalMessage> GetMessages(JournalMessageQuery query);
     JournalMessage? GetMessage(long itemId);
 
+    /// <summary>
+    /// The items of <paramref name="itemIds"/> in that order, each with its recipients, mailboxes and
+    /// reports; an id with no item is left out. The backends read a page in a few queries, not a few per item.
+    /// </summary>
+    IReadOnlyList<JournalMessage> GetMessagesById(IReadOnlyList<long> itemIds) => itemIds.Select(GetMessage).OfType<JournalMessage>().ToList();
+
     /// <summary>The original message bytes of an item (null when no such item).</summary>
     byte[]? GetOriginal(long itemId);
 

@@ -401,14 +401,20 @@ internal sealed class PostgresJournalArchive : IJournalArchive, IArchiveBlobInve
         p.Add(("@skip", (long)q.Skip));
         return _db.Read(connection =>
         {
-            return Query(connection, null, sql, r => ReadItem(_clock.GetUtcNow(), r), p.ToArray()).Select(i => Complete(connection, i)).ToList();
+            return Complete(connection, Query(connection, null, sql, r => ReadItem(_clock.GetUtcNow(), r), p.ToArray()));
         });
     }
 
-    public JournalMessage? GetMessage(long itemId) => _db.Read(connection =>
+    public JournalMessage? GetMessage(long itemId) => GetMessagesById([itemId]).FirstOrDefault();
+
+    public IReadOnlyList<JournalMessage> GetMessagesById(IReadOnlyList<long> itemIds) => itemIds.Count == 0 ? [] : _db.Read(connection =>
     {
-        return Query(connection, null, $"SELECT {ItemColumns} FROM items WHERE id = @id", r => ReadItem(_clock.GetUtcNow(), r), ("@id", itemId))
-            .Select(i => Complete(connection, i)).FirstOrDefault();
+        var items = new List<JournalMessage>();
+        foreach (var chunk in itemIds.Distinct().Chunk(ItemDetails.ChunkSize))
+        {
+            items.AddRange(Query(connection, null, $"SELECT {ItemColumns} FROM items WHERE id = ANY(@ids)", r => ReadItem(_clock.GetUtcNow(), r), ("@ids", chunk)));
+        }
+        return ItemDetails.InOrder(itemIds, Complete(connection, items));
     });
 
     private const string ItemColumns =
@@ -435,21 +441,22 @@ internal sealed class PostgresJournalArchive : IJournalArchive, IArchiveBlobInve
         RetentionPolicy = GetStringOrNull(r, 17),
     };
 
-    private static JournalMessage Complete(NpgsqlConnection c, JournalMessage item) => item with
-    {
-        Recipients = Query(c, null, "SELECT address, type, expanded_from, forwarded_from FROM item_recipients WHERE item_id = @id ORDER BY ordinal",
-            r => new ArchivedRecipient(r.GetString(0), r.GetString(1), GetStringOrNull(r, 2), GetStringOrNull(r, 3)), ("@id", item.Id)),
-        Mailboxes = Query(c, null, "SELECT mailbox FROM item_mailboxes WHERE item_id = @id ORDER BY mailbox_key", r => r.GetString(0), ("@id", item.Id)),
-        Reports = Query(c, null, "SELECT id, received, source, definition, outcome FROM reports WHERE item_id = @id ORDER BY id",
-            r => new JournalContribution
+    private static List<JournalMessage> Complete(NpgsqlConnection c, IReadOnlyList<JournalMessage> items) => ItemDetails.Complete(items, ids =>
+    (
+        Query(c, null, "SELECT item_id, address, type, expanded_from, forwarded_from FROM item_recipients WHERE item_id = ANY(@ids) ORDER BY item_id, ordinal",
+            r => (r.GetInt64(0), new ArchivedRecipient(r.GetString(1), r.GetString(2), GetStringOrNull(r, 3), GetStringOrNull(r, 4))), ("@ids", ids)),
+        Query(c, null, "SELECT item_id, mailbox FROM item_mailboxes WHERE item_id = ANY(@ids) ORDER BY item_id, mailbox_key",
+            r => (r.GetInt64(0), r.GetString(1)), ("@ids", ids)),
+        Query(c, null, "SELECT item_id, id, received, source, definition, outcome FROM reports WHERE item_id = ANY(@ids) ORDER BY item_id, id",
+            r => (r.GetInt64(0), new JournalContribution
             {
-                ReportId = r.GetInt64(0),
-                Received = GetTime(r, 1) ?? default,
-                Source = r.GetString(2),
-                Definition = GetStringOrNull(r, 3),
-                Outcome = Enum.Parse<JournalOutcomeKind>(r.GetString(4)),
-            }, ("@id", item.Id)),
-    };
+                ReportId = r.GetInt64(1),
+                Received = GetTime(r, 2) ?? default,
+                Source = r.GetString(3),
+                Definition = GetStringOrNull(r, 4),
+                Outcome = Enum.Parse<JournalOutcomeKind>(r.GetString(5)),
+            }), ("@ids", ids))
+    ));
 
     public byte[]? GetOriginal(long itemId) =>
         ReadBlob("SELECT b.codec, b.data, b.size, b.hash FROM items i JOIN blobs b ON b.hash = i.original_hash WHERE i.id = @id", itemId);

@@ -171,15 +171,22 @@ internal sealed class SqliteJournalArchive : IJournalArchive, IArchiveBlobInvent
         return _db.Guard(() =>
         {
             using var connection = _db.Open();
-            return Query(connection, null, sql, r => ReadItem(_clock.GetUtcNow(), r), p.ToArray()).Select(i => Complete(connection, i)).ToList();
+            return Complete(connection, Query(connection, null, sql, r => ReadItem(_clock.GetUtcNow(), r), p.ToArray()));
         });
     }
 
-    public JournalMessage? GetMessage(long itemId) => _db.Guard(() =>
+    public JournalMessage? GetMessage(long itemId) => GetMessagesById([itemId]).FirstOrDefault();
+
+    public IReadOnlyList<JournalMessage> GetMessagesById(IReadOnlyList<long> itemIds) => itemIds.Count == 0 ? [] : _db.Guard(() =>
     {
         using var connection = _db.Open();
-        return Query(connection, null, $"SELECT {ItemColumns} FROM items WHERE id = $id", r => ReadItem(_clock.GetUtcNow(), r), ("$id", itemId))
-            .Select(i => Complete(connection, i)).FirstOrDefault();
+        var items = new List<JournalMessage>();
+        foreach (var chunk in itemIds.Distinct().Chunk(ItemDetails.ChunkSize))
+        {
+            items.AddRange(Query(connection, null, $"SELECT {ItemColumns} FROM items WHERE id IN (SELECT value FROM json_each($ids))",
+                r => ReadItem(_clock.GetUtcNow(), r), ("$ids", JsonSerializer.Serialize(chunk))));
+        }
+        return ItemDetails.InOrder(itemIds, Complete(connection, items));
     });
 
     private const string ItemColumns =
@@ -206,21 +213,26 @@ internal sealed class SqliteJournalArchive : IJournalArchive, IArchiveBlobInvent
         RetentionPolicy = GetStringOrNull(r, 17),
     };
 
-    private static JournalMessage Complete(SqliteConnection c, JournalMessage item) => item with
+    private static List<JournalMessage> Complete(SqliteConnection c, IReadOnlyList<JournalMessage> items) => ItemDetails.Complete(items, ids =>
     {
-        Recipients = Query(c, null, "SELECT address, type, expanded_from, forwarded_from FROM item_recipients WHERE item_id = $id ORDER BY rowid",
-            r => new ArchivedRecipient(r.GetString(0), r.GetString(1), GetStringOrNull(r, 2), GetStringOrNull(r, 3)), ("$id", item.Id)),
-        Mailboxes = Query(c, null, "SELECT mailbox FROM item_mailboxes WHERE item_id = $id ORDER BY mailbox_key", r => r.GetString(0), ("$id", item.Id)),
-        Reports = Query(c, null, "SELECT id, received, source, definition, outcome FROM reports WHERE item_id = $id ORDER BY id",
-            r => new JournalContribution
-            {
-                ReportId = r.GetInt64(0),
-                Received = ParseTime(r, 1) ?? default,
-                Source = r.GetString(2),
-                Definition = GetStringOrNull(r, 3),
-                Outcome = Enum.Parse<JournalOutcomeKind>(r.GetString(4)),
-            }, ("$id", item.Id)),
-    };
+        var idList = ("$ids", (object?)JsonSerializer.Serialize(ids));
+        return (
+            Query(c, null, "SELECT item_id, address, type, expanded_from, forwarded_from FROM item_recipients " +
+                "WHERE item_id IN (SELECT value FROM json_each($ids)) ORDER BY item_id, rowid",
+                r => (r.GetInt64(0), new ArchivedRecipient(r.GetString(1), r.GetString(2), GetStringOrNull(r, 3), GetStringOrNull(r, 4))), idList),
+            Query(c, null, "SELECT item_id, mailbox FROM item_mailboxes WHERE item_id IN (SELECT value FROM json_each($ids)) ORDER BY item_id, mailbox_key",
+                r => (r.GetInt64(0), r.GetString(1)), idList),
+            Query(c, null, "SELECT item_id, id, received, source, definition, outcome FROM reports " +
+                "WHERE item_id IN (SELECT value FROM json_each($ids)) ORDER BY item_id, id",
+                r => (r.GetInt64(0), new JournalContribution
+                {
+                    ReportId = r.GetInt64(1),
+                    Received = ParseTime(r, 2) ?? default,
+                    Source = r.GetString(3),
+                    Definition = GetStringOrNull(r, 4),
+                    Outcome = Enum.Parse<JournalOutcomeKind>(r.GetString(5)),
+                }), idList));
+    });
 
     public byte[]? GetOriginal(long itemId) =>
         ReadBlob("SELECT b.codec, b.data, b.size, b.hash FROM items i JOIN blobs b ON b.hash = i.original_hash WHERE i.id = $id", itemId);

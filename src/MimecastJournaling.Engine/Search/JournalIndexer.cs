@@ -184,7 +184,7 @@ public sealed class JournalSearch
     {
         var condition = SearchPlanner.Plan(query);
         var ids = _index.Search(condition, scope);
-        var messages = ids.Select(_archive.GetMessage).OfType<JournalMessage>().ToList();
+        var messages = _archive.GetMessagesById(ids);
         _store.RecordEvents([new JournalEvent
         {
             Time = _clock.GetUtcNow(),

@@ -131,6 +131,53 @@ public abstract class JournalArchiveContract : IDisposable
     }
 
     [Fact]
+    public void Items_by_id_come_in_the_order_asked_each_with_its_own_recipients_mailboxes_and_reports()
+    {
+        var a = _archive.Store([Report(Original(body: "A.\r\n"), "a", new ArchivedRecipient("bob@contoso.com", "To"))]).Single().ItemId!.Value;
+        var b = _archive.Store([
+            Report(Original(body: "B.\r\n"), "b1", new ArchivedRecipient("bob@contoso.com", "To"), new ArchivedRecipient("dave@contoso.com", "Bcc", ExpandedFrom: "sales@contoso.com")),
+            Report(Original(body: "B.\r\n"), "b2", new ArchivedRecipient("carol@fabrikam.com", "Cc")),
+        ]).Select(o => o.ItemId!.Value).Distinct().Single();
+        var c = _archive.Store([Report(Original(body: "C.\r\n"), "c", new ArchivedRecipient("erin@contoso.com", "Cc"))]).Single().ItemId!.Value;
+
+        var items = _archive.GetMessagesById([c, 987654321, a, b]);
+
+        Assert.Equal([c, a, b], items.Select(i => i.Id));
+        Assert.Equal(["erin@contoso.com:Cc"], items[0].Recipients.Select(r => $"{r.Address}:{r.Type}"));
+        Assert.Equal(["bob@contoso.com:To"], items[1].Recipients.Select(r => $"{r.Address}:{r.Type}"));
+        Assert.Equal(["bob@contoso.com:To:", "dave@contoso.com:Bcc:sales@contoso.com", "carol@fabrikam.com:Cc:"],
+            items[2].Recipients.Select(r => $"{r.Address}:{r.Type}:{r.ExpandedFrom}"));
+        Assert.Equal(["alice@contoso.com", "erin@contoso.com"], items[0].Mailboxes);
+        Assert.Equal(["alice@contoso.com", "bob@contoso.com", "dave@contoso.com"], items[2].Mailboxes);
+        Assert.Equal([1, 1, 2], items.Select(i => i.Reports.Count));
+        Assert.True(items[2].Reports[0].ReportId < items[2].Reports[1].ReportId);
+        Assert.Empty(_archive.GetMessagesById([]));
+    }
+
+    [Fact]
+    public void A_long_list_of_ids_is_read_whole_and_each_item_keeps_its_own_details()
+    {
+        // More items than one detail query covers, so the chunks meet.
+        var count = 520;
+        var ids = _archive.Store(Enumerable.Range(0, count).Select(k =>
+            Report(Original(body: $"Message {k}.\r\n"), "n" + k, new ArchivedRecipient($"user{k}@contoso.com", "To"))).ToList())
+            .Select(o => o.ItemId!.Value).ToList();
+        ids.Reverse();
+
+        var items = _archive.GetMessagesById(ids);
+
+        Assert.Equal(ids, items.Select(i => i.Id));
+        for (var k = 0; k < count; k++)
+        {
+            var n = count - 1 - k;
+            Assert.Equal([$"user{n}@contoso.com"], items[k].Recipients.Select(r => r.Address));
+            Assert.Equal(["alice@contoso.com", $"user{n}@contoso.com"], items[k].Mailboxes);
+            Assert.Single(items[k].Reports);
+        }
+        Assert.Equal(count, _archive.GetMessages(new JournalMessageQuery()).Count(i => i.Recipients.Count == 1 && i.Reports.Count == 1));
+    }
+
+    [Fact]
     public void Queries_filter_with_wildcards()
     {
         _archive.Store([Report(Original(), "a", new ArchivedRecipient("bob@contoso.com", "To"))]);
