@@ -30,14 +30,17 @@ internal sealed class PostgresSearchIndex : IJournalSearchIndex
         foreach (var e in entries)
         {
             var written = Execute(c, t,
-                "INSERT INTO item_text (item_id, subject_tsv, body_tsv, names_tsv, all_tsv) " +
+                "INSERT INTO item_text (item_id, subject_tsv, body_tsv, names_tsv, all_tsv, pairs_tsv) " +
                 "SELECT @id, to_tsvector('simple', @s), to_tsvector('simple', @b), to_tsvector('simple', @n), " +
                 // A break word between the fields, deleted again, leaves a gap in the positions: a phrase never spans two fields (as in FTS5).
-                "ts_delete(to_tsvector('simple', @s || ' " + FieldBreak + " ' || @b || ' " + FieldBreak + " ' || @n || ' " + FieldBreak + " ' || @a), '" + FieldBreak + "') " +
+                "ts_delete(to_tsvector('simple', @s || ' " + FieldBreak + " ' || @b || ' " + FieldBreak + " ' || @n || ' " + FieldBreak + " ' || @a), '" + FieldBreak + "'), " +
+                // The pairs as lexemes, unparsed (a lexeme may hold a space); NULL when there are too many.
+                "array_to_tsvector(@p) " +
                 "WHERE EXISTS (SELECT 1 FROM items WHERE id = @id) " +
                 "ON CONFLICT (item_id) DO UPDATE SET subject_tsv = excluded.subject_tsv, body_tsv = excluded.body_tsv, " +
-                "names_tsv = excluded.names_tsv, all_tsv = excluded.all_tsv",
-                ("@id", e.ItemId), ("@s", e.Subject), ("@b", e.Body), ("@n", e.AttachmentNames), ("@a", e.AttachmentText));
+                "names_tsv = excluded.names_tsv, all_tsv = excluded.all_tsv, pairs_tsv = excluded.pairs_tsv",
+                ("@id", e.ItemId), ("@s", e.Subject), ("@b", e.Body), ("@n", e.AttachmentNames), ("@a", e.AttachmentText),
+                ("@p", PhrasePairs.Of(e)));
             if (written == 0)
             {
                 continue;
@@ -122,7 +125,11 @@ internal sealed class PostgresSearchIndex : IJournalSearchIndex
                 SearchTextField.AttachmentNames => "names_tsv",
                 _ => "all_tsv",
             };
-            return $"i.id IN (SELECT item_id FROM item_text WHERE {column} @@ to_tsquery('simple', {Add(TsQueryExpression(match))}))";
+            var text = $"{column} @@ to_tsquery('simple', {Add(TsQueryExpression(match))})";
+            // A phrase: first the items holding each of its word pairs (or without pairs), then its positions.
+            return PhrasePairs.Query(match) is { } pairs
+                ? $"i.id IN (SELECT item_id FROM item_text WHERE (pairs_tsv @@ {Add(pairs)}::tsquery OR pairs_tsv IS NULL) AND {text})"
+                : $"i.id IN (SELECT item_id FROM item_text WHERE {text})";
         }
     }
 }

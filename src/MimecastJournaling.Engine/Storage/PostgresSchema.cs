@@ -303,6 +303,14 @@ internal static class PostgresSchema
         """
         CREATE INDEX IF NOT EXISTS items_original_hash ON items(original_hash);
         """,
+        // 15: adjacent word pairs for phrase search (PhrasePairs). NULL: the item was indexed before
+        // this migration, or has too many pairs; its phrases are checked as before (every item with
+        // the phrase's words), until Update-JournalIndex -Rebuild writes its pairs.
+        """
+        ALTER TABLE item_text ADD COLUMN IF NOT EXISTS pairs_tsv TSVECTOR NULL;
+        CREATE INDEX IF NOT EXISTS item_text_pairs ON item_text USING GIN (pairs_tsv);
+        CREATE INDEX IF NOT EXISTS item_text_unpaired ON item_text (item_id) WHERE pairs_tsv IS NULL;
+        """,
     ];
 
     /// <summary>The migration that starts the event chain (the events before it are chained when it runs).</summary>
