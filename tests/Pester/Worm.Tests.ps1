@@ -63,6 +63,16 @@ Describe 'Immutable originals in an S3 Object Lock bucket on a <Backend> store' 
         $set.Bucket | Should -Be $Bucket
         $set.Pending | Should -Be 12
         ($set | Out-String) | Should -Not -Match ([regex]::Escape($env:AWS_SECRET_ACCESS_KEY))
+        # Before any sync pass the bucket is empty: every object is pending, none missing, and the check passes.
+        $unsynced = Test-JournalArchiveIntegrity -WarningVariable unsyncedWarning
+        Write-Host ("    [{0}] integrity before the first sync: {1} objects pending, {2} checked, {3} missing, passed {4}" -f
+            $Backend, $unsynced.ObjectsPending, $unsynced.ObjectsChecked, $unsynced.Missing, $unsynced.Passed)
+        $unsynced.Passed | Should -BeTrue
+        $unsynced.ObjectsPending | Should -Be 12
+        $unsynced.ObjectsChecked | Should -Be 0
+        $unsynced.Missing | Should -Be 0
+        $unsyncedWarning | Should -BeNullOrEmpty
+        (Get-JournalEvent | Where-Object Action -eq 'IntegrityChecked' | Select-Object -First 1).NewValue | Should -Match '12 WORM objects pending'
 
         $sync = Sync-JournalObjectStore
         $again = Sync-JournalObjectStore
@@ -129,6 +139,7 @@ Describe 'Immutable originals in an S3 Object Lock bucket on a <Backend> store' 
         $clean.Passed | Should -BeTrue
         $left = @(Get-JournalMessage)
         $clean.ObjectsChecked | Should -Be $left.Count
+        $clean.ObjectsPending | Should -Be 0
 
         # From outside the module: other bytes as a new version under one key, a delete marker on another.
         $damaged = $left | Where-Object { $_.Recipients.Address -contains 'bob@contoso.com' } | Select-Object -First 1
@@ -148,5 +159,28 @@ Describe 'Immutable originals in an S3 Object Lock bucket on a <Backend> store' 
         ($objects | Where-Object Problem -eq 'Damaged').Id | Should -Be $damaged.Id
         ($objects | Where-Object Problem -eq 'Missing').Id | Should -Be $removed.Id
         @($found.Problems | Where-Object ObjectKind -ne 'Object') | Should -HaveCount 0
+        $found.ObjectsPending | Should -Be 0
+        $script:RemovedId = $removed.Id
+    }
+
+    It 'counts an original archived after the last sync as pending, not missing, until the next sync copies it' {
+        $late = New-DatedTestReport (Join-Path $TestDrive "worm-$Backend") worm 13 'carol@contoso.com' 2
+        (Import-JournalMessage -Path $late.Path -Definition 'EXO').Archived | Should -Be 1
+        $lateId = (Get-JournalMessage -MessageId $late.MessageId).Id
+
+        $found = Test-JournalArchiveIntegrity -WarningAction SilentlyContinue
+        $status = Get-JournalObjectStore
+        Write-Host ("    [{0}] one more archived after the sync: {1} pending, {2} missing (the removed one), status pending {3}" -f
+            $Backend, $found.ObjectsPending, $found.Missing, $status.Pending)
+        $found.ObjectsPending | Should -Be 1
+        $found.Problems.Id | Should -Not -Contain $lateId
+        ($found.Problems | Where-Object Problem -eq 'Missing').Id | Should -Be $RemovedId
+        $status.Pending | Should -Be 1
+
+        (Sync-JournalObjectStore -WarningAction SilentlyContinue).Written | Should -BeGreaterOrEqual 1
+        $after = Test-JournalArchiveIntegrity -WarningAction SilentlyContinue
+        $after.ObjectsPending | Should -Be 0
+        $after.Problems.Id | Should -Not -Contain $lateId
+        (Get-JournalObjectStore).Pending | Should -Be 0
     }
 }

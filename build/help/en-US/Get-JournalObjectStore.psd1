@@ -3,15 +3,16 @@
     Description = @'
 Get-JournalObjectStore shows the object store Set-JournalObjectStore stored (Bucket, Endpoint,
 Region, KeyPrefix, LockMode, who set it and when) and the status of the last sync pass of a
-listener or of Sync-JournalObjectStore: when it ran and on which node (LastSync, LastSyncNode),
-the distinct originals the archive holds now (Originals), the objects in the bucket after the last
-pass (Written), the originals not in the bucket yet (Pending: archived since, or failed), the
+listener or of Sync-JournalObjectStore: when the last completed pass started and ended and on which
+node (LastSyncStarted, LastSync, LastSyncNode), the distinct originals the archive holds now
+(Originals), the objects in the bucket after the last pass (Written), the originals archived after
+the last completed pass, which the next one copies (Pending; all of them before any pass), the
 failures of the last pass (Failed) and the first of them or the pass's own trouble (LastError).
 Credentials are never shown (they are never stored). Nothing is returned while no object store is set.
 '@
     Parameters  = @{}
     Outputs     = @{
-        'MimecastJournaling.Engine.ObjectStorage.JournalObjectStoreInfo' = 'Bucket, Endpoint, Region, KeyPrefix, LockMode, Credentials (where they come from), Updated, UpdatedBy, LastSync, LastSyncNode, Originals, Written, Pending, Failed, LastError.'
+        'MimecastJournaling.Engine.ObjectStorage.JournalObjectStoreInfo' = 'Bucket, Endpoint, Region, KeyPrefix, LockMode, Credentials (where they come from), Updated, UpdatedBy, LastSync, LastSyncNode, LastSyncStarted, Originals, Written, Pending, Failed, LastError.'
     }
     Examples    = @(
         @{

@@ -16,8 +16,12 @@ as NewValue), so Get-JournalEvent -ObjectType Archive shows when the archive was
 
 With a WORM object store set (Set-JournalObjectStore), the originals of the sample are also read
 back from the bucket and re-hashed (ObjectsChecked): an object that is missing or whose bytes do
-not hash to its key is a problem with ObjectKind Object. A bucket that cannot be read ends the
-check with TestJournalArchiveIntegrityObjectStoreUnavailable.
+not hash to its key is a problem with ObjectKind Object. Originals reach the bucket by the sync
+pass (a running listener's, every five minutes, or Sync-JournalObjectStore), not at ingest: an
+object whose original was archived after the start of the last completed pass, or before any pass
+completed, and is not in the bucket yet is counted in ObjectsPending instead; pending objects do not
+fail the check, and the summary names their count. A bucket that cannot be read ends the check
+with TestJournalArchiveIntegrityObjectStoreUnavailable.
 
 A running listener checks a sample of the archive once a day; on damage it sets every enabled
 journal definition to Error and raises an IntegrityCheckFailed alert. The check can be stopped
@@ -30,7 +34,7 @@ with Ctrl+C; a stopped check writes no result and no event.
         }
     }
     Outputs     = @{
-        'MimecastJournaling.Engine.Archive.ArchiveIntegrityResult' = 'Passed, the counts, and Problems (each with Problem, ObjectKind, Id, Hash and Message).'
+        'MimecastJournaling.Engine.Archive.ArchiveIntegrityResult' = 'Passed, the counts (with ObjectsChecked and ObjectsPending for a WORM object store), and Problems (each with Problem, ObjectKind, Id, Hash and Message).'
     }
     Examples    = @(
         @{

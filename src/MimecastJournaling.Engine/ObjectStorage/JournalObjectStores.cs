@@ -39,8 +39,21 @@ public sealed record JournalObjectStoreSettings
 /// <summary>What the last WORM sync pass did (the listener's loop or Sync-JournalObjectStore).</summary>
 public sealed record WormSyncStatus
 {
+    /// <summary>When the last completed pass finished; the node of the last pass, completed or not.</summary>
     public DateTimeOffset? LastSync { get; init; }
     public string? Node { get; init; }
+    /// <summary>When the last completed pass started (the pass of <see cref="CoveredThroughId"/>).</summary>
+    public DateTimeOffset? LastSyncStarted { get; init; }
+    /// <summary>
+    /// The highest item id the last completed pass covered, in the bucket of <see cref="Store"/>;
+    /// null before any pass completed. Originals above it are pending, not missing, in the object check.
+    /// </summary>
+    public long? CoveredThroughId { get; init; }
+    /// <summary>The bucket the watermark is about (endpoint, bucket, key prefix): a moved store starts without one.</summary>
+    public string? Store { get; init; }
+    /// <summary>When the pass under way (or the last one that did not complete) started, and on which node; null when none is.</summary>
+    public DateTimeOffset? RunningSince { get; init; }
+    public string? RunningNode { get; init; }
     /// <summary>Items with an original, and distinct originals (one object each), at the last pass.</summary>
     public int Originals { get; init; }
     public int Objects { get; init; }
@@ -65,11 +78,13 @@ public sealed record JournalObjectStoreInfo
     public string? UpdatedBy { get; init; }
     public DateTimeOffset? LastSync { get; init; }
     public string? LastSyncNode { get; init; }
+    /// <summary>When the last completed pass started; originals archived after it are pending.</summary>
+    public DateTimeOffset? LastSyncStarted { get; init; }
     /// <summary>Distinct originals the archive holds now.</summary>
     public int Originals { get; init; }
     /// <summary>Objects in the bucket after the last pass.</summary>
     public int Written { get; init; }
-    /// <summary>Originals not in the bucket yet (archived since the last pass, or failed in it).</summary>
+    /// <summary>Distinct originals archived after the last completed pass (all of them before any): not copied to the bucket yet.</summary>
     public int Pending { get; init; }
     public int Failed { get; init; }
     public string? LastError { get; init; }
@@ -103,14 +118,19 @@ public static partial class JournalObjectStores
             return null;
         }
         var status = ReadStatus(store);
-        var originals = inventory.GetBlobReferences().Where(r => r.Kind == ArchiveBlobKind.Original).Select(r => r.Hash.ToLowerInvariant()).Distinct().Count();
+        var watermark = SyncedThrough(s, status);
+        // One object per distinct original, covered once its earliest item was.
+        var earliest = inventory.GetBlobReferences().Where(r => r.Kind == ArchiveBlobKind.Original)
+            .GroupBy(r => r.Hash.ToLowerInvariant()).Select(g => g.Min(r => r.Id)).ToList();
+        var originals = earliest.Count;
+        var pending = earliest.Count(id => watermark is not { } w || id > w);
         var inBucket = status?.InBucket ?? 0;
         return new JournalObjectStoreInfo
         {
             Bucket = s.Bucket, Endpoint = s.Endpoint, Region = s.Region, KeyPrefix = s.KeyPrefix, LockMode = s.LockMode,
             Updated = s.Updated, UpdatedBy = s.UpdatedBy,
-            LastSync = status?.LastSync, LastSyncNode = status?.Node,
-            Originals = originals, Written = inBucket, Pending = Math.Max(0, originals - inBucket), Failed = status?.Failed ?? 0, LastError = status?.LastError,
+            LastSync = status?.LastSync, LastSyncNode = status?.Node, LastSyncStarted = watermark is null ? null : status?.LastSyncStarted,
+            Originals = originals, Written = inBucket, Pending = pending, Failed = status?.Failed ?? 0, LastError = status?.LastError,
         };
     }
 
@@ -195,22 +215,47 @@ public static partial class JournalObjectStores
     /// <summary>The configured store, or null when no object store is set.</summary>
     public static IOriginalObjectStore? OpenConfigured(IJournalStore store) => Read(store) is { } s ? Open(s) : null;
 
+    /// <summary>Names the bucket a watermark is about: moving the store (endpoint, bucket or key prefix) leaves the old watermark behind.</summary>
+    private static string StoreKey(JournalObjectStoreSettings s) => $"{s.Endpoint}|{s.Bucket}|{s.KeyPrefix}";
+
+    /// <summary>
+    /// The highest item id the last completed sync pass into the configured bucket covered, or null
+    /// when no store is set or no pass into it has completed: the object check's watermark.
+    /// </summary>
+    public static long? SyncedThrough(IJournalStore store) => Read(store) is { } s ? SyncedThrough(s, ReadStatus(store)) : null;
+
+    private static long? SyncedThrough(JournalObjectStoreSettings settings, WormSyncStatus? status) =>
+        status?.Store == StoreKey(settings) ? status.CoveredThroughId : null;
+
     /// <summary>
     /// One sync pass when an object store is configured (null otherwise): <see cref="WormOriginals.Sync"/>
-    /// and its status in the store. Store trouble of the bucket as a whole (unreachable, missing) is
-    /// recorded as the status's LastError and thrown.
+    /// and its status in the store, written when the pass starts (RunningSince) and when it completes
+    /// (the counts and the watermark). Store trouble of the bucket as a whole (unreachable, missing) is
+    /// recorded as the status's LastError and thrown; the watermark stays that of the last completed pass.
     /// </summary>
     public static WormSyncResult? SyncConfigured(IJournalStore store, IJournalArchive archive, JournalLifecycle lifecycle, string node, CancellationToken cancellation = default)
     {
-        if (OpenConfigured(store) is not { } objects)
+        if (Read(store) is not { } settings)
         {
             return null;
         }
+        var objects = Open(settings);
+        var started = lifecycle.Clock.GetUtcNow();
+        WriteStatus(store, (ReadStatus(store) ?? new WormSyncStatus()) with { RunningSince = started, RunningNode = node }, started);
         var result = WormOriginals.Sync(archive, lifecycle, objects, cancellation);
+        var key = StoreKey(settings);
+        // Another node's pass may have completed meanwhile with a higher watermark: the higher one stands (both passes covered what they saw).
+        var current = ReadStatus(store);
+        var (coveredThrough, coveredStarted) = current?.Store == key && current.CoveredThroughId is { } other && other > result.CoveredThroughId
+            ? (other, current.LastSyncStarted)
+            : (result.CoveredThroughId, started);
         WriteStatus(store, new WormSyncStatus
         {
             LastSync = lifecycle.Clock.GetUtcNow(),
             Node = node,
+            LastSyncStarted = coveredStarted,
+            CoveredThroughId = coveredThrough,
+            Store = key,
             Originals = result.Originals,
             Objects = result.Objects,
             InBucket = result.InBucket,
@@ -225,7 +270,7 @@ public static partial class JournalObjectStores
     public static void RecordSyncError(IJournalStore store, string node, string error, DateTimeOffset now)
     {
         var status = ReadStatus(store) ?? new WormSyncStatus();
-        WriteStatus(store, status with { Node = node, LastError = string.Create(CultureInfo.InvariantCulture, $"{now:u}: {error}") }, now);
+        WriteStatus(store, status with { Node = node, RunningSince = null, RunningNode = null, LastError = string.Create(CultureInfo.InvariantCulture, $"{now:u}: {error}") }, now);
     }
 }
 

@@ -20,6 +20,23 @@ public sealed record WormSyncResult
     public int RetentionExtended { get; init; }
     /// <summary>Originals not (yet) in the bucket as they should be, with why.</summary>
     public IReadOnlyList<string> Failures { get; init; } = [];
+    /// <summary>
+    /// The highest item id whose original this pass looked at (0 when the archive held none): the
+    /// watermark of the object check. Item ids come from the store's sequence, so the watermark
+    /// means the same on every host whatever its clock.
+    /// </summary>
+    public long CoveredThroughId { get; init; }
+}
+
+/// <summary>What <see cref="WormOriginals.CheckObjects(IEnumerable{ArchiveBlobReference}, IOriginalObjectStore, long?, Action{int, int}?, CancellationToken)"/> found.</summary>
+public sealed record WormObjectCheck
+{
+    /// <summary>Objects missing (for an original a completed sync pass covered) or not hashing to the SHA-256 recorded at ingest.</summary>
+    public IReadOnlyList<ArchiveIntegrityProblem> Problems { get; init; } = [];
+    /// <summary>Objects read back and re-hashed, or found missing: every distinct original looked for, less the pending ones.</summary>
+    public int Checked { get; init; }
+    /// <summary>Objects not in the bucket yet whose originals were archived after the last completed sync pass (or before any): not a problem.</summary>
+    public int Pending { get; init; }
 }
 
 /// <summary>
@@ -37,6 +54,7 @@ public static class WormOriginals
     {
         var inventory = (IArchiveBlobInventory)archive;
         var originals = inventory.GetBlobReferences().Where(r => r.Kind == ArchiveBlobKind.Original).ToList();
+        var covered = originals.Count == 0 ? 0 : originals.Max(r => r.Id);
         // S3 compares retain-until with its own clock; the rules compare with the lifecycle's.
         var now = lifecycle.Clock.GetUtcNow();
         int written = 0, present = 0, set = 0, cleared = 0, extended = 0;
@@ -107,20 +125,28 @@ public static class WormOriginals
         return new WormSyncResult
         {
             Originals = originals.Count, Objects = byHash.Count, Written = written, AlreadyPresent = present,
-            HoldsSet = set, HoldsCleared = cleared, RetentionExtended = extended, Failures = failures,
+            HoldsSet = set, HoldsCleared = cleared, RetentionExtended = extended, Failures = failures, CoveredThroughId = covered,
         };
     }
 
-    /// <summary>Every original whose object is missing from the bucket or does not hash to the SHA-256 recorded at ingest.</summary>
-    public static IReadOnlyList<ArchiveIntegrityProblem> CheckObjects(IArchiveBlobInventory inventory, IOriginalObjectStore store, CancellationToken cancellation = default) =>
-        CheckObjects(inventory.GetBlobReferences(), store, null, cancellation);
+    /// <summary>Every original whose object is missing from the bucket (and a completed sync pass covered it) or does not hash to the SHA-256 recorded at ingest.</summary>
+    public static WormObjectCheck CheckObjects(IArchiveBlobInventory inventory, IOriginalObjectStore store, long? syncedThrough, CancellationToken cancellation = default) =>
+        CheckObjects(inventory.GetBlobReferences(), store, syncedThrough, null, cancellation);
 
-    /// <summary>The objects of the originals among <paramref name="references"/> (a sample), one read per distinct hash; a bucket that cannot be read is a failure (ObjectStoreException).</summary>
-    public static IReadOnlyList<ArchiveIntegrityProblem> CheckObjects(IEnumerable<ArchiveBlobReference> references, IOriginalObjectStore store, Action<int, int>? progress, CancellationToken cancellation = default)
+    /// <summary>
+    /// The objects of the originals among <paramref name="references"/> (a sample), one read per
+    /// distinct hash; a bucket that cannot be read is a failure (ObjectStoreException). Originals
+    /// reach the bucket by a sync pass, not at ingest: an absent object is Missing only when its
+    /// original (its earliest item) is at or below <paramref name="syncedThrough"/>, the highest item
+    /// id the last completed pass covered; above it, or when no pass has completed (null), it is pending.
+    /// </summary>
+    public static WormObjectCheck CheckObjects(IEnumerable<ArchiveBlobReference> references, IOriginalObjectStore store, long? syncedThrough, Action<int, int>? progress, CancellationToken cancellation = default)
     {
         var problems = new List<ArchiveIntegrityProblem>();
-        var originals = references.Where(r => r.Kind == ArchiveBlobKind.Original).DistinctBy(r => r.Hash.ToLowerInvariant()).ToList();
-        var done = 0;
+        // The same original archived twice is one object, covered once its earliest item was.
+        var originals = references.Where(r => r.Kind == ArchiveBlobKind.Original)
+            .GroupBy(r => r.Hash.ToLowerInvariant()).Select(g => g.MinBy(r => r.Id)!).ToList();
+        int done = 0, pending = 0;
         foreach (var reference in originals)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -128,6 +154,11 @@ public static class WormOriginals
             var bytes = store.GetAsync(reference.Hash, cancellation).GetAwaiter().GetResult();
             if (bytes is null)
             {
+                if (syncedThrough is not { } watermark || reference.Id > watermark)
+                {
+                    pending++;
+                    continue;
+                }
                 problems.Add(new(ArchiveIntegrityProblemKind.Missing, "Object", reference.Id, reference.Hash,
                     $"The WORM object of item {reference.Id} is missing from the bucket."));
             }
@@ -137,7 +168,7 @@ public static class WormOriginals
                     $"The WORM object of item {reference.Id} hashes to {actual}, not to {reference.Hash} recorded at ingest."));
             }
         }
-        return problems;
+        return new WormObjectCheck { Problems = problems, Checked = originals.Count - pending, Pending = pending };
     }
 }
 

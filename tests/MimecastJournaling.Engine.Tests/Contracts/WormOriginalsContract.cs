@@ -134,9 +134,11 @@ public abstract class WormOriginalsContract : IDisposable
         var gone = Store("gone", "carol@contoso.com", T0.AddDays(-1));
         var damaged = Store("damaged", "carol@contoso.com", T0.AddDays(-2));
         Store("intact", "carol@contoso.com", T0.AddDays(-3));
-        WormOriginals.Sync(_archive, _lifecycle, _bucket);
+        var pass = WormOriginals.Sync(_archive, _lifecycle, _bucket);
         var inventory = (IArchiveBlobInventory)_archive;
-        Assert.Empty(WormOriginals.CheckObjects(inventory, _bucket));
+        var clean = WormOriginals.CheckObjects(inventory, _bucket, pass.CoveredThroughId);
+        Assert.Empty(clean.Problems);
+        Assert.Equal((3, 0), (clean.Checked, clean.Pending));
 
         await _bucket.DeleteAsync(HashOf(gone));
         await _bucket.DeleteAsync(HashOf(damaged));
@@ -146,11 +148,82 @@ public abstract class WormOriginalsContract : IDisposable
             await raw.PutObjectAsync(new PutObjectRequest { BucketName = _options.Bucket, Key = _options.KeyFor(HashOf(damaged)), ContentBody = "tampered" });
         }
 
-        var problems = WormOriginals.CheckObjects(inventory, _bucket);
+        var problems = WormOriginals.CheckObjects(inventory, _bucket, pass.CoveredThroughId).Problems;
 
         Assert.Equal(2, problems.Count);
         Assert.Contains(problems, p => p.Id == gone && p.Problem == ArchiveIntegrityProblemKind.Missing);
         Assert.Contains(problems, p => p.Id == damaged && p.Problem == ArchiveIntegrityProblemKind.Damaged);
+    }
+
+    [Fact]
+    public async Task An_absent_object_is_pending_above_the_last_pass_s_watermark_and_missing_at_or_below_it()
+    {
+        var covered = Store("covered", "carol@contoso.com", T0.AddDays(-1));
+        var pass = WormOriginals.Sync(_archive, _lifecycle, _bucket);
+        var later = Store("later", "carol@contoso.com", T0.AddDays(-1));
+        await _bucket.DeleteAsync(HashOf(covered));
+        var inventory = (IArchiveBlobInventory)_archive;
+
+        var before = WormOriginals.CheckObjects(inventory, _bucket, syncedThrough: null);
+        var after = WormOriginals.CheckObjects(inventory, _bucket, pass.CoveredThroughId);
+
+        Assert.Equal(covered, pass.CoveredThroughId);
+        // No completed pass: nothing absent can be told apart from not copied yet.
+        Assert.Equal((0, 2, 0), (before.Problems.Count, before.Pending, before.Checked));
+        Assert.Equal((1, 1), (after.Pending, after.Checked));
+        Assert.Equal((ArchiveIntegrityProblemKind.Missing, covered), (after.Problems.Single().Problem, after.Problems.Single().Id));
+        Assert.DoesNotContain(after.Problems, p => p.Id == later);
+    }
+
+    [Fact]
+    public async Task The_integrity_check_counts_objects_archived_after_the_last_pass_as_pending_and_passes()
+    {
+        JournalObjectStores.Save(_store.Store, new JournalObjectStoreSettings { Bucket = _options.Bucket, Endpoint = _options.Endpoint!.ToString(), Region = "us-east-1" }, "worm-admin", force: false, _clock);
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", MotoServer.AccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", MotoServer.SecretKey);
+        var ids = new[] { Store("a", "carol@contoso.com", T0.AddDays(-1)), Store("b", "carol@contoso.com", T0.AddDays(-2)), Store("c", "carol@contoso.com", T0.AddDays(-3)) };
+        ArchiveIntegrityResult Check() => ArchiveIntegrity.Run(_store.Store, _archive, 100, "worm-admin", _clock, null, CancellationToken.None, objects: JournalObjectStores.OpenConfigured(_store.Store));
+
+        var unsynced = Check();
+        var pendingBefore = JournalObjectStores.Describe(_store.Store, (IArchiveBlobInventory)_archive)!.Pending;
+        JournalObjectStores.SyncConfigured(_store.Store, _archive, _lifecycle, "node-a");
+        var status = JournalObjectStores.ReadStatus(_store.Store)!;
+        var synced = Check();
+        await _bucket.DeleteAsync(HashOf(ids[1]));
+        var removed = Check();
+        var late = Store("d", "carol@contoso.com", T0.AddDays(-1));
+        var afterLate = Check();
+        var info = JournalObjectStores.Describe(_store.Store, (IArchiveBlobInventory)_archive)!;
+
+        Assert.Equal((true, 3, 0, 0), (unsynced.Passed, unsynced.ObjectsPending, unsynced.ObjectsChecked, unsynced.Missing));
+        Assert.Contains("3 WORM objects pending", ArchiveIntegrity.Summary(unsynced));
+        Assert.Equal(3, pendingBefore);
+        Assert.Equal((ids[2], (DateTimeOffset?)null), (status.CoveredThroughId!.Value, status.RunningSince));
+        Assert.NotNull(status.LastSyncStarted);
+        Assert.Equal((true, 0, 3, 0), (synced.Passed, synced.ObjectsPending, synced.ObjectsChecked, synced.Missing));
+        Assert.DoesNotContain("pending", ArchiveIntegrity.Summary(synced));
+        Assert.Equal((false, 0, 3, 1), (removed.Passed, removed.ObjectsPending, removed.ObjectsChecked, removed.Missing));
+        Assert.Equal(ids[1], removed.Problems.Single().Id);
+        // Archived after the pass: pending, not a second missing object.
+        Assert.Equal((false, 1, 3, 1), (afterLate.Passed, afterLate.ObjectsPending, afterLate.ObjectsChecked, afterLate.Missing));
+        Assert.DoesNotContain(afterLate.Problems, p => p.Id == late);
+        Assert.Equal(1, info.Pending);
+    }
+
+    [Fact]
+    public void Moving_the_store_drops_the_watermark_of_the_old_bucket()
+    {
+        JournalObjectStores.Save(_store.Store, new JournalObjectStoreSettings { Bucket = _options.Bucket, Endpoint = _options.Endpoint!.ToString(), Region = "us-east-1" }, "worm-admin", force: false, _clock);
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", MotoServer.AccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", MotoServer.SecretKey);
+        var id = Store("moved", "carol@contoso.com", T0.AddDays(-1));
+        JournalObjectStores.SyncConfigured(_store.Store, _archive, _lifecycle, "node-a");
+        Assert.Equal(id, JournalObjectStores.SyncedThrough(_store.Store));
+
+        JournalObjectStores.Save(_store.Store, new JournalObjectStoreSettings { Bucket = _options.Bucket, Endpoint = _options.Endpoint!.ToString(), Region = "us-east-1", KeyPrefix = "elsewhere/" }, "worm-admin", force: true, _clock);
+
+        Assert.Null(JournalObjectStores.SyncedThrough(_store.Store));
+        Assert.Equal(1, JournalObjectStores.Describe(_store.Store, (IArchiveBlobInventory)_archive)!.Pending);
     }
 
     private JournalLifecycle Worm() => _store.OpenLifecycle("worm-admin", _clock, new WormOriginalLock((IArchiveBlobInventory)_archive, _bucket));
@@ -237,12 +310,11 @@ public abstract class WormOriginalsContract : IDisposable
 
         Assert.Equal((2, 2, 0), (result.Objects, result.Written, result.Failures.Count));
         Assert.Equal((3, 2, 1, 0, "node-a"), (info.Originals, info.Written, info.Pending, info.Failed, info.LastSyncNode));
-        // "three" was archived after the pass: the check finds its object missing, as it should.
-        Assert.Equal(3, passed.ObjectsChecked);
-        Assert.Single(passed.Problems);
-        Assert.Equal("Object", passed.Problems[0].ObjectKind);
-        Assert.Equal(2, failed.Problems.Count(p => p.ObjectKind == "Object" && p.Problem == ArchiveIntegrityProblemKind.Missing));
-        Assert.Contains(failed.Problems, p => p.Id == first);
+        // "three" was archived after the pass: its object is pending (the next pass copies it), not missing.
+        Assert.Equal((true, 2, 1), (passed.Passed, passed.ObjectsChecked, passed.ObjectsPending));
+        Assert.Empty(passed.Problems);
+        Assert.Equal(first, failed.Problems.Single(p => p.ObjectKind == "Object" && p.Problem == ArchiveIntegrityProblemKind.Missing).Id);
+        Assert.Equal(1, failed.ObjectsPending);
     }
 
     [Fact]
