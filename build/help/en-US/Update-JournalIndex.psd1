@@ -4,8 +4,9 @@
 Update-JournalIndex brings the full-text index that Search-JournalMessage uses up to date with the
 archive. Without -Rebuild it indexes the items that have no entry (after Import-JournalMessage, or
 while no listener ran). With -Rebuild it reads every item again and replaces its entry, for
-example after a failure was fixed; searches keep answering meanwhile from the entries not replaced
-yet.
+example after a failure was fixed, or once after upgrading a PostgreSQL store to schema 15 (its
+entries then get the word pairs that make phrase searches fast; until then phrases are found the
+slower way); searches keep answering meanwhile from the entries not replaced yet.
 
 It shows progress (items done of all, and how many had text that could not be read) and can be
 stopped with Ctrl+C at any time: what was indexed stays indexed, and the next run goes on from
