@@ -7,8 +7,8 @@ namespace MimecastJournaling.Engine.Listener;
 /// <summary>
 /// The listener's daily integrity check, run from its watch: when the newest check in the store
 /// (by any host, or an admin's Test-JournalArchiveIntegrity) is older than the interval (a fresh
-/// store counts from the listener's start), it checks a sample of the archive and the whole event
-/// chain. On damage every enabled definition goes to Error (a StatusChanged event each) and the
+/// store counts from the listener's start), it checks a sample of the archive (and of its WORM
+/// objects when an object store is set) and the whole event chain. On damage every enabled definition goes to Error (a StatusChanged event each) and the
 /// IntegrityCheckFailed condition holds until a later check passes.
 /// </summary>
 internal sealed class ArchiveIntegrityWatch
@@ -74,7 +74,10 @@ internal sealed class ArchiveIntegrityWatch
             .FirstOrDefault(e => e.Action == ArchiveIntegrity.EventAction)?.Time;
         if (now - (last ?? _started) >= _interval)
         {
-            var result = ArchiveIntegrity.Run(_store, _archive, _samplePercent, DefinitionHealth.Actor, _clock, null, cancellationToken);
+            // With a WORM store set, the sample's objects are read back from the bucket too (a bucket
+            // that cannot be read fails this round; the next round tries again).
+            var result = ArchiveIntegrity.Run(_store, _archive, _samplePercent, DefinitionHealth.Actor, _clock, null, cancellationToken,
+                objects: ObjectStorage.JournalObjectStores.OpenConfigured(_store));
             _failure = result.Passed ? null : ArchiveIntegrity.Summary(result) + " Run Test-JournalArchiveIntegrity to list each problem.";
             if (_failure is not null)
             {

@@ -318,6 +318,31 @@ public abstract class WormOriginalsContract : IDisposable
     }
 
     [Fact]
+    public async Task The_listeners_daily_check_reads_the_objects_back_and_raises_its_condition_for_a_missing_one()
+    {
+        JournalObjectStores.Save(_store.Store, new JournalObjectStoreSettings { Bucket = _options.Bucket, Endpoint = _options.Endpoint!.ToString(), Region = "us-east-1" }, "worm-admin", force: false, _clock);
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", MotoServer.AccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", MotoServer.SecretKey);
+        var gone = Store("daily-1", "carol@contoso.com", T0.AddDays(-1));
+        Store("daily-2", "carol@contoso.com", T0.AddDays(-2));
+        JournalObjectStores.SyncConfigured(_store.Store, _archive, _lifecycle, "node-a");
+        var watch = new MimecastJournaling.Engine.Listener.ArchiveIntegrityWatch(_store.Store, _archive, TimeSpan.FromDays(1), 100, _clock);
+
+        _clock.Advance(TimeSpan.FromDays(1));
+        var clean = watch.Check(CancellationToken.None);
+        await _bucket.DeleteAsync(HashOf(gone));
+        _clock.Advance(TimeSpan.FromDays(1));
+        var damaged = watch.Check(CancellationToken.None);
+
+        Assert.Null(clean);
+        var checks = _store.Store.GetEvents(new JournalEventQuery { ObjectType = JournalObjectType.Archive }).Where(e => e.Action == ArchiveIntegrity.EventAction).ToList();
+        Assert.Equal(2, checks.Count);
+        Assert.Contains(checks, e => e.NewValue!.Contains("2 WORM objects re-hashed"));
+        Assert.NotNull(damaged);
+        Assert.Contains("1 missing", damaged!.Message);
+    }
+
+    [Fact]
     public async Task The_listener_loop_copies_the_originals_once_a_store_is_set_and_records_its_status()
     {
         Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", MotoServer.AccessKey);
