@@ -6,7 +6,10 @@ archive. Without -Rebuild it indexes the items that have no entry (after Import-
 while no listener ran). With -Rebuild it reads every item again and replaces its entry, for
 example after a failure was fixed, or once after upgrading a PostgreSQL store to schema 15 (its
 entries then get the word pairs that make phrase searches fast; until then phrases are found the
-slower way); searches keep answering meanwhile from the entries not replaced yet.
+slower way); searches keep answering meanwhile from the entries not replaced yet. On
+PostgreSQL a run that indexed 1,000 items or more ends with an ANALYZE of the index tables, so
+searches use the new entries' indexes at once (a role that does not own the tables gets a warning
+instead, and autovacuum analyzes later).
 
 It shows progress (items done of all, and how many had text that could not be read) and can be
 stopped with Ctrl+C at any time: what was indexed stays indexed, and the next run goes on from

@@ -54,4 +54,10 @@ public interface IJournalSearchIndex
 
     /// <summary>The newest failures first.</summary>
     IReadOnlyList<JournalIndexFailure> GetFailures(int first);
+
+    /// <summary>
+    /// Tells the database's query planner what the index now holds, after many entries were
+    /// written at once (a rebuild, a long catch-up). <see cref="JournalIndexer"/> decides when.
+    /// </summary>
+    void RefreshStatistics();
 }

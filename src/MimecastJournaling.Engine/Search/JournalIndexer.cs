@@ -55,6 +55,13 @@ public sealed class JournalIndexer
     /// </summary>
     public MessageMemoryBudget? MemoryBudget { get; set; }
 
+    /// <summary>
+    /// A rebuild or catch-up that indexed at least this many items refreshes the database's
+    /// statistics at its end (<see cref="IJournalSearchIndex.RefreshStatistics"/>), so searches use
+    /// the new entries' indexes at once. Tests set a small number.
+    /// </summary>
+    internal int RefreshStatisticsAfter { get; set; } = 1_000;
+
     /// <summary>Indexes every item without an entry. Returns how many were indexed.</summary>
     public long CatchUp(CancellationToken cancellation = default, Action<IndexProgress>? progress = null, int batchSize = DefaultBatchSize)
     {
@@ -102,6 +109,10 @@ public sealed class JournalIndexer
             after = batch[^1].ItemId;
             done += batch.Count;
             progress?.Invoke(new IndexProgress(done, Math.Max(total, done), failed));
+        }
+        if (done >= RefreshStatisticsAfter && !cancellation.IsCancellationRequested)
+        {
+            _index.RefreshStatistics();
         }
         return done;
     }

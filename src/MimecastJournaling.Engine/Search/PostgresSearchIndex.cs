@@ -52,6 +52,14 @@ internal sealed class PostgresSearchIndex : IJournalSearchIndex
         return 0;
     });
 
+    /// <summary>
+    /// ANALYZE of the index tables. Until it runs, the planner does not know how selective the word
+    /// pairs are and walks the items newest first instead (measured at 274,000 items: a phrase page
+    /// 646 ms before, 63–129 ms after). A role that does not own the tables gets a warning from
+    /// PostgreSQL, not an error, and autovacuum analyzes later.
+    /// </summary>
+    public void RefreshStatistics() => _db.Write((c, t) => Execute(c, t, "ANALYZE item_text, search_index"));
+
     public IReadOnlyList<long> Search(SearchCondition condition, SearchScope scope)
     {
         var (text, parameters) = SearchText(condition, scope);

@@ -99,4 +99,28 @@ public sealed class PostgresPhrasePairsTests
         Assert.Equal("'a b' & 'b c':*", PhrasePairs.Query(new TextMatch(SearchTextField.Any, ["a", "b", "c"], Prefix: true)));
         Assert.Null(PhrasePairs.Query(new TextMatch(SearchTextField.Any, ["a"], Prefix: false)));
     }
+
+    [Fact]
+    public async Task A_large_rebuild_analyzes_the_index_so_the_planner_knows_the_word_pairs()
+    {
+        var store = JournalBackend.CreateUncached(_location);
+        store.Archive.Store([Mail("s1", "one", "first body"), Mail("s2", "two", "second body"), Mail("s3", "three", "third body")]);
+
+        await using var connection = new NpgsqlConnection(_location);
+        await connection.OpenAsync();
+        async Task<float> Tuples()
+        {
+            await using var command = new NpgsqlCommand("SELECT reltuples FROM pg_class WHERE relname = 'item_text'", connection);
+            return (float)(await command.ExecuteScalarAsync())!;
+        }
+
+        // Fewer items than the threshold: no ANALYZE (PostgreSQL's -1 means never analyzed).
+        var indexer = store.CreateIndexer();
+        Assert.Equal(3, indexer.CatchUp());
+        Assert.Equal(-1, await Tuples());
+
+        indexer.RefreshStatisticsAfter = 3;
+        Assert.Equal(3, indexer.Rebuild());
+        Assert.Equal(3, await Tuples());
+    }
 }
