@@ -66,6 +66,9 @@ function Install-Postfix {
     'postfix postfix/main_mailer_type select No configuration' | & debconf-set-selections
     if ($LASTEXITCODE -ne 0) { throw "Postfix cannot be installed: debconf-set-selections failed ($LASTEXITCODE)." }
     $env:DEBIAN_FRONTEND = 'noninteractive'
+    # A fresh machine may have no package lists yet: update them first, as build.ps1 does.
+    $log = & apt-get update -qq 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "Postfix cannot be installed: apt-get update failed ($LASTEXITCODE): $(($log | Select-Object -Last 5) -join ' | ')" }
     $log = & apt-get install -y -q postfix 2>&1
     if ($LASTEXITCODE -ne 0) { throw "Postfix cannot be installed: apt-get failed ($LASTEXITCODE): $(($log | Select-Object -Last 5) -join ' | ')" }
     # The package may start the system instance (port 25); this benchmark leaves none running.
