@@ -16,7 +16,12 @@ internal sealed class DefinitionLookup
     private readonly IJournalStore _store;
     private volatile Snapshot? _snapshot;
 
-    public DefinitionLookup(IJournalStore store) => _store = store;
+    public DefinitionLookup(IJournalStore store)
+    {
+        _store = store;
+        // Asked for every SMTP command: on PostgreSQL, answered from memory until a version moves.
+        _store.WatchVersions();
+    }
 
     /// <summary>Connect-time check: is the address in the range of any definition (enabled or not), or in the installation's ranges?</summary>
     public bool IsAllowedByAnyDefinition(IPAddress address)

@@ -78,6 +78,15 @@ public interface IJournalStore : IDisposable
     /// keep its copy of both until it moves instead of reading them for every SMTP command.
     /// </summary>
     long GetConfigurationVersion();
+
+    /// <summary>
+    /// For a long-lived reader (a listener): from now on the two versions may be answered without a
+    /// query where the backend is told of every move (PostgreSQL: LISTEN/NOTIFY). Nothing to do
+    /// where reading them costs nothing (a SQLite file).
+    /// </summary>
+    void WatchVersions()
+    {
+    }
     string? GetSmtpPasswordHash(Guid definitionId);
     void InsertDefinition(JournalDefinition definition, string? smtpPasswordHash, IReadOnlyList<JournalEvent> events);
     void UpdateDefinition(JournalDefinition definition, PasswordHashChange passwordHash, IReadOnlyList<JournalEvent> events);

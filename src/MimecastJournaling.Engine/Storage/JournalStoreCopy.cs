@@ -72,6 +72,10 @@ internal static class JournalStoreCopy
             // Spool ids continue after every id the archive has seen, so "one report per spool id" still holds.
             PostgresDatabase.Execute(c, t, "SELECT setval(pg_get_serial_sequence('spool', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM spool), (SELECT COALESCE(MAX(spool_id), 0) FROM reports), 1))");
             PostgresDatabase.Execute(c, t, "UPDATE store_versions SET value = value + 1");
+            foreach (var version in new[] { "configuration", "directory" })
+            {
+                PostgresDatabase.Execute(c, t, PostgresVersionWatch.NotifySql, ("@n", version));
+            }
             // The copied events (with the hashes they had) join the destination's chain: the head
             // moves past them, each link recomputed by the same engine code.
             EventChain.ChainExisting(new PostgresEventChainTransaction(c, t));

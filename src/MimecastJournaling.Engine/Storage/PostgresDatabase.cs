@@ -25,7 +25,32 @@ internal sealed class PostgresDatabase : IDisposable
 
     public NpgsqlConnection Open() => _source.OpenConnection();
 
-    public void Dispose() => _source.Dispose();
+    private PostgresVersionWatch? _versionWatch;
+
+    /// <summary>The LISTEN on version moves, once a long-lived reader asked for it (<see cref="WatchVersions"/>); null before.</summary>
+    public PostgresVersionWatch? VersionWatch => Volatile.Read(ref _versionWatch);
+
+    /// <summary>Starts the one LISTEN of this database object on version moves (a second call keeps the first).</summary>
+    public PostgresVersionWatch WatchVersions()
+    {
+        if (VersionWatch is { } running)
+        {
+            return running;
+        }
+        var watch = new PostgresVersionWatch(this);
+        if (Interlocked.CompareExchange(ref _versionWatch, watch, null) is { } other)
+        {
+            watch.Dispose();
+            return other;
+        }
+        return watch;
+    }
+
+    public void Dispose()
+    {
+        _versionWatch?.Dispose();
+        _source.Dispose();
+    }
 
     public List<T> Query<T>(string sql, Func<NpgsqlDataReader, T> read, params (string Name, object? Value)[] parameters) =>
         Read(connection => Query(connection, null, sql, read, parameters));

@@ -51,8 +51,22 @@ internal sealed class PostgresJournalStore : IJournalStore, IEventChainSource
 
     public long GetConfigurationVersion() => ReadVersion("configuration");
 
+    /// <summary>A listener's lookups answer from memory until a version moves (LISTEN/NOTIFY: <see cref="PostgresVersionWatch"/>).</summary>
+    public void WatchVersions() => _db.WatchVersions();
+
+    /// <summary>How many times a version was read from the database (tests: the watch answers the rest).</summary>
+    internal long VersionQueries => Interlocked.Read(ref _versionQueries);
+
+    private long _versionQueries;
+
     private long ReadVersion(string name) =>
-        Query("SELECT value FROM store_versions WHERE name = @n", r => r.GetInt64(0), ("@n", name)).Single();
+        _db.VersionWatch is { } watch ? watch.Read(name, () => QueryVersion(name)) : QueryVersion(name);
+
+    private long QueryVersion(string name)
+    {
+        Interlocked.Increment(ref _versionQueries);
+        return Query("SELECT value FROM store_versions WHERE name = @n", r => r.GetInt64(0), ("@n", name)).Single();
+    }
 
     public string? GetSmtpPasswordHash(Guid definitionId) =>
         Query("SELECT smtp_password_hash FROM definitions WHERE id = @id", r => r.IsDBNull(0) ? null : r.GetString(0),
@@ -406,8 +420,9 @@ internal sealed class PostgresJournalStore : IJournalStore, IEventChainSource
         });
 
     /// <summary>A conditional change: its events (and the cache versions they move) are written only when it reports that it changed something.</summary>
-    private bool WriteIf(IReadOnlyList<JournalEvent> events, Func<NpgsqlConnection, NpgsqlTransaction, bool> change) =>
-        _db.Write((connection, transaction) =>
+    private bool WriteIf(IReadOnlyList<JournalEvent> events, Func<NpgsqlConnection, NpgsqlTransaction, bool> change)
+    {
+        var changed = _db.Write((connection, transaction) =>
         {
             if (!change(connection, transaction))
             {
@@ -417,9 +432,18 @@ internal sealed class PostgresJournalStore : IJournalStore, IEventChainSource
             foreach (var version in events.Select(e => VersionOf(e.ObjectType)).OfType<string>().Distinct())
             {
                 Execute(connection, transaction, "UPDATE store_versions SET value = value + 1 WHERE name = @n", ("@n", version));
+                // Delivered at the commit: every listener host forgets the version it keeps.
+                Execute(connection, transaction, PostgresVersionWatch.NotifySql, ("@n", version));
             }
             return true;
         });
+        if (changed && events.Any(e => VersionOf(e.ObjectType) is not null))
+        {
+            // Committed: this process's own readers need not wait for the notification.
+            _db.VersionWatch?.Moved();
+        }
+        return changed;
+    }
 
     /// <summary>Which cached version a change of this kind moves (as SQLite's versions follow the events of these types).</summary>
     internal static string? VersionOf(JournalObjectType type) => type switch

@@ -1,0 +1,136 @@
+using MimecastJournaling.Engine.Configuration;
+using MimecastJournaling.Engine.Storage;
+using MimecastJournaling.Engine.Tests.TestSupport;
+using Npgsql;
+
+namespace MimecastJournaling.Engine.Tests.Contracts;
+
+/// <summary>
+/// A listener host on PostgreSQL answers the configuration and directory versions from memory
+/// (LISTEN/NOTIFY) instead of with a query for every SMTP command, and still sees every change
+/// another host commits. Each host is a backend object of its own, as another process would have.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresVersionWatchTests
+{
+    private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(20);
+    private readonly string _location = PostgresServer.Shared.CreateDatabase();
+
+    private static PostgresVersionWatch Watch(JournalBackend host)
+    {
+        var store = (PostgresJournalStore)host.Store;
+        store.WatchVersions();
+        var watch = store.Database.VersionWatch!;
+        // Only a notification can explain a new answer within the test (not the age limit).
+        watch.MaxAge = TimeSpan.FromHours(1);
+        WaitUntil(() => watch.Listening, "the LISTEN connection is up");
+        return watch;
+    }
+
+    private static void WaitUntil(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Bounded;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting until {what}.");
+            }
+            Thread.Sleep(10);
+        }
+    }
+
+    [Fact]
+    public void Repeated_reads_are_answered_from_memory_and_a_change_at_another_host_is_seen_through_its_notification()
+    {
+        var listenerHost = JournalBackend.CreateUncached(_location);
+        var adminHost = JournalBackend.CreateUncached(_location);
+        var admin = new JournalConfiguration(adminHost.Store, "admin", TimeProvider.System);
+        var store = (PostgresJournalStore)listenerHost.Store;
+        Watch(listenerHost);
+        var lookup = new MimecastJournaling.Engine.Listener.DefinitionLookup(listenerHost.Store);
+        Assert.Null(lookup.FindForRecipient("b@journal.contoso.test", System.Net.IPAddress.Loopback).Definition);
+
+        var configuration = store.GetConfigurationVersion();
+        var directory = store.GetDirectoryVersion();
+        var queries = store.VersionQueries;
+        for (var i = 0; i < 500; i++)
+        {
+            Assert.Equal(configuration, store.GetConfigurationVersion());
+            Assert.Equal(directory, store.GetDirectoryVersion());
+        }
+        Assert.Equal(queries, store.VersionQueries);
+
+        admin.NewDefinition(new DefinitionSettings { Description = "B", ServiceEmailAddress = "b@journal.contoso.test" });
+        WaitUntil(() => store.GetConfigurationVersion() > configuration, "the listener host sees the new definition's version");
+        Assert.Equal(adminHost.Store.GetConfigurationVersion(), store.GetConfigurationVersion());
+        // The listener's lookup is told too: it answers the new service address.
+        Assert.Equal("B", lookup.FindForRecipient("b@journal.contoso.test", System.Net.IPAddress.Loopback).Definition?.Description);
+
+        admin.RegisterDomain("contoso.com");
+        WaitUntil(() => store.GetDirectoryVersion() > directory, "the listener host sees the directory move");
+        Assert.Equal(adminHost.Store.GetDirectoryVersion(), store.GetDirectoryVersion());
+
+        // Settled again (a notification makes both versions be read once more): answered from memory.
+        store.GetConfigurationVersion();
+        store.GetDirectoryVersion();
+        queries = store.VersionQueries;
+        for (var i = 0; i < 100; i++)
+        {
+            store.GetConfigurationVersion();
+            store.GetDirectoryVersion();
+        }
+        Assert.Equal(queries, store.VersionQueries);
+    }
+
+    [Fact]
+    public void A_change_committed_through_the_same_database_object_is_seen_at_once()
+    {
+        var host = JournalBackend.CreateUncached(_location);
+        var store = (PostgresJournalStore)host.Store;
+        Watch(host);
+        var before = store.GetConfigurationVersion();
+
+        new JournalConfiguration(host.Store, "admin", TimeProvider.System)
+            .NewDefinition(new DefinitionSettings { Description = "C", ServiceEmailAddress = "c@journal.contoso.test" });
+
+        // No wait: the commit itself tells this process's readers, before any notification.
+        Assert.True(store.GetConfigurationVersion() > before);
+    }
+
+    [Fact]
+    public void While_the_listen_connection_is_down_every_read_asks_the_database_and_the_watch_comes_back()
+    {
+        var listenerHost = JournalBackend.CreateUncached(_location);
+        var adminHost = JournalBackend.CreateUncached(_location);
+        var admin = new JournalConfiguration(adminHost.Store, "admin", TimeProvider.System);
+        var store = (PostgresJournalStore)listenerHost.Store;
+        var watch = Watch(listenerHost);
+        var before = store.GetConfigurationVersion();
+        var pid = watch.ListenerProcessId!.Value;
+        // Long enough that the reads below happen while there is no LISTEN.
+        watch.ReconnectDelay = TimeSpan.FromSeconds(3);
+
+        // What a failover or a restart does to the LISTEN connection.
+        using (var killer = new NpgsqlConnection(_location))
+        {
+            killer.Open();
+            using var kill = new NpgsqlCommand("SELECT pg_terminate_backend(@pid)", killer);
+            kill.Parameters.AddWithValue("pid", pid);
+            Assert.True((bool)kill.ExecuteScalar()!);
+        }
+        WaitUntil(() => !watch.Listening, "the watch notices the broken connection");
+
+        admin.NewDefinition(new DefinitionSettings { Description = "D", ServiceEmailAddress = "d@journal.contoso.test" });
+        var queries = store.VersionQueries;
+        // Nobody could have told the listener host, so it must have asked.
+        Assert.False(watch.Listening);
+        Assert.True(store.GetConfigurationVersion() > before);
+        Assert.True(store.VersionQueries > queries);
+
+        WaitUntil(() => watch.Listening && watch.ListenerProcessId != pid, "the watch listens again on a new connection");
+        var settled = store.GetConfigurationVersion();
+        admin.NewDefinition(new DefinitionSettings { Description = "E", ServiceEmailAddress = "e@journal.contoso.test" });
+        WaitUntil(() => store.GetConfigurationVersion() > settled, "the new LISTEN delivers the next change");
+    }
+}
