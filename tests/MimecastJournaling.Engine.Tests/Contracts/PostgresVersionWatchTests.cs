@@ -1,5 +1,7 @@
 using MimecastJournaling.Engine.Configuration;
+using MimecastJournaling.Engine.Listener;
 using MimecastJournaling.Engine.Storage;
+using MimecastJournaling.Engine.Tests.Listener;
 using MimecastJournaling.Engine.Tests.TestSupport;
 using Npgsql;
 
@@ -13,42 +15,28 @@ namespace MimecastJournaling.Engine.Tests.Contracts;
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresVersionWatchTests
 {
-    private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(20);
     private readonly string _location = PostgresServer.Shared.CreateDatabase();
 
-    private static PostgresVersionWatch Watch(JournalBackend host)
+    private static async Task<PostgresVersionWatch> Watch(JournalBackend host)
     {
         var store = (PostgresJournalStore)host.Store;
         store.WatchVersions();
         var watch = store.Database.VersionWatch!;
         // Only a notification can explain a new answer within the test (not the age limit).
         watch.MaxAge = TimeSpan.FromHours(1);
-        WaitUntil(() => watch.Listening, "the LISTEN connection is up");
+        await ListenerHarness.WaitUntilAsync(() => watch.Listening, "the LISTEN connection is up");
         return watch;
     }
 
-    private static void WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Bounded;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting until {what}.");
-            }
-            Thread.Sleep(10);
-        }
-    }
-
     [Fact]
-    public void Repeated_reads_are_answered_from_memory_and_a_change_at_another_host_is_seen_through_its_notification()
+    public async Task Repeated_reads_are_answered_from_memory_and_a_change_at_another_host_is_seen_through_its_notification()
     {
         var listenerHost = JournalBackend.CreateUncached(_location);
         var adminHost = JournalBackend.CreateUncached(_location);
         var admin = new JournalConfiguration(adminHost.Store, "admin", TimeProvider.System);
         var store = (PostgresJournalStore)listenerHost.Store;
-        Watch(listenerHost);
-        var lookup = new MimecastJournaling.Engine.Listener.DefinitionLookup(listenerHost.Store);
+        await Watch(listenerHost);
+        var lookup = new DefinitionLookup(listenerHost.Store);
         Assert.Null(lookup.FindForRecipient("b@journal.contoso.test", System.Net.IPAddress.Loopback).Definition);
 
         var configuration = store.GetConfigurationVersion();
@@ -62,13 +50,13 @@ public sealed class PostgresVersionWatchTests
         Assert.Equal(queries, store.VersionQueries);
 
         admin.NewDefinition(new DefinitionSettings { Description = "B", ServiceEmailAddress = "b@journal.contoso.test" });
-        WaitUntil(() => store.GetConfigurationVersion() > configuration, "the listener host sees the new definition's version");
+        await ListenerHarness.WaitUntilAsync(() => store.GetConfigurationVersion() > configuration, "the listener host sees the new definition's version");
         Assert.Equal(adminHost.Store.GetConfigurationVersion(), store.GetConfigurationVersion());
         // The listener's lookup is told too: it answers the new service address.
         Assert.Equal("B", lookup.FindForRecipient("b@journal.contoso.test", System.Net.IPAddress.Loopback).Definition?.Description);
 
         admin.RegisterDomain("contoso.com");
-        WaitUntil(() => store.GetDirectoryVersion() > directory, "the listener host sees the directory move");
+        await ListenerHarness.WaitUntilAsync(() => store.GetDirectoryVersion() > directory, "the listener host sees the directory move");
         Assert.Equal(adminHost.Store.GetDirectoryVersion(), store.GetDirectoryVersion());
 
         // Settled again (a notification makes both versions be read once more): answered from memory.
@@ -84,11 +72,11 @@ public sealed class PostgresVersionWatchTests
     }
 
     [Fact]
-    public void A_change_committed_through_the_same_database_object_is_seen_at_once()
+    public async Task A_change_committed_through_the_same_database_object_is_seen_at_once()
     {
         var host = JournalBackend.CreateUncached(_location);
         var store = (PostgresJournalStore)host.Store;
-        Watch(host);
+        await Watch(host);
         var before = store.GetConfigurationVersion();
 
         new JournalConfiguration(host.Store, "admin", TimeProvider.System)
@@ -99,13 +87,13 @@ public sealed class PostgresVersionWatchTests
     }
 
     [Fact]
-    public void While_the_listen_connection_is_down_every_read_asks_the_database_and_the_watch_comes_back()
+    public async Task While_the_listen_connection_is_down_every_read_asks_the_database_and_the_watch_comes_back()
     {
         var listenerHost = JournalBackend.CreateUncached(_location);
         var adminHost = JournalBackend.CreateUncached(_location);
         var admin = new JournalConfiguration(adminHost.Store, "admin", TimeProvider.System);
         var store = (PostgresJournalStore)listenerHost.Store;
-        var watch = Watch(listenerHost);
+        var watch = await Watch(listenerHost);
         var before = store.GetConfigurationVersion();
         var pid = watch.ListenerProcessId!.Value;
         // Long enough that the reads below happen while there is no LISTEN.
@@ -119,7 +107,7 @@ public sealed class PostgresVersionWatchTests
             kill.Parameters.AddWithValue("pid", pid);
             Assert.True((bool)kill.ExecuteScalar()!);
         }
-        WaitUntil(() => !watch.Listening, "the watch notices the broken connection");
+        await ListenerHarness.WaitUntilAsync(() => !watch.Listening, "the watch notices the broken connection");
 
         admin.NewDefinition(new DefinitionSettings { Description = "D", ServiceEmailAddress = "d@journal.contoso.test" });
         var queries = store.VersionQueries;
@@ -128,9 +116,9 @@ public sealed class PostgresVersionWatchTests
         Assert.True(store.GetConfigurationVersion() > before);
         Assert.True(store.VersionQueries > queries);
 
-        WaitUntil(() => watch.Listening && watch.ListenerProcessId != pid, "the watch listens again on a new connection");
+        await ListenerHarness.WaitUntilAsync(() => watch.Listening && watch.ListenerProcessId != pid, "the watch listens again on a new connection");
         var settled = store.GetConfigurationVersion();
         admin.NewDefinition(new DefinitionSettings { Description = "E", ServiceEmailAddress = "e@journal.contoso.test" });
-        WaitUntil(() => store.GetConfigurationVersion() > settled, "the new LISTEN delivers the next change");
+        await ListenerHarness.WaitUntilAsync(() => store.GetConfigurationVersion() > settled, "the new LISTEN delivers the next change");
     }
 }
