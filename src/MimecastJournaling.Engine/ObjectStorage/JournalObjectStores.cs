@@ -256,10 +256,53 @@ public static partial class JournalObjectStores
         }
         var objects = Open(settings);
         var started = lifecycle.Clock.GetUtcNow();
+        // One pass at a time across the hosts of the store: the lease, renewed before every batch.
+        var leases = store as IStoreLeases;
+        var holder = $"{node}|{Environment.ProcessId}|{Guid.NewGuid():N}";
+        if (leases is not null && !leases.TryTakeLease(SyncLease, holder, started, started + SyncLeaseLength))
+        {
+            throw Busy(leases, started);
+        }
+        try
+        {
+            return SyncLeased(store, archive, lifecycle, node, full, settings, objects, started, cancellation, leases is null ? null : () =>
+            {
+                var now = lifecycle.Clock.GetUtcNow();
+                if (!leases.TryTakeLease(SyncLease, holder, now, now + SyncLeaseLength))
+                {
+                    throw Busy(leases, now);
+                }
+            });
+        }
+        finally
+        {
+            leases?.ReleaseLease(SyncLease, holder);
+        }
+    }
+
+    /// <summary>The lease one WORM sync pass holds (<see cref="IStoreLeases"/>), renewed before each batch.</summary>
+    public const string SyncLease = "objectstore.sync";
+
+    /// <summary>How long the lease lasts without a renewal: a host that died in a pass holds up the others this long at most.</summary>
+    public static readonly TimeSpan SyncLeaseLength = TimeSpan.FromMinutes(10);
+
+    private static WormSyncBusyException Busy(IStoreLeases leases, DateTimeOffset now)
+    {
+        var lease = leases.GetLease(SyncLease);
+        var node = lease?.Holder.Split('|')[0];
+        return new WormSyncBusyException(node, lease?.Until,
+            lease is null
+                ? "Another WORM sync pass took over the object store's lease; this pass stopped."
+                : string.Create(CultureInfo.InvariantCulture, $"A WORM sync pass is running on {node} (its lease runs until {lease.Until:u} unless renewed); one pass runs at a time. Run Sync-JournalObjectStore again once it has finished."));
+    }
+
+    private static WormSyncResult SyncLeased(IJournalStore store, IJournalArchive archive, JournalLifecycle lifecycle, string node, bool full,
+        JournalObjectStoreSettings settings, IOriginalObjectStore objects, DateTimeOffset started, CancellationToken cancellation, Action? renew)
+    {
         WriteStatus(store, (ReadStatus(store) ?? new WormSyncStatus()) with { RunningSince = started, RunningNode = node }, started);
         var key = StoreKey(settings);
         var records = archive is IWormObjectStates states ? new WormSyncRecords(states, key) : null;
-        var result = WormOriginals.Sync(archive, lifecycle, objects, records, full, cancellation);
+        var result = WormOriginals.Sync(archive, lifecycle, objects, records, full, cancellation, renew);
         // Another node's pass may have completed meanwhile with a higher watermark: the higher one stands (both passes covered what they saw).
         var current = ReadStatus(store);
         var (coveredThrough, coveredStarted) = current?.Store == key && current.CoveredThroughId is { } other && other > result.CoveredThroughId
@@ -301,6 +344,16 @@ public static partial class JournalObjectStores
         var status = ReadStatus(store) ?? new WormSyncStatus();
         WriteStatus(store, status with { Node = node, RunningSince = null, RunningNode = null, LastError = string.Create(CultureInfo.InvariantCulture, $"{now:u}: {error}") }, now);
     }
+}
+
+/// <summary>
+/// A WORM sync pass could not start (or could not go on) because another pass, on this host or
+/// another, holds the store-wide lease. <see cref="Node"/> names the node that holds it.
+/// </summary>
+public sealed class WormSyncBusyException(string? node, DateTimeOffset? until, string message) : Exception(message)
+{
+    public string? Node { get; } = node;
+    public DateTimeOffset? Until { get; } = until;
 }
 
 /// <summary>

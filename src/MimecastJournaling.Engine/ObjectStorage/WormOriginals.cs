@@ -70,7 +70,9 @@ public static class WormOriginals
     /// calls succeeded. <paramref name="full"/> asks the bucket about every object whatever is
     /// recorded (and records what it finds): the repair after objects were changed outside the module.
     /// </summary>
-    public static WormSyncResult Sync(IJournalArchive archive, JournalLifecycle lifecycle, IOriginalObjectStore store, WormSyncRecords? records, bool full, CancellationToken cancellation = default)
+    /// <param name="beforeBatch">Called before each batch of <see cref="BatchSize"/> objects (the caller renews its lease there; an exception ends the pass).</param>
+    public static WormSyncResult Sync(IJournalArchive archive, JournalLifecycle lifecycle, IOriginalObjectStore store, WormSyncRecords? records, bool full,
+        CancellationToken cancellation = default, Action? beforeBatch = null)
     {
         var inventory = (IArchiveBlobInventory)archive;
         var originals = inventory.GetBlobReferences().Where(r => r.Kind == ArchiveBlobKind.Original).ToList();
@@ -85,6 +87,7 @@ public static class WormOriginals
         foreach (var batch in byHash.Chunk(Math.Max(1, BatchSize)))
         {
             cancellation.ThrowIfCancellationRequested();
+            beforeBatch?.Invoke();
             var states = lifecycle.HoldStates(batch.SelectMany(g => g).Select(r => r.Id).ToList()).ToDictionary(s => s.Item.Id);
             var recorded = records is null
                 ? new Dictionary<string, WormObjectState>()

@@ -313,7 +313,8 @@ internal static class PostgresSchema
         """,
         // 16: what each WORM sync pass last set on each original's object, per object store (its
         // endpoint, bucket and key prefix) and content hash (WormObjectState): a pass calls the
-        // bucket only for the originals whose wanted lock differs from it, or that have none
+        // bucket only for the originals whose wanted lock differs from it, or that have none;
+        // and store-wide leases (IStoreLeases: one WORM sync pass at a time across hosts)
         """
         CREATE TABLE IF NOT EXISTS worm_objects (
             store_key TEXT NOT NULL,
@@ -323,6 +324,11 @@ internal static class PostgresSchema
             written BOOLEAN NOT NULL,
             updated TIMESTAMPTZ NOT NULL,
             PRIMARY KEY (store_key, hash)
+        );
+        CREATE TABLE IF NOT EXISTS leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            until TIMESTAMPTZ NOT NULL
         );
         """,
     ];

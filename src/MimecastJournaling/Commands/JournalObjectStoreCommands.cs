@@ -159,6 +159,10 @@ public sealed class SyncJournalObjectStoreCommand : CancellableJournalCmdlet
         {
             // Stopped: what was written is in the bucket; the next pass goes on.
         }
+        catch (WormSyncBusyException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "SyncJournalObjectStoreBusy", ErrorCategory.ResourceBusy, null));
+        }
         catch (ObjectStoreException e)
         {
             ThrowTerminatingError(new ErrorRecord(e, "SyncJournalObjectStoreUnavailable", ErrorCategory.ConnectionError, null)

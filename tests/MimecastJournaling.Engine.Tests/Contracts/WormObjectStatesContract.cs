@@ -105,6 +105,7 @@ public abstract class WormObjectStatesContract : IDisposable
         Assert.Equal(states, latest);
         var id = Store("before", Encoding.ASCII.GetBytes("From: <alice@contoso.com>\r\nSubject: before\r\n\r\nArchived before the upgrade.\r\n"));
         Execute("DROP TABLE worm_objects");
+        Execute("DROP TABLE leases");
         Execute($"DELETE FROM schema_version WHERE version >= {states}");
 
         var upgraded = _backend.Open();
@@ -112,6 +113,7 @@ public abstract class WormObjectStatesContract : IDisposable
         upgradedStates.SaveWormStates(StoreA, [new WormObjectState(Hash('d'), T0, LegalHold: true, Written: true)], T0);
 
         Assert.NotNull(upgraded.Archive.GetMessage(id));
+        Assert.True(((IStoreLeases)upgraded.Store).TryTakeLease("sync", "host-a", T0, T0.AddMinutes(10)));
         Assert.Equal(new WormObjectState(Hash('d'), T0, true, true), upgradedStates.ReadWormStates(StoreA, [Hash('d')])[Hash('d')]);
     }
 

@@ -507,6 +507,37 @@ public abstract class WormOriginalsContract : IDisposable
             Assert.NotNull(await _bucket.HeadAsync(HashOf(id)));
         }
     }
+
+    [Fact]
+    public async Task A_pass_does_not_start_while_another_host_s_pass_holds_the_lease_and_does_once_it_ran_out()
+    {
+        ConfigureStore();
+        var id = Store("leased", "carol@contoso.com", T0.AddDays(-1));
+        var leases = (IStoreLeases)_store.Store;
+        var now = _clock.GetUtcNow();
+        Assert.True(leases.TryTakeLease(JournalObjectStores.SyncLease, "node-b|4242|pass", now, now + JournalObjectStores.SyncLeaseLength));
+
+        var busy = Assert.Throws<WormSyncBusyException>(() => JournalObjectStores.SyncConfigured(_store.Store, _archive, _lifecycle, "node-a"));
+        var loop = new MimecastJournaling.Engine.Listener.WormSyncLoop(_store.Store, _archive, _lifecycle, "node-a", TimeSpan.FromMinutes(5));
+        loop.Start();
+        await Task.Delay(500);
+        await loop.StopAsync();
+
+        Assert.Equal("node-b", busy.Node);
+        Assert.Contains("running on node-b", busy.Message);
+        // Neither the pass nor the listener's round did anything: no status, no object, the other host's lease untouched.
+        Assert.Null(JournalObjectStores.ReadStatus(_store.Store));
+        Assert.Null(await _bucket.HeadAsync(HashOf(id)));
+        Assert.Equal("node-b|4242|pass", leases.GetLease(JournalObjectStores.SyncLease)!.Holder);
+
+        // node-b died in its pass: once its lease ran out, a pass runs and gives the lease back.
+        _clock.Advance(JournalObjectStores.SyncLeaseLength);
+        var result = JournalObjectStores.SyncConfigured(_store.Store, _archive, _lifecycle, "node-a")!;
+
+        Assert.Equal(1, result.Written);
+        Assert.Null(leases.GetLease(JournalObjectStores.SyncLease));
+        Assert.Equal("node-a", JournalObjectStores.ReadStatus(_store.Store)!.Node);
+    }
 }
 
 public sealed class SqliteWormOriginalsContract(MotoServer moto, ITestOutputHelper output) : WormOriginalsContract(new SqliteBackendUnderTest(), moto, output), IClassFixture<MotoServer>;
