@@ -20,6 +20,11 @@ did and repairs the records: run it after objects were changed or removed in the
 module (Test-JournalArchiveIntegrity finding an object Missing also drops its record, so the next
 pass writes it again).
 
+One pass runs at a time per store, on whichever host: a pass holds a store-wide lease (renewed
+while it runs, given back at the end). While another pass runs, on a listener host or in another
+session, Sync-JournalObjectStore fails with SyncJournalObjectStoreBusy, naming the node; run it again
+once that pass has finished (a pass of a host that died holds it at most ten minutes).
+
 The result counts what it did; each original that could not be copied or updated is a warning and
 is in Failures. A bucket that cannot be reached ends the pass with SyncJournalObjectStoreUnavailable.
 The status is stored for Get-JournalObjectStore. Ctrl+C stops after the object in hand.
