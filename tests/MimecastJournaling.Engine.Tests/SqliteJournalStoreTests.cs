@@ -46,7 +46,7 @@ public sealed class SqliteJournalStoreTests : IDisposable
         Assert.True(File.Exists(_temp.FilePath));
         // item_text is the FTS5 index (its shadow tables item_text_* belong to it).
         var tables = ReadColumn("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'item_text_%' ORDER BY name");
-        Assert.Equal(["blobs", "definitions", "domains", "event_chain_head", "events", "holds", "internal_addresses", "item_mailboxes", "item_recipients", "item_text", "items", "listeners", "reports", "retention_policies", "schema_version", "search_index", "settings", "spool"], tables);
+        Assert.Equal(["blobs", "definitions", "domains", "event_chain_head", "events", "holds", "internal_addresses", "item_mailboxes", "item_recipients", "item_text", "items", "leases", "listeners", "reports", "retention_policies", "schema_version", "search_index", "settings", "spool", "worm_objects"], tables);
         Assert.Equal(AllVersions, ReadColumn("SELECT version FROM schema_version ORDER BY version"));
         Assert.Equal(["wal"], ReadColumn("PRAGMA journal_mode"));
         Assert.Empty(_temp.Store.GetDefinitions());
@@ -70,6 +70,25 @@ public sealed class SqliteJournalStoreTests : IDisposable
         Assert.Equal("The CEO", reopened.GetInternalAddress("CEO@contoso.test")!.DisplayName);
         Assert.Equal(3, reopened.GetEvents(new JournalEventQuery()).Count);
         Assert.Equal(AllVersions, ReadColumn("SELECT version FROM schema_version ORDER BY version"));
+    }
+
+    [Fact]
+    public void A_store_of_schema_14_is_upgraded_to_the_worm_object_states_and_leases_and_keeps_its_data()
+    {
+        _temp.NewDefinition("Contoso EXO", "journal@journal.contoso.test");
+        // Back to schema 14: no worm_objects table.
+        Execute("DROP TABLE worm_objects");
+        Execute("DROP TABLE leases");
+        Execute("DELETE FROM schema_version WHERE version > 14");
+
+        using var reopened = _temp.OpenAnotherStore();
+
+        Assert.Equal("Contoso EXO", Assert.Single(reopened.GetDefinitions()).Description);
+        Assert.Equal(AllVersions, ReadColumn("SELECT version FROM schema_version ORDER BY version"));
+        Assert.Equal(15, SqliteSchema.LatestVersion);
+        Assert.Equal(["hash", "legal_hold", "retain_until", "store_key", "updated", "written"],
+            ReadColumn("SELECT name FROM pragma_table_info('worm_objects') ORDER BY name"));
+        Assert.Equal(["holder", "name", "until"], ReadColumn("SELECT name FROM pragma_table_info('leases') ORDER BY name"));
     }
 
     [Fact]

@@ -102,6 +102,9 @@ public static class ArchiveIntegrity
             objectsChecked = found.Checked;
             objectsPending = found.Pending;
             problems.AddRange(found.Problems);
+            // A missing object loses what the sync recorded of it, so the next pass writes it again.
+            ObjectStorage.JournalObjectStores.ForgetRecords(store, archive,
+                found.Problems.Where(p => p.Problem == ArchiveIntegrityProblemKind.Missing && p.Hash is not null).Select(p => p.Hash!.ToLowerInvariant()).Distinct().ToList());
         }
         var events = VerifyChain(chain, problems, progress, cancellationToken);
         var result = new ArchiveIntegrityResult

@@ -12,7 +12,7 @@ namespace MimecastJournaling.Engine.Archive;
 /// that meets another host's row of the same message (the unique key waits for that host's
 /// commit) yields to it, so two reports of one message at two hosts still become one item.
 /// </summary>
-internal sealed class PostgresJournalArchive : IJournalArchive, IArchiveBlobInventory
+internal sealed class PostgresJournalArchive : IJournalArchive, IArchiveBlobInventory, ObjectStorage.IWormObjectStates
 {
     private readonly PostgresDatabase _db;
     private readonly TimeProvider _clock;
@@ -475,6 +475,43 @@ internal sealed class PostgresJournalArchive : IJournalArchive, IArchiveBlobInve
             r => new ArchiveBlobReference(ArchiveBlobKind.Original, r.GetInt64(0), r.GetString(1)), ("@ids", itemIds.ToArray()));
 
     public byte[]? ReadBlob(string hash) => ReadBlob("SELECT codec, data, size, hash FROM blobs WHERE hash = @id", hash);
+
+    public IReadOnlyDictionary<string, ObjectStorage.WormObjectState> ReadWormStates(string storeKey, IReadOnlyCollection<string> hashes) =>
+        hashes.Count == 0 ? new Dictionary<string, ObjectStorage.WormObjectState>() : _db.Query(
+            "SELECT hash, retain_until, legal_hold, written FROM worm_objects WHERE store_key = @k AND hash = ANY(@h)",
+            r => new ObjectStorage.WormObjectState(r.GetString(0), GetTime(r, 1), r.GetBoolean(2), r.GetBoolean(3)),
+            ("@k", storeKey), ("@h", hashes.ToArray())).ToDictionary(s => s.Hash, StringComparer.Ordinal);
+
+    public void SaveWormStates(string storeKey, IReadOnlyCollection<ObjectStorage.WormObjectState> states, DateTimeOffset updated)
+    {
+        if (states.Count == 0)
+        {
+            return;
+        }
+        _db.Write((c, t) =>
+        {
+            // One round trip for the batch.
+            using var write = new NpgsqlBatch(c, t);
+            foreach (var s in states.OrderBy(s => s.Hash, StringComparer.Ordinal))
+            {
+                write.BatchCommands.Add(BatchCommand(
+                    "INSERT INTO worm_objects (store_key, hash, retain_until, legal_hold, written, updated) VALUES (@k, @h, @r, @l, @w, @u) " +
+                    "ON CONFLICT (store_key, hash) DO UPDATE SET retain_until = excluded.retain_until, legal_hold = excluded.legal_hold, written = excluded.written, updated = excluded.updated",
+                    ("@k", storeKey), ("@h", s.Hash), ("@r", s.RetainUntil), ("@l", s.LegalHold), ("@w", s.Written), ("@u", updated)));
+            }
+            write.ExecuteNonQuery();
+            return true;
+        });
+    }
+
+    public void ForgetWormStates(string storeKey, IReadOnlyCollection<string> hashes)
+    {
+        if (hashes.Count == 0)
+        {
+            return;
+        }
+        _db.Write((c, t) => Execute(c, t, "DELETE FROM worm_objects WHERE store_key = @k AND hash = ANY(@h)", ("@k", storeKey), ("@h", hashes.ToArray())));
+    }
 
     // A report stored as a residue is rebuilt from the message blobs it refers to.
     private byte[]? ReadBlob(string sql, object id) =>

@@ -7,7 +7,7 @@ using static MimecastJournaling.Engine.Storage.SqliteDatabase;
 namespace MimecastJournaling.Engine.Archive;
 
 /// <summary>The archive in the embedded SQLite store (same file as the configuration).</summary>
-internal sealed class SqliteJournalArchive : IJournalArchive, IArchiveBlobInventory
+internal sealed class SqliteJournalArchive : IJournalArchive, IArchiveBlobInventory, ObjectStorage.IWormObjectStates
 {
     private readonly SqliteDatabase _db;
     private readonly TimeProvider _clock;
@@ -251,6 +251,40 @@ internal sealed class SqliteJournalArchive : IJournalArchive, IArchiveBlobInvent
             r => new ArchiveBlobReference(ArchiveBlobKind.Original, r.GetInt64(0), r.GetString(1)), ("$ids", System.Text.Json.JsonSerializer.Serialize(itemIds)));
 
     public byte[]? ReadBlob(string hash) => ReadBlob("SELECT codec, data, size, hash FROM blobs WHERE hash = $id", hash);
+
+    public IReadOnlyDictionary<string, ObjectStorage.WormObjectState> ReadWormStates(string storeKey, IReadOnlyCollection<string> hashes) =>
+        hashes.Count == 0 ? new Dictionary<string, ObjectStorage.WormObjectState>() : _db.Query(
+            "SELECT hash, retain_until, legal_hold, written FROM worm_objects WHERE store_key = $k AND hash IN (SELECT value FROM json_each($h))",
+            r => new ObjectStorage.WormObjectState(r.GetString(0), ParseTime(r, 1), r.GetInt64(2) != 0, r.GetInt64(3) != 0),
+            ("$k", storeKey), ("$h", JsonSerializer.Serialize(hashes))).ToDictionary(s => s.Hash, StringComparer.Ordinal);
+
+    public void SaveWormStates(string storeKey, IReadOnlyCollection<ObjectStorage.WormObjectState> states, DateTimeOffset updated)
+    {
+        if (states.Count == 0)
+        {
+            return;
+        }
+        _db.Write((c, t) =>
+        {
+            foreach (var s in states)
+            {
+                Execute(c, t, "INSERT INTO worm_objects (store_key, hash, retain_until, legal_hold, written, updated) VALUES ($k, $h, $r, $l, $w, $u) " +
+                    "ON CONFLICT (store_key, hash) DO UPDATE SET retain_until = excluded.retain_until, legal_hold = excluded.legal_hold, written = excluded.written, updated = excluded.updated",
+                    ("$k", storeKey), ("$h", s.Hash), ("$r", FormatTime(s.RetainUntil)), ("$l", s.LegalHold ? 1L : 0L), ("$w", s.Written ? 1L : 0L), ("$u", FormatTime(updated)));
+            }
+            return true;
+        });
+    }
+
+    public void ForgetWormStates(string storeKey, IReadOnlyCollection<string> hashes)
+    {
+        if (hashes.Count == 0)
+        {
+            return;
+        }
+        _db.Write((c, t) => Execute(c, t, "DELETE FROM worm_objects WHERE store_key = $k AND hash IN (SELECT value FROM json_each($h))",
+            ("$k", storeKey), ("$h", JsonSerializer.Serialize(hashes))));
+    }
 
     // A report stored as a residue is rebuilt from the message blobs it refers to.
     private byte[]? ReadBlob(string sql, object id) =>

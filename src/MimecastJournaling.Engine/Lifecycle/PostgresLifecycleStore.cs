@@ -186,6 +186,9 @@ internal sealed class PostgresLifecycleStore(PostgresDatabase db) : ILifecycleSt
             if (candidates.Count > 0)
             {
                 var hashes = candidates.ToArray();
+                // An original no item refers to any more takes what the WORM sync recorded of its object with it
+                // (its object was deleted with the item): archived again later, it is written again.
+                Execute(c, t, "DELETE FROM worm_objects w WHERE w.hash = ANY(@h) AND NOT EXISTS (SELECT 1 FROM items i WHERE i.original_hash = w.hash)", ("@h", hashes));
                 // Locked first: an ingest on another host that is about to refer to one of these
                 // blobs (its foreign key takes a share lock) either committed before (its reference
                 // is seen below and the blob stays) or waits and then finds it gone (its batch fails

@@ -193,6 +193,9 @@ internal sealed class SqliteLifecycleStore(SqliteDatabase db) : ILifecycleStore
             long blobs = 0, bytes = 0;
             foreach (var hash in candidates)
             {
+                // An original no item refers to any more takes what the WORM sync recorded of its object with it
+                // (its object was deleted with the item): archived again later, it is written again.
+                Execute(c, t, "DELETE FROM worm_objects WHERE hash = $h AND NOT EXISTS (SELECT 1 FROM items WHERE original_hash = $h)", ("$h", hash));
                 // Content-addressed: another item, report or residue may still refer to the same bytes.
                 var size = Query(c, t,
                     "SELECT size FROM blobs WHERE hash = $h AND NOT EXISTS (SELECT 1 FROM items WHERE original_hash = $h OR clear_text_hash = $h) " +

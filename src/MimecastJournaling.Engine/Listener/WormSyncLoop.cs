@@ -10,7 +10,8 @@ namespace MimecastJournaling.Engine.Listener;
 /// when an object store is set (Set-JournalObjectStore, read again every pass), one
 /// <see cref="JournalObjectStores.SyncConfigured"/> pass copies new originals to the bucket and
 /// brings retain-until and legal holds up to date. Trouble is recorded in the sync status
-/// (Get-JournalObjectStore) and retried on the next pass.
+/// (Get-JournalObjectStore) and retried on the next pass. Several hosts of one store take turns:
+/// a round that finds another host's pass holding the lease does nothing.
 /// </summary>
 internal sealed class WormSyncLoop : ListenerBackgroundLoop
 {
@@ -30,8 +31,16 @@ internal sealed class WormSyncLoop : ListenerBackgroundLoop
     /// <summary>One sync pass; stopping ends it after the object in hand (the next pass goes on where this one stopped).</summary>
     protected override string? Round(CancellationToken cancel)
     {
-        var result = JournalObjectStores.SyncConfigured(_store, _archive, _lifecycle, _node, cancel);
-        return result is { Failures.Count: > 0 } ? result.Failures[0] : null;
+        try
+        {
+            var result = JournalObjectStores.SyncConfigured(_store, _archive, _lifecycle, _node, cancel);
+            return result is { Failures.Count: > 0 } ? result.Failures[0] : null;
+        }
+        catch (WormSyncBusyException)
+        {
+            // Another host's pass holds the store-wide lease: it does this round's work; this host tries again next round.
+            return null;
+        }
     }
 
     protected override void Failed(Exception error)

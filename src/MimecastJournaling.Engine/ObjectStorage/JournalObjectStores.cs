@@ -60,6 +60,8 @@ public sealed record WormSyncStatus
     /// <summary>Objects in the bucket after the last pass, of them written by it.</summary>
     public int InBucket { get; init; }
     public int Written { get; init; }
+    /// <summary>Objects the last pass made no bucket call for: their recorded state already was what it should be.</summary>
+    public int Skipped { get; init; }
     public int Failed { get; init; }
     /// <summary>The last pass's first failure, or its store trouble; null when it had none.</summary>
     public string? LastError { get; init; }
@@ -215,8 +217,12 @@ public static partial class JournalObjectStores
     /// <summary>The configured store, or null when no object store is set.</summary>
     public static IOriginalObjectStore? OpenConfigured(IJournalStore store) => Read(store) is { } s ? Open(s) : null;
 
-    /// <summary>Names the bucket a watermark is about: moving the store (endpoint, bucket or key prefix) leaves the old watermark behind.</summary>
-    private static string StoreKey(JournalObjectStoreSettings s) => $"{s.Endpoint}|{s.Bucket}|{s.KeyPrefix}";
+    /// <summary>
+    /// Names the bucket a watermark and the recorded object states (<see cref="IWormObjectStates"/>) are
+    /// about: moving the store (endpoint, bucket or key prefix) leaves both behind, so the first pass
+    /// into the new bucket asks it about every object.
+    /// </summary>
+    public static string StoreKey(JournalObjectStoreSettings s) => $"{s.Endpoint}|{s.Bucket}|{s.KeyPrefix}";
 
     /// <summary>
     /// The highest item id the last completed sync pass into the configured bucket covered, or null
@@ -233,7 +239,16 @@ public static partial class JournalObjectStores
     /// (the counts and the watermark). Store trouble of the bucket as a whole (unreachable, missing) is
     /// recorded as the status's LastError and thrown; the watermark stays that of the last completed pass.
     /// </summary>
-    public static WormSyncResult? SyncConfigured(IJournalStore store, IJournalArchive archive, JournalLifecycle lifecycle, string node, CancellationToken cancellation = default)
+    public static WormSyncResult? SyncConfigured(IJournalStore store, IJournalArchive archive, JournalLifecycle lifecycle, string node, CancellationToken cancellation = default) =>
+        SyncConfigured(store, archive, lifecycle, node, full: false, cancellation);
+
+    /// <summary>
+    /// As <see cref="SyncConfigured(IJournalStore, IJournalArchive, JournalLifecycle, string, CancellationToken)"/>; the pass
+    /// records what it set on each object in the archive's database (per <see cref="StoreKey"/>) and skips
+    /// the objects already as they should be, unless <paramref name="full"/>: then every object is asked
+    /// (HEAD) and the records are repaired (Sync-JournalObjectStore -Full).
+    /// </summary>
+    public static WormSyncResult? SyncConfigured(IJournalStore store, IJournalArchive archive, JournalLifecycle lifecycle, string node, bool full, CancellationToken cancellation = default)
     {
         if (Read(store) is not { } settings)
         {
@@ -241,9 +256,53 @@ public static partial class JournalObjectStores
         }
         var objects = Open(settings);
         var started = lifecycle.Clock.GetUtcNow();
+        // One pass at a time across the hosts of the store: the lease, renewed before every batch.
+        var leases = store as IStoreLeases;
+        var holder = $"{node}|{Environment.ProcessId}|{Guid.NewGuid():N}";
+        if (leases is not null && !leases.TryTakeLease(SyncLease, holder, started, started + SyncLeaseLength))
+        {
+            throw Busy(leases, started);
+        }
+        try
+        {
+            return SyncLeased(store, archive, lifecycle, node, full, settings, objects, started, cancellation, leases is null ? null : () =>
+            {
+                var now = lifecycle.Clock.GetUtcNow();
+                if (!leases.TryTakeLease(SyncLease, holder, now, now + SyncLeaseLength))
+                {
+                    throw Busy(leases, now);
+                }
+            });
+        }
+        finally
+        {
+            leases?.ReleaseLease(SyncLease, holder);
+        }
+    }
+
+    /// <summary>The lease one WORM sync pass holds (<see cref="IStoreLeases"/>), renewed before each batch.</summary>
+    public const string SyncLease = "objectstore.sync";
+
+    /// <summary>How long the lease lasts without a renewal: a host that died in a pass holds up the others this long at most.</summary>
+    public static readonly TimeSpan SyncLeaseLength = TimeSpan.FromMinutes(10);
+
+    private static WormSyncBusyException Busy(IStoreLeases leases, DateTimeOffset now)
+    {
+        var lease = leases.GetLease(SyncLease);
+        var node = lease?.Holder.Split('|')[0];
+        return new WormSyncBusyException(node, lease?.Until,
+            lease is null
+                ? "Another WORM sync pass took over the object store's lease; this pass stopped."
+                : string.Create(CultureInfo.InvariantCulture, $"A WORM sync pass is running on {node} (its lease runs until {lease.Until:u} unless renewed); one pass runs at a time. Run Sync-JournalObjectStore again once it has finished."));
+    }
+
+    private static WormSyncResult SyncLeased(IJournalStore store, IJournalArchive archive, JournalLifecycle lifecycle, string node, bool full,
+        JournalObjectStoreSettings settings, IOriginalObjectStore objects, DateTimeOffset started, CancellationToken cancellation, Action? renew)
+    {
         WriteStatus(store, (ReadStatus(store) ?? new WormSyncStatus()) with { RunningSince = started, RunningNode = node }, started);
-        var result = WormOriginals.Sync(archive, lifecycle, objects, cancellation);
         var key = StoreKey(settings);
+        var records = archive is IWormObjectStates states ? new WormSyncRecords(states, key) : null;
+        var result = WormOriginals.Sync(archive, lifecycle, objects, records, full, cancellation, renew);
         // Another node's pass may have completed meanwhile with a higher watermark: the higher one stands (both passes covered what they saw).
         var current = ReadStatus(store);
         var (coveredThrough, coveredStarted) = current?.Store == key && current.CoveredThroughId is { } other && other > result.CoveredThroughId
@@ -260,10 +319,23 @@ public static partial class JournalObjectStores
             Objects = result.Objects,
             InBucket = result.InBucket,
             Written = result.Written,
+            Skipped = result.Skipped,
             Failed = result.Failures.Count,
             LastError = result.Failures.Count > 0 ? result.Failures[0] : null,
         }, lifecycle.Clock.GetUtcNow());
         return result;
+    }
+
+    /// <summary>
+    /// Drops what sync passes recorded of <paramref name="hashes"/>' objects in the configured bucket
+    /// (the integrity check found them missing there), so the next pass asks the bucket and writes them again.
+    /// </summary>
+    public static void ForgetRecords(IJournalStore store, IJournalArchive archive, IReadOnlyCollection<string> hashes)
+    {
+        if (hashes.Count > 0 && archive is IWormObjectStates states && Read(store) is { } settings)
+        {
+            states.ForgetWormStates(StoreKey(settings), hashes);
+        }
     }
 
     /// <summary>Records a pass that could not run at all (the status keeps the last counts).</summary>
@@ -272,6 +344,16 @@ public static partial class JournalObjectStores
         var status = ReadStatus(store) ?? new WormSyncStatus();
         WriteStatus(store, status with { Node = node, RunningSince = null, RunningNode = null, LastError = string.Create(CultureInfo.InvariantCulture, $"{now:u}: {error}") }, now);
     }
+}
+
+/// <summary>
+/// A WORM sync pass could not start (or could not go on) because another pass, on this host or
+/// another, holds the store-wide lease. <see cref="Node"/> names the node that holds it.
+/// </summary>
+public sealed class WormSyncBusyException(string? node, DateTimeOffset? until, string message) : Exception(message)
+{
+    public string? Node { get; } = node;
+    public DateTimeOffset? Until { get; } = until;
 }
 
 /// <summary>

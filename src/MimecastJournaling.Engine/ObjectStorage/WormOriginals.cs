@@ -12,9 +12,15 @@ public sealed record WormSyncResult
     /// <summary>Distinct originals (by SHA-256): one object each.</summary>
     public int Objects { get; init; }
     /// <summary>Objects in the bucket after the pass (written now or before).</summary>
-    public int InBucket => Written + AlreadyPresent;
+    public int InBucket => Written + AlreadyPresent + Skipped;
     public int Written { get; init; }
+    /// <summary>Objects the bucket was asked about (HEAD) and found there.</summary>
     public int AlreadyPresent { get; init; }
+    /// <summary>
+    /// Objects whose recorded state (what an earlier pass set in this bucket) already is what it
+    /// should be: no bucket call was made for them. Always 0 with -Full.
+    /// </summary>
+    public int Skipped { get; init; }
     public int HoldsSet { get; init; }
     public int HoldsCleared { get; init; }
     public int RetentionExtended { get; init; }
@@ -27,6 +33,9 @@ public sealed record WormSyncResult
     /// </summary>
     public long CoveredThroughId { get; init; }
 }
+
+/// <summary>Where a sync pass reads and records what it set on each object: <paramref name="States"/> of the bucket named by <paramref name="StoreKey"/>.</summary>
+public sealed record WormSyncRecords(IWormObjectStates States, string StoreKey);
 
 /// <summary>What <see cref="WormOriginals.CheckObjects(IEnumerable{ArchiveBlobReference}, IOriginalObjectStore, long?, Action{int, int}?, CancellationToken)"/> found.</summary>
 public sealed record WormObjectCheck
@@ -50,14 +59,27 @@ public static class WormOriginals
     /// <summary>Items whose retention facts and holds are read in one go.</summary>
     public const int BatchSize = 200;
 
-    public static WormSyncResult Sync(IJournalArchive archive, JournalLifecycle lifecycle, IOriginalObjectStore store, CancellationToken cancellation = default)
+    /// <summary>One pass that asks the bucket about every object and records nothing (no <see cref="IWormObjectStates"/>).</summary>
+    public static WormSyncResult Sync(IJournalArchive archive, JournalLifecycle lifecycle, IOriginalObjectStore store, CancellationToken cancellation = default) =>
+        Sync(archive, lifecycle, store, null, full: false, cancellation);
+
+    /// <summary>
+    /// One pass. With <paramref name="records"/>, an original whose recorded state in that bucket
+    /// already is what it should be (<see cref="IsUpToDate"/>) is Skipped without a bucket call; every
+    /// other one is asked (HEAD) and written or updated, and its state recorded once the bucket
+    /// calls succeeded. <paramref name="full"/> asks the bucket about every object whatever is
+    /// recorded (and records what it finds): the repair after objects were changed outside the module.
+    /// </summary>
+    /// <param name="beforeBatch">Called before each batch of <see cref="BatchSize"/> objects (the caller renews its lease there; an exception ends the pass).</param>
+    public static WormSyncResult Sync(IJournalArchive archive, JournalLifecycle lifecycle, IOriginalObjectStore store, WormSyncRecords? records, bool full,
+        CancellationToken cancellation = default, Action? beforeBatch = null)
     {
         var inventory = (IArchiveBlobInventory)archive;
         var originals = inventory.GetBlobReferences().Where(r => r.Kind == ArchiveBlobKind.Original).ToList();
         var covered = originals.Count == 0 ? 0 : originals.Max(r => r.Id);
         // S3 compares retain-until with its own clock; the rules compare with the lifecycle's.
         var now = lifecycle.Clock.GetUtcNow();
-        int written = 0, present = 0, set = 0, cleared = 0, extended = 0;
+        int written = 0, present = 0, set = 0, cleared = 0, extended = 0, skipped = 0;
         var failures = new List<string>();
         // One object per content hash: the same original archived twice is held while any of its
         // items is held, and locked until the latest of their expiries.
@@ -65,69 +87,106 @@ public static class WormOriginals
         foreach (var batch in byHash.Chunk(Math.Max(1, BatchSize)))
         {
             cancellation.ThrowIfCancellationRequested();
+            beforeBatch?.Invoke();
             var states = lifecycle.HoldStates(batch.SelectMany(g => g).Select(r => r.Id).ToList()).ToDictionary(s => s.Item.Id);
-            foreach (var group in batch)
+            var recorded = records is null
+                ? new Dictionary<string, WormObjectState>()
+                : records.States.ReadWormStates(records.StoreKey, batch.Select(g => g.Key).ToList());
+            // What the bucket calls of this batch made of each object, recorded once they succeeded
+            // (also when the pass stops or the bucket fails part way).
+            var learned = new List<WormObjectState>();
+            try
             {
-                cancellation.ThrowIfCancellationRequested();
-                var items = group.Where(r => states.ContainsKey(r.Id)).Select(r => states[r.Id]).ToList();
-                if (items.Count == 0)
+                foreach (var group in batch)
                 {
-                    continue; // removed meanwhile
-                }
-                var first = items[0].Item.Id;
-                var held = items.Any(i => i.Held);
-                // S3 refuses a retain-until in the past (and an expired item needs no lock).
-                var retainUntil = items.Select(i => i.Item.ExpiresOn).Where(e => e is { } x && x > now).Max();
-                try
-                {
-                    var head = store.HeadAsync(group.Key, cancellation).GetAwaiter().GetResult();
-                    if (head is null)
+                    cancellation.ThrowIfCancellationRequested();
+                    var items = group.Where(r => states.ContainsKey(r.Id)).Select(r => states[r.Id]).ToList();
+                    if (items.Count == 0)
                     {
-                        var bytes = inventory.ReadBlob(group.Key);
-                        if (bytes is null || ContentFingerprint.Sha256(bytes) != group.Key)
-                        {
-                            failures.Add($"The original of item {first} is missing or damaged in the archive; it was not copied to the bucket.");
-                            continue;
-                        }
-                        if (store.PutOnceAsync(group.Key, bytes, retainUntil, held, cancellation).GetAwaiter().GetResult() == ObjectPutOutcome.Written)
-                        {
-                            written++;
-                        }
-                        else
-                        {
-                            present++;
-                        }
+                        continue; // removed meanwhile
+                    }
+                    var first = items[0].Item.Id;
+                    var held = items.Any(i => i.Held);
+                    // S3 refuses a retain-until in the past (and an expired item needs no lock).
+                    var retainUntil = items.Select(i => i.Item.ExpiresOn).Where(e => e is { } x && x > now).Max();
+                    var known = recorded.GetValueOrDefault(group.Key);
+                    if (!full && IsUpToDate(known, held, retainUntil))
+                    {
+                        skipped++;
                         continue;
                     }
-                    present++;
-                    if (head.LegalHold != held)
+                    try
                     {
-                        store.SetLegalHoldAsync(group.Key, held, cancellation).GetAwaiter().GetResult();
-                        if (held) set++; else cleared++;
+                        var head = store.HeadAsync(group.Key, cancellation).GetAwaiter().GetResult();
+                        if (head is null)
+                        {
+                            var bytes = inventory.ReadBlob(group.Key);
+                            if (bytes is null || ContentFingerprint.Sha256(bytes) != group.Key)
+                            {
+                                failures.Add($"The original of item {first} is missing or damaged in the archive; it was not copied to the bucket.");
+                                continue;
+                            }
+                            if (store.PutOnceAsync(group.Key, bytes, retainUntil, held, cancellation).GetAwaiter().GetResult() == ObjectPutOutcome.Written)
+                            {
+                                written++;
+                                learned.Add(new WormObjectState(group.Key, retainUntil, held, Written: true));
+                            }
+                            else
+                            {
+                                // Written meanwhile by another pass, with a lock of its own: asked again next pass.
+                                present++;
+                            }
+                            continue;
+                        }
+                        present++;
+                        if (head.LegalHold != held)
+                        {
+                            store.SetLegalHoldAsync(group.Key, held, cancellation).GetAwaiter().GetResult();
+                            if (held) set++; else cleared++;
+                        }
+                        var lockedUntil = head.RetainUntil;
+                        if (retainUntil is { } expiry && (head.RetainUntil is null || head.RetainUntil < expiry))
+                        {
+                            store.SetRetainUntilAsync(group.Key, expiry, cancellation).GetAwaiter().GetResult();
+                            extended++;
+                            lockedUntil = expiry;
+                        }
+                        learned.Add(new WormObjectState(group.Key, lockedUntil, held, Written: known?.Written ?? false));
                     }
-                    if (retainUntil is { } expiry && (head.RetainUntil is null || head.RetainUntil < expiry))
+                    catch (ObjectStoreException e) when (e.Failure is not (ObjectStoreFailure.Unavailable or ObjectStoreFailure.NoSuchBucket))
                     {
-                        store.SetRetainUntilAsync(group.Key, expiry, cancellation).GetAwaiter().GetResult();
-                        extended++;
+                        // One object's trouble; a bucket that cannot be reached ends the pass (thrown) instead of failing every object in turn.
+                        failures.Add($"Item {first}: {e.Message}");
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        failures.Add($"The original of item {first} cannot be decoded in the archive ({e.Message}); it was not copied to the bucket.");
                     }
                 }
-                catch (ObjectStoreException e) when (e.Failure is not (ObjectStoreFailure.Unavailable or ObjectStoreFailure.NoSuchBucket))
+            }
+            finally
+            {
+                if (records is not null && learned.Count > 0)
                 {
-                    // One object's trouble; a bucket that cannot be reached ends the pass (thrown) instead of failing every object in turn.
-                    failures.Add($"Item {first}: {e.Message}");
-                }
-                catch (InvalidDataException e)
-                {
-                    failures.Add($"The original of item {first} cannot be decoded in the archive ({e.Message}); it was not copied to the bucket.");
+                    records.States.SaveWormStates(records.StoreKey, learned, lifecycle.Clock.GetUtcNow());
                 }
             }
         }
         return new WormSyncResult
         {
-            Originals = originals.Count, Objects = byHash.Count, Written = written, AlreadyPresent = present,
+            Originals = originals.Count, Objects = byHash.Count, Written = written, AlreadyPresent = present, Skipped = skipped,
             HoldsSet = set, HoldsCleared = cleared, RetentionExtended = extended, Failures = failures, CoveredThroughId = covered,
         };
     }
+
+    /// <summary>
+    /// The rule of what needs no bucket call: the object's recorded state (null: none) has the legal
+    /// hold the holds want, and is locked at least until the retain-until wanted (none wanted: any
+    /// lock will do, as a lock is never shortened). Anything else, including no record, is asked.
+    /// </summary>
+    public static bool IsUpToDate(WormObjectState? recorded, bool held, DateTimeOffset? retainUntil) =>
+        recorded is not null && recorded.LegalHold == held
+        && (retainUntil is not { } wanted || recorded.RetainUntil is { } until && until >= wanted);
 
     /// <summary>Every original whose object is missing from the bucket (and a completed sync pass covered it) or does not hash to the SHA-256 recorded at ingest.</summary>
     public static WormObjectCheck CheckObjects(IArchiveBlobInventory inventory, IOriginalObjectStore store, long? syncedThrough, CancellationToken cancellation = default) =>

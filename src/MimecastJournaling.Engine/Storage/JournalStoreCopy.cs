@@ -43,6 +43,7 @@ internal static class JournalStoreCopy
         ("reports", "id", "id", false),
         ("retention_policies", "id", null, false),
         ("holds", "id", null, false),
+        ("worm_objects", "store_key, hash", null, false),
         ("spool", "id", "id", true),
     ];
 

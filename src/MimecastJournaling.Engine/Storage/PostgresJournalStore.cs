@@ -12,7 +12,7 @@ namespace MimecastJournaling.Engine.Storage;
 /// transaction with its events and bumps the counter row of what it changed (configuration or
 /// directory), so the versions that listeners cache by are commit-ordered across hosts.
 /// </summary>
-internal sealed class PostgresJournalStore : IJournalStore, IEventChainSource
+internal sealed class PostgresJournalStore : IJournalStore, IEventChainSource, IStoreLeases
 {
     private readonly PostgresDatabase _db;
 
@@ -388,6 +388,18 @@ internal sealed class PostgresJournalStore : IJournalStore, IEventChainSource
 
     public void RemoveListener(Guid listenerId) =>
         _db.Write((connection, transaction) => Execute(connection, transaction, "DELETE FROM listeners WHERE id = @id", ("@id", listenerId)));
+
+    public bool TryTakeLease(string name, string holder, DateTimeOffset now, DateTimeOffset until) =>
+        _db.Write((c, t) => Execute(c, t,
+            "INSERT INTO leases (name, holder, until) VALUES (@n, @h, @u) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until " +
+            "WHERE leases.holder = excluded.holder OR leases.until <= @now",
+            ("@n", name), ("@h", holder), ("@u", until), ("@now", now))) > 0;
+
+    public void ReleaseLease(string name, string holder) =>
+        _db.Write((c, t) => Execute(c, t, "DELETE FROM leases WHERE name = @n AND holder = @h", ("@n", name), ("@h", holder)));
+
+    public StoreLease? GetLease(string name) =>
+        Query("SELECT name, holder, until FROM leases WHERE name = @n", r => new StoreLease(r.GetString(0), r.GetString(1), GetTime(r, 2)!.Value), ("@n", name)).FirstOrDefault();
 
     public IReadOnlyList<ListenerRecord> GetListeners() =>
         Query("SELECT id, node, process_id, endpoints, server_name, started, last_heartbeat, heartbeat_seconds, connections_open, received, accepted, refused " +

@@ -311,6 +311,26 @@ internal static class PostgresSchema
         CREATE INDEX IF NOT EXISTS item_text_pairs ON item_text USING GIN (pairs_tsv);
         CREATE INDEX IF NOT EXISTS item_text_unpaired ON item_text (item_id) WHERE pairs_tsv IS NULL;
         """,
+        // 16: what each WORM sync pass last set on each original's object, per object store (its
+        // endpoint, bucket and key prefix) and content hash (WormObjectState): a pass calls the
+        // bucket only for the originals whose wanted lock differs from it, or that have none;
+        // and store-wide leases (IStoreLeases: one WORM sync pass at a time across hosts)
+        """
+        CREATE TABLE IF NOT EXISTS worm_objects (
+            store_key TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            retain_until TIMESTAMPTZ NULL,
+            legal_hold BOOLEAN NOT NULL,
+            written BOOLEAN NOT NULL,
+            updated TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (store_key, hash)
+        );
+        CREATE TABLE IF NOT EXISTS leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            until TIMESTAMPTZ NOT NULL
+        );
+        """,
     ];
 
     /// <summary>The migration that starts the event chain (the events before it are chained when it runs).</summary>

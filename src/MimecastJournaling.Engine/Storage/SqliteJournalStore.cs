@@ -12,7 +12,7 @@ namespace MimecastJournaling.Engine.Storage;
 /// files the same mode). Writes run in IMMEDIATE transactions; a busy database is retried for
 /// <see cref="SqliteDatabase.BusyTimeout"/> before it is reported as unavailable.
 /// </summary>
-internal sealed class SqliteJournalStore : IJournalStore, IEventChainSource
+internal sealed class SqliteJournalStore : IJournalStore, IEventChainSource, IStoreLeases
 {
     private readonly SqliteDatabase _db;
     private readonly SqliteDatabase.FrequentScalar _configurationVersion;
@@ -409,6 +409,18 @@ internal sealed class SqliteJournalStore : IJournalStore, IEventChainSource
 
     public void RemoveListener(Guid listenerId) =>
         _db.Write((connection, transaction) => Execute(connection, transaction, "DELETE FROM listeners WHERE id = $id", ("$id", listenerId.ToString())));
+
+    public bool TryTakeLease(string name, string holder, DateTimeOffset now, DateTimeOffset until) =>
+        _db.Write((c, t) => Execute(c, t,
+            "INSERT INTO leases (name, holder, until) VALUES ($n, $h, $u) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until " +
+            "WHERE leases.holder = excluded.holder OR leases.until <= $now",
+            ("$n", name), ("$h", holder), ("$u", FormatTime(until)), ("$now", FormatTime(now)))) > 0;
+
+    public void ReleaseLease(string name, string holder) =>
+        _db.Write((c, t) => Execute(c, t, "DELETE FROM leases WHERE name = $n AND holder = $h", ("$n", name), ("$h", holder)));
+
+    public StoreLease? GetLease(string name) =>
+        Query("SELECT name, holder, until FROM leases WHERE name = $n", r => new StoreLease(r.GetString(0), r.GetString(1), ParseTime(r, 2)!.Value), ("$n", name)).FirstOrDefault();
 
     public IReadOnlyList<ListenerRecord> GetListeners() =>
         Query("SELECT id, node, process_id, endpoints, server_name, started, last_heartbeat, heartbeat_seconds, connections_open, received, accepted, refused " +

@@ -280,6 +280,26 @@ internal static class SqliteSchema
         """
         CREATE INDEX IF NOT EXISTS items_original_hash ON items(original_hash);
         """,
+        // 15: what each WORM sync pass last set on each original's object, per object store (its
+        // endpoint, bucket and key prefix) and content hash (WormObjectState): a pass calls the
+        // bucket only for the originals whose wanted lock differs from it, or that have none;
+        // and store-wide leases (IStoreLeases: one WORM sync pass at a time across hosts)
+        """
+        CREATE TABLE IF NOT EXISTS worm_objects (
+            store_key TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            retain_until TEXT NULL,
+            legal_hold INTEGER NOT NULL,
+            written INTEGER NOT NULL,
+            updated TEXT NOT NULL,
+            PRIMARY KEY (store_key, hash)
+        );
+        CREATE TABLE IF NOT EXISTS leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            until TEXT NOT NULL
+        );
+        """,
     ];
 
     /// <summary>The migration that starts the event chain (the events before it are chained when it runs).</summary>

@@ -124,18 +124,31 @@ public sealed class SetJournalObjectStoreCommand : JournalCmdlet
 }
 
 /// <summary>One WORM sync pass now: what a running listener does on its timer.</summary>
-[Cmdlet(VerbsData.Sync, "JournalObjectStore")]
+[Cmdlet(VerbsData.Sync, "JournalObjectStore", SupportsShouldProcess = true)]
 [OutputType(typeof(WormSyncResult))]
 public sealed class SyncJournalObjectStoreCommand : CancellableJournalCmdlet
 {
+    /// <summary>Asks the bucket about every object (HEAD), whatever earlier passes recorded, and repairs the records.</summary>
+    [Parameter]
+    public SwitchParameter Full { get; set; }
+
     protected override void EndProcessing()
     {
         try
         {
             var backend = OpenBackend();
-            var result = JournalObjectStores.SyncConfigured(backend.Store, backend.Archive, Lifecycle, Environment.MachineName, Cancellation)
-                ?? throw new JournalConfigurationException("SyncJournalObjectStoreNotConfigured", JournalErrorKind.InvalidOperation,
-                    "No object store is set. Set one first, for example: Set-JournalObjectStore -Bucket journal-originals -Region eu-central-1.");
+            var notConfigured = new JournalConfigurationException("SyncJournalObjectStoreNotConfigured", JournalErrorKind.InvalidOperation,
+                "No object store is set. Set one first, for example: Set-JournalObjectStore -Bucket journal-originals -Region eu-central-1.");
+            var settings = JournalObjectStores.Read(backend.Store) ?? throw notConfigured;
+            var action = Full
+                ? "Ask the bucket about every original's object, copy the missing ones and bring locks and legal holds up to date"
+                : "Copy new originals and bring the locks and legal holds that changed up to date";
+            if (!ShouldProcess($"bucket {settings.Bucket}", action))
+            {
+                return;
+            }
+            var result = JournalObjectStores.SyncConfigured(backend.Store, backend.Archive, Lifecycle, Environment.MachineName, Full.IsPresent, Cancellation)
+                ?? throw notConfigured;
             foreach (var failure in result.Failures)
             {
                 WriteWarning(failure);
@@ -145,6 +158,10 @@ public sealed class SyncJournalObjectStoreCommand : CancellableJournalCmdlet
         catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
         {
             // Stopped: what was written is in the bucket; the next pass goes on.
+        }
+        catch (WormSyncBusyException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "SyncJournalObjectStoreBusy", ErrorCategory.ResourceBusy, null));
         }
         catch (ObjectStoreException e)
         {

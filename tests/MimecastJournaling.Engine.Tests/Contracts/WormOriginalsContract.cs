@@ -7,6 +7,7 @@ using MimecastJournaling.Engine.Lifecycle;
 using MimecastJournaling.Engine.ObjectStorage;
 using MimecastJournaling.Engine.Storage;
 using MimecastJournaling.Engine.Tests.TestSupport;
+using Xunit.Abstractions;
 
 namespace MimecastJournaling.Engine.Tests.Contracts;
 
@@ -26,11 +27,13 @@ public abstract class WormOriginalsContract : IDisposable
     private readonly MotoServer _moto;
     private readonly S3ObjectStoreOptions _options;
     private readonly S3OriginalObjectStore _bucket;
+    private readonly ITestOutputHelper _output;
 
-    private protected WormOriginalsContract(BackendUnderTest backend, MotoServer moto)
+    private protected WormOriginalsContract(BackendUnderTest backend, MotoServer moto, ITestOutputHelper output)
     {
         _backend = backend;
         _moto = moto;
+        _output = output;
         _store = backend.Open();
         _archive = _store.ArchiveWithClock(_clock);
         _lifecycle = _store.OpenLifecycle("worm-admin", _clock);
@@ -44,9 +47,12 @@ public abstract class WormOriginalsContract : IDisposable
         _backend.Dispose();
     }
 
-    private long Store(string id, string mailbox, DateTimeOffset date)
+    private static byte[] Original(string id, string mailbox) =>
+        Encoding.ASCII.GetBytes($"From: <alice@contoso.com>\r\nTo: <{mailbox}>\r\nSubject: {id}\r\nMessage-ID: <{id}@contoso.com>\r\n\r\nBody of {id} {Guid.NewGuid()}.\r\n");
+
+    private long Store(string id, string mailbox, DateTimeOffset date, byte[]? content = null)
     {
-        var original = Encoding.ASCII.GetBytes($"From: <alice@contoso.com>\r\nTo: <{mailbox}>\r\nSubject: {id}\r\nMessage-ID: <{id}@contoso.com>\r\n\r\nBody of {id} {Guid.NewGuid()}.\r\n");
+        var original = content ?? Original(id, mailbox);
         return _archive.Store([new ArchiveSubmission
         {
             Received = T0,
@@ -373,9 +379,168 @@ public abstract class WormOriginalsContract : IDisposable
         Assert.Equal((1, 1, 0, "node-loop"), (status!.InBucket, status.Objects, status.Failed, status.Node));
         Assert.NotNull(await _bucket.HeadAsync(HashOf(id)));
     }
+
+    private void ConfigureStore()
+    {
+        JournalObjectStores.Save(_store.Store, new JournalObjectStoreSettings { Bucket = _options.Bucket, Endpoint = _options.Endpoint!.ToString(), Region = "us-east-1" }, "worm-admin", force: false, _clock);
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", MotoServer.AccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", MotoServer.SecretKey);
+    }
+
+    [Fact]
+    public async Task A_recorded_pass_calls_the_bucket_only_for_objects_whose_lock_or_hold_changed_and_a_full_pass_asks_about_every_one()
+    {
+        _lifecycle.NewPolicy("Year", new() { RetainFor = TimeSpan.FromDays(365), Mailbox = "bob@*" });
+        var bob = new[] { Store("bob-1", "bob@contoso.com", T0.AddDays(-1)), Store("bob-2", "bob@contoso.com", T0.AddDays(-2)) };
+        var dave = new[] { Store("dave-1", "dave@contoso.com", T0.AddDays(-3)), Store("dave-2", "dave@contoso.com", T0.AddDays(-4)) };
+        var carol = new[] { Store("carol-1", "carol@contoso.com", T0.AddDays(-5)), Store("carol-2", "carol@contoso.com", T0.AddDays(-6)) };
+        var all = bob.Concat(dave).Concat(carol).Select(HashOf).ToHashSet();
+        var counting = new CountingObjectStore(_bucket);
+        var records = new WormSyncRecords((IWormObjectStates)_archive, $"{_options.Endpoint}|{_options.Bucket}|{_options.KeyPrefix}");
+        (WormSyncResult Result, IReadOnlyList<(string Operation, string Key)> Calls) Pass(bool full = false, WormSyncRecords? into = null)
+        {
+            counting.Reset();
+            var result = WormOriginals.Sync(_archive, _lifecycle, counting, into ?? records, full);
+            Assert.Empty(result.Failures);
+            _output.WriteLine($"{(full ? "full" : "pass")}: {counting.Count("Head")} HEAD, {counting.Count("Put")} PUT, {counting.Count("SetLegalHold")} legal hold, " +
+                $"{counting.Count("SetRetainUntil")} retain-until calls; written {result.Written}, present {result.AlreadyPresent}, skipped {result.Skipped}");
+            return (result, counting.Calls);
+        }
+        static int Count(IReadOnlyList<(string Operation, string Key)> calls, string operation) => calls.Count(c => c.Operation == operation);
+        static HashSet<string> Keys(IReadOnlyList<(string Operation, string Key)> calls, string operation) => calls.Where(c => c.Operation == operation).Select(c => c.Key).ToHashSet();
+
+        var first = Pass();
+        var second = Pass();
+        _lifecycle.NewHold("Case 3", "Litigation", new HoldScope { Mailbox = "dave@*" });
+        var held = Pass();
+        var quiet = Pass();
+        // bob's year becomes 400 days: only bob's objects are locked longer.
+        _lifecycle.SetPolicy("Year", new() { RetainFor = TimeSpan.FromDays(400) });
+        _lifecycle.Recalculate(whatIf: false);
+        var longer = Pass();
+        var full = Pass(full: true);
+        var afterFull = Pass();
+        // Another store identity (a moved bucket) has nothing recorded: every object is asked again.
+        var moved = Pass(into: records with { StoreKey = records.StoreKey + "moved/" });
+
+        Assert.Equal((6, 6, 0, 0), (Count(first.Calls, "Head"), Count(first.Calls, "Put"), Count(first.Calls, "SetLegalHold"), Count(first.Calls, "SetRetainUntil")));
+        Assert.Equal(all, Keys(first.Calls, "Put"));
+        Assert.Equal((6, 0, 6, 0), (first.Result.Written, first.Result.AlreadyPresent, first.Result.InBucket, first.Result.Skipped));
+        Assert.Empty(second.Calls);
+        Assert.Equal((0, 0, 6, 6), (second.Result.Written, second.Result.AlreadyPresent, second.Result.Skipped, second.Result.InBucket));
+        // The new hold: a HEAD and a legal-hold call for each of dave's objects, nothing else.
+        var daveHashes = dave.Select(HashOf).ToHashSet();
+        Assert.Equal(4, held.Calls.Count);
+        Assert.Equal(daveHashes, Keys(held.Calls, "Head"));
+        Assert.Equal(daveHashes, Keys(held.Calls, "SetLegalHold"));
+        Assert.Equal((2, 0, 2, 4), (held.Result.HoldsSet, held.Result.HoldsCleared, held.Result.AlreadyPresent, held.Result.Skipped));
+        foreach (var id in dave)
+        {
+            Assert.True((await _bucket.HeadAsync(HashOf(id)))!.LegalHold);
+        }
+        Assert.Empty(quiet.Calls);
+        Assert.Equal(6, quiet.Result.Skipped);
+        var bobHashes = bob.Select(HashOf).ToHashSet();
+        Assert.Equal(bobHashes, Keys(longer.Calls, "Head"));
+        Assert.Equal(bobHashes, Keys(longer.Calls, "SetRetainUntil"));
+        Assert.Equal(4, longer.Calls.Count);
+        Assert.Equal((2, 4), (longer.Result.RetentionExtended, longer.Result.Skipped));
+        Assert.Equal(_archive.GetMessage(bob[0])!.ExpiresOn, (await _bucket.HeadAsync(HashOf(bob[0])))!.RetainUntil);
+        Assert.Equal(T0.AddDays(399), _archive.GetMessage(bob[0])!.ExpiresOn);
+        // -Full: a HEAD for every object, nothing to change, nothing skipped.
+        Assert.Equal(6, full.Calls.Count);
+        Assert.Equal(all, Keys(full.Calls, "Head"));
+        Assert.Equal((0, 6, 0, 6), (full.Result.Written, full.Result.AlreadyPresent, full.Result.Skipped, full.Result.InBucket));
+        Assert.Empty(afterFull.Calls);
+        Assert.Equal(6, afterFull.Result.Skipped);
+        Assert.Equal(all, Keys(moved.Calls, "Head"));
+        Assert.Equal((6, 0), (moved.Result.AlreadyPresent, moved.Result.Skipped));
+    }
+
+    [Fact]
+    public async Task An_original_removed_with_its_object_and_archived_again_is_written_again()
+    {
+        ConfigureStore();
+        _lifecycle.NewPolicy("Month", new() { RetainFor = TimeSpan.FromDays(30) });
+        var content = Original("again", "carol@contoso.com");
+        var expired = Store("again", "carol@contoso.com", T0.AddDays(-40), content);
+        var hash = HashOf(expired);
+        var first = JournalObjectStores.SyncConfigured(_store.Store, _archive, _lifecycle, "node-a")!;
+        Assert.Equal(1, first.Written);
+
+        var run = _store.OpenLifecycle("worm-admin", _clock, _store.ObjectStoreLock).RunRetention(whatIf: false);
+        Assert.Equal(1L, run.Removed);
+        Assert.Null(await _bucket.HeadAsync(hash));
+        // Expired again and unheld: the lock it wants is the one recorded for it before, so only
+        // the records going with its removal make this pass ask the bucket.
+        var back = Store("again", "carol@contoso.com", T0.AddDays(-45), content);
+        var again = JournalObjectStores.SyncConfigured(_store.Store, _archive, _lifecycle, "node-a")!;
+
+        Assert.Equal(hash, HashOf(back));
+        Assert.Equal((1, 0, 0), (again.Written, again.Skipped, again.Failures.Count));
+        Assert.NotNull(await _bucket.HeadAsync(hash));
+    }
+
+    [Fact]
+    public async Task An_object_removed_outside_the_module_is_written_again_by_the_pass_after_the_integrity_check_found_it_missing_or_by_a_full_pass()
+    {
+        ConfigureStore();
+        var ids = new[] { Store("x-1", "carol@contoso.com", T0.AddDays(-1)), Store("x-2", "carol@contoso.com", T0.AddDays(-2)), Store("x-3", "carol@contoso.com", T0.AddDays(-3)) };
+        JournalObjectStores.SyncConfigured(_store.Store, _archive, _lifecycle, "node-a");
+        await _bucket.DeleteAsync(HashOf(ids[0]));
+
+        // The records say the object is there: the pass trusts them.
+        var unnoticed = JournalObjectStores.SyncConfigured(_store.Store, _archive, _lifecycle, "node-a")!;
+        var check = ArchiveIntegrity.Run(_store.Store, _archive, 100, "worm-admin", _clock, null, CancellationToken.None, objects: JournalObjectStores.OpenConfigured(_store.Store));
+        var repaired = JournalObjectStores.SyncConfigured(_store.Store, _archive, _lifecycle, "node-a")!;
+        await _bucket.DeleteAsync(HashOf(ids[1]));
+        var full = JournalObjectStores.SyncConfigured(_store.Store, _archive, _lifecycle, "node-a", full: true)!;
+        var status = JournalObjectStores.ReadStatus(_store.Store)!;
+
+        Assert.Equal((0, 3), (unnoticed.Written, unnoticed.Skipped));
+        Assert.Equal(ids[0], check.Problems.Single(p => p.Problem == ArchiveIntegrityProblemKind.Missing).Id);
+        Assert.Equal((1, 2), (repaired.Written, repaired.Skipped));
+        Assert.Equal((1, 2, 0), (full.Written, full.AlreadyPresent, full.Skipped));
+        Assert.Equal((3, 1, 0), (status.InBucket, status.Written, status.Skipped));
+        foreach (var id in ids)
+        {
+            Assert.NotNull(await _bucket.HeadAsync(HashOf(id)));
+        }
+    }
+
+    [Fact]
+    public async Task A_pass_does_not_start_while_another_host_s_pass_holds_the_lease_and_does_once_it_ran_out()
+    {
+        ConfigureStore();
+        var id = Store("leased", "carol@contoso.com", T0.AddDays(-1));
+        var leases = (IStoreLeases)_store.Store;
+        var now = _clock.GetUtcNow();
+        Assert.True(leases.TryTakeLease(JournalObjectStores.SyncLease, "node-b|4242|pass", now, now + JournalObjectStores.SyncLeaseLength));
+
+        var busy = Assert.Throws<WormSyncBusyException>(() => JournalObjectStores.SyncConfigured(_store.Store, _archive, _lifecycle, "node-a"));
+        var loop = new MimecastJournaling.Engine.Listener.WormSyncLoop(_store.Store, _archive, _lifecycle, "node-a", TimeSpan.FromMinutes(5));
+        loop.Start();
+        await Task.Delay(500);
+        await loop.StopAsync();
+
+        Assert.Equal("node-b", busy.Node);
+        Assert.Contains("running on node-b", busy.Message);
+        // Neither the pass nor the listener's round did anything: no status, no object, the other host's lease untouched.
+        Assert.Null(JournalObjectStores.ReadStatus(_store.Store));
+        Assert.Null(await _bucket.HeadAsync(HashOf(id)));
+        Assert.Equal("node-b|4242|pass", leases.GetLease(JournalObjectStores.SyncLease)!.Holder);
+
+        // node-b died in its pass: once its lease ran out, a pass runs and gives the lease back.
+        _clock.Advance(JournalObjectStores.SyncLeaseLength);
+        var result = JournalObjectStores.SyncConfigured(_store.Store, _archive, _lifecycle, "node-a")!;
+
+        Assert.Equal(1, result.Written);
+        Assert.Null(leases.GetLease(JournalObjectStores.SyncLease));
+        Assert.Equal("node-a", JournalObjectStores.ReadStatus(_store.Store)!.Node);
+    }
 }
 
-public sealed class SqliteWormOriginalsContract(MotoServer moto) : WormOriginalsContract(new SqliteBackendUnderTest(), moto), IClassFixture<MotoServer>;
+public sealed class SqliteWormOriginalsContract(MotoServer moto, ITestOutputHelper output) : WormOriginalsContract(new SqliteBackendUnderTest(), moto, output), IClassFixture<MotoServer>;
 
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresWormOriginalsContract(MotoServer moto) : WormOriginalsContract(new PostgresBackendUnderTest(), moto), IClassFixture<MotoServer>;
+public sealed class PostgresWormOriginalsContract(MotoServer moto, ITestOutputHelper output) : WormOriginalsContract(new PostgresBackendUnderTest(), moto, output), IClassFixture<MotoServer>;

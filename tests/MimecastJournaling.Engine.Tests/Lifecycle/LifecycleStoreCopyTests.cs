@@ -48,4 +48,29 @@ public sealed class LifecycleStoreCopyTests : IDisposable
         Assert.Equal((T0.AddDays(364), "Default"), (item.ExpiresOn, item.RetentionPolicy));
         Assert.Equal(["Case"], copied.WithHolds([item])[0].Holds);
     }
+
+    [Fact]
+    public void What_the_worm_sync_recorded_is_copied_so_the_first_pass_after_the_move_asks_the_bucket_nothing_new()
+    {
+        var source = _sqlite.Open();
+        var original = Encoding.ASCII.GetBytes("From: <alice@contoso.com>\r\nMessage-ID: <w@contoso.com>\r\n\r\nw\r\n");
+        var id = source.Archive.Store([new ArchiveSubmission
+        {
+            Received = T0, Source = "file:w.eml", RawReport = original, Original = original, Disposition = ArchiveDisposition.Accept,
+            MessageId = "w@contoso.com", Date = T0.AddDays(-1), Mailboxes = ["bob@contoso.com"],
+        }]).Single().ItemId!.Value;
+        var hash = ((IArchiveBlobInventory)source.Archive).GetOriginalReferences([id]).Single().Hash.ToLowerInvariant();
+        var state = new MimecastJournaling.Engine.ObjectStorage.WormObjectState(hash, T0.AddDays(364), LegalHold: true, Written: true);
+        ((MimecastJournaling.Engine.ObjectStorage.IWormObjectStates)source.Archive).SaveWormStates("|bucket|originals/", [state], T0);
+        // A lease is operational state of the running hosts: not copied.
+        ((IStoreLeases)source.Store).TryTakeLease("objectstore.sync", "host-a", T0, T0.AddMinutes(10));
+
+        var destination = JournalBackend.CreateUncached(PostgresServer.Shared.CreateDatabase());
+        var counts = source.CopyTo(destination, 100, _ => { });
+
+        Assert.All(counts, c => Assert.True(c.Matches, c.Table));
+        Assert.Contains(counts, c => c.Table == "worm_objects" && c.DestinationRows == 1);
+        Assert.Equal(state, ((MimecastJournaling.Engine.ObjectStorage.IWormObjectStates)destination.Archive).ReadWormStates("|bucket|originals/", [hash])[hash]);
+        Assert.Null(((IStoreLeases)destination.Store).GetLease("objectstore.sync"));
+    }
 }
