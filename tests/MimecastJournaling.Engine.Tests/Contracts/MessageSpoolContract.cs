@@ -80,6 +80,41 @@ public abstract class MessageSpoolContract : IDisposable
         Assert.Equal("other", Assert.Single(_spool.List(DefinitionB, null)).Subject);
         Assert.Single(_spool.List(null, 1));
     }
+
+    [Fact]
+    public void A_large_entry_goes_in_from_its_file_and_comes_back_as_one_copy_of_its_bytes()
+    {
+        // A large DATA is spooled from its file (SpoolEntry.DataFile), and read back for the archive
+        // into one array: no second copy of it in the driver's buffers on the way in or out.
+        const int size = 24 * 1024 * 1024;
+        var content = new byte[size];
+        new Random(15).NextBytes(content);
+        Encoding.ASCII.GetBytes("Subject: large\r\n\r\n").CopyTo(content, 0);
+        var file = new FileInfo(Path.Combine(Path.GetTempPath(), "mj-spool-large-" + Guid.NewGuid().ToString("N")));
+        File.WriteAllBytes(file.FullName, content);
+        try
+        {
+            var entry = Entry("large") with { Data = ReadOnlyMemory<byte>.Empty, DataFile = file };
+            _spool.Append([Entry("warm-up")]);
+            _spool.Remove(_spool.TakeDue(T0, 10, long.MaxValue).Select(m => m.Id).ToList());
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var id = _spool.Append([entry]).Single();
+            var appended = GC.GetAllocatedBytesForCurrentThread() - before;
+            before = GC.GetAllocatedBytesForCurrentThread();
+            var taken = Assert.Single(_spool.TakeDue(T0, 10, long.MaxValue));
+            var read = GC.GetAllocatedBytesForCurrentThread() - before;
+
+            Assert.Equal(id, taken.Id);
+            Assert.True(taken.Entry.Data.Span.SequenceEqual(content), "The entry did not come back with its bytes.");
+            Assert.True(read < size + size / 4, $"Reading a {size / 1024 / 1024} MB entry back allocated {read / 1024 / 1024} MB.");
+            Assert.True(appended < size / 4, $"Appending a {size / 1024 / 1024} MB entry from its file allocated {appended / 1024 / 1024} MB.");
+        }
+        finally
+        {
+            file.Delete();
+        }
+    }
 }
 
 public sealed class SqliteMessageSpoolContract() : MessageSpoolContract(new SqliteBackendUnderTest());
