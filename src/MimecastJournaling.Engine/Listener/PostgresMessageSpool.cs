@@ -93,6 +93,8 @@ internal sealed class PostgresMessageSpool : IMessageSpool
 
     public int Count() => (int)_db.Query("SELECT COUNT(*) FROM spool", r => r.GetInt64(0)).Single();
 
+    public DateTimeOffset? OldestReceived() => _db.Query("SELECT received FROM spool ORDER BY id LIMIT 1", r => GetTime(r, 0)).FirstOrDefault();
+
     public void Remove(IReadOnlyList<long> ids)
     {
         if (ids.Count > 0)

@@ -82,6 +82,19 @@ public abstract class MessageSpoolContract : IDisposable
     }
 
     [Fact]
+    public void OldestReceived_is_when_the_first_entry_still_spooled_was_received_and_null_when_empty()
+    {
+        Assert.Null(_spool.OldestReceived());
+        var ids = _spool.Append([Entry("one") with { Received = T0.AddMinutes(1) }, Entry("two") with { Received = T0.AddMinutes(2) }]);
+
+        Assert.Equal(T0.AddMinutes(1), _spool.OldestReceived());
+        _spool.Remove([ids[0]]);
+        Assert.Equal(T0.AddMinutes(2), _spool.OldestReceived());
+        _spool.Remove([ids[1]]);
+        Assert.Null(_spool.OldestReceived());
+    }
+
+    [Fact]
     public void A_large_entry_goes_in_from_its_file_and_comes_back_as_one_copy_of_its_bytes()
     {
         // A large DATA is spooled from its file (SpoolEntry.DataFile), and read back for the archive
