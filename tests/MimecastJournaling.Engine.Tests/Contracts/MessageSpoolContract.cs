@@ -95,6 +95,28 @@ public abstract class MessageSpoolContract : IDisposable
     }
 
     [Fact]
+    public void A_taken_entrys_data_is_not_kept_by_the_spool_once_the_caller_lets_it_go()
+    {
+        // The listener gives a large batch's memory back right after it (LargeObjectRelease): that
+        // works only if nothing of the spool (a driver's buffer, a cache) still refers to the data.
+        _spool.Append([Entry("kept?", padding: 4 * 1024 * 1024)]);
+        var data = TakeOnesData();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+
+        Assert.False(data.IsAlive, "The spool still refers to the data of an entry it handed out.");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private WeakReference TakeOnesData()
+    {
+        var taken = Assert.Single(_spool.TakeDue(T0, 10, long.MaxValue));
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(taken.Entry.Data, out var segment));
+        return new WeakReference(segment.Array);
+    }
+
+    [Fact]
     public void A_large_entry_goes_in_from_its_file_and_comes_back_as_one_copy_of_its_bytes()
     {
         // A large DATA is spooled from its file (SpoolEntry.DataFile), and read back for the archive
