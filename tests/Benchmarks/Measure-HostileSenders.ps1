@@ -9,7 +9,11 @@
 # Targets (issue 15): LargeReport, ManyRecipients and LongLines under 400 MB peak RSS each;
 # ConcurrentLarge under 300 MB. The peak is read once the reports are archived and indexed (the
 # listener's search indexer reads every original too; IndexedSeconds). -Scenario runs some only.
-# The script prints one object per scenario with Target and Met.
+# -Backends SQLite, PostgreSQL (default SQLite) runs each scenario on each: a SQLite file, or a new
+# database on a throwaway PostgreSQL cluster made here as in the tests (tests/Pester/Postgres.ps1:
+# initdb/pg_ctl on a free port, removed at the end), one database per scenario. The PostgreSQL
+# server's own memory is not counted: only the listener's.
+# The script prints one object per backend and scenario with Target and Met.
 # The client side is a .NET TcpClient in this process; nothing is measured in it.
 [CmdletBinding()]
 param(
@@ -21,7 +25,9 @@ param(
     [long] $ConcurrentSize = 25MB,
     [int] $TimeoutSeconds = 900,
     [ValidateSet('LargeReport', 'ManyRecipients', 'LongLines', 'ConcurrentLarge')]
-    [string[]] $Scenario = @('LargeReport', 'ManyRecipients', 'LongLines', 'ConcurrentLarge')
+    [string[]] $Scenario = @('LargeReport', 'ManyRecipients', 'LongLines', 'ConcurrentLarge'),
+    [ValidateSet('SQLite', 'PostgreSQL')]
+    [string[]] $Backends = @('SQLite')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -34,10 +40,10 @@ Import-Module $manifest
 
 $listenerScript = Join-Path $work 'listener.ps1'
 @'
-param($Manifest, $Store, $Port, $PidFile)
+param($Manifest, $Port, $PidFile)
 $ErrorActionPreference = 'Stop'
 Import-Module $Manifest
-$env:MIMECASTJOURNALING_STORE = $Store
+$Store = $env:MIMECASTJOURNALING_STORE
 Register-JournalDomain -Name journal.contoso.com | Out-Null
 New-JournalDefinition 'Bench' journal@journal.contoso.com -SourceIpRange 127.0.0.1 -Encrypted $false -JournalNonInternalAddresses | Out-Null
 Set-Content -LiteralPath $PidFile -Value $PID
@@ -54,14 +60,31 @@ function Get-StatusKb([int] $ProcessId, [string] $Field) {
     [long]((Get-Content -LiteralPath "/proc/$ProcessId/status" | Where-Object { $_ -match "^${Field}:" }) -replace '\D', '')
 }
 
+# The test-made PostgreSQL of the Pester suite (started only when a PostgreSQL row is measured).
+function Get-FreeLoopbackPort { Get-FreePort }
+. (Join-Path $repoRoot 'tests/Pester/Postgres.ps1')
+$script:postgres = $null
+
+# A fresh store for one scenario: a SQLite file, or a new database on the throwaway cluster.
+function New-BenchStore([string] $Name, [string] $Backend) {
+    if ($Backend -eq 'SQLite') {
+        $store = Join-Path $work "$Name/journaling.db"
+        New-Item -ItemType Directory -Path (Split-Path $store) | Out-Null
+        return $store
+    }
+    if (-not $script:postgres) { $script:postgres = Start-TestPostgres }
+    Get-TestPostgresStore $script:postgres (New-TestPostgresDatabase $script:postgres)
+}
+
 # A fresh listener in a child pwsh; returns its process, pid, port and store.
-function Start-BenchListener([string] $Name) {
-    $store = Join-Path $work "$Name/journaling.db"
-    New-Item -ItemType Directory -Path (Split-Path $store) | Out-Null
-    $pidFile = Join-Path $work "$Name.pid"
+function Start-BenchListener([string] $Name, [string] $Backend) {
+    $store = New-BenchStore "$Name-$($Backend.ToLowerInvariant())" $Backend
+    $pidFile = Join-Path $work "$Name-$Backend.pid"
     $port = Get-FreePort
     $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in @('pwsh', '-NoProfile', '-NonInteractive', '-File', $listenerScript, $manifest, $store, "$port", $pidFile)) { $info.ArgumentList.Add($a) }
+    foreach ($a in @('pwsh', '-NoProfile', '-NonInteractive', '-File', $listenerScript, $manifest, "$port", $pidFile)) { $info.ArgumentList.Add($a) }
+    # The store by the environment, not the command line: a PostgreSQL one holds a password.
+    $info.Environment['MIMECASTJOURNALING_STORE'] = $store
     $info.UseShellExecute = $false
     $info.RedirectStandardOutput = $true
     $info.RedirectStandardError = $true
@@ -178,9 +201,10 @@ function Wait-Indexed([string] $Store) {
     }
 }
 
-function New-Figure([string] $Scenario, $Listener, [double] $AcceptSeconds, [double] $ArchivedSeconds, [string] $Replies, [double] $TargetMB, [double] $IndexedSeconds = 0) {
+function New-Figure([string] $Backend, [string] $Scenario, $Listener, [double] $AcceptSeconds, [double] $ArchivedSeconds, [string] $Replies, [double] $TargetMB, [double] $IndexedSeconds = 0) {
     $peak = [math]::Round((Get-StatusKb $Listener.Pid 'VmHWM') / 1024, 1)
     [pscustomobject]@{
+        Backend         = $Backend
         Scenario        = $Scenario
         AcceptSeconds   = [math]::Round($AcceptSeconds, 1)
         ArchivedSeconds = [math]::Round($ArchivedSeconds, 1)
@@ -195,66 +219,69 @@ function New-Figure([string] $Scenario, $Listener, [double] $AcceptSeconds, [dou
 
 $figures = [System.Collections.Generic.List[object]]::new()
 try {
-    # One 150 MB report.
-    if ($Scenario -contains 'LargeReport') {
-    $listener = Start-BenchListener 'large'
-    try {
-        $watch = [Diagnostics.Stopwatch]::StartNew()
-        $reply = [HostileBenchClient]::SendLarge($listener.Port, $LargeReportSize, 'bench-large')
-        $accepted = $watch.Elapsed.TotalSeconds
-        if ($reply -like '250*') { $null = Wait-Archived $listener.Store 1 }
-        $archived = $watch.Elapsed.TotalSeconds
-        Wait-Indexed $listener.Store
-        $figures.Add((New-Figure 'LargeReport' $listener $accepted $archived $reply 400 $watch.Elapsed.TotalSeconds))
-    } finally { Stop-BenchListener $listener }
-    }
+    foreach ($backend in $Backends) {
+        # One 150 MB report.
+        if ($Scenario -contains 'LargeReport') {
+            $listener = Start-BenchListener 'large' $backend
+            try {
+                $watch = [Diagnostics.Stopwatch]::StartNew()
+                $reply = [HostileBenchClient]::SendLarge($listener.Port, $LargeReportSize, 'bench-large')
+                $accepted = $watch.Elapsed.TotalSeconds
+                if ($reply -like '250*') { $null = Wait-Archived $listener.Store 1 }
+                $archived = $watch.Elapsed.TotalSeconds
+                Wait-Indexed $listener.Store
+                $figures.Add((New-Figure $backend 'LargeReport' $listener $accepted $archived $reply 400 $watch.Elapsed.TotalSeconds))
+            } finally { Stop-BenchListener $listener }
+        }
 
-    # One envelope journal report listing 100,000 recipients.
-    if ($Scenario -contains 'ManyRecipients') {
-    $listener = Start-BenchListener 'recipients'
-    try {
-        $envelope = [Text.StringBuilder]::new("Sender: alice@contoso.com`r`nSubject: many`r`nMessage-Id: <bench-many@contoso.com>`r`n")
-        for ($i = 0; $i -lt $Recipients; $i++) { $null = $envelope.Append("To: user$i@contoso.com`r`n") }
-        $report = "From: Microsoft Exchange <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@contoso.com>`r`nTo: journal@journal.contoso.com`r`n" +
-            "Subject: many`r`nMessage-ID: <bench-many-report@journal.report.generator>`r`nX-MS-Journal-Report:`r`nMIME-Version: 1.0`r`n" +
-            "Content-Type: multipart/mixed; boundary=`"b`"`r`n`r`n--b`r`nContent-Type: text/plain; charset=us-ascii`r`n`r`n" + $envelope.ToString() +
-            "`r`n--b`r`nContent-Type: message/rfc822`r`n`r`nFrom: alice@contoso.com`r`nTo: bob@contoso.com`r`nSubject: many`r`nMessage-ID: <bench-many@contoso.com>`r`n`r`nhello`r`n--b--"
-        $bytes = [Text.Encoding]::ASCII.GetBytes($report)
-        $watch = [Diagnostics.Stopwatch]::StartNew()
-        $reply = [HostileBenchClient]::SendBytes($listener.Port, $bytes)
-        $accepted = $watch.Elapsed.TotalSeconds
-        if ($reply -like '250*') { $null = Wait-Archived $listener.Store 1 }
-        $archived = $watch.Elapsed.TotalSeconds
-        Wait-Indexed $listener.Store
-        $figures.Add((New-Figure 'ManyRecipients' $listener $accepted $archived $reply 400 $watch.Elapsed.TotalSeconds))
-    } finally { Stop-BenchListener $listener }
-    }
+        # One envelope journal report listing 100,000 recipients.
+        if ($Scenario -contains 'ManyRecipients') {
+            $listener = Start-BenchListener 'recipients' $backend
+            try {
+                $envelope = [Text.StringBuilder]::new("Sender: alice@contoso.com`r`nSubject: many`r`nMessage-Id: <bench-many@contoso.com>`r`n")
+                for ($i = 0; $i -lt $Recipients; $i++) { $null = $envelope.Append("To: user$i@contoso.com`r`n") }
+                $report = "From: Microsoft Exchange <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@contoso.com>`r`nTo: journal@journal.contoso.com`r`n" +
+                    "Subject: many`r`nMessage-ID: <bench-many-report@journal.report.generator>`r`nX-MS-Journal-Report:`r`nMIME-Version: 1.0`r`n" +
+                    "Content-Type: multipart/mixed; boundary=`"b`"`r`n`r`n--b`r`nContent-Type: text/plain; charset=us-ascii`r`n`r`n" + $envelope.ToString() +
+                    "`r`n--b`r`nContent-Type: message/rfc822`r`n`r`nFrom: alice@contoso.com`r`nTo: bob@contoso.com`r`nSubject: many`r`nMessage-ID: <bench-many@contoso.com>`r`n`r`nhello`r`n--b--"
+                $bytes = [Text.Encoding]::ASCII.GetBytes($report)
+                $watch = [Diagnostics.Stopwatch]::StartNew()
+                $reply = [HostileBenchClient]::SendBytes($listener.Port, $bytes)
+                $accepted = $watch.Elapsed.TotalSeconds
+                if ($reply -like '250*') { $null = Wait-Archived $listener.Store 1 }
+                $archived = $watch.Elapsed.TotalSeconds
+                Wait-Indexed $listener.Store
+                $figures.Add((New-Figure $backend 'ManyRecipients' $listener $accepted $archived $reply 400 $watch.Elapsed.TotalSeconds))
+            } finally { Stop-BenchListener $listener }
+        }
 
-    # 8 connections, each 32 MB without a line end.
-    if ($Scenario -contains 'LongLines') {
-    $listener = Start-BenchListener 'longlines'
-    try {
-        $watch = [Diagnostics.Stopwatch]::StartNew()
-        $replies = [HostileBenchClient]::LongLines($listener.Port, $LongLineSessions, $LongLineSize) | Group-Object | ForEach-Object { "$($_.Count) x $($_.Name)" }
-        $figures.Add((New-Figure 'LongLines' $listener $watch.Elapsed.TotalSeconds 0 ($replies -join '; ') 400))
-    } finally { Stop-BenchListener $listener }
-    }
+        # 8 connections, each 32 MB without a line end.
+        if ($Scenario -contains 'LongLines') {
+            $listener = Start-BenchListener 'longlines' $backend
+            try {
+                $watch = [Diagnostics.Stopwatch]::StartNew()
+                $replies = [HostileBenchClient]::LongLines($listener.Port, $LongLineSessions, $LongLineSize) | Group-Object | ForEach-Object { "$($_.Count) x $($_.Name)" }
+                $figures.Add((New-Figure $backend 'LongLines' $listener $watch.Elapsed.TotalSeconds 0 ($replies -join '; ') 400))
+            } finally { Stop-BenchListener $listener }
+        }
 
-    # 20 reports of 25 MB at once.
-    if ($Scenario -contains 'ConcurrentLarge') {
-    $listener = Start-BenchListener 'concurrent'
-    try {
-        $watch = [Diagnostics.Stopwatch]::StartNew()
-        $replies = [HostileBenchClient]::SendLargeConcurrently($listener.Port, $ConcurrentSessions, $ConcurrentSize)
-        $accepted = $watch.Elapsed.TotalSeconds
-        $null = Wait-Archived $listener.Store $ConcurrentSessions
-        $archived = $watch.Elapsed.TotalSeconds
-        Wait-Indexed $listener.Store
-        $summary = $replies | ForEach-Object { ($_ -split ' ')[0] } | Group-Object | ForEach-Object { "$($_.Count) x $($_.Name)" }
-        $figures.Add((New-Figure 'ConcurrentLarge' $listener $accepted $archived ($summary -join '; ') 300 $watch.Elapsed.TotalSeconds))
-    } finally { Stop-BenchListener $listener }
+        # 20 reports of 25 MB at once.
+        if ($Scenario -contains 'ConcurrentLarge') {
+            $listener = Start-BenchListener 'concurrent' $backend
+            try {
+                $watch = [Diagnostics.Stopwatch]::StartNew()
+                $replies = [HostileBenchClient]::SendLargeConcurrently($listener.Port, $ConcurrentSessions, $ConcurrentSize)
+                $accepted = $watch.Elapsed.TotalSeconds
+                $null = Wait-Archived $listener.Store $ConcurrentSessions
+                $archived = $watch.Elapsed.TotalSeconds
+                Wait-Indexed $listener.Store
+                $summary = $replies | ForEach-Object { ($_ -split ' ')[0] } | Group-Object | ForEach-Object { "$($_.Count) x $($_.Name)" }
+                $figures.Add((New-Figure $backend 'ConcurrentLarge' $listener $accepted $archived ($summary -join '; ') 300 $watch.Elapsed.TotalSeconds))
+            } finally { Stop-BenchListener $listener }
+        }
     }
 } finally {
+    if ($script:postgres) { Stop-TestPostgres $script:postgres -Remove }
     Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
 }
 $figures

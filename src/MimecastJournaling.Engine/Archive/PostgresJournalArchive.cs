@@ -513,9 +513,10 @@ internal sealed class PostgresJournalArchive : IJournalArchive, IArchiveBlobInve
         _db.Write((c, t) => Execute(c, t, "DELETE FROM worm_objects WHERE store_key = @k AND hash = ANY(@h)", ("@k", storeKey), ("@h", hashes.ToArray())));
     }
 
-    // A report stored as a residue is rebuilt from the message blobs it refers to.
+    // A report stored as a residue is rebuilt from the message blobs it refers to. The row is read
+    // column by column, in order (see QuerySequential): one copy of the stored bytes.
     private byte[]? ReadBlob(string sql, object id) =>
-        _db.Query(sql, r => (Codec: r.GetString(0), Data: (byte[])r.GetValue(1), Size: r.GetInt64(2), Hash: r.GetString(3)), ("@id", id))
+        _db.QuerySequential(sql, r => (Codec: r.GetString(0), Data: r.GetFieldValue<byte[]>(1), Size: r.GetInt64(2), Hash: r.GetString(3)), ("@id", id))
             .Select(b => ReportBlob.Decode(b.Codec, b.Data, b.Size, b.Hash, hash => ReadBlob("SELECT codec, data, size, hash FROM blobs WHERE hash = @id", hash)))
             .FirstOrDefault();
 

@@ -167,8 +167,9 @@ internal sealed class PostgresLifecycleStore(PostgresDatabase db) : ILifecycleSt
                 return RemovalCounts.None;
             }
             var array = ids.ToArray();
-            var reports = Query(c, t, "SELECT r.raw_hash, b.codec, b.data FROM reports r JOIN blobs b ON b.hash = r.raw_hash WHERE r.item_id = ANY(@ids)",
-                r => (Hash: r.GetString(0), Codec: r.GetString(1), Data: (byte[])r.GetValue(2)), ("@ids", array));
+            // Column by column, in order (see QuerySequential): no row buffer as large as a report.
+            var reports = QuerySequential(c, t, "SELECT r.raw_hash, b.codec, b.data FROM reports r JOIN blobs b ON b.hash = r.raw_hash WHERE r.item_id = ANY(@ids)",
+                r => (Hash: r.GetString(0), Codec: r.GetString(1), Data: r.GetFieldValue<byte[]>(2)), ("@ids", array));
             var candidates = RemovedBlobs.Candidates(reports, Query(c, t, "SELECT original_hash, clear_text_hash FROM items WHERE id = ANY(@ids)",
                          r => (r.GetString(0), GetStringOrNull(r, 1)), ("@ids", array)));
             long recipients = 0;

@@ -72,6 +72,13 @@ public interface IMessageSpool
 
     int Count();
 
+    /// <summary>
+    /// When the oldest entry still spooled (the lowest id) was received; null when the spool is
+    /// empty. Reads no entry's data: the listener's watch asks every minute, and the oldest entry
+    /// may be a large report waiting for the archive.
+    /// </summary>
+    DateTimeOffset? OldestReceived();
+
     /// <summary>Removes entries whose reports the archive has committed.</summary>
     void Remove(IReadOnlyList<long> ids);
 

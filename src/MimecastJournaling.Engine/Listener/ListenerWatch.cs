@@ -166,7 +166,8 @@ internal sealed class ListenerWatch
             }
         }
         var length = _spool.Count();
-        TimeSpan? oldest = length == 0 ? null : _spool.List(null, 1).FirstOrDefault() is { } first ? now - first.Received : null;
+        // Not from the queue's list: that parses the oldest report whole (it may be 150 MB, outside the memory budget).
+        TimeSpan? oldest = length == 0 ? null : _spool.OldestReceived() is { } received ? now - received : null;
         return new ListenerWatchReport(now, conditions, definitions, length, oldest, certificate);
     }
 

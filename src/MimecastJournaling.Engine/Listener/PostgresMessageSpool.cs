@@ -50,12 +50,14 @@ internal sealed class PostgresMessageSpool : IMessageSpool
                         "VALUES (@received, @source, @did, @definition, @from, @rcpt, @size, @data, @node) RETURNING id",
                         ("received", e.Received), ("source", e.Source), ("did", e.DefinitionId.ToString()), ("definition", e.Definition),
                         ("from", e.MailFrom), ("rcpt", JsonSerializer.Serialize(e.Recipients)), ("size", e.Size), ("node", _node));
-                    // A large message is streamed from its file, never whole in memory.
+                    // A large message is streamed from its file, never whole in memory. No Size on the
+                    // parameter: with one, Npgsql reads the stream into memory first (in a growing array:
+                    // about two and a half times the message); without, it copies the file in chunks.
                     if (e.DataFile is { } dataFile)
                     {
                         var file = new FileStream(dataFile.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
                         files.Add(file);
-                        command.Parameters.Add(new NpgsqlParameter("data", NpgsqlDbType.Bytea) { Value = file, Size = checked((int)file.Length) });
+                        command.Parameters.Add(new NpgsqlParameter("data", NpgsqlDbType.Bytea) { Value = file });
                     }
                     else
                     {
@@ -91,6 +93,8 @@ internal sealed class PostgresMessageSpool : IMessageSpool
 
     public int Count() => (int)_db.Query("SELECT COUNT(*) FROM spool", r => r.GetInt64(0)).Single();
 
+    public DateTimeOffset? OldestReceived() => _db.Query("SELECT received FROM spool ORDER BY id LIMIT 1", r => GetTime(r, 0)).FirstOrDefault();
+
     public void Remove(IReadOnlyList<long> ids)
     {
         if (ids.Count > 0)
@@ -124,23 +128,24 @@ internal sealed class PostgresMessageSpool : IMessageSpool
             }
             // The rows stay locked (SKIP LOCKED: other hosts pass them by) while this waits.
             beforeRead?.Invoke(total);
-            return Query(c, t,
+            // Row by row as the rows arrive, the data last (see QuerySequential): one copy of each message.
+            return QuerySequential(c, t,
                 "UPDATE spool SET lease_owner = @node, lease_until = @until WHERE id = ANY(@ids) " +
-                "RETURNING id, received, source, definition_id, definition, mail_from, recipients, data, attempts, node",
-                r => new SpooledMessage(
-                    r.GetInt64(0),
-                    new SpoolEntry(
-                        GetTime(r, 1) ?? default,
-                        r.GetString(2),
-                        Guid.Parse(r.GetString(3)),
-                        r.GetString(4),
-                        GetStringOrNull(r, 5),
-                        JsonSerializer.Deserialize<string[]>(r.GetString(6)) ?? [],
-                        r.GetFieldValue<byte[]>(7))
-                    {
-                        Node = GetStringOrNull(r, 9),
-                    },
-                    r.GetInt32(8)),
+                "RETURNING id, received, source, definition_id, definition, mail_from, recipients, attempts, node, data",
+                r =>
+                {
+                    var id = r.GetInt64(0);
+                    var received = GetTime(r, 1) ?? default;
+                    var source = r.GetString(2);
+                    var definitionId = Guid.Parse(r.GetString(3));
+                    var definition = r.GetString(4);
+                    var mailFrom = GetStringOrNull(r, 5);
+                    var recipients = JsonSerializer.Deserialize<string[]>(r.GetString(6)) ?? [];
+                    var attempts = r.GetInt32(7);
+                    var node = GetStringOrNull(r, 8);
+                    var data = r.GetFieldValue<byte[]>(9);
+                    return new SpooledMessage(id, new SpoolEntry(received, source, definitionId, definition, mailFrom, recipients, data) { Node = node }, attempts);
+                },
                 ("node", _node), ("until", now + _lease), ("ids", chosen.ToArray())).OrderBy(m => m.Id).ToList();
         });
 
@@ -157,27 +162,38 @@ internal sealed class PostgresMessageSpool : IMessageSpool
 
     public IReadOnlyList<QueuedReport> List(Guid? definitionId, int? first)
     {
-        var sql = "SELECT id, received, source, definition, mail_from, recipients, size, attempts, next_attempt, last_error, data, node FROM spool"
+        var sql = "SELECT id, received, source, definition, mail_from, recipients, size, attempts, next_attempt, last_error, node, data FROM spool"
             + (definitionId is null ? string.Empty : " WHERE definition_id = @did") + " ORDER BY id LIMIT @max";
-        return _db.Query(sql, r =>
+        // Row by row, the data last (see QuerySequential): what the queue shows comes from the envelope.
+        return _db.QuerySequential(sql, r =>
         {
-            var report = Parsing.JournalReportParser.Parse(r.GetFieldValue<byte[]>(10));
+            var id = r.GetInt64(0);
+            var received = GetTime(r, 1) ?? default;
+            var source = r.GetString(2);
+            var definition = r.GetString(3);
+            var mailFrom = GetStringOrNull(r, 4);
+            var recipients = JsonSerializer.Deserialize<string[]>(r.GetString(5)) ?? [];
+            var size = r.GetInt64(6);
             var attempts = r.GetInt32(7);
+            var nextAttempt = GetTime(r, 8);
+            var lastError = GetStringOrNull(r, 9);
+            var node = GetStringOrNull(r, 10);
+            var report = Parsing.JournalReportParser.Parse(r.GetFieldValue<byte[]>(11));
             return new QueuedReport
             {
-                Id = r.GetInt64(0),
-                Received = GetTime(r, 1) ?? default,
-                Source = r.GetString(2),
-                Definition = r.GetString(3),
-                Sender = report.Sender ?? GetStringOrNull(r, 4),
-                Recipient = string.Join(", ", JsonSerializer.Deserialize<string[]>(r.GetString(5)) ?? []),
+                Id = id,
+                Received = received,
+                Source = source,
+                Definition = definition,
+                Sender = report.Sender ?? mailFrom,
+                Recipient = string.Join(", ", recipients),
                 Subject = report.Subject,
-                Size = r.GetInt64(6),
+                Size = size,
                 Attempts = attempts,
-                NextAttempt = GetTime(r, 8),
-                LastError = GetStringOrNull(r, 9),
+                NextAttempt = nextAttempt,
+                LastError = lastError,
                 State = attempts == 0 ? QueuedReportState.Waiting : QueuedReportState.Failed,
-                Node = GetStringOrNull(r, 11),
+                Node = node,
             };
         }, ("did", definitionId?.ToString()), ("max", (long?)first ?? long.MaxValue));
     }

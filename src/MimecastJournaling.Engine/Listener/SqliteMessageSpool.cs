@@ -142,6 +142,8 @@ internal sealed class SqliteMessageSpool : IMessageSpool
 
     public int Count() => _db.Query("SELECT COUNT(*) FROM spool", r => r.GetInt32(0)).Single();
 
+    public DateTimeOffset? OldestReceived() => _db.Query("SELECT received FROM spool ORDER BY id LIMIT 1", r => ParseTime(r, 0)).FirstOrDefault();
+
     public void Remove(IReadOnlyList<long> ids) =>
         _db.Write((c, t) => Execute(c, t, $"DELETE FROM spool WHERE id IN ({string.Join(',', ids)})"));
 

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Net.Sockets;
 using MimecastJournaling.Engine.Configuration;
 using Npgsql;
@@ -112,10 +113,30 @@ internal sealed class PostgresDatabase : IDisposable
         });
 
     public static List<T> Query<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, Func<NpgsqlDataReader, T> read,
-        params (string Name, object? Value)[] parameters)
+        params (string Name, object? Value)[] parameters) =>
+        Query(connection, transaction, sql, read, CommandBehavior.Default, parameters);
+
+    /// <summary>
+    /// As <see cref="Query{T}(string, Func{NpgsqlDataReader, T}, ValueTuple{string, object?}[])"/>, for rows that
+    /// carry a large bytea (a message): each row is read column by column as it arrives
+    /// (<see cref="CommandBehavior.SequentialAccess"/>), so <paramref name="read"/> must read the columns in
+    /// their order, each once. Read whole, Npgsql first takes a row larger than its read buffer into a buffer
+    /// of its own (the row's size rounded up to a power of two), and the pooled connection keeps that buffer
+    /// after the row is read: a 150 MB message left 256 MB behind on each connection that read it.
+    /// </summary>
+    public List<T> QuerySequential<T>(string sql, Func<NpgsqlDataReader, T> read, params (string Name, object? Value)[] parameters) =>
+        Read(connection => Query(connection, null, sql, read, CommandBehavior.SequentialAccess, parameters));
+
+    /// <summary>As <see cref="QuerySequential{T}(string, Func{NpgsqlDataReader, T}, ValueTuple{string, object?}[])"/>, on a connection (and transaction) of the caller's.</summary>
+    public static List<T> QuerySequential<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, Func<NpgsqlDataReader, T> read,
+        params (string Name, object? Value)[] parameters) =>
+        Query(connection, transaction, sql, read, CommandBehavior.SequentialAccess, parameters);
+
+    private static List<T> Query<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, Func<NpgsqlDataReader, T> read,
+        CommandBehavior behavior, (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, transaction, sql, parameters);
-        using var reader = command.ExecuteReader();
+        using var reader = command.ExecuteReader(behavior);
         var results = new List<T>();
         while (reader.Read())
         {

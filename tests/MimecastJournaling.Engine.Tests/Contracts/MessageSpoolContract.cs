@@ -80,6 +80,76 @@ public abstract class MessageSpoolContract : IDisposable
         Assert.Equal("other", Assert.Single(_spool.List(DefinitionB, null)).Subject);
         Assert.Single(_spool.List(null, 1));
     }
+
+    [Fact]
+    public void OldestReceived_is_when_the_first_entry_still_spooled_was_received_and_null_when_empty()
+    {
+        Assert.Null(_spool.OldestReceived());
+        var ids = _spool.Append([Entry("one") with { Received = T0.AddMinutes(1) }, Entry("two") with { Received = T0.AddMinutes(2) }]);
+
+        Assert.Equal(T0.AddMinutes(1), _spool.OldestReceived());
+        _spool.Remove([ids[0]]);
+        Assert.Equal(T0.AddMinutes(2), _spool.OldestReceived());
+        _spool.Remove([ids[1]]);
+        Assert.Null(_spool.OldestReceived());
+    }
+
+    [Fact]
+    public void A_taken_entrys_data_is_not_kept_by_the_spool_once_the_caller_lets_it_go()
+    {
+        // The listener gives a large batch's memory back right after it (LargeObjectRelease): that
+        // works only if nothing of the spool (a driver's buffer, a cache) still refers to the data.
+        _spool.Append([Entry("kept?", padding: 4 * 1024 * 1024)]);
+        var data = TakeOnesData();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+
+        Assert.False(data.IsAlive, "The spool still refers to the data of an entry it handed out.");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private WeakReference TakeOnesData()
+    {
+        var taken = Assert.Single(_spool.TakeDue(T0, 10, long.MaxValue));
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(taken.Entry.Data, out var segment));
+        return new WeakReference(segment.Array);
+    }
+
+    [Fact]
+    public void A_large_entry_goes_in_from_its_file_and_comes_back_as_one_copy_of_its_bytes()
+    {
+        // A large DATA is spooled from its file (SpoolEntry.DataFile), and read back for the archive
+        // into one array: no second copy of it in the driver's buffers on the way in or out.
+        const int size = 24 * 1024 * 1024;
+        var content = new byte[size];
+        new Random(15).NextBytes(content);
+        Encoding.ASCII.GetBytes("Subject: large\r\n\r\n").CopyTo(content, 0);
+        var file = new FileInfo(Path.Combine(Path.GetTempPath(), "mj-spool-large-" + Guid.NewGuid().ToString("N")));
+        File.WriteAllBytes(file.FullName, content);
+        try
+        {
+            var entry = Entry("large") with { Data = ReadOnlyMemory<byte>.Empty, DataFile = file };
+            _spool.Append([Entry("warm-up")]);
+            _spool.Remove(_spool.TakeDue(T0, 10, long.MaxValue).Select(m => m.Id).ToList());
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var id = _spool.Append([entry]).Single();
+            var appended = GC.GetAllocatedBytesForCurrentThread() - before;
+            before = GC.GetAllocatedBytesForCurrentThread();
+            var taken = Assert.Single(_spool.TakeDue(T0, 10, long.MaxValue));
+            var read = GC.GetAllocatedBytesForCurrentThread() - before;
+
+            Assert.Equal(id, taken.Id);
+            Assert.True(taken.Entry.Data.Span.SequenceEqual(content), "The entry did not come back with its bytes.");
+            Assert.True(read < size + size / 4, $"Reading a {size / 1024 / 1024} MB entry back allocated {read / 1024 / 1024} MB.");
+            Assert.True(appended < size / 4, $"Appending a {size / 1024 / 1024} MB entry from its file allocated {appended / 1024 / 1024} MB.");
+        }
+        finally
+        {
+            file.Delete();
+        }
+    }
 }
 
 public sealed class SqliteMessageSpoolContract() : MessageSpoolContract(new SqliteBackendUnderTest());

@@ -416,6 +416,7 @@ internal sealed class GatedSpool(IMessageSpool inner) : IMessageSpool
     }
 
     public int Count() => inner.Count();
+    public DateTimeOffset? OldestReceived() => inner.OldestReceived();
     public void Remove(IReadOnlyList<long> ids) => inner.Remove(ids);
     public void Sync() => inner.Sync();
     public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes, Action<long>? beforeRead = null) => inner.TakeDue(now, maxCount, maxBytes, beforeRead);

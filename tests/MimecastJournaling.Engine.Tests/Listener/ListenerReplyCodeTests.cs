@@ -362,6 +362,8 @@ internal sealed class FailingSpool(IMessageSpool inner, bool syncFails = false) 
 
     public int Count() => inner.Count();
 
+    public DateTimeOffset? OldestReceived() => inner.OldestReceived();
+
     public void Remove(IReadOnlyList<long> ids) => inner.Remove(ids);
 
     public IReadOnlyList<SpooledMessage> TakeDue(DateTimeOffset now, int maxCount, long maxBytes, Action<long>? beforeRead = null) => inner.TakeDue(now, maxCount, maxBytes, beforeRead);
