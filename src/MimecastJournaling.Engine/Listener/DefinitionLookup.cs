@@ -11,17 +11,21 @@ namespace MimecastJournaling.Engine.Listener;
 /// the next connection or command without a restart. Ranges are parsed once per copy.
 /// A definition with no SourceIpRange accepts only from the installation's ranges (fail closed).
 /// </summary>
-internal sealed class DefinitionLookup
+internal sealed class DefinitionLookup : IDisposable
 {
     private readonly IJournalStore _store;
+    private readonly IDisposable? _versionWatch;
     private volatile Snapshot? _snapshot;
 
     public DefinitionLookup(IJournalStore store)
     {
         _store = store;
         // Asked for every SMTP command: on PostgreSQL, answered from memory until a version moves.
-        _store.WatchVersions();
+        _versionWatch = _store.WatchVersions();
     }
+
+    /// <summary>Stops the version watch (the listener stopped).</summary>
+    public void Dispose() => _versionWatch?.Dispose();
 
     /// <summary>Connect-time check: is the address in the range of any definition (enabled or not), or in the installation's ranges?</summary>
     public bool IsAllowedByAnyDefinition(IPAddress address)

@@ -69,6 +69,8 @@ public sealed partial class JournalListener : IAsyncDisposable
 
     public ListenerCounters Counters { get; } = new();
 
+    private DefinitionLookup? _definitions;
+
     /// <summary>The archive's lifecycle, for the daily retention run of the watch (null: no retention runs).</summary>
     public JournalLifecycle? Lifecycle { get; init; }
 
@@ -107,6 +109,8 @@ public sealed partial class JournalListener : IAsyncDisposable
             StopSockets();
             _ = _writer?.StopAsync();
             _server = null;
+            _definitions?.Dispose();
+            _definitions = null;
             throw;
         }
         return Task.CompletedTask;
@@ -114,7 +118,7 @@ public sealed partial class JournalListener : IAsyncDisposable
 
     private void StartServing(Dictionary<IPEndPoint, (TcpListener Socket, bool ImplicitTls)> bound, CancellationToken cancellationToken)
     {
-        var definitions = new DefinitionLookup(_store);
+        var definitions = _definitions = new DefinitionLookup(_store);
         var gate = new ConnectionGate(definitions, Counters, _options.MaxConnections, _options.MaxConnectionsPerSource);
         var health = new DefinitionHealth(_store, _options.FailuresBeforeError, _clock);
         var spoolLength = new SpoolLength();
@@ -295,6 +299,9 @@ public sealed partial class JournalListener : IAsyncDisposable
         await _watch!.StopAsync().ConfigureAwait(false);
         _hardStop!.Dispose();
         _server = null;
+        // Its version watch holds a PostgreSQL connection of its own.
+        _definitions?.Dispose();
+        _definitions = null;
         OnStopped();
     }
 

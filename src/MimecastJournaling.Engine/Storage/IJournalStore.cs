@@ -80,13 +80,11 @@ public interface IJournalStore : IDisposable
     long GetConfigurationVersion();
 
     /// <summary>
-    /// For a long-lived reader (a listener): from now on the two versions may be answered without a
-    /// query where the backend is told of every move (PostgreSQL: LISTEN/NOTIFY). Nothing to do
-    /// where reading them costs nothing (a SQLite file).
+    /// For a long-lived reader (a listener): until the returned hold is disposed, the two versions
+    /// may be answered without a query where the backend is told of every move (PostgreSQL:
+    /// LISTEN/NOTIFY, on a connection of its own). Null where reading them costs nothing (a SQLite file).
     /// </summary>
-    void WatchVersions()
-    {
-    }
+    IDisposable? WatchVersions() => null;
     string? GetSmtpPasswordHash(Guid definitionId);
     void InsertDefinition(JournalDefinition definition, string? smtpPasswordHash, IReadOnlyList<JournalEvent> events);
     void UpdateDefinition(JournalDefinition definition, PasswordHashChange passwordHash, IReadOnlyList<JournalEvent> events);

@@ -19,38 +19,82 @@ internal sealed class PostgresDatabase : IDisposable
     {
         Location = location.Display;
         _source = NpgsqlDataSource.Create(location.ConnectionString);
+        _unpooled = new Lazy<NpgsqlDataSource>(() =>
+            NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(location.ConnectionString) { Pooling = false }.ConnectionString));
     }
+
+    private readonly Lazy<NpgsqlDataSource> _unpooled;
+
+    /// <summary>A connection outside the pool, closed for good when disposed (a long-lived LISTEN must not hold a pooled one).</summary>
+    public NpgsqlConnection OpenUnpooled() => _unpooled.Value.OpenConnection();
 
     /// <summary>For display: no password.</summary>
     public string Location { get; }
 
     public NpgsqlConnection Open() => _source.OpenConnection();
 
+    private readonly object _watchLock = new();
     private PostgresVersionWatch? _versionWatch;
+    private int _watchers;
 
-    /// <summary>The LISTEN on version moves, once a long-lived reader asked for it (<see cref="WatchVersions"/>); null before.</summary>
+    /// <summary>The LISTEN on version moves while a long-lived reader holds it (<see cref="WatchVersions"/>); null otherwise.</summary>
     public PostgresVersionWatch? VersionWatch => Volatile.Read(ref _versionWatch);
 
-    /// <summary>Starts the one LISTEN of this database object on version moves (a second call keeps the first).</summary>
-    public PostgresVersionWatch WatchVersions()
+    /// <summary>
+    /// Holds the one LISTEN of this database object on version moves (started by the first holder);
+    /// disposing the last hold stops it and gives its connection back.
+    /// </summary>
+    public IDisposable WatchVersions()
     {
-        if (VersionWatch is { } running)
+        lock (_watchLock)
         {
-            return running;
+            if (_watchers++ == 0)
+            {
+                Volatile.Write(ref _versionWatch, new PostgresVersionWatch(this));
+            }
         }
-        var watch = new PostgresVersionWatch(this);
-        if (Interlocked.CompareExchange(ref _versionWatch, watch, null) is { } other)
+        return new WatchHold(this);
+    }
+
+    private void Release()
+    {
+        PostgresVersionWatch? stopped = null;
+        lock (_watchLock)
         {
-            watch.Dispose();
-            return other;
+            if (--_watchers == 0)
+            {
+                stopped = _versionWatch;
+                Volatile.Write(ref _versionWatch, null);
+            }
         }
-        return watch;
+        stopped?.Dispose();
+    }
+
+    private sealed class WatchHold(PostgresDatabase database) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                database.Release();
+            }
+        }
     }
 
     public void Dispose()
     {
-        _versionWatch?.Dispose();
+        lock (_watchLock)
+        {
+            _versionWatch?.Dispose();
+            _versionWatch = null;
+        }
         _source.Dispose();
+        if (_unpooled.IsValueCreated)
+        {
+            _unpooled.Value.Dispose();
+        }
     }
 
     public List<T> Query<T>(string sql, Func<NpgsqlDataReader, T> read, params (string Name, object? Value)[] parameters) =>

@@ -52,7 +52,7 @@ internal sealed class PostgresJournalStore : IJournalStore, IEventChainSource, I
     public long GetConfigurationVersion() => ReadVersion("configuration");
 
     /// <summary>A listener's lookups answer from memory until a version moves (LISTEN/NOTIFY: <see cref="PostgresVersionWatch"/>).</summary>
-    public void WatchVersions() => _db.WatchVersions();
+    public IDisposable? WatchVersions() => _db.WatchVersions();
 
     /// <summary>How many times a version was read from the database (tests: the watch answers the rest).</summary>
     internal long VersionQueries => Interlocked.Read(ref _versionQueries);

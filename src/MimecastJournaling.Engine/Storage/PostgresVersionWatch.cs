@@ -107,7 +107,7 @@ internal sealed class PostgresVersionWatch : IDisposable
         {
             try
             {
-                await using var connection = _db.Open();
+                await using var connection = _db.OpenUnpooled();
                 connection.Notification += (_, _) => Forget();
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                 {

@@ -13,14 +13,18 @@ namespace MimecastJournaling.Engine.Tests.Contracts;
 /// another host commits. Each host is a backend object of its own, as another process would have.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresVersionWatchTests
+public sealed class PostgresVersionWatchTests : IDisposable
 {
     private readonly string _location = PostgresServer.Shared.CreateDatabase();
 
-    private static async Task<PostgresVersionWatch> Watch(JournalBackend host)
+    private readonly List<IDisposable> _holds = [];
+
+    public void Dispose() => _holds.ForEach(h => h.Dispose());
+
+    private async Task<PostgresVersionWatch> Watch(JournalBackend host)
     {
         var store = (PostgresJournalStore)host.Store;
-        store.WatchVersions();
+        _holds.Add(store.WatchVersions()!);
         var watch = store.Database.VersionWatch!;
         // Only a notification can explain a new answer within the test (not the age limit).
         watch.MaxAge = TimeSpan.FromHours(1);
@@ -36,7 +40,7 @@ public sealed class PostgresVersionWatchTests
         var admin = new JournalConfiguration(adminHost.Store, "admin", TimeProvider.System);
         var store = (PostgresJournalStore)listenerHost.Store;
         await Watch(listenerHost);
-        var lookup = new DefinitionLookup(listenerHost.Store);
+        using var lookup = new DefinitionLookup(listenerHost.Store);
         Assert.Null(lookup.FindForRecipient("b@journal.contoso.test", System.Net.IPAddress.Loopback).Definition);
 
         var configuration = store.GetConfigurationVersion();
@@ -69,6 +73,42 @@ public sealed class PostgresVersionWatchTests
             store.GetDirectoryVersion();
         }
         Assert.Equal(queries, store.VersionQueries);
+    }
+
+    [Fact]
+    public async Task The_watch_runs_while_a_listener_holds_it_and_gives_its_connection_back_after_the_last_hold()
+    {
+        var host = JournalBackend.CreateUncached(_location);
+        var store = (PostgresJournalStore)host.Store;
+        var first = store.WatchVersions()!;
+        var second = store.WatchVersions()!;
+        var watch = store.Database.VersionWatch!;
+        await ListenerHarness.WaitUntilAsync(() => watch.Listening, "the LISTEN connection is up");
+        var pid = watch.ListenerProcessId!.Value;
+        Assert.True(BackendIsConnected(pid));
+
+        first.Dispose();
+        Assert.Same(watch, store.Database.VersionWatch);
+        Assert.True(watch.Listening);
+        second.Dispose();
+        Assert.Null(store.Database.VersionWatch);
+        Assert.False(watch.Listening);
+        // The LISTEN connection is closed, not left idle in the database.
+        await ListenerHarness.WaitUntilAsync(() => !BackendIsConnected(pid), "the LISTEN connection is gone from pg_stat_activity");
+        // Nothing holds it: every read asks the database again.
+        var queries = store.VersionQueries;
+        store.GetConfigurationVersion();
+        store.GetConfigurationVersion();
+        Assert.Equal(queries + 2, store.VersionQueries);
+    }
+
+    private bool BackendIsConnected(int pid)
+    {
+        using var connection = new NpgsqlConnection(_location);
+        connection.Open();
+        using var query = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE pid = @pid", connection);
+        query.Parameters.AddWithValue("pid", pid);
+        return (long)query.ExecuteScalar()! > 0;
     }
 
     [Fact]

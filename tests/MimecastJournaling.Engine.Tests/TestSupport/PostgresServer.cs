@@ -85,8 +85,7 @@ internal sealed class PostgresServer
     {
         var name = "t_" + Guid.NewGuid().ToString("N");
         Execute($"CREATE DATABASE {name}");
-        var builder = new NpgsqlConnectionStringBuilder(ConnectionString(name)) { Pooling = true };
-        return builder.ConnectionString;
+        return Pooled(ConnectionString(name));
     }
 
     /// <summary>A role that may only read (SELECT on every table of <paramref name="connectionString"/>'s database); returns its connection string.</summary>
@@ -99,8 +98,16 @@ internal sealed class PostgresServer
         Execute($"GRANT CONNECT ON DATABASE {database} TO {role}");
         Execute($"GRANT USAGE ON SCHEMA public TO {role}; GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}; " +
                 $"REVOKE CREATE ON SCHEMA public FROM PUBLIC;", database);
-        return new NpgsqlConnectionStringBuilder(ConnectionString(database, role, password)) { Pooling = true }.ConnectionString;
+        return Pooled(ConnectionString(database, role, password));
     }
+
+    /// <summary>
+    /// Pooled as the module pools, but idle connections close after a few seconds: every test makes
+    /// backend objects of its own (each with its pool), and with Npgsql's default of 300 s the idle
+    /// connections of earlier tests would use up the server's max_connections.
+    /// </summary>
+    private static string Pooled(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true, ConnectionIdleLifetime = 5, ConnectionPruningInterval = 2 }.ConnectionString;
 
     public void Execute(string sql, string database = "postgres")
     {
