@@ -1,15 +1,34 @@
 # PowerShell habits an admin relies on: -WhatIf/-Confirm on every change, [OutputType] that
 # matches what really comes out, tab completion of names, and a readable default table.
+BeforeDiscovery {
+    # The per-cmdlet tests (-ForEach) are made while Pester discovers this file, before BeforeAll
+    # runs: the built module must be loaded now, or they come out as no tests at all. The
+    # 'made ... from every cmdlet' tests below fail when these lists miss a cmdlet.
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $readVerbs = 'Get', 'Test', 'Read', 'Search'
+    $cmdlets = @(Get-Command -Module MimecastJournaling -CommandType Cmdlet | Sort-Object Name)
+    $everyCmdlet = @($cmdlets | ForEach-Object { @{ Name = $_.Name } })
+    $changingCmdlets = @($cmdlets | Where-Object Verb -notin $readVerbs | ForEach-Object { @{ Name = $_.Name } })
+}
+
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     . (Join-Path $PSScriptRoot 'MimecastCommon.ps1')
-    $script:Commands = Get-Command -Module MimecastJournaling
+    $script:ReadVerbs = 'Get', 'Test', 'Read', 'Search'
+    $script:Commands = Get-Command -Module MimecastJournaling -CommandType Cmdlet
+    $script:Exported = @((Get-Module MimecastJournaling).ExportedCmdlets.Keys | Sort-Object)
 }
 
 Describe 'ShouldProcess' {
-    It '<Name> supports -WhatIf and -Confirm' -ForEach @(
-        Get-Command -Module MimecastJournaling | Where-Object Verb -notin 'Get', 'Test', 'Read', 'Search' | ForEach-Object { @{ Name = $_.Name } }
+    It 'made the -WhatIf test below from every changing cmdlet the module exports (<Count> at discovery)' -ForEach @(
+        @{ Discovered = @($changingCmdlets | ForEach-Object { $_.Name }); Count = $changingCmdlets.Count }
     ) {
+        $changing = @($Exported | Where-Object { ($_ -split '-', 2)[0] -notin $ReadVerbs })
+        $changing.Count | Should -BeGreaterThan 0 -Because 'the module exports cmdlets that change things'
+        @($Discovered) | Should -Be $changing
+    }
+
+    It '<Name> supports -WhatIf and -Confirm' -ForEach $changingCmdlets {
         $command = Get-Command $Name
         $attribute = $command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true)[0]
         $attribute.SupportsShouldProcess | Should -BeTrue
@@ -18,7 +37,7 @@ Describe 'ShouldProcess' {
     }
 
     It 'covers every changing verb of the module' {
-        $verbs = $Commands | Where-Object Verb -notin 'Get', 'Test', 'Read', 'Search' | ForEach-Object Verb | Sort-Object -Unique
+        $verbs = $Commands | Where-Object Verb -notin $ReadVerbs | ForEach-Object Verb | Sort-Object -Unique
         $verbs | Should -Be @('Add', 'Connect', 'Copy', 'Disable', 'Disconnect', 'Enable', 'Export', 'Import', 'Install', 'Invoke', 'New', 'Register', 'Remove', 'Send', 'Set', 'Start', 'Stop', 'Sync', 'Uninstall', 'Unregister', 'Update')
     }
 
@@ -123,11 +142,18 @@ Describe '[OutputType]' {
         $Output['Send-JournalTestMessage'] = Send-JournalTestMessage 'Types' -SmtpServer 127.0.0.1 -Port $port
         $Output['Test-JournalConnector'] = Test-JournalConnector 'Types' -SmtpServer 127.0.0.1 -Port $port -TimeoutSeconds 20
         $Output['Stop-JournalListener'] = Stop-JournalListener -PassThru
-        # The service cmdlets: -WhatIf changes nothing here (JournalListenerService.Tests.ps1 installs for real).
-        $Output['Install-JournalListenerService'] = Install-JournalListenerService -Name "mj-habits-$PID" -Port 2525 -WhatIf
-        $Output['Get-JournalListenerService'] = Get-JournalListenerService -Name "mj-habits-*"
+        # The service cmdlets, for real (under -WhatIf they write nothing): as root, the way JournalListenerService.Tests.ps1
+        # runs them, a unit enabled but not started (-NoStart), over a store of its own (its folder is given to the service's
+        # user), then removed again.
+        $script:ServiceName = 'mj-habits-' + [guid]::NewGuid().ToString('n').Substring(0, 8)
+        $script:ServiceUser = 'mj-habits-svc'
+        $script:ServiceStore = New-TestStore
+        Register-JournalDomain -Name journal.contoso.test -Store $ServiceStore | Out-Null
+        $Output['Install-JournalListenerService'] = Install-JournalListenerService $ServiceName -Store $ServiceStore -BindAddress 127.0.0.1 -Port 2525 `
+            -User $ServiceUser -NoStart -WarningAction SilentlyContinue
+        $Output['Get-JournalListenerService'] = Get-JournalListenerService $ServiceName
         $Output['Test-JournalArchiveIntegrity'] = Test-JournalArchiveIntegrity
-        $Output['Uninstall-JournalListenerService'] = Uninstall-JournalListenerService -Name "mj-habits-*" -WhatIf
+        $Output['Uninstall-JournalListenerService'] = Uninstall-JournalListenerService $ServiceName -Confirm:$false
         $Output['Remove-JournalInternalAddress'] = Remove-JournalInternalAddress -Address bob@contoso.test
         $Output['Remove-JournalDefinition'] = Remove-JournalDefinition 'Types' -Confirm:$false
         $Output['Unregister-JournalDomain'] = Unregister-JournalDomain -Name contoso.test -Force -Confirm:$false
@@ -176,6 +202,9 @@ Describe '[OutputType]' {
         $Output['Disconnect-MimecastJournaling'] = Disconnect-MimecastJournaling
     }
     AfterAll {
+        if ($ServiceName -and (Test-Path "/etc/systemd/system/$ServiceName.service")) { Uninstall-JournalListenerService $ServiceName -Confirm:$false -ErrorAction SilentlyContinue }
+        if ($ServiceUser) { & userdel $ServiceUser 2>$null }
+        Remove-TestStore $ServiceStore
         Disconnect-O365Journaling
         Stop-TestMotoServer $Moto
         Stop-TestExchangeEmulator $Emulator
@@ -188,9 +217,14 @@ Describe '[OutputType]' {
         @($Output.Keys) | Sort-Object | Should -Be ($Commands.Name | Sort-Object)
     }
 
-    It '<Name> declares [OutputType] for what it writes, and writes only that' -ForEach @(
-        Get-Command -Module MimecastJournaling | ForEach-Object { @{ Name = $_.Name } }
+    It 'made the [OutputType] test below from every cmdlet the module exports (<Count> at discovery)' -ForEach @(
+        @{ Discovered = @($everyCmdlet | ForEach-Object { $_.Name }); Count = $everyCmdlet.Count }
     ) {
+        $Exported.Count | Should -BeGreaterThan 0
+        @($Discovered) | Should -Be $Exported
+    }
+
+    It '<Name> declares [OutputType] for what it writes, and writes only that' -ForEach $everyCmdlet {
         $declared = @((Get-Command $Name).OutputType | ForEach-Object Type)
         $written = @($Output[$Name])
         if ($written.Count -gt 0) {
@@ -208,7 +242,7 @@ Describe '[OutputType]' {
             'Set-JournalDefinition', 'Disable-JournalDefinition', 'Enable-JournalDefinition', 'Add-JournalInternalAddress', 'Get-JournalInternalAddress', 'Get-JournalEvent',
             'Read-JournalReport', 'Import-JournalMessage', 'Get-JournalOutcome', 'Get-JournalMessage', 'Export-JournalMessage',
             'Get-JournalIndexStatus', 'Update-JournalIndex', 'Search-JournalMessage',
-            'Start-JournalListener', 'Get-JournalListener', 'Stop-JournalListener', 'Send-JournalTestMessage', 'Test-JournalConnector', 'Get-JournalQueue',
+            'Start-JournalListener', 'Get-JournalListener', 'Stop-JournalListener', 'Install-JournalListenerService', 'Get-JournalListenerService', 'Send-JournalTestMessage', 'Test-JournalConnector', 'Get-JournalQueue',
             'Update-JournalExchangeOnlineRange', 'Set-JournalListenerSetting', 'New-JournalRetentionPolicy', 'Get-JournalRetentionPolicy', 'Set-JournalRetentionPolicy',
             'New-JournalHold', 'Get-JournalHold', 'Invoke-JournalRetention', 'Remove-JournalHold', 'Remove-JournalRetentionPolicy', 'Get-JournalListenerSetting', 'Copy-JournalStore', 'Sync-JournalObjectStore', 'Set-JournalAlert', 'Get-JournalAlert', 'Send-JournalAlert',
             'Get-O365JournalingConnection', 'New-O365JournalContact', 'Get-O365JournalContact', 'Get-O365AcceptedDomain', 'Sync-JournalDirectory',
