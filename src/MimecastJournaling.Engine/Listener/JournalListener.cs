@@ -98,6 +98,8 @@ public sealed partial class JournalListener : IAsyncDisposable
             throw new JournalConfigurationException("ListenerAlreadyStarted", JournalErrorKind.InvalidOperation, "The journal listener is running already.");
         }
         ValidateOptions();
+        // Large messages pass through native compression: keep its freed buffers out of the process.
+        NativeHeap.KeepLargeBuffersMapped();
         var bound = BindAll();
         _stopping = false;
         try

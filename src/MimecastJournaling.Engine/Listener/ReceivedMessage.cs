@@ -12,8 +12,18 @@ internal sealed class ReceivedMessage : IDisposable
     private const string FilePrefix = "data-";
 
     private readonly string _directory;
+    private const int FirstBufferBytes = 64 * 1024;
+
     // Pooled (a new buffer would be zeroed for every message), sized for a typical journal report.
-    private byte[]? _memory = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+    private byte[]? _memory = System.Buffers.ArrayPool<byte>.Shared.Rent(FirstBufferBytes);
+
+    /// <summary>
+    /// The larger buffers (128 KiB to 1 MiB, on the large object heap) come from a small pool of
+    /// their own: the shared pool keeps one of every size for every thread that gave one back, and
+    /// twenty sessions growing at once left some 45 MB of them behind in the listener (issue 15).
+    /// This one keeps at most a few of each size.
+    /// </summary>
+    private static readonly System.Buffers.ArrayPool<byte> LargerBuffers = System.Buffers.ArrayPool<byte>.Create(MemoryLimit, 4);
     private FileStream? _file;
     private string? _path;
 
@@ -43,9 +53,9 @@ internal sealed class ReceivedMessage : IDisposable
         {
             if (Length + bytes.Length > _memory!.Length)
             {
-                var larger = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Min(MemoryLimit, Math.Max(_memory.Length * 2L, Length + bytes.Length)));
+                var larger = LargerBuffers.Rent((int)Math.Min(MemoryLimit, Math.Max(_memory.Length * 2L, Length + bytes.Length)));
                 _memory.AsSpan(0, (int)Length).CopyTo(larger);
-                System.Buffers.ArrayPool<byte>.Shared.Return(_memory);
+                Give(_memory);
                 _memory = larger;
             }
             bytes.Span.CopyTo(_memory.AsSpan((int)Length));
@@ -79,8 +89,20 @@ internal sealed class ReceivedMessage : IDisposable
     {
         if (_memory is not null)
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(_memory);
+            Give(_memory);
             _memory = null;
+        }
+    }
+
+    private static void Give(byte[] buffer)
+    {
+        if (buffer.Length > FirstBufferBytes)
+        {
+            LargerBuffers.Return(buffer);
+        }
+        else
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
