@@ -434,6 +434,7 @@ internal sealed class PostgresJournalStore : IJournalStore, IEventChainSource, I
     /// <summary>A conditional change: its events (and the cache versions they move) are written only when it reports that it changed something.</summary>
     private bool WriteIf(IReadOnlyList<JournalEvent> events, Func<NpgsqlConnection, NpgsqlTransaction, bool> change)
     {
+        var moved = events.Select(e => VersionOf(e.ObjectType)).OfType<string>().Distinct().ToList();
         var changed = _db.Write((connection, transaction) =>
         {
             if (!change(connection, transaction))
@@ -441,7 +442,7 @@ internal sealed class PostgresJournalStore : IJournalStore, IEventChainSource, I
                 return false;
             }
             InsertEvents(connection, transaction, events);
-            foreach (var version in events.Select(e => VersionOf(e.ObjectType)).OfType<string>().Distinct())
+            foreach (var version in moved)
             {
                 Execute(connection, transaction, "UPDATE store_versions SET value = value + 1 WHERE name = @n", ("@n", version));
                 // Delivered at the commit: every listener host forgets the version it keeps.
@@ -449,7 +450,7 @@ internal sealed class PostgresJournalStore : IJournalStore, IEventChainSource, I
             }
             return true;
         });
-        if (changed && events.Any(e => VersionOf(e.ObjectType) is not null))
+        if (changed && moved.Count > 0)
         {
             // Committed: this process's own readers need not wait for the notification.
             _db.VersionWatch?.Moved();

@@ -99,8 +99,6 @@ internal sealed class PostgresVersionWatch : IDisposable
     /// <summary>A version moved (a notification came, or this process committed a move itself): read each again.</summary>
     public void Moved() => Interlocked.Increment(ref _generation);
 
-    private void Forget() => Moved();
-
     private async Task ListenAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -108,14 +106,14 @@ internal sealed class PostgresVersionWatch : IDisposable
             try
             {
                 await using var connection = _db.OpenUnpooled();
-                connection.Notification += (_, _) => Forget();
+                connection.Notification += (_, _) => Moved();
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(_stop.Token).ConfigureAwait(false);
                 }
                 _connection = connection;
                 // What was read before the LISTEN began may have missed a notification.
-                Forget();
+                Moved();
                 _listening = true;
                 while (!_stop.IsCancellationRequested)
                 {
@@ -140,7 +138,7 @@ internal sealed class PostgresVersionWatch : IDisposable
             {
                 _listening = false;
                 _connection = null;
-                Forget();
+                Moved();
             }
             try
             {
