@@ -79,8 +79,7 @@ public static class WormOriginals
         var covered = originals.Count == 0 ? 0 : originals.Max(r => r.Id);
         // S3 compares retain-until with its own clock; the rules compare with the lifecycle's.
         var now = lifecycle.Clock.GetUtcNow();
-        int written = 0, present = 0, set = 0, cleared = 0, extended = 0, skipped = 0;
-        var failures = new List<string>();
+        var tally = new Tally();
         // One object per content hash: the same original archived twice is held while any of its
         // items is held, and locked until the latest of their expiries.
         var byHash = originals.GroupBy(r => r.Hash.ToLowerInvariant()).ToList();
@@ -105,62 +104,17 @@ public static class WormOriginals
                     {
                         continue; // removed meanwhile
                     }
-                    var first = items[0].Item.Id;
                     var held = items.Any(i => i.Held);
                     // S3 refuses a retain-until in the past (and an expired item needs no lock).
                     var retainUntil = items.Select(i => i.Item.ExpiresOn).Where(e => e is { } x && x > now).Max();
                     var known = recorded.GetValueOrDefault(group.Key);
                     if (!full && IsUpToDate(known, held, retainUntil))
                     {
-                        skipped++;
-                        continue;
+                        tally.Skipped++;
                     }
-                    try
+                    else if (Bring(store, inventory, group.Key, items[0].Item.Id, held, retainUntil, known, tally, cancellation) is { } state)
                     {
-                        var head = store.HeadAsync(group.Key, cancellation).GetAwaiter().GetResult();
-                        if (head is null)
-                        {
-                            var bytes = inventory.ReadBlob(group.Key);
-                            if (bytes is null || ContentFingerprint.Sha256(bytes) != group.Key)
-                            {
-                                failures.Add($"The original of item {first} is missing or damaged in the archive; it was not copied to the bucket.");
-                                continue;
-                            }
-                            if (store.PutOnceAsync(group.Key, bytes, retainUntil, held, cancellation).GetAwaiter().GetResult() == ObjectPutOutcome.Written)
-                            {
-                                written++;
-                                learned.Add(new WormObjectState(group.Key, retainUntil, held, Written: true));
-                            }
-                            else
-                            {
-                                // Written meanwhile by another pass, with a lock of its own: asked again next pass.
-                                present++;
-                            }
-                            continue;
-                        }
-                        present++;
-                        if (head.LegalHold != held)
-                        {
-                            store.SetLegalHoldAsync(group.Key, held, cancellation).GetAwaiter().GetResult();
-                            if (held) set++; else cleared++;
-                        }
-                        var lockedUntil = head.RetainUntil;
-                        if (retainUntil is { } expiry && (head.RetainUntil is null || head.RetainUntil < expiry))
-                        {
-                            store.SetRetainUntilAsync(group.Key, expiry, cancellation).GetAwaiter().GetResult();
-                            extended++;
-                            lockedUntil = expiry;
-                        }
-                        learned.Add(new WormObjectState(group.Key, lockedUntil, held, Written: known?.Written ?? false));
-                    }
-                    catch (ObjectStoreException e) when (e.Failure is not (ObjectStoreFailure.Unavailable or ObjectStoreFailure.NoSuchBucket))
-                    {
-                        // One object's trouble; a bucket that cannot be reached ends the pass (thrown) instead of failing every object in turn.
-                        failures.Add($"Item {first}: {e.Message}");
-                    }
-                    catch (InvalidDataException e)
-                    {
-                        failures.Add($"The original of item {first} cannot be decoded in the archive ({e.Message}); it was not copied to the bucket.");
+                        learned.Add(state);
                     }
                 }
             }
@@ -174,9 +128,72 @@ public static class WormOriginals
         }
         return new WormSyncResult
         {
-            Originals = originals.Count, Objects = byHash.Count, Written = written, AlreadyPresent = present, Skipped = skipped,
-            HoldsSet = set, HoldsCleared = cleared, RetentionExtended = extended, Failures = failures, CoveredThroughId = covered,
+            Originals = originals.Count, Objects = byHash.Count, Written = tally.Written, AlreadyPresent = tally.Present, Skipped = tally.Skipped,
+            HoldsSet = tally.HoldsSet, HoldsCleared = tally.HoldsCleared, RetentionExtended = tally.Extended, Failures = tally.Failures, CoveredThroughId = covered,
         };
+    }
+
+    /// <summary>
+    /// Asks the bucket about one object (HEAD) and writes it, or sets its legal hold and extends its
+    /// retain-until as <paramref name="held"/> and <paramref name="retainUntil"/> want; returns the
+    /// state the object has now, or null when nothing can be recorded (a failure, counted in
+    /// <paramref name="tally"/>, or an object another pass wrote meanwhile). A bucket that cannot be
+    /// reached is thrown: it ends the pass instead of failing every object in turn.
+    /// </summary>
+    private static WormObjectState? Bring(IOriginalObjectStore store, IArchiveBlobInventory inventory, string hash, long firstItem, bool held,
+        DateTimeOffset? retainUntil, WormObjectState? known, Tally tally, CancellationToken cancellation)
+    {
+        try
+        {
+            var head = store.HeadAsync(hash, cancellation).GetAwaiter().GetResult();
+            if (head is null)
+            {
+                var bytes = inventory.ReadBlob(hash);
+                if (bytes is null || ContentFingerprint.Sha256(bytes) != hash)
+                {
+                    tally.Failures.Add($"The original of item {firstItem} is missing or damaged in the archive; it was not copied to the bucket.");
+                    return null;
+                }
+                if (store.PutOnceAsync(hash, bytes, retainUntil, held, cancellation).GetAwaiter().GetResult() == ObjectPutOutcome.Written)
+                {
+                    tally.Written++;
+                    return new WormObjectState(hash, retainUntil, held, Written: true);
+                }
+                // Written meanwhile by another pass, with a lock of its own: asked again next pass.
+                tally.Present++;
+                return null;
+            }
+            tally.Present++;
+            if (head.LegalHold != held)
+            {
+                store.SetLegalHoldAsync(hash, held, cancellation).GetAwaiter().GetResult();
+                if (held) tally.HoldsSet++; else tally.HoldsCleared++;
+            }
+            var lockedUntil = head.RetainUntil;
+            if (retainUntil is { } expiry && (head.RetainUntil is null || head.RetainUntil < expiry))
+            {
+                store.SetRetainUntilAsync(hash, expiry, cancellation).GetAwaiter().GetResult();
+                tally.Extended++;
+                lockedUntil = expiry;
+            }
+            return new WormObjectState(hash, lockedUntil, held, Written: known?.Written ?? false);
+        }
+        catch (ObjectStoreException e) when (e.Failure is not (ObjectStoreFailure.Unavailable or ObjectStoreFailure.NoSuchBucket))
+        {
+            tally.Failures.Add($"Item {firstItem}: {e.Message}");
+        }
+        catch (InvalidDataException e)
+        {
+            tally.Failures.Add($"The original of item {firstItem} cannot be decoded in the archive ({e.Message}); it was not copied to the bucket.");
+        }
+        return null;
+    }
+
+    /// <summary>A pass's counts, as the objects go by.</summary>
+    private sealed class Tally
+    {
+        public int Written, Present, Skipped, HoldsSet, HoldsCleared, Extended;
+        public List<string> Failures { get; } = [];
     }
 
     /// <summary>
